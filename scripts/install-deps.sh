@@ -1,0 +1,59 @@
+#!/bin/sh
+# install-deps.sh — install what v6kit needs on Debian 12 (bookworm).
+#
+# Idempotent: asks apt only for packages that are missing, and npm only when
+# the SARIF validator is missing. Runs apt-get as root, or through sudo.
+#   --no-npm   skip the npm tool (SARIF Multitool, used by one scanner test)
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+want_npm=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-npm) want_npm=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+  as_root="sudo"
+else
+  as_root="__none__"
+fi
+
+# Build: compiler, CMake, pkg-config; libraries: libclang (the unversioned
+# libclang-dev pulls Debian's default LLVM), cmocka, libbsd; tests: nss_wrapper
+# (test hosts files), netcat-traditional (a real legacy binary), mandoc (man
+# page lint), iproute2 + util-linux (private network namespaces), valgrind,
+# clang (v6scan's benchmark baseline); npm for the SARIF validator.
+pkgs="build-essential cmake pkg-config git libclang-dev clang libcmocka-dev libbsd-dev
+libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates"
+if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
+  pkgs="$pkgs nodejs npm"
+fi
+
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  if [ "$as_root" = "__none__" ]; then
+    echo "install-deps.sh: need root or sudo to install:$missing" >&2
+    exit 1
+  fi
+  echo "install-deps.sh: installing:$missing"
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2086
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ "$want_npm" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/sarif-multitool" ]; then
+  echo "install-deps.sh: installing @microsoft/sarif-multitool into .tools/"
+  npm install --silent --no-audit --no-fund --prefix "$here/.tools" @microsoft/sarif-multitool >/dev/null
+fi
+echo "install-deps.sh: all dependencies present"
