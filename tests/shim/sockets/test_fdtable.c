@@ -1,0 +1,341 @@
+/* Tests of shim/fdtable: per-socket state across dup, close, reuse and fork. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fdtable.h"
+
+static int tcp4(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    return fd;
+}
+
+static void test_register_then_acquire_gives_the_recorded_type(void **state)
+{
+    int fd = tcp4();
+    assert_false(fdtab_tracked(fd));
+    assert_null(fdtab_acquire(fd));
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, IPPROTO_TCP, FDTAB_REAL_INET), 0);
+    assert_true(fdtab_tracked(fd));
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    assert_non_null(s);
+    fdtab_lock();
+    assert_int_equal(s->type, SOCK_STREAM);
+    assert_int_equal(s->protocol, IPPROTO_TCP);
+    assert_int_equal(s->real, FDTAB_REAL_INET);
+    assert_false(s->dualstack_listen);
+    assert_int_equal(s->nopts, 0);
+    fdtab_unlock();
+    assert_int_equal(fdtab_fd_count(s), 1);
+    assert_int_equal(atomic_load(&s->refs), 2); /* the slot + our reference */
+    fdtab_release(s);
+    fdtab_close(fd);
+    assert_false(fdtab_tracked(fd));
+    assert_int_equal(atomic_load(&s->refs), 0);
+    close(fd);
+}
+
+static void test_register_bad_fds_fails_with_ebadf(void **state)
+{
+    assert_int_equal(fdtab_register(-1, SOCK_STREAM, 0, FDTAB_REAL_INET), -EBADF);
+    assert_int_equal(fdtab_register(FDTAB_MAX_FD, SOCK_STREAM, 0, FDTAB_REAL_INET), -EBADF);
+    int fd = tcp4();
+    close(fd);
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), -EBADF);
+    assert_false(fdtab_tracked(fd));
+    assert_false(fdtab_tracked(-5));
+    assert_false(fdtab_tracked(FDTAB_MAX_FD + 3));
+}
+
+static void test_dup_shares_the_entry_and_close_keeps_the_other(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    int fd2 = dup(fd);
+    fdtab_dup(fd, fd2);
+    int fd3 = fcntl(fd, F_DUPFD_CLOEXEC, 700);
+    assert_int_equal(fd3, 700);
+    fdtab_dup(fd, fd3);
+    struct fdtab_sock *a = fdtab_acquire(fd), *b = fdtab_acquire(fd2), *c = fdtab_acquire(fd3);
+    assert_non_null(a);
+    assert_ptr_equal(a, b);
+    assert_ptr_equal(a, c);
+    assert_int_equal(fdtab_fd_count(a), 3);
+    fdtab_release(b);
+    fdtab_release(c);
+    close(fd);
+    fdtab_close(fd);
+    assert_false(fdtab_tracked(fd));
+    assert_true(fdtab_tracked(fd2));
+    assert_int_equal(fdtab_fd_count(a), 2);
+    b = fdtab_acquire(fd2);
+    assert_ptr_equal(a, b);
+    fdtab_release(b);
+    close(fd2);
+    fdtab_close(fd2);
+    close(fd3);
+    fdtab_close(fd3);
+    assert_int_equal(atomic_load(&a->refs), 1); /* only ours */
+    fdtab_release(a);
+    assert_int_equal(atomic_load(&a->refs), 0);
+}
+
+static void test_dup2_over_a_tracked_fd_drops_its_old_entry(void **state)
+{
+    int x = tcp4(), y = tcp4();
+    assert_int_equal(fdtab_register(x, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(fdtab_register(y, SOCK_DGRAM, 0, FDTAB_REAL_INET), 0);
+    struct fdtab_sock *old_y = fdtab_acquire(y);
+    assert_non_null(old_y);
+    assert_int_equal(dup2(x, y), y);
+    fdtab_dup(x, y);
+    assert_int_equal(atomic_load(&old_y->refs), 1); /* only our reference left */
+    assert_int_equal(fdtab_fd_count(old_y), 0);
+    fdtab_release(old_y);
+    struct fdtab_sock *s = fdtab_acquire(y);
+    assert_non_null(s);
+    fdtab_lock();
+    assert_int_equal(s->type, SOCK_STREAM);
+    fdtab_unlock();
+    fdtab_release(s);
+    /* dup2 of an untracked fd over a tracked one leaves it untracked. */
+    int u = tcp4();
+    assert_int_equal(dup2(u, y), y);
+    fdtab_dup(u, y);
+    assert_false(fdtab_tracked(y));
+    /* dup2(fd, fd) changes nothing. */
+    fdtab_dup(x, x);
+    assert_true(fdtab_tracked(x));
+    close(u);
+    close(x);
+    fdtab_close(x);
+    close(y);
+    fdtab_close(y);
+}
+
+static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    /* A raw close the shim never sees, then the number is reused. */
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int again = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(again, fd);
+    assert_true(fdtab_tracked(fd));     /* the fast path cannot know… */
+    assert_null(fdtab_acquire(fd));     /* …the identity check does */
+    assert_false(fdtab_tracked(fd));    /* and the stale entry is gone */
+    close(again);
+}
+
+static void test_fd_reused_by_a_pipe_or_left_closed_is_dropped(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    assert_null(fdtab_acquire(fd)); /* closed and not reused: fstat fails */
+    assert_false(fdtab_tracked(fd));
+
+    fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(p[0], fd);
+    assert_null(fdtab_acquire(fd));
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_reidentify_accepts_the_socket_put_in_place(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    int v6 = socket(AF_INET6, SOCK_STREAM, 0);
+    assert_true(v6 >= 0);
+    assert_int_equal(dup3(v6, fd, 0), fd); /* what an in-place upgrade does */
+    close(v6);
+    assert_int_equal(fdtab_reidentify(fd, s), 0);
+    fdtab_release(s);
+    struct fdtab_sock *t = fdtab_acquire(fd);
+    assert_ptr_equal(s, t);
+    fdtab_release(t);
+    close(fd);
+    fdtab_close(fd);
+    assert_int_equal(fdtab_reidentify(fd, s), -EBADF);
+}
+
+static void test_close_range_drops_only_the_range(void **state)
+{
+    int fds[5];
+    for (int i = 0; i < 5; i++) {
+        fds[i] = fcntl(tcp4(), F_DUPFD, 900 + i);
+        assert_int_equal(fds[i], 900 + i);
+        assert_int_equal(fdtab_register(fds[i], SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    }
+    fdtab_close_range(901, 903);
+    assert_true(fdtab_tracked(900));
+    assert_false(fdtab_tracked(901));
+    assert_false(fdtab_tracked(902));
+    assert_false(fdtab_tracked(903));
+    assert_true(fdtab_tracked(904));
+    fdtab_close_range(900, ~0U); /* up to "infinity", through absent pages */
+    assert_false(fdtab_tracked(900));
+    assert_false(fdtab_tracked(904));
+    for (int i = 0; i < 5; i++)
+        close(fds[i]);
+}
+
+static void test_forked_child_sees_the_parents_entries(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_DGRAM, 17, FDTAB_REAL_INET6), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct fdtab_sock *s = fdtab_acquire(fd); /* also: the lock works in the child */
+        int ok = s && s->type == SOCK_DGRAM && s->protocol == 17 && s->real == FDTAB_REAL_INET6;
+        fdtab_release(s);
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    close(fd);
+    fdtab_close(fd);
+}
+
+static struct in_addr unpinned[8];
+static int nunpinned;
+
+static void record_unpin(struct in_addr a)
+{
+    unpinned[nunpinned++] = a;
+}
+
+static void test_reap_unpins_a_closed_sockets_pool_address_once(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET6), 0);
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    fdtab_lock();
+    s->peer.sin_family = AF_INET;
+    inet_pton(AF_INET, "198.18.0.7", &s->peer.sin_addr);
+    s->pinned = true;
+    fdtab_unlock();
+    fdtab_release(s);
+    nunpinned = 0;
+    fdtab_reap(record_unpin);
+    assert_int_equal(nunpinned, 0); /* still open */
+    close(fd);
+    fdtab_close(fd);
+    fdtab_reap(record_unpin);
+    assert_int_equal(nunpinned, 1);
+    char txt[INET_ADDRSTRLEN];
+    assert_string_equal(inet_ntop(AF_INET, &unpinned[0], txt, sizeof txt), "198.18.0.7");
+    fdtab_reap(record_unpin);
+    assert_int_equal(nunpinned, 1);
+    assert_false(atomic_load(&s->pinned));
+}
+
+static void test_many_sockets_get_distinct_entries_and_are_recycled(void **state)
+{
+    enum { N = 600 }; /* more than one chunk of entries */
+    static int fds[N];
+    static struct fdtab_sock *seen[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = tcp4();
+        assert_int_equal(fdtab_register(fds[i], SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+        seen[i] = fdtab_acquire(fds[i]);
+        assert_non_null(seen[i]);
+        for (int j = 0; j < i; j++)
+            assert_ptr_not_equal(seen[i], seen[j]);
+    }
+    for (int i = 0; i < N; i++) {
+        fdtab_release(seen[i]);
+        close(fds[i]);
+        fdtab_close(fds[i]);
+    }
+    /* 10 000 register/close cycles reuse freed entries instead of growing. */
+    for (int i = 0; i < 10000; i++) {
+        int fd = tcp4();
+        assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+        close(fd);
+        fdtab_close(fd);
+    }
+}
+
+struct churn {
+    int base;
+    int errors;
+};
+
+/* One thread's churn: register, dup, acquire, close on its own fds while
+ * other threads do the same (TSan checks the lock-free paths). */
+static void *churn_thread(void *arg)
+{
+    struct churn *c = arg;
+    for (int i = 0; i < 2000; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET) != 0) {
+            c->errors++;
+            continue;
+        }
+        int d = dup(fd);
+        fdtab_dup(fd, d);
+        struct fdtab_sock *s = fdtab_acquire(d);
+        if (!s)
+            c->errors++;
+        fdtab_close(fd); /* before the real close: the number is not reusable yet */
+        close(fd);
+        fdtab_release(s);
+        fdtab_close(d);
+        close(d);
+    }
+    return NULL;
+}
+
+static void test_concurrent_register_dup_close_keep_entries_consistent(void **state)
+{
+    pthread_t t[4];
+    struct churn c[4] = {{0}};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, churn_thread, &c[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(c[i].errors, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_register_then_acquire_gives_the_recorded_type),
+        cmocka_unit_test(test_register_bad_fds_fails_with_ebadf),
+        cmocka_unit_test(test_dup_shares_the_entry_and_close_keeps_the_other),
+        cmocka_unit_test(test_dup2_over_a_tracked_fd_drops_its_old_entry),
+        cmocka_unit_test(test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket),
+        cmocka_unit_test(test_fd_reused_by_a_pipe_or_left_closed_is_dropped),
+        cmocka_unit_test(test_reidentify_accepts_the_socket_put_in_place),
+        cmocka_unit_test(test_close_range_drops_only_the_range),
+        cmocka_unit_test(test_forked_child_sees_the_parents_entries),
+        cmocka_unit_test(test_reap_unpins_a_closed_sockets_pool_address_once),
+        cmocka_unit_test(test_many_sockets_get_distinct_entries_and_are_recycled),
+        cmocka_unit_test(test_concurrent_register_dup_close_keep_entries_consistent),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
