@@ -54,6 +54,13 @@ fi
 
 if [ "$want_npm" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/sarif-multitool" ]; then
   echo "install-deps.sh: installing @microsoft/sarif-multitool into .tools/"
-  npm install --silent --no-audit --no-fund --prefix "$here/.tools" @microsoft/sarif-multitool >/dev/null
+  log=$(mktemp)
+  if ! npm install --no-audit --no-fund --prefix "$here/.tools" @microsoft/sarif-multitool >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    rm -f "$log"
+    echo "install-deps.sh: npm could not install @microsoft/sarif-multitool (see above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
 fi
 echo "install-deps.sh: all dependencies present"
