@@ -19,6 +19,16 @@
 # A test that needs IPv6 on a host without it skips (exit 77 = SKIP_RETURN_CODE,
 # or cmocka's skip()) instead of failing.
 
+# V6_VALGRIND=ON runs every cmocka test program under valgrind's memcheck
+# (the `valgrind` preset); an error or a definite leak fails the test.
+option(V6_VALGRIND "Run cmocka tests under valgrind memcheck" OFF)
+if(V6_VALGRIND)
+  find_program(VALGRIND_EXECUTABLE valgrind REQUIRED)
+  if(V6_SANITIZE)
+    message(FATAL_ERROR "V6_VALGRIND and V6_SANITIZE cannot be combined")
+  endif()
+endif()
+
 set(V6_TEST_DATA_DIR ${PROJECT_SOURCE_DIR}/tests/data)
 set(V6_NETNS_RUNNER ${PROJECT_SOURCE_DIR}/tests/netns-run.sh)
 
@@ -88,6 +98,11 @@ function(v6_add_cmocka_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE v6test cmocka::cmocka ${T_LIBRARIES})
   set(cmd $<TARGET_FILE:${name}>)
+  if(V6_VALGRIND)
+    set(cmd ${VALGRIND_EXECUTABLE} --quiet --error-exitcode=97 --leak-check=full
+            --errors-for-leak-kinds=definite --show-leak-kinds=definite ${cmd})
+    list(APPEND T_LABELS valgrind)
+  endif()
   if(T_NETNS)
     set(cmd ${V6_NETNS_RUNNER} ${cmd})
   endif()

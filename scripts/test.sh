@@ -1,18 +1,19 @@
 #!/bin/sh
 # test.sh — install what is missing, then build and run every v6kit test:
 # the default build (warnings are errors), then the AddressSanitizer +
-# UndefinedBehaviorSanitizer build and the ThreadSanitizer build.
+# UndefinedBehaviorSanitizer build, the ThreadSanitizer build, and every
+# cmocka program under valgrind memcheck.
 #
-#   scripts/test.sh [PRESET...]     default: default asan tsan
+#   scripts/test.sh [PRESET...]     default: default asan tsan valgrind
 #
 # Exit status: 0 when every preset built and passed, 1 otherwise, 2 on usage.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here" || exit 2
 
-presets=${*:-"default asan tsan"}
+presets=${*:-"default asan tsan valgrind"}
 for p in $presets; do
-  case "$p" in default|asan|tsan) ;; *) echo "test.sh: unknown preset '$p' (default, asan, tsan)" >&2; exit 2 ;; esac
+  case "$p" in default|asan|tsan|valgrind) ;; *) echo "test.sh: unknown preset '$p' (default, asan, tsan, valgrind)" >&2; exit 2 ;; esac
 done
 
 scripts/install-deps.sh || exit 1
