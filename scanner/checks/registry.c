@@ -1,0 +1,93 @@
+/* registry — see registry.h. The table below is kept sorted by id; a unit
+ * test checks the order, so a new entry in the wrong place fails CI. */
+#include "registry.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+
+static const struct v6scan_check *const registry_table[] = {
+	&check_gethostbyaddr,
+	&check_gethostbyname,
+	&check_hostent_fields,
+	&check_inaddr_constant,
+	&check_inet_addr,
+	&check_inet_ntoa,
+	&check_sockaddr_generic_storage,
+	&check_sockaddr_in_as_storage,
+	&check_sockaddr_in_decl,
+	&check_socket_af_inet,
+};
+
+#define REGISTRY_N (sizeof(registry_table) / sizeof(registry_table[0]))
+
+const struct v6scan_check *const *registry_all(size_t *n)
+{
+	*n = REGISTRY_N;
+	return registry_table;
+}
+
+const struct v6scan_check *registry_find(const char *id)
+{
+	for (size_t i = 0; i < REGISTRY_N; i++)
+		if (strcmp(registry_table[i]->id, id) == 0)
+			return registry_table[i];
+	return NULL;
+}
+
+int registry_index(const struct v6scan_check *check)
+{
+	for (size_t i = 0; i < REGISTRY_N; i++)
+		if (registry_table[i] == check)
+			return (int)i;
+	return -1;
+}
+
+int registry_select(const char *list, int *enabled, const char **bad)
+{
+	const char *p = list;
+
+	for (size_t i = 0; i < REGISTRY_N; i++)
+		enabled[i] = 1;
+	while (*p) {
+		const char *end = strchrnul(p, ',');
+		const char *item = p;
+		int on = 1;
+		char glob[128];
+		size_t n;
+		int hits = 0;
+
+		while (item < end && (*item == ' ' || *item == '\t'))
+			item++;
+		if (item < end && *item == '-') {
+			on = 0;
+			item++;
+		}
+		n = (size_t)(end - item);
+		while (n && (item[n - 1] == ' ' || item[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n >= sizeof(glob)) {
+			*bad = p;
+			return -EINVAL;
+		}
+		memcpy(glob, item, n);
+		glob[n] = '\0';
+		for (size_t i = 0; i < REGISTRY_N; i++) {
+			if (fnmatch(glob, registry_table[i]->id, 0) == 0) {
+				enabled[i] = on;
+				hits++;
+			}
+		}
+		/* "-*" style removals of everything are fine; an item naming
+		 * nothing is a typo. */
+		if (hits == 0) {
+			*bad = p;
+			return -EINVAL;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}

@@ -1,0 +1,197 @@
+/* cli — see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION,
+};
+
+static const struct option cli_long[] = {
+	{ "checks", required_argument, NULL, OPT_CHECKS },
+	{ "list-checks", no_argument, NULL, OPT_LIST },
+	{ "explain", required_argument, NULL, OPT_EXPLAIN },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "extra-arg", required_argument, NULL, OPT_EXTRA },
+	{ "extra-arg-before", required_argument, NULL, OPT_EXTRA_BEFORE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void cli_usage(FILE *f)
+{
+	fputs("usage: v6scan [options] [FILE|DIR ...]\n"
+	      "       v6scan merge [--format json|sarif|text] [-o FILE] [--fail-on LEVEL] REPORT...\n"
+	      "\n"
+	      "Finds IPv4-only C code with libclang.\n"
+	      "\n"
+	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json\n"
+	      "  --extra-arg=ARG         append ARG to every compile command (repeatable)\n"
+	      "  --extra-arg-before=ARG  prepend ARG to every compile command (repeatable)\n"
+	      "  --root DIR              project root: only files below it are reported, paths are\n"
+	      "                          relative to it (default: current directory)\n"
+	      "  --exclude GLOB          skip files whose root-relative path matches (repeatable)\n"
+	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
+	      "  --list-checks           print the enabled checks and exit\n"
+	      "  --explain ID            print the documentation of check ID and exit\n"
+	      "  --format FMT            text (default), json or sarif\n"
+	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
+	      "  --baseline FILE         findings listed in FILE do not count\n"
+	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
+	      "  --fail-on LEVEL         error, warning (default), note or none\n"
+	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix)\n"
+	      "  -j, --jobs N            parse with N worker processes (default 1)\n"
+	      "  -q, --quiet             do not print parse errors\n"
+	      "\n"
+	      "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,\n"
+	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse).\n", f);
+}
+
+static int cli_push(char ***arr, size_t *n, const char *s)
+{
+	char **na = reallocarray(*arr, *n + 1, sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	na[(*n)++] = (char *)s;
+	return 0;
+}
+
+static int cli_uint(const char *s, unsigned *out, unsigned min, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static void cli_bad(struct cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void cli_bad(struct cli_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "v6scan: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	o->action = CLI_USAGE;
+}
+
+void cli_parse(int argc, char **argv, struct cli_opts *o)
+{
+	int c;
+	int merge = argc > 1 && strcmp(argv[1], "merge") == 0;
+
+	memset(o, 0, sizeof(*o));
+	o->action = merge ? CLI_MERGE : CLI_SCAN;
+	o->format = EMIT_TEXT;
+	o->fail_on = V6SCAN_WARNING;
+	o->jobs = 1;
+	optind = merge ? 2 : 1;
+	opterr = 0;
+	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qh", cli_long, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->build_dir = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': o->action = CLI_HELP; return;
+		case OPT_VERSION: o->action = CLI_VERSION; return;
+		case OPT_CHECKS: o->checks = optarg; break;
+		case OPT_LIST: o->action = CLI_LIST; break;
+		case OPT_EXPLAIN: o->action = CLI_EXPLAIN; o->explain = optarg; break;
+		case OPT_BASELINE: o->baseline = optarg; break;
+		case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
+		case OPT_ROOT: o->root = optarg; break;
+		case OPT_FORMAT:
+			if (emit_format_parse(optarg, &o->format))
+				cli_bad(o, "--format must be text, json or sarif (got '%s')", optarg);
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "none") == 0)
+				o->fail_never = 1;
+			else if (check_level_parse(optarg, &o->fail_on))
+				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
+			break;
+		case 'j':
+			if (cli_uint(optarg, &o->jobs, 1, 256))
+				cli_bad(o, "-j needs a number from 1 to 256 (got '%s')", optarg);
+			break;
+		case OPT_SHARD: {
+			char k[32], *slash = strchr(optarg, '/');
+			if (!slash || (size_t)(slash - optarg) >= sizeof(k)) {
+				cli_bad(o, "--shard needs K/N, e.g. 2/4 (got '%s')", optarg);
+				break;
+			}
+			memcpy(k, optarg, (size_t)(slash - optarg));
+			k[slash - optarg] = '\0';
+			if (cli_uint(slash + 1, &o->shard_n, 1, 100000) || cli_uint(k, &o->shard_k, 1, o->shard_n))
+				cli_bad(o, "--shard needs 1 <= K <= N (got '%s')", optarg);
+			break;
+		}
+		case OPT_EXTRA:
+			if (cli_push(&o->extra, &o->nextra, optarg))
+				cli_bad(o, "%s", "out of memory");
+			break;
+		case OPT_EXTRA_BEFORE:
+			if (cli_push(&o->extra_before, &o->nextra_before, optarg))
+				cli_bad(o, "%s", "out of memory");
+			break;
+		case OPT_EXCLUDE:
+			if (cli_push(&o->excludes, &o->nexcludes, optarg))
+				cli_bad(o, "%s", "out of memory");
+			break;
+		case ':':
+			cli_bad(o, "option '%s' needs an argument", argv[optind - 1]);
+			break;
+		default:
+			cli_bad(o, "unknown option '%s' (see v6scan --help)", argv[optind - 1]);
+			break;
+		}
+	}
+	if (o->action == CLI_USAGE)
+		return;
+	for (int i = optind; i < argc; i++)
+		if (cli_push(&o->inputs, &o->ninputs, argv[i])) {
+			cli_bad(o, "%s", "out of memory");
+			return;
+		}
+	if (o->action == CLI_SCAN && o->ninputs == 0 && !o->build_dir)
+		cli_bad(o, "%s", "nothing to scan: give files or directories, or -p BUILD_DIR");
+	else if (o->action == CLI_MERGE && o->ninputs == 0)
+		cli_bad(o, "%s", "merge needs at least one report");
+	else if (o->baseline && o->write_baseline)
+		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
+}
+
+void cli_free(struct cli_opts *o)
+{
+	free(o->extra);
+	free(o->extra_before);
+	free(o->excludes);
+	free(o->inputs);
+}

@@ -1,0 +1,46 @@
+/* cli — the command line of v6scan.
+ *
+ *   v6scan [options] [FILE|DIR ...]
+ *   v6scan merge [--format F] [-o FILE] [--fail-on L] REPORT...
+ *
+ * Parsing only: no file is opened here. Errors print a message and yield
+ * CLI_USAGE, the caller exits 2.
+ */
+#ifndef V6SCAN_CLI_H
+#define V6SCAN_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "emit.h"
+
+enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERSION, CLI_USAGE };
+
+struct cli_opts {
+	enum cli_action action;
+	const char *build_dir;       /* -p */
+	const char *root;            /* --root (default: current directory) */
+	const char *checks;          /* --checks */
+	const char *explain;         /* --explain ID */
+	enum emit_format format;     /* --format */
+	const char *output;          /* -o */
+	const char *baseline;        /* --baseline */
+	const char *write_baseline;  /* --write-baseline */
+	enum v6scan_level fail_on;   /* --fail-on */
+	int fail_never;              /* --fail-on=none */
+	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */
+	unsigned jobs;               /* -j */
+	int quiet;                   /* -q: no parse diagnostics */
+	char **extra, **extra_before, **excludes;
+	size_t nextra, nextra_before, nexcludes;
+	char **inputs;               /* paths, or reports for merge */
+	size_t ninputs;
+};
+
+/* Fills o from argv; allocations are released by cli_free. */
+void cli_parse(int argc, char **argv, struct cli_opts *o);
+void cli_free(struct cli_opts *o);
+void cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,31 @@
+/* compdb — reading compile_commands.json through libclang's
+ * CXCompilationDatabase and sanitising each command for a libclang parse.
+ *
+ * Sanitising keeps what changes the AST (-D, -U, -I, -isystem, -iquote,
+ * -idirafter, -include, -imacros, -std, -x, -f/-m flags libclang knows,
+ * --sysroot) and drops: the compiler (argv[0]), the input file, -c, -o X,
+ * every -M* dependency flag (-MD -MMD -MF X -MT X -MQ X; libclang would
+ * write the .d file), PCH flags (-include-pch X, -Winvalid-pch, -pch*),
+ * warning flags (-W*, -w, -pedantic*), -g* and -O*, and GCC-only flags that
+ * libclang rejects (table in compdb.c). Relative -I paths stay relative; the
+ * parse runs with -working-directory set to the entry's directory.
+ */
+#ifndef V6SCAN_COMPDB_H
+#define V6SCAN_COMPDB_H
+
+#include <stddef.h>
+
+#include "jobs.h"
+
+/* Loads build_dir/compile_commands.json into db (one job per entry, files
+ * as real paths; entries whose file does not exist are kept with their
+ * path made absolute, so the scan reports them as failed).
+ * Returns 0, -ENOENT (no compile_commands.json there), -EINVAL (libclang
+ * could not load it, or it has no entries), -ENOMEM. */
+int compdb_load(const char *build_dir, struct joblist *db);
+
+/* Sanitises argv[0..argc) (argv[0] is the compiler). Writes the kept
+ * arguments as new strings into *out (count *nout). Returns 0 or -ENOMEM. */
+int compdb_sanitise(char *const *argv, size_t argc, const char *file, char ***out, size_t *nout);
+
+#endif

@@ -1,0 +1,57 @@
+/* emit — writing a scan's findings: compiler-style text, JSON and SARIF 2.1.0.
+ *
+ * Text: one `path:line:col: <level>: <message> [<check id>]` line per active
+ * finding (neither suppressed nor baselined), followed by
+ * `path:line:col: note: <replacement advice>`.
+ *
+ * JSON (the format `v6scan merge` and the -j workers read back):
+ *   {"version": 1, "tool": "v6scan", "toolVersion": "...",
+ *    "summary": {"findings", "errors", "warnings", "notes", "suppressed",
+ *                "baselined", "filesParsed", "filesTotal", "defaultFlags"},
+ *    "baselineUsed": bool, "failedFiles": [path...],
+ *    "findings": [{"check", "level", "path", "line", "column", "message",
+ *                  "function", "subject", "fingerprint",
+ *                  "suppressed": bool, "justification" (when suppressed),
+ *                  "baselined": bool}]}
+ *
+ * SARIF: one run; tool.driver with every check as a rule (id, name,
+ * shortDescription, fullDescription, help, helpUri, defaultConfiguration,
+ * properties.tags); results with ruleId, ruleIndex, level, message, one
+ * physical location (uri relative to uriBaseId "SRCROOT", region
+ * startLine/startColumn), partialFingerprints "v6scanFingerprint/v1",
+ * suppressions [{kind "inSource", justification}] for suppressed results,
+ * baselineState ("new"/"unchanged") when a baseline was applied, and
+ * properties {function, subject}. run.properties carries the file counters
+ * and failed files so that `v6scan merge` can rebuild the summary.
+ */
+#ifndef V6SCAN_EMIT_H
+#define V6SCAN_EMIT_H
+
+#include <stdio.h>
+
+#include "findings.h"
+
+enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF };
+
+struct emit_info {
+	int baseline_used;    /* 1: --baseline was given */
+	int compact;          /* JSON on one line (worker protocol) */
+};
+
+/* Base of every rule's helpUri: <base><check id>.md */
+#define EMIT_HELP_URI_BASE "https://github.com/v6kit/v6kit/blob/main/docs/checks/"
+
+int emit_text(FILE *f, const struct findings *fs);
+int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info);
+int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info);
+
+/* Writes the one-line summary (with a trailing newline):
+ * "N findings (E errors, W warnings, N notes), S suppressed, B baselined,
+ *  P/T files parsed" plus "; no compilation database: parsed with
+ * -std=gnu11 -D_GNU_SOURCE" when default flags were used. */
+void emit_summary(FILE *f, const struct findings *fs);
+
+/* Parses "text", "json", "sarif". 0 or -EINVAL. */
+int emit_format_parse(const char *s, enum emit_format *out);
+
+#endif

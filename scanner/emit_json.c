@@ -1,0 +1,56 @@
+/* emit_json — the JSON report; see emit.h. */
+#include "emit.h"
+
+#include <errno.h>
+
+#include "json.h"
+#include "v6kit_version.h"
+
+int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
+{
+	struct findings_counts c = findings_count(fs);
+	const char *nl = info->compact ? "" : "\n";
+	const char *in1 = info->compact ? "" : "  ";
+	const char *in2 = info->compact ? "" : "    ";
+
+	fprintf(f, "{%s%s\"version\": 1,%s%s\"tool\": \"v6scan\",%s%s\"toolVersion\": \"%s\",%s", nl, in1, nl,
+		in1, nl, in1, V6KIT_VERSION, nl);
+	fprintf(f, "%s\"summary\": {\"findings\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
+		   "\"suppressed\": %zu, \"baselined\": %zu, \"filesParsed\": %zu, \"filesTotal\": %zu, "
+		   "\"defaultFlags\": %s},%s",
+		in1, c.active, c.errors, c.warnings, c.notes, c.suppressed, c.baselined, fs->files_parsed,
+		fs->files_total, fs->default_flags ? "true" : "false", nl);
+	fprintf(f, "%s\"baselineUsed\": %s,%s", in1, info->baseline_used ? "true" : "false", nl);
+	fprintf(f, "%s\"failedFiles\": [", in1);
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		if (i)
+			fputs(", ", f);
+		json_write_string(f, fs->failed[i]);
+	}
+	fprintf(f, "],%s%s\"findings\": [", nl, in1);
+	for (size_t i = 0; i < fs->count; i++) {
+		const struct finding *x = &fs->items[i];
+		fprintf(f, "%s%s%s{\"check\": ", i ? "," : "", nl, in2);
+		json_write_string(f, x->check->id);
+		fprintf(f, ", \"level\": \"%s\", \"path\": ", check_level_name(x->level));
+		json_write_string(f, x->path);
+		fprintf(f, ", \"line\": %u, \"column\": %u, \"message\": ", x->line, x->column);
+		json_write_string(f, x->message);
+		fputs(", \"function\": ", f);
+		json_write_string(f, x->scope);
+		fputs(", \"subject\": ", f);
+		json_write_string(f, x->subject);
+		if (x->fingerprint) {
+			fputs(", \"fingerprint\": ", f);
+			json_write_string(f, x->fingerprint);
+		}
+		fprintf(f, ", \"suppressed\": %s", x->suppressed ? "true" : "false");
+		if (x->suppressed) {
+			fputs(", \"justification\": ", f);
+			json_write_string(f, x->justification ? x->justification : "");
+		}
+		fprintf(f, ", \"baselined\": %s}", x->baselined ? "true" : "false");
+	}
+	fprintf(f, "%s%s]%s}\n", fs->count ? nl : "", fs->count ? in1 : "", nl);
+	return ferror(f) ? -EIO : 0;
+}

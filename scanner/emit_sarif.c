@@ -1,0 +1,135 @@
+/* emit_sarif — SARIF 2.1.0 output; see emit.h. Everything a result or rule
+ * says is a sentence ending with a period (SARIF validators ask for it). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "checks/registry.h"
+#include "json.h"
+#include "v6kit_version.h"
+
+/* Writes s as a JSON string that ends with a period. */
+static void emit_sentence(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '.') {
+		json_write_string(f, s);
+		return;
+	}
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s.", s);
+	json_write_string(f, buf);
+}
+
+/* "v6-sockaddr-in-decl" -> "SockaddrInDecl": a friendly PascalCase name. */
+static void emit_rule_name(FILE *f, const char *id)
+{
+	char buf[128];
+	size_t n = 0;
+	int up = 1;
+
+	if (strncmp(id, "v6-", 3) == 0)
+		id += 3;
+	for (; *id && n < sizeof(buf) - 1; id++) {
+		if (*id == '-') {
+			up = 1;
+			continue;
+		}
+		buf[n++] = up ? (char)toupper((unsigned char)*id) : *id;
+		up = 0;
+	}
+	buf[n] = '\0';
+	json_write_string(f, buf);
+}
+
+static void emit_rule(FILE *f, const struct v6scan_check *c, int last)
+{
+	char text[2048];
+
+	fputs("          {\n            \"id\": ", f);
+	json_write_string(f, c->id);
+	fputs(",\n            \"name\": ", f);
+	emit_rule_name(f, c->id);
+	fputs(",\n            \"shortDescription\": {\"text\": ", f);
+	emit_sentence(f, c->summary);
+	fputs("},\n            \"fullDescription\": {\"text\": ", f);
+	emit_sentence(f, c->why);
+	snprintf(text, sizeof(text), "%s Instead: %s. Run `v6scan --explain %s` for examples.", c->why, c->fix,
+		 c->id);
+	fputs("},\n            \"help\": {\"text\": ", f);
+	json_write_string(f, text);
+	fprintf(f, "},\n            \"helpUri\": \"%s%s.md\",\n", EMIT_HELP_URI_BASE, c->id);
+	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
+	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"]}\n          }%s\n",
+		last ? "" : ",");
+}
+
+int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
+{
+	size_t nrules;
+	const struct v6scan_check *const *rules = registry_all(&nrules);
+
+	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	      "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
+	      "          \"name\": \"v6scan\",\n", f);
+	fprintf(f, "          \"version\": \"%s\",\n          \"semanticVersion\": \"%s\",\n", V6KIT_VERSION,
+		V6KIT_VERSION);
+	fprintf(f, "          \"informationUri\": \"%s\",\n          \"rules\": [\n", EMIT_HELP_URI_BASE);
+	for (size_t i = 0; i < nrules; i++)
+		emit_rule(f, rules[i], i + 1 == nrules);
+	fputs("          ]\n        }\n      },\n", f);
+	fprintf(f, "      \"invocations\": [{\"executionSuccessful\": %s}],\n",
+		fs->failed_count ? "false" : "true");
+	fputs("      \"columnKind\": \"utf16CodeUnits\",\n      \"results\": [", f);
+	for (size_t i = 0; i < fs->count; i++) {
+		const struct finding *x = &fs->items[i];
+		char msg[1024];
+		fputs(i ? ",\n        {\n" : "\n        {\n", f);
+		fputs("          \"ruleId\": ", f);
+		json_write_string(f, x->check->id);
+		fprintf(f, ",\n          \"ruleIndex\": %d,\n          \"level\": \"%s\",\n",
+			registry_index(x->check), check_level_name(x->level));
+		snprintf(msg, sizeof(msg), "%s; %s", x->message, x->check->fix);
+		fputs("          \"message\": {\"text\": ", f);
+		emit_sentence(f, msg);
+		fputs("},\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
+		json_write_string(f, x->path);
+		fprintf(f, ", \"uriBaseId\": \"SRCROOT\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
+			x->line, x->column);
+		fputs("          \"partialFingerprints\": {\"v6scanFingerprint/v1\": ", f);
+		json_write_string(f, x->fingerprint ? x->fingerprint : "");
+		fputs("},\n", f);
+		if (x->suppressed) {
+			fputs("          \"suppressions\": [{\"kind\": \"inSource\"", f);
+			if (x->justification && x->justification[0]) {
+				fputs(", \"justification\": ", f);
+				json_write_string(f, x->justification);
+			}
+			fputs("}],\n", f);
+		}
+		if (info->baseline_used)
+			fprintf(f, "          \"baselineState\": \"%s\",\n", x->baselined ? "unchanged" : "new");
+		fputs("          \"properties\": {\"function\": ", f);
+		json_write_string(f, x->scope);
+		fputs(", \"subject\": ", f);
+		json_write_string(f, x->subject);
+		fprintf(f, ", \"message\": ");
+		json_write_string(f, x->message);
+		fputs("}\n        }", f);
+	}
+	fputs(fs->count ? "\n      ],\n" : "],\n", f);
+	fprintf(f, "      \"properties\": {\"filesParsed\": %zu, \"filesTotal\": %zu, \"defaultFlags\": %s, "
+		   "\"baselineUsed\": %s, \"failedFiles\": [",
+		fs->files_parsed, fs->files_total, fs->default_flags ? "true" : "false",
+		info->baseline_used ? "true" : "false");
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		if (i)
+			fputs(", ", f);
+		json_write_string(f, fs->failed[i]);
+	}
+	fputs("]}\n    }\n  ]\n}\n", f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,187 @@
+/* findings — see findings.h. */
+#include "findings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void findings_init(struct findings *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+}
+
+static void findings_free_one(struct finding *f)
+{
+	free(f->path);
+	free(f->message);
+	free(f->scope);
+	free(f->subject);
+	free(f->fingerprint);
+	free(f->justification);
+}
+
+void findings_free(struct findings *fs)
+{
+	for (size_t i = 0; i < fs->count; i++)
+		findings_free_one(&fs->items[i]);
+	free(fs->items);
+	for (size_t i = 0; i < fs->failed_count; i++)
+		free(fs->failed[i]);
+	free(fs->failed);
+	findings_init(fs);
+}
+
+static char *findings_dup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+int findings_add(struct findings *fs, const struct finding *f)
+{
+	struct finding *n;
+
+	if (fs->count == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 64;
+		struct finding *ni = reallocarray(fs->items, cap, sizeof(*ni));
+		if (!ni)
+			return -ENOMEM;
+		fs->items = ni;
+		fs->cap = cap;
+	}
+	n = &fs->items[fs->count];
+	*n = *f;
+	n->path = findings_dup(f->path);
+	n->message = findings_dup(f->message);
+	n->scope = findings_dup(f->scope);
+	n->subject = findings_dup(f->subject);
+	n->fingerprint = f->fingerprint ? strdup(f->fingerprint) : NULL;
+	n->justification = f->justification ? strdup(f->justification) : NULL;
+	if (!n->path || !n->message || !n->scope || !n->subject ||
+	    (f->fingerprint && !n->fingerprint) || (f->justification && !n->justification)) {
+		findings_free_one(n);
+		return -ENOMEM;
+	}
+	fs->count++;
+	return 0;
+}
+
+int findings_add_failed(struct findings *fs, const char *path)
+{
+	char **nf = reallocarray(fs->failed, fs->failed_count + 1, sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	fs->failed = nf;
+	nf[fs->failed_count] = strdup(path);
+	if (!nf[fs->failed_count])
+		return -ENOMEM;
+	fs->failed_count++;
+	return 0;
+}
+
+static int findings_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	c = strcmp(x->check->id, y->check->id);
+	if (c)
+		return c;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+static int findings_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void findings_normalise(struct findings *fs)
+{
+	size_t out = 0;
+
+	qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
+	for (size_t i = 0; i < fs->count; i++) {
+		struct finding *f = &fs->items[i];
+		if (out > 0) {
+			struct finding *prev = &fs->items[out - 1];
+			if (prev->line == f->line && prev->check == f->check &&
+			    strcmp(prev->path, f->path) == 0) {
+				findings_free_one(f);
+				continue;
+			}
+		}
+		fs->items[out++] = *f;
+	}
+	fs->count = out;
+
+	qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_strcmp);
+	out = 0;
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		if (out > 0 && strcmp(fs->failed[out - 1], fs->failed[i]) == 0) {
+			free(fs->failed[i]);
+			continue;
+		}
+		fs->failed[out++] = fs->failed[i];
+	}
+	fs->failed_count = out;
+}
+
+int findings_absorb(struct findings *dst, struct findings *src)
+{
+	for (size_t i = 0; i < src->count; i++) {
+		if (dst->count == dst->cap) {
+			size_t cap = dst->cap ? dst->cap * 2 : 64;
+			struct finding *ni = reallocarray(dst->items, cap, sizeof(*ni));
+			if (!ni)
+				return -ENOMEM;
+			dst->items = ni;
+			dst->cap = cap;
+		}
+		dst->items[dst->count++] = src->items[i];
+	}
+	src->count = 0;
+	for (size_t i = 0; i < src->failed_count; i++) {
+		char **nf = reallocarray(dst->failed, dst->failed_count + 1, sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		dst->failed = nf;
+		nf[dst->failed_count++] = src->failed[i];
+	}
+	src->failed_count = 0;
+	dst->files_total += src->files_total;
+	dst->files_parsed += src->files_parsed;
+	dst->default_flags |= src->default_flags;
+	src->files_total = src->files_parsed = 0;
+	return 0;
+}
+
+struct findings_counts findings_count(const struct findings *fs)
+{
+	struct findings_counts c = { 0 };
+
+	for (size_t i = 0; i < fs->count; i++) {
+		const struct finding *f = &fs->items[i];
+		if (f->suppressed) {
+			c.suppressed++;
+			continue;
+		}
+		if (f->baselined) {
+			c.baselined++;
+			continue;
+		}
+		c.active++;
+		if (f->level == V6SCAN_ERROR)
+			c.errors++;
+		else if (f->level == V6SCAN_WARNING)
+			c.warnings++;
+		else
+			c.notes++;
+	}
+	return c;
+}

@@ -1,0 +1,65 @@
+/* findings — the store every part of a scan writes into and every emitter
+ * reads: findings, plus the per-file parse outcome behind the summary line.
+ *
+ * Paths are repo-relative ('/'-separated, relative to the scan root). The
+ * store owns every string it holds (copies are made on add).
+ */
+#ifndef V6SCAN_FINDINGS_H
+#define V6SCAN_FINDINGS_H
+
+#include <stddef.h>
+
+#include "check.h"
+
+struct finding {
+	const struct v6scan_check *check;
+	enum v6scan_level level;
+	char *path;
+	unsigned line, column;     /* 1-based */
+	char *message;
+	char *scope;               /* enclosing function, or "" at file scope */
+	char *subject;             /* the matched token, e.g. "gethostbyname" */
+	char *fingerprint;         /* set by baseline_fingerprint_all(); may be NULL before */
+	int suppressed;            /* 1: an inline suppression comment applies */
+	char *justification;       /* suppression reason ("" for NOLINT forms) */
+	int baselined;             /* 1: its fingerprint is in the --baseline file */
+};
+
+struct findings {
+	struct finding *items;
+	size_t count, cap;
+	size_t files_total;        /* translation units attempted */
+	size_t files_parsed;       /* ... that parsed without errors */
+	char **failed;             /* repo-relative paths that did not parse cleanly */
+	size_t failed_count;
+	int default_flags;         /* 1: some file was parsed without a database entry */
+};
+
+void findings_init(struct findings *fs);
+void findings_free(struct findings *fs);
+
+/* Adds a copy of f (strings are duplicated; NULL strings become "").
+ * Returns 0 or -ENOMEM. */
+int findings_add(struct findings *fs, const struct finding *f);
+
+/* Records a file that failed to parse (copy of path). 0 or -ENOMEM. */
+int findings_add_failed(struct findings *fs, const char *path);
+
+/* Sorts by (path, line, column, check id) and removes duplicates: the same
+ * check on the same path and line is one finding (a header seen through
+ * many translation units, or a declaration and its cast on one line).
+ * Failed paths are sorted and de-duplicated too. */
+void findings_normalise(struct findings *fs);
+
+/* Moves everything from src into dst (src is left empty) and adds src's
+ * file counters to dst's. Returns 0 or -ENOMEM. */
+int findings_absorb(struct findings *dst, struct findings *src);
+
+/* Counts of findings that are neither suppressed nor baselined, per level;
+ * plus the suppressed and baselined totals. */
+struct findings_counts {
+	size_t active, errors, warnings, notes, suppressed, baselined;
+};
+struct findings_counts findings_count(const struct findings *fs);
+
+#endif

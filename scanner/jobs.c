@@ -1,0 +1,268 @@
+/* jobs — see jobs.h. */
+#include "jobs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const jobs_default_args[] = { "-std=gnu11", "-D_GNU_SOURCE" };
+
+static void jobs_free_one(struct job *j)
+{
+	free(j->file);
+	free(j->relpath);
+	free(j->directory);
+	for (size_t i = 0; i < j->nargs; i++)
+		free(j->args[i]);
+	free(j->args);
+}
+
+void jobs_free(struct joblist *jl)
+{
+	for (size_t i = 0; i < jl->count; i++)
+		jobs_free_one(&jl->items[i]);
+	free(jl->items);
+	jl->items = NULL;
+	jl->count = 0;
+}
+
+int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args,
+	     size_t nargs, int from_db, int defaults)
+{
+	struct job *ni = reallocarray(jl->items, jl->count + 1, sizeof(*ni));
+
+	if (!ni)
+		return -ENOMEM;
+	jl->items = ni;
+	struct job *j = &ni[jl->count];
+	memset(j, 0, sizeof(*j));
+	j->file = strdup(file);
+	j->directory = strdup(directory);
+	j->args = calloc(nargs + 1, sizeof(*j->args));
+	j->from_db = from_db;
+	j->defaults = defaults;
+	j->order = jl->count;
+	if (!j->file || !j->directory || !j->args)
+		goto nomem;
+	for (size_t i = 0; i < nargs; i++) {
+		j->args[i] = strdup(args[i]);
+		if (!j->args[i])
+			goto nomem;
+		j->nargs++;
+	}
+	jl->count++;
+	return 0;
+nomem:
+	jobs_free_one(j);
+	return -ENOMEM;
+}
+
+static size_t jobs_common_prefix(const char *a, const char *b)
+{
+	size_t n = 0, last = 0;
+
+	while (a[n] && a[n] == b[n]) {
+		if (a[n] == '/')
+			last = n;
+		n++;
+	}
+	return last;
+}
+
+int jobs_add_undeclared(struct joblist *jl, const struct joblist *db, const char *file)
+{
+	const struct job *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < db->count; i++) {
+		size_t l = jobs_common_prefix(db->items[i].file, file);
+		if (!best || l > best_len) {
+			best = &db->items[i];
+			best_len = l;
+		}
+	}
+	if (best)
+		return jobs_add(jl, file, best->directory, best->args, best->nargs, 0, 0);
+
+	char *dir = strdup(file);
+	if (!dir)
+		return -ENOMEM;
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	int rc = jobs_add(jl, file, dir, (char *const *)jobs_default_args,
+			  sizeof(jobs_default_args) / sizeof(jobs_default_args[0]), 0, 1);
+	free(dir);
+	return rc;
+}
+
+static int jobs_is_source(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 2 && name[n - 2] == '.' && (name[n - 1] == 'c' || name[n - 1] == 'h');
+}
+
+struct jobs_paths {
+	char **items;
+	size_t count;
+};
+
+static int jobs_paths_add(struct jobs_paths *p, const char *path)
+{
+	char **ni = reallocarray(p->items, p->count + 1, sizeof(*ni));
+
+	if (!ni)
+		return -ENOMEM;
+	p->items = ni;
+	ni[p->count] = strdup(path);
+	if (!ni[p->count])
+		return -ENOMEM;
+	p->count++;
+	return 0;
+}
+
+static int jobs_walk_dir(struct jobs_paths *files, const char *dir)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	int rc = 0;
+
+	if (n < 0)
+		return 0; /* unreadable directory: nothing to scan there */
+	for (int i = 0; i < n; i++) {
+		struct dirent *e = ents[i];
+		char *path = NULL;
+		struct stat st;
+
+		if (rc == 0 && e->d_name[0] != '.' && asprintf(&path, "%s/%s", dir, e->d_name) >= 0) {
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				rc = jobs_walk_dir(files, path);
+			else if (jobs_is_source(e->d_name))
+				rc = jobs_paths_add(files, path);
+			free(path);
+		}
+		free(e);
+	}
+	free(ents);
+	return rc;
+}
+
+static int jobs_under(const char *file, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(file, dir, n) == 0 && (file[n] == '/' || file[n] == '\0');
+}
+
+int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths,
+		 const char **bad)
+{
+	struct jobs_paths roots = { 0 }, files = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < npaths && rc == 0; i++) {
+		char *real = realpath(paths[i], NULL);
+		struct stat st;
+		if (!real || stat(real, &st) != 0) {
+			free(real);
+			*bad = paths[i];
+			rc = -ENOENT;
+			break;
+		}
+		rc = jobs_paths_add(&roots, real);
+		if (rc == 0) {
+			if (S_ISDIR(st.st_mode))
+				rc = jobs_walk_dir(&files, real);
+			else
+				rc = jobs_paths_add(&files, real);
+		}
+		free(real);
+	}
+	/* database jobs: all of them without paths, else those under a path */
+	for (size_t i = 0; i < db->count && rc == 0; i++) {
+		int keep = npaths == 0;
+		for (size_t r = 0; r < roots.count && !keep; r++)
+			keep = jobs_under(db->items[i].file, roots.items[r]);
+		if (keep) {
+			struct job *j = &db->items[i];
+			rc = jobs_add(out, j->file, j->directory, j->args, j->nargs, 1, 0);
+		}
+	}
+	for (size_t i = 0; i < files.count && rc == 0; i++) {
+		int known = 0;
+		for (size_t d = 0; d < db->count && !known; d++)
+			known = strcmp(db->items[d].file, files.items[i]) == 0;
+		if (!known)
+			rc = jobs_add_undeclared(out, db, files.items[i]);
+	}
+	for (size_t i = 0; i < roots.count; i++)
+		free(roots.items[i]);
+	free(roots.items);
+	for (size_t i = 0; i < files.count; i++)
+		free(files.items[i]);
+	free(files.items);
+	return rc;
+}
+
+static int jobs_cmp(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	int c = strcmp(x->relpath, y->relpath);
+
+	if (c)
+		return c;
+	/* database entries first, then original order: the first entry wins */
+	if (x->from_db != y->from_db)
+		return y->from_db - x->from_db;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static uint64_t jobs_fnv1a(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes,
+		unsigned shard_k, unsigned shard_n)
+{
+	size_t rootlen = strlen(root), out = 0;
+
+	for (size_t i = 0; i < jl->count; i++) {
+		struct job *j = &jl->items[i];
+		const char *rel = j->file;
+		if (strncmp(j->file, root, rootlen) == 0 && j->file[rootlen] == '/')
+			rel = j->file + rootlen + 1;
+		j->relpath = strdup(rel);
+		if (!j->relpath)
+			return -ENOMEM;
+	}
+	/* qsort is not stable: jobs_cmp breaks ties by insertion order */
+	qsort(jl->items, jl->count, sizeof(jl->items[0]), jobs_cmp);
+	for (size_t i = 0; i < jl->count; i++) {
+		struct job *j = &jl->items[i];
+		int drop = out > 0 && strcmp(jl->items[out - 1].relpath, j->relpath) == 0;
+		for (size_t e = 0; e < nexcludes && !drop; e++)
+			drop = fnmatch(excludes[e], j->relpath, 0) == 0;
+		if (!drop && shard_n > 1)
+			drop = jobs_fnv1a(j->relpath) % shard_n != shard_k - 1;
+		if (drop) {
+			jobs_free_one(j);
+			continue;
+		}
+		jl->items[out++] = *j;
+	}
+	jl->count = out;
+	return 0;
+}

@@ -1,0 +1,332 @@
+/* v6scan — entry point: dispatches the actions of the command line (cli.h)
+ * and runs a scan or a merge through the modules:
+ *   jobs/compdb -> workers (parse + walk per file) -> findings_normalise ->
+ *   suppress -> baseline -> emit, then the summary line and the exit status.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "checks/registry.h"
+#include "cli.h"
+#include "compdb.h"
+#include "emit.h"
+#include "findings.h"
+#include "jobs.h"
+#include "load.h"
+#include "resdir.h"
+#include "suppress.h"
+#include "v6kit_version.h"
+#include "walk.h"
+#include "workers.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
+
+static int main_select(const char *list, int *enabled)
+{
+	const char *bad = NULL;
+	size_t n;
+
+	registry_all(&n);
+	if (!list) {
+		for (size_t i = 0; i < n; i++)
+			enabled[i] = 1;
+		return 0;
+	}
+	if (registry_select(list, enabled, &bad)) {
+		fprintf(stderr, "v6scan: --checks: '%.*s' names no check (see --list-checks)\n",
+			(int)strcspn(bad, ","), bad);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int main_list(const struct cli_opts *o)
+{
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+	int enabled[64];
+
+	if (main_select(o->checks, enabled))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < n; i++)
+		if (enabled[i])
+			printf("%-28s %-8s %s\n", all[i]->id, check_level_name(all[i]->level), all[i]->summary);
+	return EXIT_CLEAN;
+}
+
+/* Opens docs/checks/<id>.md: $V6SCAN_DOCS_DIR, the installed copy beside the
+ * executable (<prefix>/bin/../share/doc/v6kit/checks), the source tree. */
+static FILE *main_open_doc(const char *id)
+{
+	char exe[PATH_MAX], path[PATH_MAX * 2];
+	const char *env = getenv("V6SCAN_DOCS_DIR");
+	ssize_t n;
+	FILE *f;
+
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s/%s.md", env, id);
+		if ((f = fopen(path, "r")))
+			return f;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/../share/doc/v6kit/checks/%s.md", exe, id);
+			if ((f = fopen(path, "r")))
+				return f;
+		}
+	}
+#ifdef V6SCAN_SOURCE_DOCS_DIR
+	snprintf(path, sizeof(path), "%s/%s.md", V6SCAN_SOURCE_DOCS_DIR, id);
+	if ((f = fopen(path, "r")))
+		return f;
+#endif
+	return NULL;
+}
+
+static int main_explain(const char *id)
+{
+	FILE *f;
+	char buf[4096];
+	size_t got;
+
+	if (!registry_find(id)) {
+		fprintf(stderr, "v6scan: --explain: no check '%s' (see --list-checks)\n", id);
+		return EXIT_USAGE;
+	}
+	f = main_open_doc(id);
+	if (!f) {
+		fprintf(stderr, "v6scan: --explain: the page docs/checks/%s.md is not installed and the source "
+			"tree is not reachable (set V6SCAN_DOCS_DIR)\n", id);
+		return EXIT_USAGE;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, stdout);
+	fclose(f);
+	return EXIT_CLEAN;
+}
+
+/* Writes the report in the chosen format; returns 0 or EXIT_USAGE. */
+static int main_emit(const struct cli_opts *o, const struct findings *fs, int baseline_used)
+{
+	FILE *out = stdout;
+	struct emit_info info = { .baseline_used = baseline_used };
+	int rc;
+
+	if (o->output && !(out = fopen(o->output, "w"))) {
+		fprintf(stderr, "v6scan: cannot write %s: %s\n", o->output, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (o->format == EMIT_JSON)
+		rc = emit_json(out, fs, &info);
+	else if (o->format == EMIT_SARIF)
+		rc = emit_sarif(out, fs, &info);
+	else
+		rc = emit_text(out, fs);
+	if (out != stdout ? fclose(out) != 0 : fflush(out) != 0)
+		rc = -EIO;
+	if (rc) {
+		fprintf(stderr, "v6scan: writing the report failed\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int main_status(const struct cli_opts *o, const struct findings *fs)
+{
+	if (fs->failed_count)
+		return EXIT_INCOMPLETE;
+	if (o->fail_never)
+		return EXIT_CLEAN;
+	for (size_t i = 0; i < fs->count; i++) {
+		const struct finding *f = &fs->items[i];
+		if (!f->suppressed && !f->baselined && f->level >= o->fail_on)
+			return EXIT_FINDINGS;
+	}
+	return EXIT_CLEAN;
+}
+
+/* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
+static int main_finish(const struct cli_opts *o, struct findings *fs, const char *root, int apply_suppressions)
+{
+	char err[256];
+	int rc;
+
+	findings_normalise(fs);
+	if (apply_suppressions && suppress_apply(fs, root) < 0)
+		return -ENOMEM;
+	rc = baseline_fingerprint_all(fs);
+	if (rc)
+		return rc;
+	if (o->baseline) {
+		rc = baseline_apply(o->baseline, fs, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "v6scan: --baseline %s: %s\n", o->baseline, err);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int main_scan(const struct cli_opts *o)
+{
+	size_t nall;
+	const struct v6scan_check *const *all = registry_all(&nall);
+	const struct v6scan_check *enabled_checks[64];
+	int enabled[64];
+	size_t nenabled = 0;
+	struct joblist db = { 0 }, jobs = { 0 };
+	struct findings fs;
+	char resdir[PATH_MAX];
+	const char *bad = NULL;
+	char *root = NULL;
+	int status = EXIT_USAGE, rc;
+
+	findings_init(&fs);
+	if (main_select(o->checks, enabled))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < nall; i++)
+		if (enabled[i])
+			enabled_checks[nenabled++] = all[i];
+	root = realpath(o->root ? o->root : ".", NULL);
+	if (!root) {
+		fprintf(stderr, "v6scan: --root %s: %s\n", o->root ? o->root : ".", strerror(errno));
+		goto out;
+	}
+	if (o->build_dir) {
+		rc = compdb_load(o->build_dir, &db);
+		if (rc == -ENOENT) {
+			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
+				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
+			goto out;
+		}
+		if (rc) {
+			fprintf(stderr, "v6scan: -p %s: compile_commands.json is not a valid compilation database "
+				"(libclang could not load it, or it lists no command)\n", o->build_dir);
+			goto out;
+		}
+	}
+	rc = jobs_collect(&jobs, &db, o->inputs, o->ninputs, &bad);
+	if (rc == -ENOENT) {
+		fprintf(stderr, "v6scan: %s: no such file or directory\n", bad);
+		goto out;
+	}
+	if (rc == 0)
+		rc = jobs_finish(&jobs, root, o->excludes, o->nexcludes, o->shard_k, o->shard_n);
+	if (rc)
+		goto nomem;
+
+	struct parse_opts popts = {
+		.resource_dir = resdir_detect(resdir, sizeof(resdir)),
+		.extra_before = o->extra_before, .nextra_before = o->nextra_before,
+		.extra = o->extra, .nextra = o->nextra, .quiet = o->quiet,
+	};
+	struct walk_config wcfg = { .root = root, .checks = enabled_checks, .nchecks = nenabled };
+	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
+				    .progress = isatty(STDERR_FILENO) };
+	rc = workers_run(&jobs, &ws, &fs);
+	if (rc) {
+		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
+		goto out;
+	}
+	rc = main_finish(o, &fs, root, 1);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc)
+		goto out;
+	if (o->write_baseline) {
+		rc = baseline_write(o->write_baseline, &fs);
+		if (rc) {
+			fprintf(stderr, "v6scan: --write-baseline %s: %s\n", o->write_baseline, strerror(-rc));
+			goto out;
+		}
+	}
+	if (main_emit(o, &fs, o->baseline != NULL))
+		goto out;
+	emit_summary(stderr, &fs);
+	for (size_t i = 0; i < fs.failed_count; i++)
+		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i]);
+	status = main_status(o, &fs);
+	if (o->write_baseline && status == EXIT_FINDINGS)
+		status = EXIT_CLEAN;
+	goto out;
+nomem:
+	fprintf(stderr, "v6scan: out of memory\n");
+	status = EXIT_USAGE;
+out:
+	findings_free(&fs);
+	jobs_free(&db);
+	jobs_free(&jobs);
+	free(root);
+	return status;
+}
+
+static int main_merge(const struct cli_opts *o)
+{
+	struct findings fs;
+	int baseline_used = 0, status = EXIT_USAGE;
+	char err[256];
+
+	findings_init(&fs);
+	for (size_t i = 0; i < o->ninputs; i++) {
+		int rc = load_report_file(o->inputs[i], &fs, &baseline_used, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "v6scan: merge: %s: %s\n", o->inputs[i], err);
+			goto out;
+		}
+	}
+	/* shards were suppressed and baselined already; only re-normalise and
+	 * re-fingerprint (a header seen by two shards is one finding) */
+	findings_normalise(&fs);
+	if (baseline_fingerprint_all(&fs))
+		goto out;
+	if (main_emit(o, &fs, baseline_used))
+		goto out;
+	emit_summary(stderr, &fs);
+	status = main_status(o, &fs);
+out:
+	findings_free(&fs);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts o;
+	int status;
+
+	cli_parse(argc, argv, &o);
+	switch (o.action) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		status = EXIT_CLEAN;
+		break;
+	case CLI_VERSION:
+		printf("v6scan %s\n", V6KIT_VERSION);
+		status = EXIT_CLEAN;
+		break;
+	case CLI_LIST:
+		status = main_list(&o);
+		break;
+	case CLI_EXPLAIN:
+		status = main_explain(o.explain);
+		break;
+	case CLI_MERGE:
+		status = main_merge(&o);
+		break;
+	case CLI_SCAN:
+		status = main_scan(&o);
+		break;
+	default:
+		status = EXIT_USAGE;
+	}
+	cli_free(&o);
+	return status;
+}

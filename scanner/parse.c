@@ -1,0 +1,93 @@
+/* parse — see parse.h. */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PARSE_MAX_ERRORS_SHOWN 5
+
+static int parse_has_lang(const struct job *job)
+{
+	for (size_t i = 0; i < job->nargs; i++)
+		if (strncmp(job->args[i], "-x", 2) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *parse_error_name(enum CXErrorCode e)
+{
+	switch (e) {
+	case CXError_Crashed: return "libclang crashed while parsing";
+	case CXError_InvalidArguments: return "invalid arguments";
+	case CXError_ASTReadError: return "AST read error";
+	default: return "libclang could not parse the file";
+	}
+}
+
+int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
+	      int *clean)
+{
+	size_t n = job->nargs + o->nextra + o->nextra_before + 8;
+	const char **argv = calloc(n, sizeof(*argv));
+	size_t argc = 0;
+	FILE *probe;
+
+	if (!argv)
+		return -ENOMEM;
+	if (o->resource_dir) {
+		argv[argc++] = "-resource-dir";
+		argv[argc++] = o->resource_dir;
+	}
+	for (size_t i = 0; i < o->nextra_before; i++)
+		argv[argc++] = o->extra_before[i];
+	for (size_t i = 0; i < job->nargs; i++)
+		argv[argc++] = job->args[i];
+	size_t len = strlen(job->file);
+	if (len > 2 && strcmp(job->file + len - 2, ".h") == 0 && !parse_has_lang(job)) {
+		argv[argc++] = "-x";
+		argv[argc++] = "c-header";
+	}
+	for (size_t i = 0; i < o->nextra; i++)
+		argv[argc++] = o->extra[i];
+	argv[argc++] = "-working-directory";
+	argv[argc++] = job->directory;
+
+	/* libclang reports a missing file only as a generic failure: say why */
+	probe = fopen(job->file, "r");
+	if (!probe) {
+		fprintf(stderr, "v6scan: %s: cannot read: %s\n", job->relpath, strerror(errno));
+		free(argv);
+		return -EIO;
+	}
+	fclose(probe);
+
+	enum CXErrorCode rc = clang_parseTranslationUnit2(
+		idx, job->file, argv, (int)argc, NULL, 0,
+		CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, tu);
+	free(argv);
+	if (rc != CXError_Success || !*tu) {
+		fprintf(stderr, "v6scan: %s: %s\n", job->relpath, parse_error_name(rc));
+		return -EIO;
+	}
+
+	unsigned nd = clang_getNumDiagnostics(*tu), shown = 0;
+	*clean = 1;
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic d = clang_getDiagnostic(*tu, i);
+		if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+			*clean = 0;
+			if (!o->quiet && shown++ < PARSE_MAX_ERRORS_SHOWN) {
+				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+								       CXDiagnostic_DisplayColumn);
+				fprintf(stderr, "v6scan: %s\n", clang_getCString(s));
+				clang_disposeString(s);
+			}
+		}
+		clang_disposeDiagnostic(d);
+	}
+	if (!o->quiet && shown > PARSE_MAX_ERRORS_SHOWN)
+		fprintf(stderr, "v6scan: %s: %u more errors\n", job->relpath, shown - PARSE_MAX_ERRORS_SHOWN);
+	return 0;
+}

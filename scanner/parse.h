@@ -1,0 +1,35 @@
+/* parse — one libclang parse of one job, and its per-file outcome.
+ *
+ * Arguments given to libclang, in order: -resource-dir <detected> (first, so
+ * a user's own -resource-dir wins), --extra-arg-before values, the job's
+ * sanitised arguments, "-x c-header" for a .h file without an -x, the
+ * --extra-arg values, -working-directory <job directory>. Options:
+ * DetailedPreprocessingRecord | KeepGoing.
+ */
+#ifndef V6SCAN_PARSE_H
+#define V6SCAN_PARSE_H
+
+#include <clang-c/Index.h>
+#include <stddef.h>
+
+#include "jobs.h"
+
+struct parse_opts {
+	const char *resource_dir;    /* may be NULL */
+	char *const *extra_before;
+	size_t nextra_before;
+	char *const *extra;
+	size_t nextra;
+	int quiet;                   /* 1: do not print diagnostics */
+};
+
+/* Parses job. Returns 0 and sets *tu (dispose with
+ * clang_disposeTranslationUnit) and *clean (1 when no diagnostic of error
+ * severity or worse was produced); the first errors are printed to stderr
+ * as "v6scan: <path>:<line>:<col>: error: ...". Returns -EIO with a message
+ * on stderr when libclang could not build a translation unit at all (missing
+ * or unreadable file, unusable arguments), -ENOMEM when out of memory. */
+int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
+	      int *clean);
+
+#endif

@@ -1,0 +1,218 @@
+/* suppress — see suppress.h. */
+#include "suppress.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct suppress_file {
+	char **lines;
+	size_t count;
+	char *buf;
+};
+
+static void suppress_file_free(struct suppress_file *sf)
+{
+	free(sf->lines);
+	free(sf->buf);
+	memset(sf, 0, sizeof(*sf));
+}
+
+/* Loads a file split into lines; an unreadable file has no lines. */
+static int suppress_file_load(struct suppress_file *sf, const char *root, const char *path)
+{
+	char *full = NULL;
+	FILE *f;
+	size_t len = 0;
+
+	memset(sf, 0, sizeof(*sf));
+	if (path[0] == '/')
+		full = strdup(path);
+	else if (asprintf(&full, "%s/%s", root, path) < 0)
+		full = NULL;
+	if (!full)
+		return -ENOMEM;
+	f = fopen(full, "r");
+	free(full);
+	if (!f)
+		return 0;
+	FILE *mem = open_memstream(&sf->buf, &len);
+	if (!mem) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	char chunk[8192];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, mem);
+	fclose(f);
+	fclose(mem);
+	size_t cap = 0;
+	for (char *p = sf->buf; p && *p;) {
+		if (sf->count == cap) {
+			cap = cap ? cap * 2 : 256;
+			char **nl = reallocarray(sf->lines, cap, sizeof(*nl));
+			if (!nl)
+				return -ENOMEM;
+			sf->lines = nl;
+		}
+		sf->lines[sf->count++] = p;
+		char *nlp = strchr(p, '\n');
+		if (!nlp)
+			break;
+		*nlp = '\0';
+		p = nlp + 1;
+	}
+	return 0;
+}
+
+/* Does the glob list in [list, end) name check id? */
+static int suppress_list_matches(const char *list, const char *end, const char *id)
+{
+	const char *p = list;
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		char glob[128];
+		while (p < stop && isspace((unsigned char)*p))
+			p++;
+		size_t n = (size_t)(stop - p);
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (n && n < sizeof(glob)) {
+			memcpy(glob, p, n);
+			glob[n] = '\0';
+			if (fnmatch(glob, id, 0) == 0)
+				return 1;
+		}
+		p = stop + 1;
+	}
+	return 0;
+}
+
+/* Finds marker `word` (NOLINT, NOLINTNEXTLINE, NOLINTBEGIN, NOLINTEND) as a
+ * whole word in line; returns 1 when it applies to id. */
+static int suppress_marker(const char *line, const char *word, const char *id)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = strstr(line, word); p; p = strstr(p + 1, word)) {
+		const char *after = p + wl;
+		if (isalnum((unsigned char)*after) || *after == '_')
+			continue; /* NOLINT inside NOLINTNEXTLINE etc. */
+		if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		if (*after != '(')
+			return 1;
+		const char *close = strchr(after, ')');
+		if (!close)
+			return 0;
+		if (suppress_list_matches(after + 1, close, id))
+			return 1;
+	}
+	return 0;
+}
+
+/* Looks for "v6scan: ignore[list] reason" on line. Returns 1 when present
+ * and it names id; sets *reason (malloc'd, may be "") */
+static int suppress_ignore(const char *line, const char *id, char **reason)
+{
+	const char *p = strstr(line, "v6scan:");
+
+	if (!p)
+		return 0;
+	p += 7;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "ignore[", 7) != 0)
+		return 0;
+	p += 7;
+	const char *close = strchr(p, ']');
+	if (!close || !suppress_list_matches(p, close, id))
+		return 0;
+	const char *r = close + 1;
+	while (*r == ' ' || *r == '\t')
+		r++;
+	const char *end = strstr(r, "*/");
+	if (!end)
+		end = r + strlen(r);
+	while (end > r && isspace((unsigned char)end[-1]))
+		end--;
+	*reason = strndup(r, (size_t)(end - r));
+	return *reason ? 1 : -ENOMEM;
+}
+
+static int suppress_one(struct finding *f, const struct suppress_file *sf, const char *path, int *rejected)
+{
+	const char *id = f->check->id;
+	size_t L = f->line;
+
+	if (L == 0 || L > sf->count)
+		return 0;
+	/* v6scan: ignore, on the line or the line above */
+	for (size_t l = L; l + 1 >= L && l >= 1; l--) {
+		char *reason = NULL;
+		int rc = suppress_ignore(sf->lines[l - 1], id, &reason);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if (reason[0] == '\0') {
+				fprintf(stderr, "v6scan: %s:%zu: 'v6scan: ignore[...]' needs a reason after the "
+					"closing bracket; suppression not applied\n", path, l);
+				(*rejected)++;
+				free(reason);
+				return 0;
+			}
+			f->suppressed = 1;
+			free(f->justification);
+			f->justification = reason;
+			return 0;
+		}
+		if (l == 1)
+			break;
+	}
+	int hit = suppress_marker(sf->lines[L - 1], "NOLINT", id) ||
+		  (L >= 2 && suppress_marker(sf->lines[L - 2], "NOLINTNEXTLINE", id));
+	if (!hit) {
+		int depth = 0;
+		for (size_t l = 1; l <= L; l++) {
+			if (suppress_marker(sf->lines[l - 1], "NOLINTBEGIN", id))
+				depth++;
+			if (l < L && depth > 0 && suppress_marker(sf->lines[l - 1], "NOLINTEND", id))
+				depth--;
+		}
+		hit = depth > 0;
+	}
+	if (hit) {
+		f->suppressed = 1;
+		free(f->justification);
+		f->justification = strdup("");
+		if (!f->justification)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int suppress_apply(struct findings *fs, const char *root)
+{
+	struct suppress_file sf = { 0 };
+	const char *loaded = NULL;
+	int rejected = 0, rc = 0;
+
+	for (size_t i = 0; i < fs->count && rc == 0; i++) {
+		struct finding *f = &fs->items[i];
+		if (!loaded || strcmp(loaded, f->path) != 0) {
+			suppress_file_free(&sf);
+			rc = suppress_file_load(&sf, root, f->path);
+			loaded = f->path;
+		}
+		if (rc == 0)
+			rc = suppress_one(f, &sf, f->path, &rejected);
+	}
+	suppress_file_free(&sf);
+	return rc < 0 ? rc : rejected;
+}

@@ -1,0 +1,62 @@
+/* walk — one AST walk per translation unit, dispatching each project cursor to
+ * the checks that asked for its kind, and the services checks use to report.
+ *
+ * Project file: a file that is not a system header and whose real path lies
+ * under the scan root. Cursors whose expansion location is outside the
+ * project are skipped with their whole subtree, so system headers cost
+ * nothing beyond the parse.
+ *
+ * Where a finding lands (walk_report):
+ *   - a node written in the source: at the node;
+ *   - a node spelled in a macro argument: at the argument text;
+ *   - a node produced by a project macro's body: at the matching token of the
+ *     `#define` (searched through nested project macros), else at the macro
+ *     name in the `#define` — that is where the fix goes;
+ *   - a node produced by a system macro's body: not reported (the checks that
+ *     care about system macros match the MacroExpansion itself).
+ */
+#ifndef V6SCAN_WALK_H
+#define V6SCAN_WALK_H
+
+#include <clang-c/Index.h>
+
+#include "check.h"
+#include "findings.h"
+
+struct walk_config {
+	const char *root;                          /* absolute real path, no trailing '/' */
+	const struct v6scan_check *const *checks;  /* enabled checks */
+	size_t nchecks;
+};
+
+/* Walks tu once and appends its findings to out. Returns 0 or -ENOMEM. */
+int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings *out);
+
+/* Reports a finding of `check` at cursor `at` (placed as described above).
+ * `subject` is the identifier the finding is about ("gethostbyname",
+ * "sockaddr_in"); it is used to find the token inside a macro definition and
+ * in the baseline fingerprint. The message is printf-formatted. */
+void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
+		 const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Reports at an exact source location (must be in a project file). */
+void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
+		     const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* 1 when `cur` sits in a dual-stack scope: the enclosing function (or, for a
+ * struct/union member, the enclosing record) also names AF_INET6, PF_INET6,
+ * sockaddr_in6, in6_addr, in6addr_any/loopback or their initialisers, or the
+ * member is part of a union. IPv4 code there is the IPv4 half of
+ * address-family independent code, so declaration-level checks stay silent. */
+int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
+
+/* When the expression `expr` is exactly one macro expansion (written in the
+ * source, not produced by another macro), returns the name of the macro it
+ * finally resolves to, following project macros whose body is a single
+ * identifier ("#define FAMILY AF_INET"). Writes into buf; returns buf or NULL. */
+const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len);
+
+/* The translation unit being walked (for tokenising). */
+CXTranslationUnit walk_tu_of(const struct walk_ctx *ctx);
+
+#endif

@@ -1,0 +1,33 @@
+/* workers — running the jobs of a scan: in this process for one job slot,
+ * otherwise in N forked worker processes, each with its own CXIndex (a
+ * libclang index is not shared between threads or processes, and a crash in
+ * libclang only loses that worker's remaining files, which are then counted
+ * as not parsed).
+ *
+ * Job i goes to worker i % N. A worker sends, per finished file, one line of
+ * compact JSON (emit_json) on its result file and one byte on a progress
+ * pipe. The parent merges all results into one store; since the store is
+ * normalised (sorted, de-duplicated) afterwards, -j N gives exactly the
+ * findings of -j 1.
+ */
+#ifndef V6SCAN_WORKERS_H
+#define V6SCAN_WORKERS_H
+
+#include "findings.h"
+#include "jobs.h"
+#include "parse.h"
+#include "walk.h"
+
+struct workers_setup {
+	const struct parse_opts *parse;
+	const struct walk_config *walk;
+	unsigned njobs;      /* >= 1 */
+	int progress;        /* 1: draw a progress line on stderr */
+};
+
+/* Scans every job into out (files_total/files_parsed/failed updated).
+ * Returns 0, or -errno for a system failure (fork, pipe, temporary file,
+ * memory) — a file that fails to parse is not an error here. */
+int workers_run(const struct joblist *jl, const struct workers_setup *s, struct findings *out);
+
+#endif
