@@ -105,7 +105,8 @@ void findings_normalise(struct findings *fs)
 {
 	size_t out = 0;
 
-	qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
+	if (fs->count > 1)
+		qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
 	for (size_t i = 0; i < fs->count; i++) {
 		struct finding *f = &fs->items[i];
 		if (out > 0) {
@@ -120,7 +121,8 @@ void findings_normalise(struct findings *fs)
 	}
 	fs->count = out;
 
-	qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_strcmp);
+	if (fs->failed_count > 1)
+		qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_strcmp);
 	out = 0;
 	for (size_t i = 0; i < fs->failed_count; i++) {
 		if (out > 0 && strcmp(fs->failed[out - 1], fs->failed[i]) == 0) {

@@ -249,7 +249,8 @@ int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, siz
 			return -ENOMEM;
 	}
 	/* qsort is not stable: jobs_cmp breaks ties by insertion order */
-	qsort(jl->items, jl->count, sizeof(jl->items[0]), jobs_cmp);
+	if (jl->count > 1)
+		qsort(jl->items, jl->count, sizeof(jl->items[0]), jobs_cmp);
 	for (size_t i = 0; i < jl->count; i++) {
 		struct job *j = &jl->items[i];
 		int drop = out > 0 && strcmp(jl->items[out - 1].relpath, j->relpath) == 0;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,6 +20,7 @@
 #include "findings.h"
 #include "jobs.h"
 #include "json.h"
+#include "resdir.h"
 
 static void test_json_parses_nested_document_with_escapes(void **state)
 {
@@ -215,6 +218,40 @@ static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
 	findings_free(&b);
 }
 
+static void test_resdir_finds_builtin_headers_and_honours_override(void **state)
+{
+	char buf[4096], path[4200], tmpl[] = "/tmp/v6scan-resdir-XXXXXX";
+
+	unsetenv("V6SCAN_RESOURCE_DIR");
+	assert_non_null(resdir_detect(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/include/stddef.h", buf);
+	assert_int_equal(access(path, R_OK), 0);
+
+	/* an override without include/stddef.h is ignored */
+	setenv("V6SCAN_RESOURCE_DIR", "/nonexistent", 1);
+	char again[4096];
+	assert_non_null(resdir_detect(again, sizeof(again)));
+	assert_string_equal(again, buf);
+
+	/* a valid override wins */
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/include", tmpl);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/include/stddef.h", tmpl);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	setenv("V6SCAN_RESOURCE_DIR", tmpl, 1);
+	assert_string_equal(resdir_detect(again, sizeof(again)), tmpl);
+	unsetenv("V6SCAN_RESOURCE_DIR");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/include", tmpl);
+	rmdir(path);
+	rmdir(tmpl);
+	/* too small a buffer: no result rather than a truncated path */
+	assert_null(resdir_detect(again, 4));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_compdb_sanitise_keeps_ast_flags_only),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
+		cmocka_unit_test(test_resdir_finds_builtin_headers_and_honours_override),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
