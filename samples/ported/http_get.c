@@ -80,8 +80,9 @@ static int url_parse(const char *text, struct url *u, const char **why)
         memcpy(u->host, auth + 1, inner);
         char *pct = strchr(u->host, '%');
         if (pct != NULL) {
-            /* RFC 6874: "%25" is the encoded '%'; a bare '%' is accepted too. */
-            if (pct[1] == '2' && pct[2] == '5' && pct[3] != '\0')
+            /* RFC 6874: "%25" is the encoded '%'; a bare '%' is accepted too
+             * (so a zone literally named "25…" must be written "%2525…"). */
+            if (pct[1] == '2' && pct[2] == '5')
                 memmove(pct + 1, pct + 3, strlen(pct + 3) + 1);
             if (pct[1] == '\0' || strlen(pct + 1) >= IF_NAMESIZE) {
                 *why = "bad zone id";
