@@ -181,6 +181,8 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->dualstack_listen = false;
     s->pinned = false;
     memset(&s->peer, 0, sizeof s->peer);
+    memset(&s->real_dst, 0, sizeof s->real_dst);
+    s->opts_lost = false;
     s->nopts = 0;
     s->nepoll = 0;
     fdtab_unlock();

@@ -65,6 +65,8 @@ struct fdtab_sock {
     bool dualstack_listen;  /* bound to [::]:P in place of 0.0.0.0:P */
     _Atomic bool pinned;    /* pool address `peer.sin_addr` is pinned (atomic: read on close) */
     struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
+    struct sockaddr_storage real_dst; /* the real destination behind `peer` */
+    bool opts_lost;         /* an option could not be recorded: never upgrade */
     unsigned nopts;
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
     unsigned nepoll;

@@ -1,0 +1,117 @@
+/*
+ * Exported socket hooks: socket, bind, connect, accept, accept4,
+ * getpeername, getsockname, getsockopt, setsockopt, epoll_ctl.
+ *
+ * Decision table (every hook): an fd the fd table does not know (and, for
+ * the address-returning calls, a caller buffer big enough for a
+ * sockaddr_in6) goes straight to libc, untouched, errno and all. Anything
+ * else goes to shim/sockets.c, whose -errno comes back as -1/errno; on
+ * success errno is left as the caller had it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "fdtable.h"
+#include "sockets.h"
+#include "symbols.h"
+
+#define SOCK_EXPORT __attribute__((visibility("default")))
+
+/* A module result as libc returns it. */
+static inline int hook_ret(int rc, int saved_errno)
+{
+    if (rc < 0) {
+        errno = -rc;
+        return -1;
+    }
+    errno = saved_errno;
+    return rc;
+}
+
+static inline bool hook_big_buffer(const struct sockaddr *addr, const socklen_t *len)
+{
+    return !addr || !len || *len >= sizeof(struct sockaddr_in6);
+}
+
+SOCK_EXPORT int socket(int domain, int type, int protocol)
+{
+    if (domain != AF_INET)
+        return real_socket(domain, type, protocol);
+    int saved = errno;
+    return hook_ret(sockets_socket(domain, type, protocol), saved);
+}
+
+SOCK_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    if (!fdtab_tracked(fd))
+        return real_bind(fd, addr, len);
+    int saved = errno;
+    return hook_ret(sockets_bind(fd, addr, len), saved);
+}
+
+SOCK_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    if (!fdtab_tracked(fd))
+        return real_connect(fd, addr, len);
+    int saved = errno;
+    return hook_ret(sockets_connect(fd, addr, len), saved);
+}
+
+SOCK_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
+        return real_accept(fd, addr, len);
+    int saved = errno;
+    return hook_ret(sockets_accept(fd, addr, len, 0, false), saved);
+}
+
+SOCK_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+    if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
+        return real_accept4(fd, addr, len, flags);
+    int saved = errno;
+    return hook_ret(sockets_accept(fd, addr, len, flags, true), saved);
+}
+
+SOCK_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
+        return real_getpeername(fd, addr, len);
+    int saved = errno;
+    return hook_ret(sockets_getpeername(fd, addr, len), saved);
+}
+
+SOCK_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
+        return real_getsockname(fd, addr, len);
+    int saved = errno;
+    return hook_ret(sockets_getsockname(fd, addr, len), saved);
+}
+
+SOCK_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+    if (!fdtab_tracked(fd))
+        return real_getsockopt(fd, level, name, val, len);
+    int saved = errno;
+    return hook_ret(sockets_getsockopt(fd, level, name, val, len), saved);
+}
+
+SOCK_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    if (!fdtab_tracked(fd))
+        return real_setsockopt(fd, level, name, val, len);
+    int saved = errno;
+    return hook_ret(sockets_setsockopt(fd, level, name, val, len), saved);
+}
+
+SOCK_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+    if (!fdtab_tracked(fd))
+        return real_epoll_ctl(epfd, op, fd, ev);
+    int saved = errno;
+    return hook_ret(sockets_epoll_ctl(epfd, op, fd, ev), saved);
+}

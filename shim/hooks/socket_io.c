@@ -1,0 +1,81 @@
+/*
+ * Exported datagram hooks: sendto, sendmsg, recvfrom, __recvfrom_chk (what
+ * -D_FORTIFY_SOURCE=2 builds call instead of recvfrom), recvmsg.
+ *
+ * Decision table: untracked fd (and, on receive, no address wanted or a
+ * buffer big enough for a sockaddr_in6) → libc untouched. Otherwise
+ * shim/sockets.c. read/write/send/recv are never hooked.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "fdtable.h"
+#include "sockets.h"
+#include "symbols.h"
+
+#define SOCK_EXPORT __attribute__((visibility("default")))
+
+/* glibc's fortified recvfrom; not declared by its headers. */
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+                       struct sockaddr *addr, socklen_t *alen);
+
+static inline ssize_t hook_ret(ssize_t rc, int saved_errno)
+{
+    if (rc < 0) {
+        errno = (int)-rc;
+        return -1;
+    }
+    errno = saved_errno;
+    return rc;
+}
+
+static inline bool hook_plain_recv(int fd, const struct sockaddr *addr, const socklen_t *len)
+{
+    return !fdtab_tracked(fd) && (!addr || !len || *len >= sizeof(struct sockaddr_in6));
+}
+
+SOCK_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
+                           const struct sockaddr *addr, socklen_t alen)
+{
+    if (!addr || !fdtab_tracked(fd))
+        return real_sendto(fd, buf, n, flags, addr, alen);
+    int saved = errno;
+    return hook_ret(sockets_sendto(fd, buf, n, flags, addr, alen), saved);
+}
+
+SOCK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    if (!msg || !msg->msg_name || !fdtab_tracked(fd))
+        return real_sendmsg(fd, msg, flags);
+    int saved = errno;
+    return hook_ret(sockets_sendmsg(fd, msg, flags), saved);
+}
+
+SOCK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
+                             struct sockaddr *addr, socklen_t *alen)
+{
+    if (hook_plain_recv(fd, addr, alen))
+        return real_recvfrom(fd, buf, n, flags, addr, alen);
+    int saved = errno;
+    return hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+}
+
+SOCK_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+                                   struct sockaddr *addr, socklen_t *alen)
+{
+    /* An overflowing call goes to libc, which reports it and aborts. */
+    if (n > buflen || hook_plain_recv(fd, addr, alen))
+        return real___recvfrom_chk(fd, buf, n, buflen, flags, addr, alen);
+    int saved = errno;
+    return hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+}
+
+SOCK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    if (!msg || hook_plain_recv(fd, msg->msg_name, &msg->msg_namelen))
+        return real_recvmsg(fd, msg, flags);
+    int saved = errno;
+    return hook_ret(sockets_recvmsg(fd, msg, flags), saved);
+}

@@ -1,0 +1,820 @@
+/* sockets — IPv4 view over IPv6 sockets, in-place upgrade; see sockets.h. */
+#define _GNU_SOURCE
+#include "sockets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/syslog.h>
+#include <sys/time.h>
+
+#include "config.h"
+#include "eyeballs.h"
+#include "fdtable.h"
+#include "log.h"
+#include "pool.h"
+#include "sockopt.h"
+#include "symbols.h"
+
+static const struct eyeballs_ops sockets_real_ops = {
+    .socket = real_socket, .connect = real_connect,
+    .getsockopt = real_getsockopt, .close = real_close,
+};
+
+static bool sockets_enabled(void)
+{
+    return config_get()->enabled;
+}
+
+/* ---- address views ---- */
+
+int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
+{
+    memset(out, 0, sizeof *out);
+    out->sin_family = AF_INET;
+    if (real->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        memcpy(out, real, sizeof *out);
+        return 0;
+    }
+    if (real->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6))
+        return -EAFNOSUPPORT;
+    struct sockaddr_in6 s6;
+    memcpy(&s6, real, sizeof s6);
+    out->sin_port = s6.sin6_port;
+    if (IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr)) {
+        memcpy(&out->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
+    } else if (IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr)) {
+        out->sin_addr.s_addr = htonl(INADDR_ANY);
+    } else if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
+        v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
+        out->sin_addr.s_addr = htonl(INADDR_ANY);
+    }
+    return 0;
+}
+
+/* Copy VIEW out as the kernel would: truncated to *LEN, *LEN = full size. */
+static void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, socklen_t *len)
+{
+    if (!addr || !len)
+        return;
+    socklen_t n = *len < sizeof *view ? *len : (socklen_t)sizeof *view;
+    memcpy(addr, view, n);
+    *len = sizeof *view;
+}
+
+/* Copy a real address REAL/RLEN out unchanged, kernel-style. */
+static void sockets_copy_raw(const struct sockaddr_storage *real, socklen_t rlen,
+                             struct sockaddr *addr, socklen_t *len)
+{
+    if (!addr || !len)
+        return;
+    socklen_t n = *len < rlen ? *len : rlen;
+    memcpy(addr, real, n);
+    *len = rlen;
+}
+
+/* Give the view of REAL to the caller, or REAL itself if it has none. */
+static void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
+                         struct sockaddr *addr, socklen_t *len)
+{
+    struct sockaddr_in view;
+    if (rlen > 0 && sockets_view((const struct sockaddr *)real, rlen, &view) == 0)
+        sockets_copy_out(&view, addr, len);
+    else
+        sockets_copy_raw(real, rlen, addr, len);
+}
+
+/* IPv4 address A:PORT as an IPv4-mapped IPv6 socket address. */
+static void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out)
+{
+    memset(out, 0, sizeof *out);
+    out->sin6_family = AF_INET6;
+    out->sin6_port = port;
+    out->sin6_addr.s6_addr[10] = 0xff;
+    out->sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&out->sin6_addr.s6_addr[12], &a, 4);
+}
+
+/* The application's sockaddr_in, if ADDR/LEN is one. */
+static const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
+                                               struct sockaddr_in *buf)
+{
+    if (!addr || len < sizeof *buf || addr->sa_family != AF_INET)
+        return NULL;
+    memcpy(buf, addr, sizeof *buf);
+    return buf;
+}
+
+/* ---- in-place upgrade ---- */
+
+struct sockets_replay {
+    struct fdtab_sock *s;
+};
+
+/* Put the options recorded on S onto the new socket FD of FAMILY. */
+static int sockets_prepare(int fd, int family, void *ctx)
+{
+    struct fdtab_sock *s = ((struct sockets_replay *)ctx)->s;
+    struct fdtab_opt opts[FDTAB_MAX_OPTS];
+    fdtab_lock();
+    unsigned n = s->nopts;
+    memcpy(opts, s->opts, sizeof opts);
+    fdtab_unlock();
+    for (unsigned i = 0; i < n; i++) {
+        const struct fdtab_opt *o = &opts[i];
+        int name6, val6;
+        if (family == AF_INET6 && o->level == IPPROTO_IP) {
+            if (sockopt_v6_twin(o->name, o->val, o->len, &name6, &val6))
+                real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6);
+        }
+        if (real_setsockopt(fd, o->level, o->name, o->val, o->len) != 0)
+            v6log(LOG_DEBUG, "replaying option %d/%d on fd %d: errno %d", o->level,
+                  o->name, fd, errno);
+    }
+    if (family == AF_INET6) {
+        int zero = 0; /* never rely on net.ipv6.bindv6only */
+        if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
+            return -errno;
+    }
+    return 0;
+}
+
+/* A new socket of FAMILY like S (type, protocol, options), close-on-exec. */
+static int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
+{
+    fdtab_lock();
+    int type = s->type, protocol = s->protocol;
+    fdtab_unlock();
+    int nfd = real_socket(family, type | SOCK_CLOEXEC | extra_flags, protocol);
+    if (nfd < 0)
+        return -errno;
+    struct sockets_replay ctx = {s};
+    int rc = sockets_prepare(nfd, family, &ctx);
+    if (rc < 0) {
+        real_close(nfd);
+        return rc;
+    }
+    return nfd;
+}
+
+/*
+ * Put NFD onto FD (which S describes) keeping FD's O_NONBLOCK and
+ * FD_CLOEXEC, then re-register FD with the epoll sets it was in. NFD is
+ * closed in every case. Returns 0 or -errno (FD unchanged).
+ */
+static int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
+{
+    int rc = 0;
+    int fdfl = real_fcntl(fd, F_GETFD, NULL);
+    int fl = real_fcntl(fd, F_GETFL, NULL);
+    int nfl = real_fcntl(nfd, F_GETFL, NULL);
+    if (fdfl < 0 || fl < 0 || nfl < 0) {
+        rc = -errno;
+        goto out;
+    }
+    nfl = (nfl & ~O_NONBLOCK) | (fl & O_NONBLOCK);
+    if (real_fcntl(nfd, F_SETFL, (void *)(long)nfl) < 0 ||
+        real_dup3(nfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
+        rc = -errno;
+        goto out;
+    }
+    fdtab_reidentify(fd, s);
+    struct fdtab_epoll ep[FDTAB_MAX_EPOLL];
+    fdtab_lock();
+    unsigned nep = s->nepoll;
+    memcpy(ep, s->epoll, sizeof ep);
+    fdtab_unlock();
+    /* The old socket left its epoll sets when dup3 closed it (unless another
+     * fd still holds it: then the old registration stays and we MOD). */
+    for (unsigned i = 0; i < nep; i++) {
+        struct epoll_event ev = ep[i].ev;
+        if (real_epoll_ctl(ep[i].epfd, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST)
+            real_epoll_ctl(ep[i].epfd, EPOLL_CTL_MOD, fd, &ev);
+    }
+out:
+    real_close(nfd);
+    return rc;
+}
+
+/* May S be replaced? Not when options were lost or another fd shares it. */
+static bool sockets_upgradable(int fd, struct fdtab_sock *s)
+{
+    fdtab_lock();
+    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost;
+    fdtab_unlock();
+    if (ok && fdtab_fd_count(s) > 1) {
+        v6log(LOG_INFO, "fd %d: socket shared with another fd, left as IPv4", fd);
+        ok = false;
+    }
+    return ok;
+}
+
+static void sockets_unpin(struct in_addr a)
+{
+    pool_unpin(a);
+}
+
+/* ---- socket, bind ---- */
+
+int sockets_socket(int domain, int type, int protocol)
+{
+    int fd = real_socket(domain, type, protocol);
+    if (fd < 0)
+        return -errno;
+    int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (domain != AF_INET || (base != SOCK_STREAM && base != SOCK_DGRAM) || !sockets_enabled())
+        return fd;
+    fdtab_reap(sockets_unpin);
+    if (fdtab_register(fd, base, protocol, FDTAB_REAL_INET) < 0)
+        v6log(LOG_WARNING, "fd %d: not tracked (fd table full)", fd);
+    return fd;
+}
+
+int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = sockets_as_in(addr, len, &in);
+    int rc;
+    if (!s || !sin) {
+        rc = real_bind(fd, addr, len);
+        goto out_errno;
+    }
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    fdtab_unlock();
+    if (real == FDTAB_REAL_INET6) {
+        /* Already IPv6 (a second bind): let the kernel answer for the mapped address. */
+        struct sockaddr_in6 m;
+        sockets_mapped(sin->sin_addr, sin->sin_port, &m);
+        rc = real_bind(fd, (struct sockaddr *)&m, sizeof m);
+        goto out_errno;
+    }
+    if (sin->sin_addr.s_addr != htonl(INADDR_ANY) || !config_get()->listen_dualstack ||
+        !sockets_upgradable(fd, s)) {
+        rc = real_bind(fd, addr, len); /* specific IPv4 binds stay IPv4 */
+        goto out_errno;
+    }
+    int nfd = sockets_twin(s, AF_INET6, 0);
+    if (nfd >= 0) {
+        struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
+                                   .sin6_addr = IN6ADDR_ANY_INIT};
+        if (real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
+            v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
+                  ntohs(sin->sin_port), errno);
+            real_close(nfd);
+        } else if (sockets_swap(fd, s, nfd) == 0) { /* closes nfd */
+            fdtab_lock();
+            s->real = FDTAB_REAL_INET6;
+            s->dualstack_listen = true;
+            fdtab_unlock();
+            v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
+                  ntohs(sin->sin_port));
+            fdtab_release(s);
+            return 0;
+        }
+    }
+    rc = real_bind(fd, addr, len);
+out_errno:
+    rc = rc < 0 ? -errno : rc;
+    fdtab_release(s);
+    return rc;
+}
+
+/* ---- connect ---- */
+
+/* The real destinations of pool entry V at PORT, in its (RFC 6724) order. */
+static size_t sockets_candidates(const struct pool_view *v, in_port_t port,
+                                 struct sockaddr_storage *dst, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->ncand && n < max; i++) {
+        const struct pool_cand *c = &v->cand[i];
+        memset(&dst[n], 0, sizeof dst[n]);
+        if (c->family == AF_INET6) {
+            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&dst[n];
+            s6->sin6_family = AF_INET6;
+            s6->sin6_port = port;
+            s6->sin6_addr = c->addr.v6;
+            s6->sin6_scope_id = c->scope_id;
+        } else if (c->family == AF_INET) {
+            struct sockaddr_in *s4 = (struct sockaddr_in *)&dst[n];
+            s4->sin_family = AF_INET;
+            s4->sin_port = port;
+            s4->sin_addr = c->addr.v4;
+        } else {
+            continue;
+        }
+        n++;
+    }
+    return n;
+}
+
+static socklen_t sockets_len(const struct sockaddr_storage *ss)
+{
+    return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* Race budget: he_budget_ms, cut by SO_SNDTIMEO (connect(2): EINPROGRESS
+ * when that runs out). */
+static void sockets_budget(int fd, unsigned *budget, int *timeout_err)
+{
+    *budget = config_get()->he_budget_ms;
+    *timeout_err = ETIMEDOUT;
+    struct timeval tv;
+    socklen_t len = sizeof tv;
+    if (real_getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) == 0 &&
+        (tv.tv_sec > 0 || tv.tv_usec > 0)) {
+        unsigned long ms = (unsigned long)tv.tv_sec * 1000u + (unsigned long)tv.tv_usec / 1000u;
+        if (ms == 0)
+            ms = 1;
+        if (ms < *budget) {
+            *budget = (unsigned)ms;
+            *timeout_err = EINPROGRESS;
+        }
+    }
+}
+
+/*
+ * Connect FD (described by S, still AF_INET) to pool entry V at SIN's port.
+ * Blocking stream sockets race every candidate (RFC 8305); non-blocking and
+ * datagram sockets take the first candidate that does not fail at once, so
+ * EINPROGRESS/poll/SO_ERROR stay exactly the kernel's. Returns 0,
+ * -EINPROGRESS or -errno (FD left unchanged on failure).
+ */
+static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
+                                const struct pool_view *v)
+{
+    struct sockaddr_storage dst[POOL_MAX_CAND];
+    size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
+    if (n == 0)
+        return -EHOSTUNREACH;
+    fdtab_lock();
+    int type = s->type, protocol = s->protocol;
+    fdtab_unlock();
+    int fl = real_fcntl(fd, F_GETFL, NULL);
+    if (fl < 0)
+        return -errno;
+    struct sockets_replay ctx = {s};
+    int nfd = -1, rc = -EHOSTUNREACH;
+    size_t win = 0;
+    if (type == SOCK_STREAM && !(fl & O_NONBLOCK)) {
+        unsigned budget;
+        int terr;
+        sockets_budget(fd, &budget, &terr);
+        nfd = eyeballs_race(&sockets_real_ops, dst, n, type, protocol,
+                            config_get()->he_attempt_delay_ms, budget, terr,
+                            sockets_prepare, &ctx, &win);
+        rc = nfd < 0 ? nfd : 0;
+        /* The race connected it without blocking; one more connect moves it
+         * to the state a blocking connect leaves (the next one says EISCONN). */
+        if (nfd >= 0)
+            real_connect(nfd, (struct sockaddr *)&dst[win], sockets_len(&dst[win]));
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            nfd = sockets_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+            if (nfd < 0) {
+                rc = nfd;
+                continue;
+            }
+            rc = real_connect(nfd, (struct sockaddr *)&dst[i], sockets_len(&dst[i])) == 0 ? 0 : -errno;
+            if (rc == 0 || rc == -EINPROGRESS) {
+                win = i;
+                break;
+            }
+            real_close(nfd);
+            nfd = -1;
+        }
+    }
+    if (nfd < 0)
+        return rc;
+    int src = sockets_swap(fd, s, nfd);
+    if (src < 0)
+        return src;
+    bool pinned = pool_pin(sin->sin_addr) == 0;
+    fdtab_lock();
+    s->real = dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET;
+    s->peer = *sin;
+    s->real_dst = dst[win];
+    s->pinned = pinned;
+    fdtab_unlock();
+    v6log(LOG_DEBUG, "fd %d: connect to pool address via candidate %zu (%s)", fd, win,
+          dst[win].ss_family == AF_INET6 ? "IPv6" : "IPv4");
+    return rc;
+}
+
+int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = sockets_as_in(addr, len, &in);
+    int rc;
+    if (!s || !sin) {
+        rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
+        goto out;
+    }
+    fdtab_reap(sockets_unpin);
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    bool via_pool = s->peer.sin_family == AF_INET;
+    struct sockaddr_in peer = s->peer;
+    struct sockaddr_storage real_dst = s->real_dst;
+    fdtab_unlock();
+    if (via_pool && peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
+        peer.sin_port == sin->sin_port) {
+        /* Again, to the same place (after EINPROGRESS): the kernel's answer
+         * for the real destination (EALREADY, EISCONN, the error…). */
+        rc = real_connect(fd, (struct sockaddr *)&real_dst, sockets_len(&real_dst)) == 0 ? 0 : -errno;
+        goto out;
+    }
+    struct pool_view v;
+    if (pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0) {
+        if (real == FDTAB_REAL_INET && !via_pool && sockets_upgradable(fd, s)) {
+            rc = sockets_connect_pool(fd, s, sin, &v);
+            goto out;
+        }
+        if (real == FDTAB_REAL_INET6) {
+            /* An IPv6 socket (UDP re-connecting): its first IPv6 candidate, or mapped IPv4. */
+            struct sockaddr_storage dst[POOL_MAX_CAND];
+            size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+            struct sockaddr_in6 m;
+            for (size_t i = 0; i < n; i++) {
+                if (dst[i].ss_family == AF_INET6) {
+                    memcpy(&m, &dst[i], sizeof m);
+                    break;
+                }
+                if (i == 0)
+                    sockets_mapped(((struct sockaddr_in *)&dst[i])->sin_addr, sin->sin_port, &m);
+            }
+            rc = n == 0 ? -EHOSTUNREACH
+                        : (real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno);
+            goto out;
+        }
+    }
+    if (real == FDTAB_REAL_INET6) {
+        /* A plain IPv4 destination on a socket that became IPv6. */
+        struct sockaddr_in6 m;
+        sockets_mapped(sin->sin_addr, sin->sin_port, &m);
+        rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
+        goto out;
+    }
+    rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
+out:
+    fdtab_release(s);
+    return rc;
+}
+
+/* ---- accept, names ---- */
+
+/* Does FD need the view although it is untracked? Only when it is really
+ * AF_INET6 and the caller's buffer cannot hold a sockaddr_in6. */
+static bool sockets_small_buffer(const socklen_t *len)
+{
+    return len && *len < sizeof(struct sockaddr_in6);
+}
+
+int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    bool translated = false;
+    int type = 0, protocol = 0;
+    if (s) {
+        fdtab_lock();
+        translated = s->real == FDTAB_REAL_INET6;
+        type = s->type;
+        protocol = s->protocol;
+        fdtab_unlock();
+    }
+    int rc;
+    if (!translated && !(addr && sockets_small_buffer(len))) {
+        rc = accept4 ? real_accept4(fd, addr, len, flags) : real_accept(fd, addr, len);
+        rc = rc < 0 ? -errno : rc;
+        goto out;
+    }
+    struct sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+    rc = accept4 ? real_accept4(fd, (struct sockaddr *)&peer, &plen, flags)
+                 : real_accept(fd, (struct sockaddr *)&peer, &plen);
+    if (rc < 0) {
+        rc = -errno;
+        goto out;
+    }
+    if (translated && fdtab_register(rc, type, protocol, FDTAB_REAL_INET6) < 0)
+        v6log(LOG_WARNING, "fd %d: accepted socket not tracked", rc);
+    if (addr && len)
+        sockets_give(&peer, plen, addr, len);
+out:
+    fdtab_release(s);
+    return rc;
+}
+
+/* getpeername or getsockname (PEER) for FD. */
+static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
+{
+    int (*call)(int, struct sockaddr *, socklen_t *) = peer ? real_getpeername : real_getsockname;
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    bool translated = false, via_pool = false;
+    struct sockaddr_in pool_peer;
+    if (s) {
+        fdtab_lock();
+        translated = s->real == FDTAB_REAL_INET6;
+        via_pool = peer && s->peer.sin_family == AF_INET;
+        pool_peer = s->peer;
+        fdtab_unlock();
+    }
+    int rc;
+    if (!translated && !via_pool && !(s == NULL && addr && sockets_small_buffer(len))) {
+        rc = call(fd, addr, len) == 0 ? 0 : -errno;
+        goto out;
+    }
+    struct sockaddr_storage real;
+    socklen_t rlen = sizeof real;
+    if (call(fd, (struct sockaddr *)&real, &rlen) != 0) {
+        rc = -errno; /* ENOTCONN while a non-blocking connect is pending, as the kernel says */
+        goto out;
+    }
+    rc = 0;
+    if (!addr || !len) {
+        rc = -EFAULT;
+        goto out;
+    }
+    if (via_pool)
+        sockets_copy_out(&pool_peer, addr, len); /* what the application connected to */
+    else
+        sockets_give(&real, rlen, addr, len);
+out:
+    fdtab_release(s);
+    return rc;
+}
+
+int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return sockets_name(fd, addr, len, true);
+}
+
+int sockets_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return sockets_name(fd, addr, len, false);
+}
+
+/* ---- options ---- */
+
+int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+    if (level == SOL_SOCKET && name == SO_DOMAIN && val && len && *len >= sizeof(int)) {
+        struct fdtab_sock *s = fdtab_acquire(fd);
+        if (s) {
+            /* The application made an AF_INET socket: so it stays, to it. */
+            int inet = AF_INET;
+            memcpy(val, &inet, sizeof inet);
+            *len = sizeof inet;
+            fdtab_release(s);
+            return 0;
+        }
+    }
+    return real_getsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
+}
+
+/* Remember an option set on a not-yet-upgraded socket, for replay. */
+static void sockets_record(struct fdtab_sock *s, int level, int name, const void *val,
+                           socklen_t len)
+{
+    fdtab_lock();
+    unsigned i;
+    for (i = 0; i < s->nopts; i++)
+        if (s->opts[i].level == level && s->opts[i].name == name)
+            break;
+    if (len > FDTAB_OPT_LEN || (i == s->nopts && i == FDTAB_MAX_OPTS) || !val) {
+        s->opts_lost = true;
+    } else {
+        s->opts[i].level = level;
+        s->opts[i].name = name;
+        s->opts[i].len = len;
+        memcpy(s->opts[i].val, val, len);
+        if (i == s->nopts)
+            s->nopts++;
+    }
+    fdtab_unlock();
+}
+
+int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    int rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
+    if (!s)
+        return rc;
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    fdtab_unlock();
+    int name6, val6;
+    if (real == FDTAB_REAL_INET) {
+        if (rc == 0)
+            sockets_record(s, level, name, val, len);
+    } else if (level == IPPROTO_IP && sockopt_v6_twin(name, val, len, &name6, &val6)) {
+        /* IPv4 option on an IPv6 socket: the IPv4 call covers mapped
+         * traffic, the twin covers IPv6 peers (sockopt.h). */
+        int rc6 = real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6) == 0 ? 0 : -errno;
+        if (rc < 0 && rc6 == 0)
+            rc = 0;
+    }
+    fdtab_release(s);
+    return rc;
+}
+
+/* ---- datagrams ---- */
+
+/*
+ * Where a datagram for the application's IPv4 destination SIN goes on FD:
+ * a pool address becomes its first IPv6 candidate (an unbound IPv4 socket
+ * is upgraded in place first), a plain IPv4 address on a socket that is
+ * now IPv6 becomes IPv4-mapped. Returns 1 with OUT and OUTLEN set, 0 when the
+ * call should go through unchanged, or -errno.
+ */
+static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
+                             struct sockaddr_storage *out, socklen_t *outlen)
+{
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    int type = s->type;
+    fdtab_unlock();
+    if (type != SOCK_DGRAM)
+        return 0; /* stream sockets ignore the address once connected */
+    struct pool_view v;
+    bool pooled = pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0;
+    if (real == FDTAB_REAL_INET) {
+        if (!pooled || !sockets_upgradable(fd, s))
+            return 0;
+        struct sockaddr_in local;
+        socklen_t llen = sizeof local;
+        if (real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && local.sin_port != 0)
+            return 0; /* bound to a specific IPv4 address: stays IPv4 */
+        int nfd = sockets_twin(s, AF_INET6, 0);
+        if (nfd < 0)
+            return nfd;
+        int rc = sockets_swap(fd, s, nfd);
+        if (rc < 0)
+            return rc;
+        fdtab_lock();
+        s->real = FDTAB_REAL_INET6;
+        fdtab_unlock();
+    }
+    struct sockaddr_in6 *m = (struct sockaddr_in6 *)out;
+    memset(out, 0, sizeof *out);
+    if (pooled) {
+        struct sockaddr_storage dst[POOL_MAX_CAND];
+        size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+        if (n == 0)
+            return -EHOSTUNREACH;
+        size_t i = 0;
+        while (i < n && dst[i].ss_family != AF_INET6)
+            i++;
+        if (i < n)
+            memcpy(m, &dst[i], sizeof *m);
+        else
+            sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port, m);
+    } else {
+        sockets_mapped(sin->sin_addr, sin->sin_port, m);
+    }
+    *outlen = sizeof *m;
+    return 1;
+}
+
+ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
+                       const struct sockaddr *addr, socklen_t alen)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = sockets_as_in(addr, alen, &in);
+    struct sockaddr_storage dst;
+    socklen_t dlen;
+    ssize_t rc;
+    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
+    if (how < 0)
+        rc = how;
+    else if (how == 1)
+        rc = real_sendto(fd, buf, n, flags, (struct sockaddr *)&dst, dlen);
+    else
+        rc = real_sendto(fd, buf, n, flags, addr, alen);
+    if (rc < 0 && how >= 0)
+        rc = -errno;
+    fdtab_release(s);
+    return rc;
+}
+
+ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = msg ? sockets_as_in(msg->msg_name, msg->msg_namelen, &in) : NULL;
+    struct sockaddr_storage dst;
+    socklen_t dlen;
+    ssize_t rc;
+    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
+    if (how < 0) {
+        rc = how;
+    } else if (how == 1) {
+        struct msghdr m = *msg;
+        m.msg_name = &dst;
+        m.msg_namelen = dlen;
+        rc = real_sendmsg(fd, &m, flags);
+    } else {
+        rc = real_sendmsg(fd, msg, flags);
+    }
+    if (rc < 0 && how >= 0)
+        rc = -errno;
+    fdtab_release(s);
+    return rc;
+}
+
+/* Does a receive on FD need its source address translated? */
+static bool sockets_recv_translates(int fd, const socklen_t *alen)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    bool t;
+    if (s) {
+        fdtab_lock();
+        t = s->real == FDTAB_REAL_INET6;
+        fdtab_unlock();
+        fdtab_release(s);
+    } else {
+        t = sockets_small_buffer(alen);
+    }
+    return t;
+}
+
+ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
+                         struct sockaddr *addr, socklen_t *alen)
+{
+    if (!addr || !alen || !sockets_recv_translates(fd, alen)) {
+        ssize_t rc = real_recvfrom(fd, buf, n, flags, addr, alen);
+        return rc < 0 ? -errno : rc;
+    }
+    struct sockaddr_storage real;
+    socklen_t rlen = sizeof real;
+    ssize_t rc = real_recvfrom(fd, buf, n, flags, (struct sockaddr *)&real, &rlen);
+    if (rc < 0)
+        return -errno;
+    if (rlen == 0)
+        *alen = 0; /* connected stream: no address, as the kernel says */
+    else
+        sockets_give(&real, rlen, addr, alen);
+    return rc;
+}
+
+ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    if (!msg || !msg->msg_name || !sockets_recv_translates(fd, &msg->msg_namelen)) {
+        ssize_t rc = real_recvmsg(fd, msg, flags);
+        return rc < 0 ? -errno : rc;
+    }
+    struct sockaddr_storage real;
+    void *name = msg->msg_name;
+    socklen_t namelen = msg->msg_namelen;
+    msg->msg_name = &real;
+    msg->msg_namelen = sizeof real;
+    ssize_t rc = real_recvmsg(fd, msg, flags);
+    int err = errno;
+    socklen_t rlen = msg->msg_namelen;
+    msg->msg_name = name;
+    msg->msg_namelen = namelen;
+    if (rc < 0)
+        return -err;
+    if (rlen == 0)
+        msg->msg_namelen = 0;
+    else
+        sockets_give(&real, rlen, (struct sockaddr *)name, &msg->msg_namelen);
+    return rc;
+}
+
+/* ---- epoll ---- */
+
+int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+    int rc = real_epoll_ctl(epfd, op, fd, ev) == 0 ? 0 : -errno;
+    struct fdtab_sock *s = rc == 0 ? fdtab_acquire(fd) : NULL;
+    if (!s)
+        return rc;
+    fdtab_lock();
+    if (s->real == FDTAB_REAL_INET) {
+        unsigned i;
+        for (i = 0; i < s->nepoll; i++)
+            if (s->epoll[i].epfd == epfd)
+                break;
+        if (op == EPOLL_CTL_DEL && i < s->nepoll) {
+            s->epoll[i] = s->epoll[--s->nepoll];
+        } else if (op != EPOLL_CTL_DEL && ev) {
+            if (i < FDTAB_MAX_EPOLL) {
+                s->epoll[i].epfd = epfd;
+                s->epoll[i].ev = *ev;
+                if (i == s->nepoll)
+                    s->nepoll++;
+            } else {
+                s->opts_lost = true; /* cannot replay them all: never upgrade */
+            }
+        }
+    }
+    fdtab_unlock();
+    fdtab_release(s);
+    return rc;
+}
