@@ -1,6 +1,7 @@
 /* ast — see ast.h. */
 #include "ast.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *ast_system_callee(CXCursor call, const char *const *names, size_t n)
@@ -104,4 +105,29 @@ int ast_field_of_system_struct(CXCursor field, const char *struct_name)
 	int eq = strcmp(clang_getCString(s), struct_name) == 0;
 	clang_disposeString(s);
 	return eq;
+}
+
+const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf, size_t len)
+{
+	CXCursor lhs = ast_first_child(binop);
+	CXToken *toks;
+	unsigned n, lhs_end;
+	const char *found = NULL;
+
+	if (clang_Cursor_isNull(lhs))
+		return NULL;
+	clang_getFileLocation(clang_getRangeEnd(clang_getCursorExtent(lhs)), NULL, NULL, NULL, &lhs_end);
+	clang_tokenize(tu, clang_getCursorExtent(binop), &toks, &n);
+	for (unsigned i = 0; i < n && !found; i++) {
+		unsigned off;
+		clang_getFileLocation(clang_getTokenLocation(tu, toks[i]), NULL, NULL, NULL, &off);
+		if (off < lhs_end || clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+			continue;
+		CXString s = clang_getTokenSpelling(tu, toks[i]);
+		snprintf(buf, len, "%s", clang_getCString(s));
+		clang_disposeString(s);
+		found = buf;
+	}
+	clang_disposeTokens(tu, toks, n);
+	return found;
 }

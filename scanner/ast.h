@@ -28,4 +28,10 @@ CXCursor ast_first_child(CXCursor c);
  * struct named struct_name ("hostent"). */
 int ast_field_of_system_struct(CXCursor field, const char *struct_name);
 
+/* The operator of a BinaryOperator cursor ("<", "=", "&&" ...), read from
+ * the first token after its left operand (libclang 14 has no operator-kind
+ * API). Writes into buf and returns buf, or NULL when the tokens are not
+ * available (an operator produced by a macro). */
+const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf, size_t len);
+
 #endif

@@ -35,7 +35,7 @@ enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF };
 
 struct emit_info {
 	int baseline_used;    /* 1: --baseline was given */
-	int compact;          /* JSON on one line (worker protocol) */
+	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
 };
 
 /* Base of every rule's helpUri: <base><check id>.md */

@@ -51,6 +51,7 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 		}
 		fprintf(f, ", \"baselined\": %s}", x->baselined ? "true" : "false");
 	}
-	fprintf(f, "%s%s]%s}\n", fs->count ? nl : "", fs->count ? in1 : "", nl);
+	/* compact: no trailing newline, the caller embeds the report in a line */
+	fprintf(f, "%s%s]%s}%s", fs->count ? nl : "", fs->count ? in1 : "", nl, info->compact ? "" : "\n");
 	return ferror(f) ? -EIO : 0;
 }

@@ -16,6 +16,22 @@ static int parse_has_lang(const struct job *job)
 	return 0;
 }
 
+/* An "unknown argument" error: it has no source location. */
+static int parse_is_argument_error(CXDiagnostic d)
+{
+	CXFile file = NULL;
+	int yes = 0;
+
+	clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, NULL, NULL, NULL);
+	if (file)
+		return 0;
+	CXString s = clang_getDiagnosticSpelling(d);
+	const char *t = clang_getCString(s);
+	yes = strncmp(t, "unknown argument", 16) == 0 || strncmp(t, "unsupported option", 18) == 0;
+	clang_disposeString(s);
+	return yes;
+}
+
 static const char *parse_error_name(enum CXErrorCode e)
 {
 	switch (e) {
@@ -76,7 +92,15 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 	*clean = 1;
 	for (unsigned i = 0; i < nd; i++) {
 		CXDiagnostic d = clang_getDiagnostic(*tu, i);
-		if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+		if (parse_is_argument_error(d)) {
+			/* a compiler flag libclang does not know (GCC-only): the
+			 * translation unit is still complete */
+			if (!o->quiet) {
+				CXString s = clang_getDiagnosticSpelling(d);
+				fprintf(stderr, "v6scan: %s: argument ignored: %s\n", job->relpath, clang_getCString(s));
+				clang_disposeString(s);
+			}
+		} else if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
 			*clean = 0;
 			if (!o->quiet && shown++ < PARSE_MAX_ERRORS_SHOWN) {
 				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |

@@ -25,7 +25,9 @@ struct parse_opts {
 
 /* Parses job. Returns 0 and sets *tu (dispose with
  * clang_disposeTranslationUnit) and *clean (1 when no diagnostic of error
- * severity or worse was produced); the first errors are printed to stderr
+ * severity or worse was produced; "unknown argument" errors about compiler
+ * flags are printed but do not count: the unit is still complete); the first
+ * errors are printed to stderr
  * as "v6scan: <path>:<line>:<col>: error: ...". Returns -EIO with a message
  * on stderr when libclang could not build a translation unit at all (missing
  * or unreadable file, unusable arguments), -ENOMEM when out of memory. */

@@ -55,6 +55,7 @@ struct walk_ctx {
 	size_t rootlen;
 	struct findings *out;
 	int err;
+	CXCursor parent;                /* parent of the cursor being dispatched */
 	uint64_t want[WALK_KIND_MAX];   /* bit i: cfg->checks[i] wants this kind */
 	struct walk_file *files;
 	size_t nfiles;
@@ -75,6 +76,11 @@ static const char *const walk_v6_idents[] = {
 CXTranslationUnit walk_tu_of(const struct walk_ctx *ctx)
 {
 	return ctx->tu;
+}
+
+CXCursor walk_parent(const struct walk_ctx *ctx)
+{
+	return ctx->parent;
 }
 
 static void *walk_grow(void *arr, size_t n, size_t size, struct walk_ctx *ctx)
@@ -474,6 +480,7 @@ static enum CXChildVisitResult walk_visit(CXCursor c, CXCursor parent, CXClientD
 		return CXChildVisit_Continue;
 	if ((unsigned)k < WALK_KIND_MAX && ctx->want[k]) {
 		uint64_t bits = ctx->want[k];
+		ctx->parent = parent;
 		for (size_t i = 0; i < ctx->cfg->nchecks; i++)
 			if (bits & (UINT64_C(1) << i))
 				ctx->cfg->checks[i]->match(ctx, ctx->cfg->checks[i], c);

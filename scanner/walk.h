@@ -56,6 +56,9 @@ int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
  * identifier ("#define FAMILY AF_INET"). Writes into buf; returns buf or NULL. */
 const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len);
 
+/* The parent of the cursor currently handed to a check. */
+CXCursor walk_parent(const struct walk_ctx *ctx);
+
 /* The translation unit being walked (for tokenising). */
 CXTranslationUnit walk_tu_of(const struct walk_ctx *ctx);
 

@@ -13,9 +13,67 @@
 #include "json.h"
 #include "load.h"
 
-/* Parses and walks one job into fs (counters and failed list included). */
+/* Absolute real paths of project headers included by parsed files. */
+struct workers_covered {
+	char **paths;
+	size_t count;
+	const char *root;
+	int err;
+};
+
+static int workers_covered_has(const struct workers_covered *c, const char *path)
+{
+	for (size_t i = 0; i < c->count; i++)
+		if (strcmp(c->paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static int workers_covered_add(struct workers_covered *c, const char *path)
+{
+	if (workers_covered_has(c, path))
+		return 0;
+	char **np = reallocarray(c->paths, c->count + 1, sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	c->paths = np;
+	np[c->count] = strdup(path);
+	if (!np[c->count])
+		return -ENOMEM;
+	c->count++;
+	return 0;
+}
+
+static void workers_covered_free(struct workers_covered *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free(c->paths[i]);
+	free(c->paths);
+	c->paths = NULL;
+	c->count = 0;
+}
+
+static void workers_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+	struct workers_covered *c = data;
+
+	if (depth == 0 || c->err)
+		return; /* depth 0 is the main file itself */
+	CXString name = clang_getFileName(included);
+	char *real = realpath(clang_getCString(name), NULL);
+	clang_disposeString(name);
+	if (!real)
+		return;
+	size_t rl = strlen(c->root);
+	if (strncmp(real, c->root, rl) == 0 && real[rl] == '/')
+		c->err = workers_covered_add(c, real);
+	free(real);
+}
+
+/* Parses and walks one job into fs (counters and failed list included) and
+ * adds the project headers it included to cov. */
 static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s,
-			    struct findings *fs)
+			    struct findings *fs, struct workers_covered *cov)
 {
 	CXTranslationUnit tu = NULL;
 	int clean = 0;
@@ -27,6 +85,10 @@ static int workers_scan_one(CXIndex idx, const struct job *job, const struct wor
 		return rc;
 	if (rc == 0) {
 		rc = walk_tu(tu, s->walk, fs);
+		if (rc == 0) {
+			clang_getInclusions(tu, workers_inclusion, cov);
+			rc = cov->err;
+		}
 		clang_disposeTranslationUnit(tu);
 		if (rc)
 			return rc;
@@ -49,38 +111,49 @@ static void workers_progress(const struct workers_setup *s, size_t done, size_t 
 	fflush(stderr);
 }
 
-static int workers_inline(const struct joblist *jl, const struct workers_setup *s, struct findings *out)
+static int workers_inline(const struct job *const *jobs, size_t n, const struct workers_setup *s,
+			  struct findings *out, struct workers_covered *cov)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	int rc = 0;
 
-	for (size_t i = 0; i < jl->count && rc == 0; i++) {
-		workers_progress(s, i, jl->count, jl->items[i].relpath);
-		rc = workers_scan_one(idx, &jl->items[i], s, out);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		workers_progress(s, i, n, jobs[i]->relpath);
+		rc = workers_scan_one(idx, jobs[i], s, out, cov);
 	}
-	workers_progress(s, jl->count, jl->count, NULL);
+	workers_progress(s, n, n, NULL);
 	clang_disposeIndex(idx);
 	return rc;
 }
 
 /* The body of worker w: never returns. */
-static void workers_child(const struct joblist *jl, const struct workers_setup *s, unsigned w, FILE *res,
-			  int progress_fd)
+static void workers_child(const struct job *const *jobs, size_t n, const struct workers_setup *s, unsigned w,
+			  unsigned nw, FILE *res, int progress_fd)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	struct emit_info info = { .compact = 1 };
 
-	for (size_t i = w; i < jl->count; i += s->njobs) {
+	for (size_t i = w; i < n; i += nw) {
 		struct findings one;
+		struct workers_covered cov = { .root = s->walk->root };
 		findings_init(&one);
-		if (workers_scan_one(idx, &jl->items[i], s, &one)) {
+		if (workers_scan_one(idx, jobs[i], s, &one, &cov)) {
 			fprintf(stderr, "v6scan: worker %u: out of memory\n", w);
 			_exit(1);
 		}
 		/* one line per file: what is flushed survives a later crash */
+		fputs("{\"covered\": [", res);
+		for (size_t c = 0; c < cov.count; c++) {
+			if (c)
+				fputs(", ", res);
+			json_write_string(res, cov.paths[c]);
+		}
+		fputs("], \"report\": ", res);
 		emit_json(res, &one, &info);
+		fputs("}\n", res);
 		fflush(res);
 		findings_free(&one);
+		workers_covered_free(&cov);
 		if (write(progress_fd, "", 1) < 0) {
 			/* the parent is gone or not listening: keep scanning */
 		}
@@ -89,10 +162,10 @@ static void workers_child(const struct joblist *jl, const struct workers_setup *
 	_exit(fflush(res) == 0 ? 0 : 1);
 }
 
-/* Reads a worker's result file (one JSON report per line) into out; marks
- * which jobs reported in seen[]. */
-static int workers_collect(FILE *res, const struct joblist *jl, unsigned w, unsigned n, char *seen,
-			   struct findings *out)
+/* Reads a worker's result file into out and cov; marks which jobs reported
+ * in seen[]. */
+static int workers_collect(FILE *res, size_t n, unsigned w, unsigned nw, char *seen, struct findings *out,
+			   struct workers_covered *cov)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -101,41 +174,36 @@ static int workers_collect(FILE *res, const struct joblist *jl, unsigned w, unsi
 	int rc = 0;
 
 	rewind(res);
-	while (rc == 0 && (len = getline(&line, &cap, res)) > 0 && i < jl->count) {
+	while (rc == 0 && i < n && (len = getline(&line, &cap, res)) > 0) {
 		struct json_value *doc = NULL;
 		char err[256];
 		int baseline_used = 0;
 		if (json_parse(line, (size_t)len, &doc, err, sizeof(err)) != 0)
 			break; /* a torn last line from a crashed worker */
-		rc = load_report(doc, out, &baseline_used, err, sizeof(err));
-		json_free(doc);
+		rc = load_report(json_get(doc, "report"), out, &baseline_used, err, sizeof(err));
 		if (rc)
 			fprintf(stderr, "v6scan: worker %u result: %s\n", w, err);
+		const struct json_value *c = json_get(doc, "covered");
+		for (size_t k = 0; rc == 0 && c && c->type == JSON_ARRAY && k < c->count; k++)
+			if (json_str(c->items[k]))
+				rc = workers_covered_add(cov, json_str(c->items[k]));
+		json_free(doc);
 		seen[i] = 1;
-		i += n;
+		i += nw;
 	}
 	free(line);
 	return rc;
 }
 
-int workers_run(const struct joblist *jl, const struct workers_setup *s, struct findings *out)
+static int workers_forked(const struct job *const *jobs, size_t n, const struct workers_setup *s,
+			  unsigned nw, struct findings *out, struct workers_covered *cov)
 {
-	unsigned n = s->njobs;
-	pid_t *pids;
-	FILE **res;
-	char *seen;
+	pid_t *pids = calloc(nw, sizeof(*pids));
+	FILE **res = calloc(nw, sizeof(*res));
+	char *seen = calloc(n, 1);
 	int pfd[2];
 	int rc = 0;
 
-	if (n > jl->count)
-		n = jl->count ? (unsigned)jl->count : 1;
-	if (n <= 1)
-		return workers_inline(jl, s, out);
-	struct workers_setup sn = *s;
-	sn.njobs = n;
-	pids = calloc(n, sizeof(*pids));
-	res = calloc(n, sizeof(*res));
-	seen = calloc(jl->count, 1);
 	if (!pids || !res || !seen) {
 		rc = -ENOMEM;
 		goto out;
@@ -146,7 +214,7 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 	}
 	fflush(stdout);
 	fflush(stderr);
-	for (unsigned w = 0; w < n; w++) {
+	for (unsigned w = 0; w < nw; w++) {
 		res[w] = tmpfile();
 		if (!res[w]) {
 			rc = -errno;
@@ -159,7 +227,7 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 		}
 		if (pids[w] == 0) {
 			close(pfd[0]);
-			workers_child(jl, &sn, w, res[w], pfd[1]);
+			workers_child(jobs, n, s, w, nw, res[w], pfd[1]);
 		}
 	}
 	close(pfd[1]);
@@ -174,11 +242,11 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 			break;
 		}
 		done += (size_t)got;
-		workers_progress(s, done, jl->count, "");
+		workers_progress(s, done, n, "");
 	}
-	workers_progress(s, jl->count, jl->count, NULL);
+	workers_progress(s, n, n, NULL);
 	close(pfd[0]);
-	for (unsigned w = 0; w < n; w++) {
+	for (unsigned w = 0; w < nw; w++) {
 		int status;
 		if (pids[w] <= 0)
 			continue;
@@ -188,22 +256,74 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 			fprintf(stderr, "v6scan: worker %u killed by signal %d; its unfinished files count as "
 				"not parsed\n", w, WTERMSIG(status));
 	}
-	for (unsigned w = 0; w < n && rc == 0; w++)
+	for (unsigned w = 0; w < nw && rc == 0; w++)
 		if (res[w])
-			rc = workers_collect(res[w], jl, w, n, seen, out);
+			rc = workers_collect(res[w], n, w, nw, seen, out, cov);
 	/* files no worker reported on (crash, or a worker never started) */
-	for (size_t i = 0; i < jl->count && rc == 0; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (seen[i])
 			continue;
 		out->files_total++;
-		rc = findings_add_failed(out, jl->items[i].relpath);
+		rc = findings_add_failed(out, jobs[i]->relpath);
 	}
 out:
-	for (unsigned w = 0; res && w < n; w++)
+	for (unsigned w = 0; res && w < nw; w++)
 		if (res[w])
 			fclose(res[w]);
 	free(pids);
 	free(res);
 	free(seen);
+	return rc;
+}
+
+static int workers_phase(const struct job *const *jobs, size_t n, const struct workers_setup *s,
+			 struct findings *out, struct workers_covered *cov)
+{
+	unsigned nw = s->njobs;
+
+	if (n == 0)
+		return 0;
+	if (nw > n)
+		nw = (unsigned)n;
+	if (nw <= 1)
+		return workers_inline(jobs, n, s, out, cov);
+	return workers_forked(jobs, n, s, nw, out, cov);
+}
+
+static int workers_is_header(const struct job *j)
+{
+	size_t l = strlen(j->file);
+
+	return l > 2 && strcmp(j->file + l - 2, ".h") == 0;
+}
+
+int workers_run(const struct joblist *jl, const struct workers_setup *s, struct findings *out)
+{
+	const struct job **sources = calloc(jl->count + 1, sizeof(*sources));
+	const struct job **headers = calloc(jl->count + 1, sizeof(*headers));
+	struct workers_covered cov = { .root = s->walk->root };
+	size_t ns = 0, nh = 0;
+	int rc;
+
+	if (!sources || !headers) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < jl->count; i++) {
+		if (workers_is_header(&jl->items[i]))
+			continue;
+		sources[ns++] = &jl->items[i];
+	}
+	rc = workers_phase(sources, ns, s, out, &cov);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < jl->count; i++)
+		if (workers_is_header(&jl->items[i]) && !workers_covered_has(&cov, jl->items[i].file))
+			headers[nh++] = &jl->items[i];
+	rc = workers_phase(headers, nh, s, out, &cov);
+out:
+	workers_covered_free(&cov);
+	free(sources);
+	free(headers);
 	return rc;
 }

@@ -4,8 +4,15 @@
  * libclang only loses that worker's remaining files, which are then counted
  * as not parsed).
  *
- * Job i goes to worker i % N. A worker sends, per finished file, one line of
- * compact JSON (emit_json) on its result file and one byte on a progress
+ * Two phases: first every source file (.c), then only the headers (.h) that
+ * no parsed source file included. A header is thus analysed through the
+ * files that include it, with their flags, and parsed on its own only when
+ * nothing includes it (a header that is not self-contained does not fail the
+ * scan when its includers are scanned).
+ *
+ * In a phase, job i goes to worker i % N. A worker writes, per finished
+ * file, one line {"covered": [project headers it included], "report":
+ * <compact emit_json report>} on its result file and one byte on a progress
  * pipe. The parent merges all results into one store; since the store is
  * normalised (sorted, de-duplicated) afterwards, -j N gives exactly the
  * findings of -j 1.
@@ -20,12 +27,13 @@
 
 struct workers_setup {
 	const struct parse_opts *parse;
-	const struct walk_config *walk;
+	const struct walk_config *walk;   /* walk->root also bounds "project header" */
 	unsigned njobs;      /* >= 1 */
 	int progress;        /* 1: draw a progress line on stderr */
 };
 
-/* Scans every job into out (files_total/files_parsed/failed updated).
+/* Scans every job into out (files_total/files_parsed/failed updated; a
+ * header skipped because an includer covered it counts in neither).
  * Returns 0, or -errno for a system failure (fork, pipe, temporary file,
  * memory) — a file that fails to parse is not an error here. */
 int workers_run(const struct joblist *jl, const struct workers_setup *s, struct findings *out);

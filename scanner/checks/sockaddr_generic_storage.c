@@ -1,8 +1,11 @@
 /* v6-sockaddr-generic-storage — struct sockaddr used as storage: a variable
  * or member of that type (not a pointer; union members excepted, the
  * sockaddr/sockaddr_in6/sockaddr_storage union is the correct idiom) and
- * sizeof(struct sockaddr). */
+ * sizeof(struct sockaddr), except as an operand of a comparison (a minimum
+ * length check such as `len < sizeof(struct sockaddr)` is family-neutral). */
 #include "checks.h"
+
+#include <string.h>
 
 #include "../ast.h"
 #include "../walk.h"
@@ -23,6 +26,13 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 					clang_Type_getSizeOf(clang_getCursorType(op));
 		if (ev)
 			clang_EvalResult_dispose(ev);
+		CXCursor parent = walk_parent(ctx);
+		char oper[8];
+		if (clang_getCursorKind(parent) == CXCursor_BinaryOperator &&
+		    ast_binary_operator(walk_tu_of(ctx), parent, oper, sizeof(oper)) &&
+		    (strcmp(oper, "<") == 0 || strcmp(oper, "<=") == 0 || strcmp(oper, ">") == 0 ||
+		     strcmp(oper, ">=") == 0 || strcmp(oper, "==") == 0 || strcmp(oper, "!=") == 0))
+			return;
 		if (is_sizeof)
 			walk_report(ctx, self, cur, "sockaddr",
 				    "sizeof(struct sockaddr) is too small for an IPv6 address");

@@ -94,6 +94,16 @@ text-format)
   expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' -o "$tmp/report.txt" fixtures/inet_ntoa.c
   [ -s "$tmp/out" ] && die "-o still wrote to stdout"
   diff -u "$tmp/want" "$tmp/report.txt" || die "-o file differs"
+  # progress line: on a terminal only
+  expect_status 1 "$v6scan" -j 2 fixtures
+  if grep -q "$(printf '\r')" "$tmp/err" || grep -q 'v6scan: \[[0-9]*/' "$tmp/err"; then
+    die "progress line drawn although stderr is not a terminal"
+  fi
+  if command -v script > /dev/null; then
+    script -qec "'$v6scan' -j 2 fixtures > /dev/null; '$v6scan' -j 1 fixtures > /dev/null" /dev/null > "$tmp/tty" 2>&1
+    grep -q 'v6scan: \[1/[0-9]*\]' "$tmp/tty" || die "no progress line on a terminal (-j 2)"
+    grep -q 'v6scan: \[0/[0-9]*\] fixtures/' "$tmp/tty" || die "no progress line on a terminal (-j 1)"
+  fi
   # check selection: globs, removal, list
   expect_status 0 "$v6scan" --list-checks --checks='-*,v6-inet-*'
   printf 'v6-inet-addr\nv6-inet-ntoa\n' > "$tmp/want"
@@ -116,7 +126,9 @@ jobs)
   expect_status 1 "$v6scan" -j 3 --format json -o "$tmp/j3.json" fixtures
   cmp "$tmp/j1.json" "$tmp/j2.json" || die "-j2 report differs from -j1"
   cmp "$tmp/j1.json" "$tmp/j3.json" || die "-j3 report differs from -j1"
-  n=$(find fixtures -name '*.[ch]' | wc -l)
+  # every header under fixtures/ is included by a fixture: only .c files are
+  # parsed on their own
+  n=$(find fixtures -name '*.c' | wc -l)
   grep -q "\"filesTotal\": $n," "$tmp/j1.json" || die "expected $n files in fixtures/: $(grep filesTotal "$tmp/j1.json")"
   ;;
 
@@ -161,17 +173,25 @@ shard-merge)
       "$v6scan" --format $fmt --shard $k/3 -o "$tmp/s$k.$fmt" fixtures 2> /dev/null
     done
     expect_status 1 "$v6scan" merge --format $fmt -o "$tmp/merged.$fmt" "$tmp/s1.$fmt" "$tmp/s2.$fmt" "$tmp/s3.$fmt"
-    cmp "$tmp/all.$fmt" "$tmp/merged.$fmt" || die "merged $fmt differs from the unsharded run"
+    # identical findings; only the file counters may differ: a shard parses
+    # a header of its own on its own when the header's includers all fell
+    # into other shards (documented in v6scan --help)
+    sed 's/"filesParsed": [0-9]*, "filesTotal": [0-9]*/"filesParsed": N, "filesTotal": N/' "$tmp/all.$fmt" > "$tmp/a"
+    sed 's/"filesParsed": [0-9]*, "filesTotal": [0-9]*/"filesParsed": N, "filesTotal": N/' "$tmp/merged.$fmt" > "$tmp/m"
+    diff -u "$tmp/a" "$tmp/m" || die "merged $fmt differs from the unsharded run"
+    grep -q '"filesTotal": 0' "$tmp/merged.$fmt" && die "merged $fmt lost the file counters"
     # every shard scanned something and none scanned everything
     for k in 1 2 3; do
-      n=$(find fixtures -name '*.[ch]' | wc -l)
+          n=$(find fixtures -name '*.c' | wc -l)
       grep -q "\"filesTotal\": $n," "$tmp/s$k.$fmt" && die "shard $k scanned every file"
       grep -q '"filesTotal": 0,' "$tmp/s$k.$fmt" && die "shard $k scanned nothing"
     done
   done
   # merging SARIF into JSON also works, and text output of a merge too
   expect_status 1 "$v6scan" merge --format json -o "$tmp/x.json" "$tmp/s1.sarif" "$tmp/s2.sarif" "$tmp/s3.sarif"
-  cmp "$tmp/all.json" "$tmp/x.json" || die "SARIF shards merged to JSON differ"
+  sed 's/"filesParsed": [0-9]*, "filesTotal": [0-9]*/"filesParsed": N, "filesTotal": N/' "$tmp/x.json" > "$tmp/x"
+  sed 's/"filesParsed": [0-9]*, "filesTotal": [0-9]*/"filesParsed": N, "filesTotal": N/' "$tmp/all.json" > "$tmp/a"
+  diff -u "$tmp/a" "$tmp/x" || die "SARIF shards merged to JSON differ"
   echo '{"runs": [{"tool": {"driver": {"name": "other"}}}]}' > "$tmp/foreign.sarif"
   expect_status 2 "$v6scan" merge "$tmp/foreign.sarif"
   expect_status 2 "$v6scan" merge "$tmp/none.json"
@@ -210,7 +230,8 @@ compdb)
   expect_status 1 "$v6scan" -p "$bdir" compdb-project
   grep -qx 'compdb-project/legacy.c:7:9: error: gethostbyname() returns IPv4 addresses only \[v6-gethostbyname\]' "$tmp/out" ||
     die "finding enabled by the database's -D not reported: $(cat "$tmp/out" "$tmp/err")"
-  summary_of "$tmp/err" | grep -q ' 2/2 files parsed$' || die "database parse not clean: $(cat "$tmp/err")"
+  # include/resolver.h is covered by legacy.c, which includes it
+  summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "database parse not clean: $(cat "$tmp/err")"
   # without it: defaults, no -I: the header is missing (incomplete), no finding
   expect_status 3 "$v6scan" compdb-project/legacy.c
   grep -q "resolver.h' file not found" "$tmp/err" || die "expected the missing include to be reported"
