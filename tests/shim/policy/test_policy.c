@@ -1,0 +1,591 @@
+/* Tests of the RFC 6724 policy tables and destination sort (shim/policy.c),
+ * with injected source addresses: no network. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+/* Parse "2001:db8::1" or "192.0.2.1" (as ::ffff:192.0.2.1). */
+static struct in6_addr addr(const char *s)
+{
+    struct in6_addr a;
+    struct in_addr v4;
+    memset(&a, 0, sizeof(a));
+    if (inet_pton(AF_INET, s, &v4) == 1) {
+        a.s6_addr[10] = a.s6_addr[11] = 0xff;
+        memcpy(&a.s6_addr[12], &v4, 4);
+        return a;
+    }
+    if (inet_pton(AF_INET6, s, &a) != 1)
+        fail_msg("bad address literal in test: %s", s);
+    return a;
+}
+
+/* A candidate DST reached from SRC (NULL: no source). */
+static struct policy_cand cand(const char *dst, const char *src, unsigned flags,
+                               unsigned prefixlen, size_t index)
+{
+    struct policy_cand c;
+    memset(&c, 0, sizeof(c));
+    c.dst.sin6_family = AF_INET6;
+    c.dst.sin6_addr = addr(dst);
+    if (src != NULL) {
+        c.src.sin6_family = AF_INET6;
+        c.src.sin6_addr = addr(src);
+        c.src_ok = true;
+    }
+    c.src_flags = flags;
+    c.src_prefixlen = prefixlen;
+    c.index = index;
+    return c;
+}
+
+static const char *ntop(const struct policy_cand *c, char *buf, size_t len)
+{
+    const struct in6_addr *a = &c->dst.sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a))
+        return inet_ntop(AF_INET, &a->s6_addr[12], buf, (socklen_t)len);
+    return inet_ntop(AF_INET6, a, buf, (socklen_t)len);
+}
+
+static struct policy_table *table(enum policy_preset p)
+{
+    struct policy_table *t = NULL;
+    assert_int_equal(policy_table_new(p, &t), 0);
+    assert_non_null(t);
+    return t;
+}
+
+/* One ordering case: FIRST must sort before SECOND, decided by RULE. */
+struct pair_case {
+    const char *what;
+    const char *first, *first_src;
+    unsigned first_flags;
+    const char *second, *second_src;
+    unsigned second_flags;
+    int rule;
+};
+
+/* Check a case both ways round: compare() both directions, and a sort of
+ * the list given in the wrong order. */
+static void check_pair(const struct policy_table *t, const struct pair_case *pc)
+{
+    struct policy_cand a = cand(pc->first, pc->first_src, pc->first_flags, 0, 1);
+    struct policy_cand b = cand(pc->second, pc->second_src, pc->second_flags, 0, 0);
+    int rule = -1;
+    char b1[64], b2[64];
+    print_message("  %s: %s before %s by %s\n", pc->what, pc->first, pc->second,
+                  policy_rule_name(pc->rule));
+    assert_true(policy_compare(t, &a, &b, &rule) < 0);
+    assert_int_equal(rule, pc->rule);
+    rule = -1;
+    assert_true(policy_compare(t, &b, &a, &rule) > 0);
+    assert_int_equal(rule, pc->rule);
+    struct policy_cand list[2] = {b, a}; /* wrong order: index 0 is SECOND */
+    policy_sort(t, list, 2);
+    assert_string_equal(ntop(&list[0], b1, sizeof(b1)), ntop(&a, b2, sizeof(b2)));
+    assert_string_equal(ntop(&list[1], b1, sizeof(b1)), ntop(&b, b2, sizeof(b2)));
+}
+
+#define DEPR POLICY_SRC_DEPRECATED
+#define HOME POLICY_SRC_HOME
+
+/* RFC 6724 §10.2, all nine destination address selection examples, with
+ * the source address the RFC's example selects for each destination. */
+static const struct pair_case rfc6724_examples[] = {
+    {"10.2 #1", "2001:db8:1::1", "2001:db8:1::2", 0, "198.51.100.121", "169.254.13.78", 0, 2},
+    {"10.2 #2", "198.51.100.121", "198.51.100.117", 0, "2001:db8:1::1", "fe80::1", 0, 2},
+    {"10.2 #3", "2001:db8:1::1", "2001:db8:1::2", 0, "10.1.2.3", "10.1.2.4", 0, 6},
+    {"10.2 #4", "fe80::1", "fe80::2", 0, "2001:db8:1::1", "2001:db8:1::2", 0, 8},
+    {"10.2 #5", "2001:db8:1::1", "2001:db8:3::1", HOME, "fe80::1", "fe80::2", 0, 4},
+    {"10.2 #6", "2001:db8:1::1", "2001:db8:1::2", 0, "fe80::1", "fe80::2", DEPR, 3},
+    {"10.2 #7", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:db8:3ffe::1", "2001:db8:3f44::2", 0,
+     9},
+    {"10.2 #8", "2002:c633:6401::1", "2002:c633:6401::2", 0, "2001:db8:1::1",
+     "2002:c633:6401::2", 0, 5},
+    {"10.2 #9", "2001:db8:1::1", "2001:db8:1::2", 0, "2002:c633:6401::1", "2002:c633:6401::2",
+     0, 6},
+};
+
+static void test_rfc6724_section_10_2_examples_sort_as_the_rfc_says(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724);
+    for (size_t i = 0; i < sizeof(rfc6724_examples) / sizeof(rfc6724_examples[0]); i++)
+        check_pair(t, &rfc6724_examples[i]);
+    policy_table_free(t);
+}
+
+/* Special address kinds under the RFC 6724 default table. */
+static const struct pair_case rfc6724_kinds[] = {
+    {"6to4 below IPv4 (30 < 35)", "198.51.100.1", "198.51.100.2", 0, "2002:c633:6401::1",
+     "2002:c633:6401::2", 0, 6},
+    {"Teredo below IPv4 (5 < 35)", "198.51.100.1", "198.51.100.2", 0, "2001:0:4136:e378::1",
+     "2001:0:4136:e378:8000::2", 0, 6},
+    {"native above Teredo (40 > 5)", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:0:4136:e378::1",
+     "2001:0:4136:e378:8000::2", 0, 6},
+    {"Teredo dst from a native source loses on label", "198.51.100.1", "198.51.100.2", 0,
+     "2001:0:4136:e378::1", "2001:db8:1::2", 0, 5},
+    {"ULA below IPv4 (3 < 35)", "198.51.100.1", "198.51.100.2", 0, "fd00:1::1", "fd00:1::2", 0,
+     6},
+    {"ULA below private IPv4 too", "10.1.2.3", "10.1.2.4", 0, "fd00:1::1", "fd00:1::2", 0, 6},
+    {"global IPv6 above ULA (40 > 3)", "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:1::1",
+     "fd00:1::2", 0, 6},
+    {"site-local below global (1 < 40)", "2001:db8:1::1", "2001:db8:1::2", 0, "fec0::1",
+     "fec0::2", 0, 6},
+    {"IPv4-compatible below IPv4 (1 < 35)", "198.51.100.1", "198.51.100.2", 0, "::198.51.100.9",
+     "::198.51.100.2", 0, 6},
+    {"6bone below IPv4", "198.51.100.1", "198.51.100.2", 0, "3ffe::1", "3ffe::2", 0, 6},
+    {"::1 before 127.0.0.1 (50 > 35)", "::1", "::1", 0, "127.0.0.1", "127.0.0.1", 0, 6},
+    {"::1 before a global IPv6", "::1", "::1", 0, "2001:db8:1::1", "2001:db8:1::2", 0, 6},
+    {"127.0.0.1 before a global IPv4 (link scope)", "127.0.0.1", "127.0.0.1", 0,
+     "198.51.100.1", "198.51.100.2", 0, 8},
+    {"IPv4 link-local before global IPv4", "169.254.1.1", "169.254.1.2", 0, "198.51.100.1",
+     "198.51.100.2", 0, 8},
+    {"mapped link-local source for a global IPv4 fails rule 2", "198.51.100.1", "198.51.100.2",
+     0, "203.0.113.1", "169.254.1.2", 0, 2},
+    {"usable before unusable, whatever the precedence", "198.51.100.1", "198.51.100.2", 0,
+     "::1", NULL, 0, 1},
+    {"deprecated source loses (IPv4 too)", "198.51.100.1", "198.51.100.2", 0, "198.51.100.7",
+     "198.51.100.2", DEPR, 3},
+    {"native before encapsulated", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:db8:2::1",
+     "2001:db8:2::2", POLICY_SRC_ENCAP, 7},
+    {"IPv4 longest matching prefix", "198.51.100.1", "198.51.100.2", 0, "203.0.113.1",
+     "192.0.2.2", 0, 9},
+    {"link-local above site-local (40 > 1)", "fe80::1", "fe80::2", 0, "fec0::1", "fec0::2", 0,
+     6},
+};
+
+static void test_rfc6724_table_orders_special_address_kinds(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724);
+    for (size_t i = 0; i < sizeof(rfc6724_kinds) / sizeof(rfc6724_kinds[0]); i++)
+        check_pair(t, &rfc6724_kinds[i]);
+    policy_table_free(t);
+}
+
+/* The same destinations under glibc's RFC 3484 table. */
+static const struct pair_case glibc_kinds[] = {
+    {"ULA above IPv4 (40 > 10)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1", "198.51.100.2", 0,
+     6},
+    {"ULA above private IPv4", "fd00:1::1", "fd00:1::2", 0, "10.1.2.3", "10.1.2.4", 0, 6},
+    {"6to4 above IPv4 (30 > 10)", "2002:c633:6401::1", "2002:c633:6401::2", 0, "198.51.100.1",
+     "198.51.100.2", 0, 6},
+    {"Teredo above IPv4 (40 > 10)", "2001:0:4136:e378::1", "2001:0:4136:e378:8000::2", 0,
+     "198.51.100.1", "198.51.100.2", 0, 6},
+    {"site-local before global (same precedence, smaller scope)", "fec0::1", "fec0::2", 0,
+     "2001:db8:1::1", "2001:db8:1::2", 0, 8},
+    {"IPv4-compatible above IPv4 (20 > 10)", "::198.51.100.9", "::198.51.100.2", 0,
+     "198.51.100.1", "198.51.100.2", 0, 6},
+    {"::1 before 127.0.0.1 (50 > 10)", "::1", "::1", 0, "127.0.0.1", "127.0.0.1", 0, 6},
+    {"ULA dst from a global source loses on label (6 vs 1)", "2001:db8:1::1", "2001:db8:1::2",
+     0, "fd00:1::1", "2001:db8:1::2", 0, 5},
+};
+
+static void test_glibc_table_orders_special_address_kinds(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC3484_GLIBC);
+    for (size_t i = 0; i < sizeof(glibc_kinds) / sizeof(glibc_kinds[0]); i++)
+        check_pair(t, &glibc_kinds[i]);
+    policy_table_free(t);
+}
+
+/* Sort LIST (given in answer order) under PRESET and compare with WANT. */
+static void check_sorted(enum policy_preset preset, struct policy_cand *list, size_t n,
+                         const char *const *want)
+{
+    struct policy_table *t = table(preset);
+    policy_sort(t, list, n);
+    for (size_t i = 0; i < n; i++) {
+        char buf[64];
+        assert_string_equal(ntop(&list[i], buf, sizeof(buf)), want[i]);
+    }
+    policy_table_free(t);
+}
+
+static void test_ula_and_ipv4_swap_places_between_rfc6724_and_glibc(void **state)
+{
+    const char *const rfc6724[] = {"10.1.2.3", "fd00:1::1"};
+    const char *const glibc[] = {"fd00:1::1", "10.1.2.3"};
+    enum policy_preset presets[] = {POLICY_RFC6724, POLICY_RFC3484_GLIBC,
+                                    POLICY_RFC6724_ULA_UPDATE};
+    const char *const *want[] = {rfc6724, glibc, glibc};
+    for (size_t p = 0; p < 3; p++) {
+        /* Both input orders give the same result. */
+        struct policy_cand l1[2] = {cand("fd00:1::1", "fd00:1::2", 0, 64, 0),
+                                    cand("10.1.2.3", "10.1.2.4", 0, 24, 1)};
+        check_sorted(presets[p], l1, 2, want[p]);
+        struct policy_cand l2[2] = {cand("10.1.2.3", "10.1.2.4", 0, 24, 0),
+                                    cand("fd00:1::1", "fd00:1::2", 0, 64, 1)};
+        check_sorted(presets[p], l2, 2, want[p]);
+    }
+}
+
+static void test_loopback_answer_of_a_dual_name_sorts_v6_first_in_every_preset(void **state)
+{
+    const char *const want[] = {"::1", "127.0.0.1"};
+    enum policy_preset presets[] = {POLICY_RFC6724, POLICY_RFC3484_GLIBC,
+                                    POLICY_RFC6724_ULA_UPDATE};
+    for (size_t p = 0; p < 3; p++) {
+        struct policy_cand l[2] = {cand("127.0.0.1", "127.0.0.1", 0, 8, 0),
+                                   cand("::1", "::1", 0, 128, 1)};
+        check_sorted(presets[p], l, 2, want);
+    }
+}
+
+static void test_ula_update_prefers_ula_over_ipv4_but_not_over_global(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724_ULA_UPDATE);
+    static const struct pair_case cases[] = {
+        {"ULA above IPv4 (30 > 20)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1",
+         "198.51.100.2", 0, 6},
+        {"global above ULA (40 > 30)", "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:1::1",
+         "fd00:1::2", 0, 6},
+        {"IPv4 above 6to4 (20 > 5)", "198.51.100.1", "198.51.100.2", 0, "2002:c633:6401::1",
+         "2002:c633:6401::2", 0, 6},
+    };
+    for (size_t i = 0; i < 3; i++)
+        check_pair(t, &cases[i]);
+    policy_table_free(t);
+}
+
+static void test_known_local_ula_goes_above_global_and_needs_fd00_prefix(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724_ULA_UPDATE);
+    struct in6_addr p = addr("fd00:1::");
+    assert_int_equal(policy_table_add_known_local(t, &p, 48), 0);
+    struct in6_addr a = addr("fd00:1:0:5::9");
+    assert_int_equal(policy_precedence(t, &a), 45);
+    assert_int_equal(policy_label(t, &a), 14);
+    a = addr("fd00:2::9"); /* another ULA: still the general ULA row */
+    assert_int_equal(policy_precedence(t, &a), 30);
+    assert_int_equal(policy_label(t, &a), 13);
+    static const struct pair_case known = {"known-local ULA above global (45 > 40)",
+                                           "fd00:1::1", "fd00:1::2", 0, "2001:db8:1::1",
+                                           "2001:db8:1::2", 0, 6};
+    check_pair(t, &known);
+    /* A ULA source for a non-local ULA destination: labels differ (14 vs 13). */
+    static const struct pair_case other = {"non-local ULA from known-local source loses label",
+                                           "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:2::1",
+                                           "fd00:1::2", 0, 5};
+    check_pair(t, &other);
+
+    struct in6_addr bad = addr("fc00:1::");
+    assert_int_equal(policy_table_add_known_local(t, &bad, 48), -EINVAL);
+    bad = addr("2001:db8::");
+    assert_int_equal(policy_table_add_known_local(t, &bad, 48), -EINVAL);
+    assert_int_equal(policy_table_add_known_local(t, &p, 7), -EINVAL);
+    assert_int_equal(policy_table_add_known_local(t, &p, 129), -EINVAL);
+    policy_table_free(t);
+}
+
+/* Expected rows of one column, longest prefix first. */
+struct row_text {
+    const char *prefix;
+    unsigned bits;
+    int value;
+};
+
+static void check_column(const struct policy_table *t, enum policy_column col,
+                         const struct row_text *want, size_t n)
+{
+    struct policy_row rows[32];
+    size_t got = policy_table_rows(t, col, rows, 32);
+    assert_int_equal(got, n);
+    for (size_t i = 0; i < n; i++) {
+        struct in6_addr p = addr(want[i].prefix);
+        char buf[64];
+        inet_ntop(AF_INET6, &rows[i].prefix, buf, sizeof(buf));
+        print_message("    %s/%u %d\n", buf, rows[i].bits, rows[i].value);
+        assert_memory_equal(&rows[i].prefix, &p, sizeof(p));
+        assert_int_equal(rows[i].bits, want[i].bits);
+        assert_int_equal(rows[i].value, want[i].value);
+    }
+}
+
+static void test_preset_tables_hold_exactly_the_published_rows(void **state)
+{
+    static const struct row_text rfc_label[] = {
+        {"::1", 128, 0},    {"::ffff:0:0", 96, 4}, {"::", 96, 3},      {"2001::", 32, 5},
+        {"2002::", 16, 2},  {"3ffe::", 16, 12},    {"fec0::", 10, 11}, {"fc00::", 7, 13},
+        {"::", 0, 1},
+    };
+    static const struct row_text rfc_prec[] = {
+        {"::1", 128, 50},   {"::ffff:0:0", 96, 35}, {"::", 96, 1},     {"2001::", 32, 5},
+        {"2002::", 16, 30}, {"3ffe::", 16, 1},      {"fec0::", 10, 1}, {"fc00::", 7, 3},
+        {"::", 0, 40},
+    };
+    static const struct row_text update_prec[] = {
+        {"::1", 128, 50},  {"::ffff:0:0", 96, 20}, {"::", 96, 1},     {"2001::", 32, 5},
+        {"2002::", 16, 5}, {"3ffe::", 16, 1},      {"fec0::", 10, 1}, {"fc00::", 7, 30},
+        {"::", 0, 40},
+    };
+    static const struct row_text glibc_label[] = {
+        {"::1", 128, 0},   {"::", 96, 3},    {"::ffff:0:0", 96, 4}, {"2001::", 32, 7},
+        {"2002::", 16, 2}, {"fec0::", 10, 5}, {"fc00::", 7, 6},     {"::", 0, 1},
+    };
+    static const struct row_text glibc_prec[] = {
+        {"::1", 128, 50}, {"::", 96, 20}, {"::ffff:0:0", 96, 10}, {"2002::", 16, 30},
+        {"::", 0, 40},
+    };
+    static const struct row_text scopev4[] = {
+        {"::ffff:169.254.0.0", 112, 2}, {"::ffff:127.0.0.0", 104, 2}, {"::ffff:0:0", 96, 14},
+    };
+    struct policy_table *t = table(POLICY_RFC6724);
+    check_column(t, POLICY_COL_LABEL, rfc_label, 9);
+    check_column(t, POLICY_COL_PRECEDENCE, rfc_prec, 9);
+    check_column(t, POLICY_COL_SCOPEV4, scopev4, 3);
+    policy_table_free(t);
+    t = table(POLICY_RFC6724_ULA_UPDATE);
+    check_column(t, POLICY_COL_LABEL, rfc_label, 9);
+    check_column(t, POLICY_COL_PRECEDENCE, update_prec, 9);
+    check_column(t, POLICY_COL_SCOPEV4, scopev4, 3);
+    policy_table_free(t);
+    t = table(POLICY_RFC3484_GLIBC);
+    check_column(t, POLICY_COL_LABEL, glibc_label, 8);
+    check_column(t, POLICY_COL_PRECEDENCE, glibc_prec, 5);
+    check_column(t, POLICY_COL_SCOPEV4, scopev4, 3);
+    policy_table_free(t);
+}
+
+static void test_unknown_preset_is_einval(void **state)
+{
+    struct policy_table *t = NULL;
+    assert_int_equal(policy_table_new((enum policy_preset)42, &t), -EINVAL);
+    assert_null(t);
+}
+
+struct attr_case {
+    const char *a;
+    int label, precedence, scope;
+};
+
+static void test_address_attributes_follow_the_rfc6724_table_and_scopes(void **state)
+{
+    static const struct attr_case cases[] = {
+        {"::1", 0, 50, 2},
+        {"127.0.0.1", 4, 35, 2},
+        {"127.255.1.2", 4, 35, 2},
+        {"169.254.13.78", 4, 35, 2},
+        {"10.1.2.3", 4, 35, 14},   /* private IPv4 is global scope (§3.2) */
+        {"100.64.0.1", 4, 35, 14}, /* shared address space too */
+        {"198.51.100.1", 4, 35, 14},
+        {"fe80::1", 1, 40, 2},
+        {"fec0::1", 11, 1, 5},
+        {"fd00::1", 13, 3, 14},    /* ULA is global scope (§3.1) */
+        {"fc00::1", 13, 3, 14},
+        {"2002:c633:6401::1", 2, 30, 14},
+        {"2001:0:4136:e378::1", 5, 5, 14},
+        {"2001:db8::1", 1, 40, 14},
+        {"::198.51.100.1", 3, 1, 14},
+        {"3ffe::1", 12, 1, 14},
+        {"ff02::1", 1, 40, 2},      /* multicast: scope from the scop field */
+        {"ff05::1:3", 1, 40, 5},
+        {"ff0e::1", 1, 40, 14},
+        {"ff01::1", 1, 40, 1},
+    };
+    struct policy_table *t = table(POLICY_RFC6724);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct in6_addr a = addr(cases[i].a);
+        print_message("  %s\n", cases[i].a);
+        assert_int_equal(policy_label(t, &a), cases[i].label);
+        assert_int_equal(policy_precedence(t, &a), cases[i].precedence);
+        assert_int_equal(policy_scope(t, &a), cases[i].scope);
+    }
+    policy_table_free(t);
+}
+
+static void test_glibc_scopes_match_for_ula_site_local_and_ipv4(void **state)
+{
+    static const struct attr_case cases[] = {
+        {"fd00::1", 6, 40, 14},
+        {"fec0::1", 5, 40, 5},
+        {"2001:0:4136:e378::1", 7, 40, 14},
+        {"127.0.0.1", 4, 10, 2},
+        {"10.1.2.3", 4, 10, 14},
+        {"::198.51.100.1", 3, 20, 14},
+    };
+    struct policy_table *t = table(POLICY_RFC3484_GLIBC);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct in6_addr a = addr(cases[i].a);
+        print_message("  %s\n", cases[i].a);
+        assert_int_equal(policy_label(t, &a), cases[i].label);
+        assert_int_equal(policy_precedence(t, &a), cases[i].precedence);
+        assert_int_equal(policy_scope(t, &a), cases[i].scope);
+    }
+    policy_table_free(t);
+}
+
+struct cpl_case {
+    const char *s, *d;
+    unsigned prefixlen, want;
+};
+
+static void test_common_prefix_len_stops_at_the_source_prefix(void **state)
+{
+    static const struct cpl_case cases[] = {
+        {"fe80::1", "fe80::2", 0, 64},            /* RFC 6724 §2.2's example */
+        {"2001:db8:3f44::2", "2001:db8:3ffe::1", 0, 40},
+        {"2001:db8:1::2", "2001:db8:1::1", 0, 64},
+        {"2001:db8:1::2", "2001:db8:1::1", 128, 126},
+        {"2001:db8:1::2", "2001:db8:1::1", 48, 48},
+        {"10.1.2.4", "10.1.2.7", 0, 126},         /* mapped: 96 + 30 */
+        {"10.1.2.4", "10.1.2.7", 24, 120},        /* capped at the /24 */
+        {"10.1.2.4", "10.1.2.4", 0, 128},
+        {"10.1.2.4", "2001:db8::1", 0, 0},        /* across families: 0 */
+        {"2001:db8::1", "10.1.2.4", 0, 0},
+        {"8000::", "::", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct in6_addr s = addr(cases[i].s), d = addr(cases[i].d);
+        print_message("  %s %s /%u\n", cases[i].s, cases[i].d, cases[i].prefixlen);
+        assert_int_equal(policy_common_prefix_len(&s, &d, cases[i].prefixlen), cases[i].want);
+    }
+}
+
+static void test_equal_candidates_keep_resolver_order_by_rule_10(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724);
+    struct policy_cand l[4] = {
+        cand("2001:db8:1::4", "2001:db8:1::9", 0, 64, 0),
+        cand("2001:db8:1::3", "2001:db8:1::9", 0, 64, 1),
+        cand("2001:db8:1::2", "2001:db8:1::9", 0, 64, 2),
+        cand("2001:db8:1::1", "2001:db8:1::9", 0, 64, 3),
+    };
+    int rule = -1;
+    assert_true(policy_compare(t, &l[0], &l[1], &rule) < 0);
+    assert_int_equal(rule, 10);
+    assert_true(policy_compare(t, &l[1], &l[0], &rule) > 0);
+    assert_int_equal(rule, 10);
+    assert_int_equal(policy_compare(t, &l[2], &l[2], &rule), 0);
+    assert_int_equal(rule, 0);
+    policy_sort(t, l, 4);
+    const char *const want[] = {"2001:db8:1::4", "2001:db8:1::3", "2001:db8:1::2",
+                                "2001:db8:1::1"};
+    for (size_t i = 0; i < 4; i++) {
+        char buf[64];
+        assert_string_equal(ntop(&l[i], buf, sizeof(buf)), want[i]);
+    }
+    policy_table_free(t);
+}
+
+static void test_mixed_answer_sorts_fully_under_rfc6724(void **state)
+{
+    /* An answer in resolver order; two destinations have no source. */
+    struct policy_cand l[7] = {
+        cand("198.51.100.1", "198.51.100.2", 0, 24, 0),
+        cand("2001:db8:9::1", NULL, 0, 0, 1),
+        cand("fd00:1::1", "fd00:1::2", 0, 64, 2),
+        cand("2001:db8:1::1", "2001:db8:1::2", 0, 64, 3),
+        cand("127.0.0.1", "127.0.0.1", 0, 8, 4),
+        cand("::1", "::1", 0, 128, 5),
+        cand("192.0.2.1", NULL, 0, 0, 6),
+    };
+    const char *const want[] = {"::1",       "2001:db8:1::1", "127.0.0.1", "198.51.100.1",
+                                "fd00:1::1", "2001:db8:9::1", "192.0.2.1"};
+    check_sorted(POLICY_RFC6724, l, 7, want);
+}
+
+static void test_rule_9_is_not_applied_across_families(void **state)
+{
+    /* One flat precedence and label: only rules 8-10 can decide. */
+    struct policy_table *t = table(POLICY_RFC6724);
+    struct policy_row flat = {.bits = 0, .value = 40};
+    assert_int_equal(policy_table_replace(t, POLICY_COL_PRECEDENCE, &flat, 1), 0);
+    flat.value = 1;
+    assert_int_equal(policy_table_replace(t, POLICY_COL_LABEL, &flat, 1), 0);
+    struct policy_cand v4 = cand("198.51.100.1", "198.51.100.2", 0, 24, 0);
+    struct policy_cand v6 = cand("2001:db8:1::1", "2001:db8:1::2", 0, 64, 1);
+    int rule = -1;
+    assert_true(policy_compare(t, &v4, &v6, &rule) < 0);
+    assert_int_equal(rule, 10);
+    policy_table_free(t);
+}
+
+static void test_replace_appends_catch_all_and_later_duplicate_wins(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724);
+    struct policy_row rows[3] = {
+        {addr("2001:db8::"), 32, 7},
+        {addr("2001:db8:ffff::"), 32, 9}, /* host bits cleared: same prefix, later wins */
+        {addr("fd00::"), 8, 60},
+    };
+    assert_int_equal(policy_table_replace(t, POLICY_COL_PRECEDENCE, rows, 3), 0);
+    static const struct row_text want[] = {
+        {"2001:db8::", 32, 9}, {"fd00::", 8, 60}, {"::", 0, 40}};
+    check_column(t, POLICY_COL_PRECEDENCE, want, 3);
+    struct in6_addr a = addr("::1");
+    assert_int_equal(policy_precedence(t, &a), 40); /* the ::1 row went with the table */
+    a = addr("127.0.0.1");
+    assert_int_equal(policy_precedence(t, &a), 40);
+
+    struct policy_row bad = {addr("10.0.0.0"), 95, 2};
+    assert_int_equal(policy_table_replace(t, POLICY_COL_SCOPEV4, &bad, 1), -EINVAL);
+    bad.prefix = addr("2001:db8::");
+    bad.bits = 112;
+    assert_int_equal(policy_table_replace(t, POLICY_COL_SCOPEV4, &bad, 1), -EINVAL);
+    bad.bits = 129;
+    assert_int_equal(policy_table_replace(t, POLICY_COL_LABEL, &bad, 1), -EINVAL);
+    assert_int_equal(policy_table_replace(t, POLICY_COL_LABEL, rows, 0), -EINVAL);
+    assert_int_equal(policy_table_replace(t, (enum policy_column)3, rows, 1), -EINVAL);
+    check_column(t, POLICY_COL_PRECEDENCE, want, 3); /* unchanged by the failures */
+    policy_table_free(t);
+}
+
+static void test_rule_names_are_stable_strings(void **state)
+{
+    assert_string_equal(policy_rule_name(1), "rule 1 (avoid unusable destinations)");
+    assert_string_equal(policy_rule_name(2), "rule 2 (prefer matching scope)");
+    assert_string_equal(policy_rule_name(6), "rule 6 (prefer higher precedence)");
+    assert_string_equal(policy_rule_name(9), "rule 9 (use longest matching prefix)");
+    assert_string_equal(policy_rule_name(10), "rule 10 (keep the resolver's order)");
+    assert_string_equal(policy_rule_name(0), "no rule");
+    assert_string_equal(policy_rule_name(11), "no rule");
+    assert_string_equal(policy_rule_name(-1), "no rule");
+}
+
+static void test_clone_is_deep_and_free_null_is_a_no_op(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724), *c = NULL;
+    assert_int_equal(policy_table_clone(t, &c), 0);
+    struct policy_row r = {.bits = 0, .value = 7};
+    assert_int_equal(policy_table_replace(c, POLICY_COL_PRECEDENCE, &r, 1), 0);
+    struct in6_addr a = addr("::1");
+    assert_int_equal(policy_precedence(t, &a), 50);
+    assert_int_equal(policy_precedence(c, &a), 7);
+    policy_table_free(c);
+    policy_table_free(t);
+    policy_table_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc6724_section_10_2_examples_sort_as_the_rfc_says),
+        cmocka_unit_test(test_rfc6724_table_orders_special_address_kinds),
+        cmocka_unit_test(test_glibc_table_orders_special_address_kinds),
+        cmocka_unit_test(test_ula_and_ipv4_swap_places_between_rfc6724_and_glibc),
+        cmocka_unit_test(test_loopback_answer_of_a_dual_name_sorts_v6_first_in_every_preset),
+        cmocka_unit_test(test_ula_update_prefers_ula_over_ipv4_but_not_over_global),
+        cmocka_unit_test(test_known_local_ula_goes_above_global_and_needs_fd00_prefix),
+        cmocka_unit_test(test_preset_tables_hold_exactly_the_published_rows),
+        cmocka_unit_test(test_unknown_preset_is_einval),
+        cmocka_unit_test(test_address_attributes_follow_the_rfc6724_table_and_scopes),
+        cmocka_unit_test(test_glibc_scopes_match_for_ula_site_local_and_ipv4),
+        cmocka_unit_test(test_common_prefix_len_stops_at_the_source_prefix),
+        cmocka_unit_test(test_equal_candidates_keep_resolver_order_by_rule_10),
+        cmocka_unit_test(test_mixed_answer_sorts_fully_under_rfc6724),
+        cmocka_unit_test(test_rule_9_is_not_applied_across_families),
+        cmocka_unit_test(test_replace_appends_catch_all_and_later_duplicate_wins),
+        cmocka_unit_test(test_rule_names_are_stable_strings),
+        cmocka_unit_test(test_clone_is_deep_and_free_null_is_a_no_op),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
