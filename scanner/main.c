@@ -201,6 +201,20 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: --root %s: %s\n", o->root ? o->root : ".", strerror(errno));
 		goto out;
 	}
+	/* an input outside the root would be parsed and never reported on:
+	 * refuse it rather than print a clean result */
+	for (size_t i = 0; i < o->ninputs; i++) {
+		char *real = realpath(o->inputs[i], NULL);
+		size_t rl = strlen(root);
+		int inside = real && (strcmp(real, root) == 0 ||
+				      (strncmp(real, root, rl) == 0 && (real[rl] == '/' || rl == 1)));
+		free(real);
+		if (real && !inside) {
+			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
+				"reported (set --root)\n", o->inputs[i], root);
+			goto out;
+		}
+	}
 	if (o->build_dir) {
 		rc = compdb_load(o->build_dir, &db);
 		if (rc == -ENOENT) {

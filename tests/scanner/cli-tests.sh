@@ -58,6 +58,8 @@ exit-codes)
   grep -q 'does/not/exist.c: no such file or directory' "$tmp/err" || die "no message for a missing path"
   expect_status 2 "$v6scan" -p "$tmp" fixtures
   grep -q 'no readable compile_commands.json' "$tmp/err" || die "no message for a missing database"
+  expect_status 2 "$v6scan" --root fixtures/header fixtures/gethostbyname.c
+  grep -q 'fixtures/gethostbyname.c is outside the project root' "$tmp/err" || die "no message for a file outside the root"
   echo '{ not json' > "$tmp/compile_commands.json"
   expect_status 2 "$v6scan" -p "$tmp" fixtures
   grep -q 'not a valid compilation database' "$tmp/err" || die "no message for a broken database"
@@ -67,7 +69,9 @@ exit-codes)
   # 3: a file that does not parse, even with findings elsewhere
   mkdir "$tmp/bad"
   printf 'int f(void) { return gethostbyname(; }\nstruct { int x } y = ;\n' > "$tmp/bad/broken.c"
-  expect_status 3 "$v6scan" --root "$tmp" "$tmp/bad/broken.c" "$src/fixtures/gethostbyname.c"
+  cp fixtures/gethostbyname.c "$tmp/bad/good.c"
+  expect_status 3 "$v6scan" --root "$tmp" "$tmp/bad/broken.c" "$tmp/bad/good.c"
+  grep -q 'bad/good.c:14:9: error: .*\[v6-gethostbyname\]' "$tmp/out" || die "findings of the good file not printed"
   grep -q 'not fully analysed: bad/broken.c' "$tmp/err" || die "broken file not named: $(cat "$tmp/err")"
   summary_of "$tmp/err" | grep -q ' 1/2 files parsed' || die "broken file counted as parsed: $(cat "$tmp/err")"
   # a database entry whose file is gone: 3, with a message
@@ -77,7 +81,7 @@ exit-codes)
   grep -q 'gone.c: cannot read' "$tmp/err" || die "no message for a missing database file: $(cat "$tmp/err")"
   # a directory with no sources: 0 files, 0
   mkdir "$tmp/empty"
-  expect_status 0 "$v6scan" "$tmp/empty"
+  expect_status 0 "$v6scan" --root "$tmp" "$tmp/empty"
   ;;
 
 text-format)
