@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -565,6 +566,43 @@ static void test_clone_is_deep_and_free_null_is_a_no_op(void **state)
     policy_table_free(NULL);
 }
 
+/* Many threads sorting with one shared table: the table is read-only once
+ * built (checked under -DV6_SANITIZE=thread). */
+#define SORT_THREADS 8
+#define SORT_ROUNDS 500
+
+static void *sort_worker(void *arg)
+{
+    const struct policy_table *t = arg;
+    for (int r = 0; r < SORT_ROUNDS; r++) {
+        struct policy_cand l[4] = {
+            cand("10.1.2.3", "10.1.2.4", 0, 24, 0),
+            cand("fd00:1::1", "fd00:1::2", 0, 64, 1),
+            cand("127.0.0.1", "127.0.0.1", 0, 8, 2),
+            cand("::1", "::1", 0, 128, 3),
+        };
+        policy_sort(t, l, 4);
+        /* ::1, 127.0.0.1, 10.1.2.3 (35), then the ULA (3). */
+        if (l[0].index != 3 || l[1].index != 2 || l[2].index != 0 || l[3].index != 1)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void test_one_table_sorts_in_many_threads_at_once(void **state)
+{
+    struct policy_table *t = table(POLICY_RFC6724);
+    pthread_t th[SORT_THREADS];
+    for (int i = 0; i < SORT_THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, sort_worker, t), 0);
+    for (int i = 0; i < SORT_THREADS; i++) {
+        void *ret = (void *)1;
+        assert_int_equal(pthread_join(th[i], &ret), 0);
+        assert_null(ret);
+    }
+    policy_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_replace_appends_catch_all_and_later_duplicate_wins),
         cmocka_unit_test(test_rule_names_are_stable_strings),
         cmocka_unit_test(test_clone_is_deep_and_free_null_is_a_no_op),
+        cmocka_unit_test(test_one_table_sorts_in_many_threads_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
