@@ -98,6 +98,18 @@ size_t policy_table_rows(const struct policy_table *t, enum policy_column col,
 int policy_table_add_known_local(struct policy_table *t, const struct in6_addr *prefix,
                                  unsigned bits);
 
+struct policy_sockops; /* declared below, with the probe */
+
+/*
+ * Learn known-local ULA prefixes from this host's interface addresses
+ * (draft-ietf-6man-rfc6724-update §5.3 item 4): every address in fd00::/8
+ * that is not tentative or failed DAD adds its /48 with
+ * policy_table_add_known_local(). One netlink RTM_GETADDR dump through OPS
+ * (NULL, or NULL members: libc's; see policy_probe_sources_ops()). Returns
+ * the number of prefixes added (a /48 counts once), or -errno (T unchanged).
+ */
+int policy_table_learn_known_local(struct policy_table *t, const struct policy_sockops *ops);
+
 #define POLICY_KNOWN_LOCAL_LABEL 14
 #define POLICY_KNOWN_LOCAL_PRECEDENCE 45
 

@@ -357,6 +357,48 @@ int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_can
     return 0;
 }
 
+/* A ULA address that can name a known-local /48: fd00::/8, usable. */
+static bool probe_known_local(const struct probe_addr *a)
+{
+    return a->addr.s6_addr[0] == 0xfd && !(a->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
+}
+
+static bool probe_same48(const struct in6_addr *a, const struct in6_addr *b)
+{
+    return memcmp(a->s6_addr, b->s6_addr, 6) == 0;
+}
+
+int policy_table_learn_known_local(struct policy_table *t, const struct policy_sockops *ops)
+{
+    struct policy_sockops o;
+    probe_fill_ops(&o, ops);
+    struct probe_dump d = {0};
+    struct policy_table *c = NULL;
+    int added = 0;
+    int rc = probe_dump_run(&o, RTM_GETADDR, &d);
+    if (rc == 0)
+        rc = policy_table_clone(t, &c); /* all prefixes or none */
+    for (size_t i = 0; rc == 0 && i < d.naddr; i++) {
+        if (!probe_known_local(&d.addr[i]))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = probe_known_local(&d.addr[j]) && probe_same48(&d.addr[i].addr, &d.addr[j].addr);
+        if (seen)
+            continue;
+        struct in6_addr p = d.addr[i].addr;
+        memset(&p.s6_addr[6], 0, 10); /* the draft's assumed /48 */
+        rc = policy_table_add_known_local(c, &p, 48);
+        added++;
+    }
+    if (rc == 0)
+        policy_table_swap(t, c);
+    policy_table_free(c);
+    free(d.addr);
+    free(d.encap_if);
+    return rc < 0 ? rc : added;
+}
+
 int policy_probe_sources(struct policy_cand *c, size_t n)
 {
     return policy_probe_sources_ops(NULL, c, n);

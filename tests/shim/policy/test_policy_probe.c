@@ -286,6 +286,59 @@ static void test_netlink_refused_keeps_sources_without_flags(void **state)
     assert_source(&c[1], "127.0.0.1", 0, 0);
 }
 
+static void test_known_local_ula_prefixes_are_learnt_from_interface_addresses(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    REQUIRE_PRIVATE_NETNS();
+    struct policy_table *t = NULL;
+    assert_int_equal(policy_table_new(POLICY_RFC6724_ULA_UPDATE, &t), 0);
+    struct policy_row before[32];
+    size_t nlabel = policy_table_rows(t, POLICY_COL_LABEL, before, 32);
+
+    /* Only ::1 on lo: nothing to learn, nothing changed. */
+    assert_int_equal(policy_table_learn_known_local(t, NULL), 0);
+    assert_int_equal(policy_table_rows(t, POLICY_COL_LABEL, before, 32), nlabel);
+
+    assert_int_equal(system("ip -6 addr replace fd00:5:1::10/64 dev lo nodad &&"
+                            " ip -6 addr replace fd00:5:1:2::10/64 dev lo nodad &&"
+                            " ip -6 addr replace fd12:3456::1/64 dev lo nodad &&"
+                            " ip -6 addr replace fc00:9::1/64 dev lo nodad"),
+                     0);
+    /* Two /48s: fd00:5:1::/48 (two addresses) and fd12:3456::/48; fc00::/8 is
+     * not defined for known-locals. */
+    assert_int_equal(policy_table_learn_known_local(t, NULL), 2);
+    assert_int_equal(policy_table_rows(t, POLICY_COL_LABEL, before, 32), nlabel + 2);
+    struct { const char *a; int precedence, label; } want[] = {
+        {"fd00:5:1:ffff::1", 45, 14},
+        {"fd12:3456:0:9::9", 45, 14},
+        {"fd00:5:2::1", 30, 13}, /* another /48 of the same /40 */
+        {"fc00:9::5", 30, 13},
+        {"2001:db8::1", 40, 1},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        struct in6_addr a = addr(want[i].a);
+        print_message("  %s\n", want[i].a);
+        assert_int_equal(policy_precedence(t, &a), want[i].precedence);
+        assert_int_equal(policy_label(t, &a), want[i].label);
+    }
+
+    /* Netlink refused: the error comes back and the table stays as it was. */
+    memset(&rec, 0, sizeof(rec));
+    rec.fail_family = AF_NETLINK;
+    rec.fail_errno = EPERM;
+    struct policy_table *fresh = NULL;
+    assert_int_equal(policy_table_new(POLICY_RFC6724_ULA_UPDATE, &fresh), 0);
+    assert_int_equal(policy_table_learn_known_local(fresh, &rec_ops), -EPERM);
+    assert_int_equal(policy_table_rows(fresh, POLICY_COL_LABEL, before, 32), nlabel);
+    policy_table_free(fresh);
+    policy_table_free(t);
+    assert_int_equal(system("ip -6 addr del fd00:5:1::10/64 dev lo &&"
+                            " ip -6 addr del fd00:5:1:2::10/64 dev lo &&"
+                            " ip -6 addr del fd12:3456::1/64 dev lo &&"
+                            " ip -6 addr del fc00:9::1/64 dev lo"),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_one_socket_per_family_reset_with_af_unspec_between_candidates),
         cmocka_unit_test(test_no_ipv6_sockets_leaves_ipv4_probed_and_ipv6_unusable),
         cmocka_unit_test(test_netlink_refused_keeps_sources_without_flags),
+        cmocka_unit_test(test_known_local_ula_prefixes_are_learnt_from_interface_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
