@@ -24,6 +24,9 @@ static const struct v6scan_check *const registry_table[] = {
 
 #define REGISTRY_N (sizeof(registry_table) / sizeof(registry_table[0]))
 
+/* the walker keeps one bit per enabled check in a uint64_t */
+_Static_assert(REGISTRY_N <= 64, "walk.c dispatches at most 64 checks");
+
 const struct v6scan_check *const *registry_all(size_t *n)
 {
 	*n = REGISTRY_N;

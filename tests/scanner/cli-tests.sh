@@ -79,6 +79,11 @@ exit-codes)
     > "$tmp/compile_commands.json"
   expect_status 3 "$v6scan" --root "$tmp" -p "$tmp"
   grep -q 'gone.c: cannot read' "$tmp/err" || die "no message for a missing database file: $(cat "$tmp/err")"
+  # an unreadable source in a scanned directory (a dangling symlink): 3
+  mkdir "$tmp/dangling"
+  ln -s "$tmp/nowhere.c" "$tmp/dangling/lost.c"
+  expect_status 3 "$v6scan" --root "$tmp" "$tmp/dangling"
+  grep -q 'dangling/lost.c: cannot read: No such file or directory' "$tmp/err" || die "no message for an unreadable file: $(cat "$tmp/err")"
   # a directory with no sources: 0 files, 0
   mkdir "$tmp/empty"
   expect_status 0 "$v6scan" --root "$tmp" "$tmp/empty"
@@ -260,6 +265,17 @@ JSON
   summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "sanitised flags did not parse cleanly: $(cat "$tmp/err")"
   [ -e "$tmp/legacy.d" ] && die "libclang wrote the -MF dependency file: -M flags were not dropped"
   [ -e "$tmp/legacy.o" ] && die "an object file was written"
+  # relative file and -I resolved against the entry's directory
+  # (-working-directory), from another current directory
+  printf '[{"directory": "%s", "file": "legacy.c", "arguments": ["cc", "-Iinclude", "-c", "legacy.c"]}]\n' \
+    "$srcdir" > "$tmp/compile_commands.json"
+  (cd / && "$v6scan" --root "$src" -p "$tmp" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "relative database entry: $(cat "$tmp/out" "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^0 findings .* 1/1 files parsed$' || die "relative -I not resolved: $(cat "$tmp/err")"
+  # --extra-arg-before reaches the parse too (the entry has no -D)
+  (cd / && "$v6scan" --root "$src" -p "$tmp" --extra-arg-before=-DLEGACY_RESOLVER > "$tmp/out" 2> "$tmp/err")
+  grep -q '^compdb-project/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" ||
+    die "--extra-arg-before not applied: $(cat "$tmp/out" "$tmp/err")"
   ;;
 
 samples)
