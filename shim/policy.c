@@ -363,11 +363,34 @@ static int prefer(bool a, bool b)
     return a == b ? 0 : a ? -1 : 1;
 }
 
-int policy_compare(const struct policy_table *t, const struct policy_cand *a,
-                   const struct policy_cand *b, int *rule)
+/* What the rules need of one candidate, looked up once per candidate so a
+ * sort does n table lookups rather than n^2. */
+struct policy_key {
+    const struct policy_cand *c;
+    int scope_dst;
+    bool scope_match;  /* rule 2 */
+    bool label_match;  /* rule 5 */
+    int precedence;    /* rule 6 */
+    bool mapped;       /* rule 9: address family */
+    unsigned cpl;      /* rule 9 */
+};
+
+static void policy_key_of(const struct policy_table *t, const struct policy_cand *c,
+                          struct policy_key *k)
 {
-    const struct in6_addr *da = &a->dst.sin6_addr, *db = &b->dst.sin6_addr;
-    const struct in6_addr *sa = &a->src.sin6_addr, *sb = &b->src.sin6_addr;
+    const struct in6_addr *d = &c->dst.sin6_addr, *s = &c->src.sin6_addr;
+    k->c = c;
+    k->scope_dst = policy_scope(t, d);
+    k->precedence = policy_precedence(t, d);
+    k->mapped = IN6_IS_ADDR_V4MAPPED(d);
+    k->scope_match = c->src_ok && k->scope_dst == policy_scope(t, s);
+    k->label_match = c->src_ok && policy_label(t, d) == policy_label(t, s);
+    k->cpl = c->src_ok ? policy_common_prefix_len(s, d, c->src_prefixlen) : 0;
+}
+
+static int policy_key_compare(const struct policy_key *ka, const struct policy_key *kb, int *rule)
+{
+    const struct policy_cand *a = ka->c, *b = kb->c;
     int o;
 
     /* Rule 1: avoid unusable destinations. */
@@ -376,11 +399,8 @@ int policy_compare(const struct policy_table *t, const struct policy_cand *a,
     /* From here both have a source or neither has; the source rules
      * (2, 3, 4, 5, 7, 9) only apply when both have one. */
     bool src = a->src_ok;
-    int scope_da = policy_scope(t, da), scope_db = policy_scope(t, db);
-
     /* Rule 2: prefer matching scope. */
-    if (src && (o = prefer(scope_da == policy_scope(t, sa),
-                           scope_db == policy_scope(t, sb))) != 0)
+    if (src && (o = prefer(ka->scope_match, kb->scope_match)) != 0)
         return decided(rule, 2, o);
     /* Rule 3: avoid deprecated addresses. */
     if (src && (o = prefer(!(a->src_flags & POLICY_SRC_DEPRECATED),
@@ -390,46 +410,74 @@ int policy_compare(const struct policy_table *t, const struct policy_cand *a,
     if (src && (o = prefer(a->src_flags & POLICY_SRC_HOME, b->src_flags & POLICY_SRC_HOME)) != 0)
         return decided(rule, 4, o);
     /* Rule 5: prefer matching label. */
-    if (src && (o = prefer(policy_label(t, sa) == policy_label(t, da),
-                           policy_label(t, sb) == policy_label(t, db))) != 0)
+    if (src && (o = prefer(ka->label_match, kb->label_match)) != 0)
         return decided(rule, 5, o);
     /* Rule 6: prefer higher precedence. */
-    int pa = policy_precedence(t, da), pb = policy_precedence(t, db);
-    if (pa != pb)
-        return decided(rule, 6, pa > pb ? -1 : 1);
+    if (ka->precedence != kb->precedence)
+        return decided(rule, 6, ka->precedence > kb->precedence ? -1 : 1);
     /* Rule 7: prefer native transport (unknown counts as native). */
     if (src && (o = prefer(!(a->src_flags & POLICY_SRC_ENCAP),
                            !(b->src_flags & POLICY_SRC_ENCAP))) != 0)
         return decided(rule, 7, o);
     /* Rule 8: prefer smaller scope. */
-    if (scope_da != scope_db)
-        return decided(rule, 8, scope_da < scope_db ? -1 : 1);
+    if (ka->scope_dst != kb->scope_dst)
+        return decided(rule, 8, ka->scope_dst < kb->scope_dst ? -1 : 1);
     /* Rule 9: longest matching prefix, within one address family. */
-    if (src && IN6_IS_ADDR_V4MAPPED(da) == IN6_IS_ADDR_V4MAPPED(db)) {
-        unsigned la = policy_common_prefix_len(sa, da, a->src_prefixlen);
-        unsigned lb = policy_common_prefix_len(sb, db, b->src_prefixlen);
-        if (la != lb)
-            return decided(rule, 9, la > lb ? -1 : 1);
-    }
+    if (src && ka->mapped == kb->mapped && ka->cpl != kb->cpl)
+        return decided(rule, 9, ka->cpl > kb->cpl ? -1 : 1);
     /* Rule 10: otherwise leave the order unchanged. */
     if (a->index != b->index)
         return decided(rule, 10, a->index < b->index ? -1 : 1);
     return decided(rule, 0, 0);
 }
 
+int policy_compare(const struct policy_table *t, const struct policy_cand *a,
+                   const struct policy_cand *b, int *rule)
+{
+    struct policy_key ka, kb;
+    policy_key_of(t, a, &ka);
+    policy_key_of(t, b, &kb);
+    return policy_key_compare(&ka, &kb, rule);
+}
+
+/* Lists up to this long are sorted on keys on the stack; longer ones
+ * compare pairwise (no allocation, same result). */
+#define POLICY_SORT_KEYS 32
+
 void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n)
 {
-    /* Insertion sort: stable, and well defined even where the pairwise
-     * rules are not transitive; answers are short lists. */
+    if (n < 2)
+        return;
+    if (n > POLICY_SORT_KEYS) {
+        for (size_t i = 1; i < n; i++) {
+            struct policy_cand x = c[i];
+            size_t j = i;
+            while (j > 0 && policy_compare(t, &x, &c[j - 1], NULL) < 0) {
+                c[j] = c[j - 1];
+                j--;
+            }
+            c[j] = x;
+        }
+        return;
+    }
+    /* Insertion sort of keys: stable, and well defined even where the
+     * pairwise rules are not transitive; answers are short lists. */
+    struct policy_key key[POLICY_SORT_KEYS];
+    struct policy_cand copy[POLICY_SORT_KEYS];
+    memcpy(copy, c, n * sizeof(*c));
+    for (size_t i = 0; i < n; i++)
+        policy_key_of(t, &copy[i], &key[i]);
     for (size_t i = 1; i < n; i++) {
-        struct policy_cand x = c[i];
+        struct policy_key x = key[i];
         size_t j = i;
-        while (j > 0 && policy_compare(t, &x, &c[j - 1], NULL) < 0) {
-            c[j] = c[j - 1];
+        while (j > 0 && policy_key_compare(&x, &key[j - 1], NULL) < 0) {
+            key[j] = key[j - 1];
             j--;
         }
-        c[j] = x;
+        key[j] = x;
     }
+    for (size_t i = 0; i < n; i++)
+        c[i] = *key[i].c;
 }
 
 const char *policy_rule_name(int rule)

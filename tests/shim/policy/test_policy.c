@@ -566,6 +566,33 @@ static void test_clone_is_deep_and_free_null_is_a_no_op(void **state)
     policy_table_free(NULL);
 }
 
+static void test_long_list_past_the_key_buffer_sorts_the_same_way(void **state)
+{
+    /* 40 candidates (more than policy_sort keeps keys for on its stack):
+     * five kinds repeated, given worst kind first. */
+    static const char *const kinds[5][2] = {
+        {"fd00:1::1", "fd00:1::2"},  {"10.1.2.3", "10.1.2.4"}, {"2001:db8:1::1", "2001:db8:1::2"},
+        {"127.0.0.1", "127.0.0.1"}, {"::1", "::1"},
+    };
+    struct policy_table *t = table(POLICY_RFC6724);
+    for (size_t n = 10; n <= 40; n += 30) {
+        struct policy_cand l[40];
+        for (size_t i = 0; i < n; i++)
+            l[i] = cand(kinds[i * 5 / n][0], kinds[i * 5 / n][1], 0, 0, i);
+        policy_sort(t, l, n);
+        for (size_t i = 0; i + 1 < n; i++) {
+            int rule = 0;
+            assert_true(policy_compare(t, &l[i], &l[i + 1], &rule) < 0);
+        }
+        char buf[64];
+        assert_string_equal(ntop(&l[0], buf, sizeof(buf)), "::1");
+        assert_int_equal(l[0].index, n - n / 5); /* first ::1, resolver order kept */
+        assert_string_equal(ntop(&l[n - 1], buf, sizeof(buf)), "fd00:1::1");
+        assert_int_equal(l[n - 1].index, n / 5 - 1);
+    }
+    policy_table_free(t);
+}
+
 /* Many threads sorting with one shared table: the table is read-only once
  * built (checked under -DV6_SANITIZE=thread). */
 #define SORT_THREADS 8
@@ -625,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_rule_names_are_stable_strings),
         cmocka_unit_test(test_clone_is_deep_and_free_null_is_a_no_op),
         cmocka_unit_test(test_one_table_sorts_in_many_threads_at_once),
+        cmocka_unit_test(test_long_list_past_the_key_buffer_sorts_the_same_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
