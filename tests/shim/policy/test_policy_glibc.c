@@ -84,8 +84,8 @@ static int setup(void **state)
     for (size_t i = 0; i < NANSWER; i++)
         fprintf(f, "%s %s\n", answer[i], NAME);
     fclose(f);
-    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount(hosts_path, "/etc/hosts", NULL, MS_BIND, NULL) != 0) {
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount(hosts_path, "/etc/hosts", "none", MS_BIND, NULL) != 0) {
         unlink(hosts_path);
         hosts_path[0] = '\0';
         return 0;
