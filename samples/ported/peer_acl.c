@@ -269,7 +269,7 @@ static void serve_client(int c, const struct sockaddr *peer, socklen_t plen,
 {
     struct sockaddr_storage norm;
     socklen_t nlen;
-    char who[PEER_TEXT_MAX + 8], reply[PEER_TEXT_MAX + 16];
+    char who[PEER_TEXT_MAX + 8], reply[NI_MAXHOST + 8];
     if (peer_normalize(peer, plen, &norm, &nlen) < 0 ||
         peer_describe((struct sockaddr *)&norm, nlen, who, sizeof who) < 0) {
         fprintf(stderr, "ported_peer_acl: peer of an unknown family\n");
