@@ -391,6 +391,10 @@ static void test_address_attributes_follow_the_rfc6724_table_and_scopes(void **s
         {"ff05::1:3", 1, 40, 5},
         {"ff0e::1", 1, 40, 14},
         {"ff01::1", 1, 40, 1},
+        /* IPv4-mapped literals are IPv4 to every column. */
+        {"::ffff:169.254.1.1", 4, 35, 2},
+        {"::ffff:127.0.0.1", 4, 35, 2},
+        {"::ffff:198.51.100.1", 4, 35, 14},
     };
     struct policy_table *t = table(POLICY_RFC6724);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

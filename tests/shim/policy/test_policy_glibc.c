@@ -3,7 +3,7 @@
  * real getaddrinfo, which sorts with glibc's RFC 3484 code and its own
  * source probes, and by policy_probe_sources + policy_sort with
  * POLICY_RFC3484_GLIBC. Both orders must be the same, and the one written
- * below. Runs in the private network namespace (NETNS) and, to give glibc a
+ * below. /etc/gai.conf is hidden (glibc's built-in tables are compared). Runs in the private network namespace (NETNS) and, to give glibc a
  * hosts file of our own, in a private mount namespace with a file bound over
  * /etc/hosts (root only; skipped otherwise). */
 #define _GNU_SOURCE
@@ -85,7 +85,13 @@ static int setup(void **state)
         fprintf(f, "%s %s\n", answer[i], NAME);
     fclose(f);
     if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount(hosts_path, "/etc/hosts", "none", MS_BIND, NULL) != 0) {
+        mount(hosts_path, "/etc/hosts", "none", MS_BIND, NULL) != 0 ||
+        /* glibc's sort must see its built-in tables, whatever this host's
+         * gai.conf says. */
+        (access("/etc/gai.conf", F_OK) == 0 &&
+         mount("/dev/null", "/etc/gai.conf", "none", MS_BIND, NULL) != 0) ||
+        /* A running nscd would answer from the host's /etc/hosts. */
+        access("/var/run/nscd/socket", F_OK) == 0) {
         unlink(hosts_path);
         hosts_path[0] = '\0';
         return 0;
@@ -103,6 +109,7 @@ static int teardown(void **state)
     if (*state == NULL)
         return 0;
     umount("/etc/hosts");
+    umount("/etc/gai.conf");
     unlink(hosts_path);
     return system("ip -6 addr del fd00:5::10/64 dev lo && ip -6 addr del 2001:db8:5::10/64 dev lo"
                   " && ip addr del 192.0.2.10/24 dev lo") == 0
