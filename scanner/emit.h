@@ -38,8 +38,13 @@ struct emit_info {
 	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
 };
 
-/* Base of every rule's helpUri: <base><check id>.md */
+/* Base of every rule's helpUri (<base><check id>.md) and of the driver's
+ * informationUri; set at configure time with -DV6SCAN_HELP_URI_BASE=... */
+#ifdef V6SCAN_HELP_URI_BASE
+#define EMIT_HELP_URI_BASE V6SCAN_HELP_URI_BASE
+#else
 #define EMIT_HELP_URI_BASE "https://github.com/v6kit/v6kit/blob/main/docs/checks/"
+#endif
 
 int emit_text(FILE *f, const struct findings *fs);
 int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info);

@@ -63,8 +63,10 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, int last)
 	json_write_string(f, text);
 	fprintf(f, "},\n            \"helpUri\": \"%s%s.md\",\n", EMIT_HELP_URI_BASE, c->id);
 	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
-	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"]}\n          }%s\n",
-		last ? "" : ",");
+	/* GitHub code scanning reads precision (ordering) and problem.severity */
+	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"high\", "
+		   "\"problem.severity\": \"%s\"}\n          }%s\n",
+		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
 }
 
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
