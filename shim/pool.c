@@ -1,0 +1,417 @@
+/*
+ * pool — synthetic IPv4 addresses for IPv6 answers (see pool.h).
+ *
+ * Layout: entry i owns address first + i, so allocation order is the
+ * address order and a lookup by address is an index. A chained hash on
+ * (kind, key) finds an entry by name or peer. Lock: pool_lock guards every
+ * field of struct pool_state; the range (pool_first/pool_mask/pool_net) is
+ * also published in atomics so pool_contains stays lock-free.
+ * Lock nesting: pool_lock is a leaf (nothing else is taken while it is held).
+ */
+#define _GNU_SOURCE
+#include "pool.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+
+#define POOL_KEY_MAX 1025
+
+struct pool_entry {
+    bool used;
+    bool peer;                 /* keyed by an IPv6 peer address, name "" */
+    char key[POOL_KEY_MAX];    /* the name, or "ADDR%SCOPE" for a peer */
+    size_t ncand;
+    struct pool_cand cand[POOL_MAX_CAND];
+    uint64_t expires_ms;
+    uint64_t last_use;         /* pool_state.tick at the last map/lookup */
+    unsigned pins;
+    int32_t hnext;             /* next entry in the hash chain, -1 end */
+};
+
+/* Everything below is guarded by pool_lock. */
+static struct pool_state {
+    struct pool_entry *entries;
+    size_t capacity;
+    size_t next_unused;        /* entries [0, next_unused) have been handed out */
+    uint64_t tick;
+    int32_t *buckets;          /* nbuckets heads, -1 empty */
+    size_t nbuckets;
+    uint64_t (*now_ms)(void);
+} pool_state;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The range, host order; written under pool_lock, read lock-free. */
+static _Atomic uint32_t pool_net;
+static _Atomic uint32_t pool_mask = 0xffffffffu; /* before setup nothing matches */
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static uint64_t pool_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void pool_atfork_prepare(void)
+{
+    pthread_mutex_lock(&pool_lock);
+}
+
+static void pool_atfork_release(void)
+{
+    pthread_mutex_unlock(&pool_lock);
+}
+
+static uint32_t pool_hash(bool peer, const char *key)
+{
+    uint32_t h = peer ? 0x9e3779b9u : 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* Under pool_lock. */
+static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacity)
+{
+    if (prefix < 8 || prefix > 30 || capacity == 0)
+        return -EINVAL;
+    uint32_t mask = 0xffffffffu << (32 - prefix);
+    uint32_t n = ntohl(net.s_addr);
+    if (n & ~mask)
+        return -EINVAL;
+    size_t usable = ((size_t)1 << (32 - prefix)) - 2; /* not the range's first and last */
+    if (capacity > usable)
+        capacity = usable;
+    size_t nb = 16;
+    while (nb < capacity * 2)
+        nb *= 2;
+    struct pool_entry *e = calloc(capacity, sizeof *e);
+    int32_t *b = malloc(nb * sizeof *b);
+    if (!e || !b) {
+        free(e);
+        free(b);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < nb; i++)
+        b[i] = -1;
+    free(pool_state.entries);
+    free(pool_state.buckets);
+    pool_state.entries = e;
+    pool_state.capacity = capacity;
+    pool_state.next_unused = 0;
+    pool_state.buckets = b;
+    pool_state.nbuckets = nb;
+    atomic_store(&pool_mask, mask);
+    atomic_store(&pool_net, n);
+    return 0;
+}
+
+static void pool_first_init(void)
+{
+    pthread_atfork(pool_atfork_prepare, pool_atfork_release, pool_atfork_release);
+    const struct v6shim_config *c = config_get();
+    pthread_mutex_lock(&pool_lock);
+    pool_state.now_ms = pool_monotonic_ms;
+    if (pool_reset_locked(c->pool_net, c->pool_prefix, c->pool_size) < 0) {
+        struct in_addr def = {htonl(0xc6120000u)};
+        pool_reset_locked(def, 15, 1024);
+    }
+    pthread_mutex_unlock(&pool_lock);
+}
+
+static void pool_ensure(void)
+{
+    pthread_once(&pool_once, pool_first_init);
+}
+
+int pool_setup(struct in_addr net, unsigned prefix, size_t capacity)
+{
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    int rc = pool_reset_locked(net, prefix, capacity);
+    pthread_mutex_unlock(&pool_lock);
+    return rc;
+}
+
+void pool_set_clock(uint64_t (*now_ms)(void))
+{
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    pool_state.now_ms = now_ms ? now_ms : pool_monotonic_ms;
+    pthread_mutex_unlock(&pool_lock);
+}
+
+bool pool_contains(struct in_addr a)
+{
+    pool_ensure();
+    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_acquire);
+    return (ntohl(a.s_addr) & m) == atomic_load_explicit(&pool_net, memory_order_relaxed);
+}
+
+/* Index of the entry for A, or -1. Under pool_lock. */
+static ssize_t pool_index_of(struct in_addr a)
+{
+    uint32_t h = ntohl(a.s_addr);
+    uint32_t net = atomic_load_explicit(&pool_net, memory_order_relaxed);
+    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_relaxed);
+    if ((h & m) != net || h == net)
+        return -1;
+    size_t i = (size_t)(h - net - 1);
+    if (i >= pool_state.next_unused || !pool_state.entries[i].used)
+        return -1;
+    return (ssize_t)i;
+}
+
+static struct in_addr pool_addr_of(size_t i)
+{
+    struct in_addr a = {htonl(atomic_load_explicit(&pool_net, memory_order_relaxed) +
+                              (uint32_t)i + 1u)};
+    return a;
+}
+
+static bool pool_live(const struct pool_entry *e, uint64_t now)
+{
+    return e->used && (e->pins > 0 || now < e->expires_ms);
+}
+
+/* Under pool_lock. */
+static ssize_t pool_find(bool peer, const char *key)
+{
+    size_t b = pool_hash(peer, key) & (pool_state.nbuckets - 1);
+    for (int32_t i = pool_state.buckets[b]; i >= 0; i = pool_state.entries[i].hnext) {
+        const struct pool_entry *e = &pool_state.entries[i];
+        if (e->peer == peer && strcmp(e->key, key) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static void pool_unlink(size_t idx)
+{
+    struct pool_entry *e = &pool_state.entries[idx];
+    size_t b = pool_hash(e->peer, e->key) & (pool_state.nbuckets - 1);
+    for (int32_t *p = &pool_state.buckets[b]; *p >= 0; p = &pool_state.entries[*p].hnext) {
+        if ((size_t)*p == idx) {
+            *p = e->hnext;
+            break;
+        }
+    }
+    e->used = false;
+}
+
+/* A slot for a new entry: unused first, else an unpinned one, expired and
+ * least recently used first. -1 when every entry is pinned. Under pool_lock. */
+static ssize_t pool_alloc(uint64_t now)
+{
+    if (pool_state.next_unused < pool_state.capacity)
+        return (ssize_t)pool_state.next_unused++;
+    ssize_t best = -1;
+    bool best_expired = false;
+    for (size_t i = 0; i < pool_state.capacity; i++) {
+        const struct pool_entry *e = &pool_state.entries[i];
+        if (e->pins > 0)
+            continue;
+        bool expired = !e->used || now >= e->expires_ms;
+        if (best < 0 || (expired && !best_expired) ||
+            (expired == best_expired && e->last_use < pool_state.entries[best].last_use)) {
+            best = (ssize_t)i;
+            best_expired = expired;
+        }
+    }
+    if (best >= 0 && pool_state.entries[best].used)
+        pool_unlink((size_t)best);
+    return best;
+}
+
+static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_t n,
+                    uint32_t ttl_s, struct in_addr *out)
+{
+    if (!key || !*key || strlen(key) >= POOL_KEY_MAX || !c || n == 0)
+        return -EINVAL;
+    if (n > POOL_MAX_CAND)
+        n = POOL_MAX_CAND;
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    uint64_t now = pool_state.now_ms();
+    ssize_t i = pool_find(peer, key);
+    if (i < 0) {
+        i = pool_alloc(now);
+        if (i < 0) {
+            pthread_mutex_unlock(&pool_lock);
+            return -ENOSPC;
+        }
+        struct pool_entry *e = &pool_state.entries[i];
+        memset(e, 0, sizeof *e);
+        e->used = true;
+        e->peer = peer;
+        strcpy(e->key, key);
+        size_t b = pool_hash(peer, key) & (pool_state.nbuckets - 1);
+        e->hnext = pool_state.buckets[b];
+        pool_state.buckets[b] = (int32_t)i;
+    }
+    struct pool_entry *e = &pool_state.entries[i];
+    memcpy(e->cand, c, n * sizeof *c);
+    e->ncand = n;
+    e->expires_ms = now + (uint64_t)ttl_s * 1000u;
+    e->last_use = ++pool_state.tick;
+    *out = pool_addr_of((size_t)i);
+    pthread_mutex_unlock(&pool_lock);
+    return 0;
+}
+
+int pool_map_name(const char *name, const struct pool_cand *c, size_t n, uint32_t ttl_s,
+                  struct in_addr *out)
+{
+    return pool_map(false, name, c, n, ttl_s, out);
+}
+
+int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, struct in_addr *out)
+{
+    char key[INET6_ADDRSTRLEN + 16];
+    inet_ntop(AF_INET6, a, key, INET6_ADDRSTRLEN);
+    snprintf(key + strlen(key), 16, "%%%u", scope_id);
+    struct pool_cand c = {.family = AF_INET6, .addr.v6 = *a, .scope_id = scope_id};
+    return pool_map(true, key, &c, 1, config_get()->pool_ttl_s, out);
+}
+
+int pool_lookup(struct in_addr a, struct pool_view *out)
+{
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    ssize_t i = pool_index_of(a);
+    int rc = -ENOENT;
+    if (i >= 0 && pool_live(&pool_state.entries[i], pool_state.now_ms())) {
+        struct pool_entry *e = &pool_state.entries[i];
+        e->last_use = ++pool_state.tick;
+        out->v4 = a;
+        if (e->peer)
+            out->name[0] = '\0';
+        else
+            memcpy(out->name, e->key, sizeof out->name);
+        out->ncand = e->ncand;
+        memcpy(out->cand, e->cand, sizeof out->cand);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return rc;
+}
+
+int pool_pin(struct in_addr a)
+{
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    ssize_t i = pool_index_of(a);
+    if (i >= 0)
+        pool_state.entries[i].pins++;
+    pthread_mutex_unlock(&pool_lock);
+    return i >= 0 ? 0 : -ENOENT;
+}
+
+int pool_unpin(struct in_addr a)
+{
+    pool_ensure();
+    pthread_mutex_lock(&pool_lock);
+    ssize_t i = pool_index_of(a);
+    int rc = -ENOENT;
+    if (i >= 0) {
+        rc = -EINVAL;
+        if (pool_state.entries[i].pins > 0) {
+            pool_state.entries[i].pins--;
+            rc = 0;
+        }
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return rc;
+}
+
+/* True when A/AP and B/BP share addresses (host order). */
+static bool pool_overlaps(uint32_t a, unsigned ap, uint32_t b, unsigned bp)
+{
+    unsigned p = ap < bp ? ap : bp;
+    uint32_t m = p == 0 ? 0 : 0xffffffffu << (32 - p);
+    return (a & m) == (b & m);
+}
+
+static unsigned pool_prefix_of_mask(uint32_t m)
+{
+    unsigned p = 0;
+    while (p < 32 && (m & (0x80000000u >> p)))
+        p++;
+    return p;
+}
+
+int pool_range_check(struct in_addr net, unsigned prefix, char *err, size_t errlen)
+{
+    static const struct { uint32_t net; unsigned prefix; const char *why; } reserved[] = {
+        {0x00000000u, 8, "0.0.0.0/8 (this network)"},
+        {0x7f000000u, 8, "127.0.0.0/8 (loopback)"},
+        {0x64400000u, 10, "100.64.0.0/10 (carrier-grade NAT, overlay VPNs)"},
+        {0xa9fe0000u, 16, "169.254.0.0/16 (link-local)"},
+        {0xe0000000u, 4, "224.0.0.0/4 (multicast)"},
+        {0xf0000000u, 4, "240.0.0.0/4 (reserved, broadcast)"},
+    };
+    char txt[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &net, txt, sizeof txt);
+    uint32_t n = ntohl(net.s_addr);
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        if (pool_overlaps(n, prefix, reserved[i].net, reserved[i].prefix)) {
+            snprintf(err, errlen, "pool_range %s/%u overlaps %s", txt, prefix, reserved[i].why);
+            return -EINVAL;
+        }
+    }
+    struct ifaddrs *ifa = NULL;
+    if (getifaddrs(&ifa) == 0) {
+        for (struct ifaddrs *p = ifa; p; p = p->ifa_next) {
+            if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET)
+                continue;
+            struct sockaddr_in sin;
+            memcpy(&sin, p->ifa_addr, sizeof sin);
+            if (pool_overlaps(n, prefix, ntohl(sin.sin_addr.s_addr), 32)) {
+                char a[INET_ADDRSTRLEN];
+                inet_ntop(AF_INET, &sin.sin_addr, a, sizeof a);
+                snprintf(err, errlen, "pool_range %s/%u overlaps local address %s on %s", txt,
+                         prefix, a, p->ifa_name);
+                freeifaddrs(ifa);
+                return -EADDRINUSE;
+            }
+        }
+        freeifaddrs(ifa);
+    }
+    FILE *f = fopen("/proc/net/route", "re");
+    if (!f)
+        return 0;
+    char line[256];
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        char ifname[64];
+        unsigned long dst, gw, mask;
+        unsigned flags;
+        if (sscanf(line, "%63s %lx %lx %x %*d %*d %*d %lx", ifname, &dst, &gw, &flags, &mask) != 5)
+            continue; /* the header line */
+        /* /proc prints the network-order word as a host integer. */
+        struct in_addr d = {(in_addr_t)dst}, m = {(in_addr_t)mask};
+        unsigned mp = pool_prefix_of_mask(ntohl(m.s_addr));
+        if (mp == 0)
+            continue; /* the default route covers everything: not a conflict */
+        if (pool_overlaps(n, prefix, ntohl(d.s_addr), mp)) {
+            char a[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &d, a, sizeof a);
+            snprintf(err, errlen, "pool_range %s/%u overlaps local route %s/%u via %s", txt,
+                     prefix, a, mp, ifname);
+            rc = -EADDRINUSE;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,96 @@
+/*
+ * pool — synthetic IPv4 addresses standing for IPv6 destinations (RFC 6535
+ * Bump-in-the-Host idea). A legacy program is given a pool address where
+ * the real answer is IPv6; the socket layer looks the address up at
+ * connect() and reaches the real candidates.
+ *
+ * Entries are keyed by name (or, for a learnt IPv6 peer, by its address)
+ * and keep the name's whole answer in RFC 6724 order, both families.
+ * Addresses are handed out in order from the first usable address of the
+ * range (198.18.0.1 for the default 198.18.0.0/15, see
+ * docs/internals/pool.md), one per entry; an entry keeps its address while
+ * it lives, so the same name maps to the same address again.
+ *
+ * Bounded: at most `capacity` entries. When full, the least recently used
+ * entry that no live socket has pinned is reused (expired ones first); when
+ * every entry is pinned, mapping fails with -ENOSPC. An entry expires TTL
+ * seconds after its last mapping; an expired entry is no longer found by
+ * pool_lookup unless it is pinned.
+ *
+ * Thread-safe: one mutex guards the table; pool_contains is lock-free.
+ * Fork-safe: pthread_atfork handlers hold the mutex across fork.
+ * Every function initialises the pool from config_get() on first use.
+ */
+#ifndef V6SHIM_POOL_H
+#define V6SHIM_POOL_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define POOL_MAX_CAND 16
+
+struct pool_cand {
+    int family; /* AF_INET or AF_INET6 */
+    union {
+        struct in_addr v4;
+        struct in6_addr v6;
+    } addr;
+    uint32_t scope_id; /* IPv6 zone (link-local), else 0 */
+};
+
+struct pool_view {                        /* a copy, taken under the pool lock */
+    struct in_addr v4;                    /* the pool address */
+    char name[1025];                      /* the resolved name; "" for a learnt peer */
+    size_t ncand;
+    struct pool_cand cand[POOL_MAX_CAND]; /* the name's full answer in RFC 6724 order */
+};
+
+/* True when A lies in the configured pool range. Lock-free. */
+bool pool_contains(struct in_addr a);
+
+/*
+ * Map NAME (1..1024 bytes) with its ordered answer C[0..N) (N <= POOL_MAX_CAND
+ * is kept; more are cut) to a pool address, valid for TTL_S seconds from now.
+ * A name already mapped keeps its address; its answer and expiry are
+ * replaced. Returns 0 with *OUT, -EINVAL (bad name, N == 0), -ENOSPC (every
+ * entry pinned).
+ */
+int pool_map_name(const char *name, const struct pool_cand *c, size_t n, uint32_t ttl_s,
+                  struct in_addr *out);
+
+/* Map a real IPv6 peer (an accepted client) to a pool address; same rules,
+ * keyed by (address, scope), name "", TTL from the configuration. */
+int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, struct in_addr *out);
+
+/* Copy the live entry of A into *OUT. -ENOENT when A is unmapped or expired
+ * (a pinned entry never expires). */
+int pool_lookup(struct in_addr a, struct pool_view *out);
+
+/* A live socket uses A: never evict it until the matching pool_unpin.
+ * Pins nest. -ENOENT when A is not mapped. */
+int pool_pin(struct in_addr a);
+/* -ENOENT when A is not mapped, -EINVAL when it was not pinned. */
+int pool_unpin(struct in_addr a);
+
+/*
+ * (Re)initialise the pool on NET/PREFIX (8..30) with room for CAPACITY
+ * entries (also bounded by the range's usable addresses), dropping every
+ * entry. config_get() supplies these on first use; tests call it directly.
+ * Returns 0, -EINVAL, -ENOMEM.
+ */
+int pool_setup(struct in_addr net, unsigned prefix, size_t capacity);
+
+/* Clock in milliseconds used for TTLs (NULL: CLOCK_MONOTONIC). For tests. */
+void pool_set_clock(uint64_t (*now_ms)(void));
+
+/*
+ * Refuse a range that cannot be a pool: one overlapping 0/8, 127/8,
+ * 224/4, 240/4 or 100.64/10, or an address or route of this host (getifaddrs
+ * and /proc/net/route; the default route is not an overlap). Returns 0, or
+ * -EINVAL / -EADDRINUSE with ERR = "pool_range A.B.C.D/N overlaps ...".
+ */
+int pool_range_check(struct in_addr net, unsigned prefix, char *err, size_t errlen);
+
+#endif
