@@ -59,6 +59,7 @@ struct walk_ctx {
 	uint64_t want[WALK_KIND_MAX];   /* bit i: cfg->checks[i] wants this kind */
 	struct walk_file *files;
 	size_t nfiles;
+	size_t last_file;               /* index of the last file looked up */
 	struct walk_expansion *exps;
 	size_t nexps;
 	struct walk_macro *macros;
@@ -96,9 +97,14 @@ static void *walk_grow(void *arr, size_t n, size_t size, struct walk_ctx *ctx)
 
 static struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocation loc)
 {
+	/* most cursors are in the file of the previous one */
+	if (ctx->last_file < ctx->nfiles && ctx->files[ctx->last_file].file == file)
+		return &ctx->files[ctx->last_file];
 	for (size_t i = 0; i < ctx->nfiles; i++)
-		if (ctx->files[i].file == file || clang_File_isEqual(ctx->files[i].file, file))
+		if (ctx->files[i].file == file || clang_File_isEqual(ctx->files[i].file, file)) {
+			ctx->last_file = i;
 			return &ctx->files[i];
+		}
 
 	struct walk_file *nf = walk_grow(ctx->files, ctx->nfiles, sizeof(*nf), ctx);
 	if (!nf)
