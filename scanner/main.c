@@ -60,7 +60,7 @@ static int main_list(const struct cli_opts *o)
 }
 
 /* Opens docs/checks/<id>.md: $V6SCAN_DOCS_DIR, the installed copy beside the
- * executable (<prefix>/bin/../share/doc/v6kit/checks), the source tree. */
+ * executable (<bindir>/<relative path to docdir>/checks), the source tree. */
 static FILE *main_open_doc(const char *id)
 {
 	char exe[PATH_MAX], path[PATH_MAX * 2];
@@ -79,7 +79,7 @@ static FILE *main_open_doc(const char *id)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/../share/doc/v6kit/checks/%s.md", exe, id);
+			snprintf(path, sizeof(path), "%s/%s/%s.md", exe, V6SCAN_INSTALLED_DOCS_REL, id);
 			if ((f = fopen(path, "r")))
 				return f;
 		}
