@@ -1,0 +1,310 @@
+/*
+ * Legacy IPv4-only programs (tests/shim/sockets/legacy, each built plain and
+ * with -O2 -D_FORTIFY_SOURCE=2) run with the shim preloaded, talked to over
+ * real loopback sockets in a private network namespace. This driver itself
+ * is not preloaded; V6SOCK_PRELOAD is the LD_PRELOAD value for the programs.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "v6test.h"
+
+struct child {
+    pid_t pid;
+    int out; /* its stdout */
+};
+
+/* Start DIR/PROG ARGS… with (PRELOAD) or without the shim. */
+static void spawn(struct child *c, bool preload, const char *prog, const char *a1, const char *a2)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", getenv("V6SOCK_LEGACY_DIR"), prog);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    c->pid = fork();
+    assert_true(c->pid >= 0);
+    if (c->pid == 0) {
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        if (preload)
+            setenv("LD_PRELOAD", getenv("V6SOCK_PRELOAD"), 1);
+        else
+            unsetenv("LD_PRELOAD");
+        execl(path, path, a1, a2, (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    c->out = p[0];
+}
+
+/* One line of the child's output (without the newline); a generous guard
+ * against a hung child, not a timing assertion. */
+static void read_line(struct child *c, char *buf, size_t len)
+{
+    size_t n = 0;
+    while (n + 1 < len) {
+        struct pollfd pfd = {c->out, POLLIN, 0};
+        assert_int_equal(poll(&pfd, 1, 20000), 1);
+        char ch;
+        if (read(c->out, &ch, 1) != 1)
+            break;
+        if (ch == '\n')
+            break;
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+}
+
+/* Everything the child still writes, then its exit status. */
+static int finish(struct child *c, char *rest, size_t len)
+{
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < len && (r = read(c->out, rest + n, len - 1 - n)) > 0)
+        n += (size_t)r;
+    rest[n] = '\0';
+    close(c->out);
+    int st;
+    assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static uint16_t read_port(struct child *c)
+{
+    char line[64];
+    read_line(c, line, sizeof line);
+    unsigned port = 0;
+    assert_int_equal(sscanf(line, "port %u", &port), 1);
+    assert_true(port > 0 && port < 65536);
+    return (uint16_t)port;
+}
+
+static bool in_pool(const char *dotted)
+{
+    struct in_addr a;
+    return inet_pton(AF_INET, dotted, &a) == 1 && (ntohl(a.s_addr) & 0xfffe0000u) == 0xc6120000u;
+}
+
+/* A client of FAMILY on loopback:PORT; returns the fd or -errno. */
+static int client(int family, int type, uint16_t port)
+{
+    int fd = socket(family, type, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        s6->sin6_addr = in6addr_loopback;
+        len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(port);
+        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        len = sizeof *s4;
+    }
+    if (connect(fd, (struct sockaddr *)&ss, len) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+static void read_all(int fd, char *buf, size_t len)
+{
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+}
+
+static void tcp_server_sees_views(const char *prog)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct child c;
+    spawn(&c, true, prog, "2", NULL);
+    uint16_t port = read_port(&c);
+    char line[128], greet[128];
+
+    int fd = client(AF_INET6, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, greet, sizeof greet);
+    close(fd);
+    read_line(&c, line, sizeof line);
+    assert_true(strncmp(line, "peer ", 5) == 0);
+    assert_true(in_pool(line + 5));
+    char want[160];
+    snprintf(want, sizeof want, "hello %s\n", line + 5);
+    assert_string_equal(greet, want);
+
+    fd = client(AF_INET, SOCK_STREAM, port);
+    if (fd < 0) {
+        char rest[512];
+        int st = finish(&c, rest, sizeof rest);
+        print_message("ipv4 client: %s; server exit %d, said: %s\n", strerror(-fd), st, rest);
+    }
+    assert_true(fd >= 0);
+    read_all(fd, greet, sizeof greet);
+    close(fd);
+    read_line(&c, line, sizeof line);
+    assert_string_equal(line, "peer 127.0.0.1");
+    assert_string_equal(greet, "hello 127.0.0.1\n");
+    assert_int_equal(finish(&c, line, sizeof line), 0);
+}
+
+static void test_legacy_tcp_server_accepts_ipv6_and_ipv4_clients_on_one_port(void **state)
+{
+    tcp_server_sees_views("legacy_server");
+}
+
+static void test_fortified_legacy_tcp_server_accepts_ipv6_and_ipv4_clients(void **state)
+{
+    tcp_server_sees_views("legacy_server_fortify");
+}
+
+static void test_legacy_tcp_server_without_shim_refuses_ipv6(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct child c;
+    spawn(&c, false, "legacy_server", "1", NULL);
+    uint16_t port = read_port(&c);
+    assert_int_equal(client(AF_INET6, SOCK_STREAM, port), -ECONNREFUSED);
+    int fd = client(AF_INET, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    close(fd);
+    char rest[256];
+    assert_int_equal(finish(&c, rest, sizeof rest), 0);
+    assert_string_equal(rest, "peer 127.0.0.1\n");
+}
+
+static void udp_server_sees_views(const char *prog)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct child c;
+    spawn(&c, true, prog, "-u", "2");
+    uint16_t port = read_port(&c);
+    const int fams[2] = {AF_INET6, AF_INET};
+    for (int i = 0; i < 2; i++) {
+        int fd = client(fams[i], SOCK_DGRAM, port);
+        assert_true(fd >= 0);
+        assert_int_equal(send(fd, "datagram", 8, 0), 8);
+        char buf[32] = {0};
+        struct pollfd pfd = {fd, POLLIN, 0};
+        assert_int_equal(poll(&pfd, 1, 20000), 1);
+        assert_int_equal(recv(fd, buf, sizeof buf, 0), 8);
+        assert_string_equal(buf, "datagram");
+        close(fd);
+        char line[64];
+        read_line(&c, line, sizeof line);
+        assert_true(strncmp(line, "peer ", 5) == 0);
+        if (fams[i] == AF_INET6)
+            assert_true(in_pool(line + 5));
+        else
+            assert_string_equal(line, "peer 127.0.0.1");
+    }
+    char rest[64];
+    assert_int_equal(finish(&c, rest, sizeof rest), 0);
+}
+
+static void test_legacy_udp_server_answers_ipv6_and_ipv4_clients(void **state)
+{
+    udp_server_sees_views("legacy_server");
+}
+
+static void test_fortified_legacy_udp_server_answers_ipv6_and_ipv4_clients(void **state)
+{
+    udp_server_sees_views("legacy_server_fortify"); /* recvfrom is __recvfrom_chk here */
+}
+
+static void inetd_child_sees_views(const char *prog)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct child c;
+    spawn(&c, true, prog, "2", NULL);
+    uint16_t port = read_port(&c);
+    char buf[128];
+    int fd = client(AF_INET6, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    assert_true(strncmp(buf, "you are ", 8) == 0);
+    buf[strcspn(buf, "\n")] = '\0';
+    assert_true(in_pool(buf + 8));
+    fd = client(AF_INET, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    assert_string_equal(buf, "you are 127.0.0.1\n");
+    assert_int_equal(finish(&c, buf, sizeof buf), 0);
+}
+
+static void test_inetd_style_service_sees_ipv4_view_of_inherited_socket(void **state)
+{
+    inetd_child_sees_views("legacy_inetd");
+}
+
+static void test_fortified_inetd_style_service_sees_ipv4_view(void **state)
+{
+    inetd_child_sees_views("legacy_inetd_fortify");
+}
+
+static void differential(const char *prog)
+{
+    char with[8192], without[8192];
+    struct child c;
+    spawn(&c, false, prog, NULL, NULL);
+    int st_without = finish(&c, without, sizeof without);
+    spawn(&c, true, prog, NULL, NULL);
+    int st_with = finish(&c, with, sizeof with);
+    assert_int_equal(st_without, 0);
+    assert_int_equal(st_with, st_without);
+    assert_true(strlen(without) > 500); /* it did run the whole scenario */
+    assert_string_equal(with, without);
+}
+
+static void test_ipv4_only_scenario_is_identical_with_and_without_shim(void **state)
+{
+    differential("legacy_v4only");
+}
+
+static void test_fortified_ipv4_only_scenario_is_identical_with_and_without_shim(void **state)
+{
+    differential("legacy_v4only_fortify");
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_legacy_tcp_server_accepts_ipv6_and_ipv4_clients_on_one_port),
+        cmocka_unit_test(test_fortified_legacy_tcp_server_accepts_ipv6_and_ipv4_clients),
+        cmocka_unit_test(test_legacy_tcp_server_without_shim_refuses_ipv6),
+        cmocka_unit_test(test_legacy_udp_server_answers_ipv6_and_ipv4_clients),
+        cmocka_unit_test(test_fortified_legacy_udp_server_answers_ipv6_and_ipv4_clients),
+        cmocka_unit_test(test_inetd_style_service_sees_ipv4_view_of_inherited_socket),
+        cmocka_unit_test(test_fortified_inetd_style_service_sees_ipv4_view),
+        cmocka_unit_test(test_ipv4_only_scenario_is_identical_with_and_without_shim),
+        cmocka_unit_test(test_fortified_ipv4_only_scenario_is_identical_with_and_without_shim),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
