@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "policy.h"
 #include "pool.h"
 
 #define CONFIG_MAX_FILE (64 * 1024)
@@ -319,6 +320,16 @@ int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char 
         snprintf(err, errlen, "%s: log_target = file needs log_file",
                  c->file[0] ? c->file : "V6SHIM_LOG_TARGET");
         return -EINVAL;
+    }
+    if (c->gai_conf[0]) {
+        struct policy_table *t;
+        int rc2 = policy_table_new(POLICY_RFC6724, &t);
+        if (rc2 == 0) {
+            rc2 = policy_table_load_gaiconf(t, c->gai_conf, err, errlen);
+            policy_table_free(t);
+        }
+        if (rc2 < 0)
+            return rc2;
     }
     return pool_range_check(c->pool_net, c->pool_prefix, err, errlen);
 }

@@ -1,0 +1,94 @@
+/*
+ * Exported resolver hooks: the gethostbyname family, gethostbyaddr(_r),
+ * getaddrinfo, freeaddrinfo, getnameinfo. Thin: the logic is shim/resolve.c.
+ *
+ * Decision table (every hook):
+ *   shim disabled (enabled = no, or a bad configuration)  -> libc, untouched
+ *   gethostbyname2(_r) with af != AF_INET                  -> libc, untouched
+ *   freeaddrinfo                                           -> resolve (which
+ *                       frees only its own lists and hands the rest to libc)
+ *   everything else                                        -> resolve_*, which
+ *                       itself hands literals, failures, names without IPv6
+ *                       answers, non-pool addresses and non-AF_INET getaddrinfo
+ *                       hints to libc with the caller's arguments.
+ */
+#define _GNU_SOURCE
+#include <netdb.h>
+
+#include "compat.h"
+#include "config.h"
+#include "resolve.h"
+#include "symbols.h"
+
+static inline bool hook_on(void)
+{
+    return config_get()->enabled;
+}
+
+V6_EXPORT struct hostent *gethostbyname(const char *name)
+{
+    if (!hook_on())
+        return real_gethostbyname(name);
+    return resolve_gethostbyname(name);
+}
+
+V6_EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
+                              struct hostent **result, int *h_errnop)
+{
+    if (!hook_on())
+        return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+    return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+}
+
+V6_EXPORT struct hostent *gethostbyname2(const char *name, int af)
+{
+    if (af != AF_INET || !hook_on())
+        return real_gethostbyname2(name, af);
+    return resolve_gethostbyname(name);
+}
+
+V6_EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret, char *buf,
+                               size_t buflen, struct hostent **result, int *h_errnop)
+{
+    if (af != AF_INET || !hook_on())
+        return real_gethostbyname2_r(name, af, ret, buf, buflen, result, h_errnop);
+    return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+}
+
+V6_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
+{
+    if (!hook_on())
+        return real_gethostbyaddr(addr, len, type);
+    return resolve_gethostbyaddr(addr, len, type);
+}
+
+V6_EXPORT int gethostbyaddr_r(const void *addr, socklen_t len, int type, struct hostent *ret,
+                              char *buf, size_t buflen, struct hostent **result, int *h_errnop)
+{
+    if (!hook_on())
+        return real_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
+    return resolve_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
+}
+
+V6_EXPORT int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                          struct addrinfo **res)
+{
+    if (!hook_on())
+        return real_getaddrinfo(node, service, hints, res);
+    return resolve_getaddrinfo(node, service, hints, res);
+}
+
+/* Always through resolve: a list made while the shim was on must be freed
+ * by it even if nothing else is shimmed. */
+V6_EXPORT void freeaddrinfo(struct addrinfo *res)
+{
+    resolve_freeaddrinfo(res);
+}
+
+V6_EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                          socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+{
+    if (!hook_on())
+        return real_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+    return resolve_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+}

@@ -1,0 +1,488 @@
+/*
+ * resolve — gethostbyname*, gethostbyaddr*, getaddrinfo (AF_INET hints),
+ * freeaddrinfo and getnameinfo answered through getaddrinfo(AF_UNSPEC),
+ * RFC 6724 order and the pool (see resolve.h).
+ *
+ * Locks: resolve_ai_lock guards the list of addrinfo lists this module
+ * allocated (resolve_ai_head); it is a leaf lock. The policy table is built
+ * once under resolve_once and read-only afterwards.
+ */
+#define _GNU_SOURCE
+#include "resolve.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "hostent.h"
+#include "log.h"
+#include "pool.h"
+#include "symbols.h"
+
+/* An addrinfo node the shim allocated: one block per node, as glibc does.
+ * The list head also sits on the registry list (reg_prev/reg_next). */
+struct resolve_ai {
+    struct addrinfo ai; /* first: the app's pointer is &node->ai */
+    struct sockaddr_in sin;
+    struct resolve_ai *reg_prev, *reg_next;
+};
+
+static pthread_mutex_t resolve_ai_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct resolve_ai *resolve_ai_head; /* guarded by resolve_ai_lock */
+
+static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
+static struct policy_table *resolve_table; /* written once under resolve_once */
+
+/* Per-thread storage for gethostbyname/gethostbyaddr (glibc shares one
+ * static buffer between all threads). */
+static __thread struct hostent resolve_tls_he;
+static __thread char resolve_tls_buf[8192];
+
+static void resolve_atfork_prepare(void)
+{
+    pthread_mutex_lock(&resolve_ai_lock);
+}
+
+static void resolve_atfork_release(void)
+{
+    pthread_mutex_unlock(&resolve_ai_lock);
+}
+
+static void resolve_init(void)
+{
+    pthread_atfork(resolve_atfork_prepare, resolve_atfork_release, resolve_atfork_release);
+    const struct v6shim_config *c = config_get();
+    enum policy_preset p = c->policy == CONFIG_POLICY_RFC3484      ? POLICY_RFC3484_GLIBC
+                           : c->policy == CONFIG_POLICY_ULA_UPDATE ? POLICY_RFC6724_ULA_UPDATE
+                                                                   : POLICY_RFC6724;
+    if (policy_table_new(p, &resolve_table) < 0) {
+        resolve_table = NULL;
+        return;
+    }
+    if (c->gai_conf[0]) {
+        char err[512];
+        if (policy_table_load_gaiconf(resolve_table, c->gai_conf, err, sizeof err) < 0)
+            v6log_always(LOG_ERR, "%s; using the default table", err);
+    }
+}
+
+const struct policy_table *resolve_policy(void)
+{
+    pthread_once(&resolve_once, resolve_init);
+    return resolve_table;
+}
+
+bool resolve_is_literal(const char *name)
+{
+    struct in_addr a;
+    if (strchr(name, ':') || inet_aton(name, &a))
+        return true;
+    bool digits = *name != '\0';
+    for (const char *p = name; *p; p++)
+        digits = digits && (isdigit((unsigned char)*p) || *p == '.');
+    return digits;
+}
+
+static const struct policy_sockops resolve_sockops = {
+    .socket = real_socket,
+    .connect = real_connect,
+    .getsockname = real_getsockname,
+    .close = real_close,
+};
+
+/* Add one getaddrinfo answer to OUT unless its address is already there. */
+static void resolve_add(struct resolve_answer *out, const struct sockaddr *sa)
+{
+    struct sockaddr_in6 d = {.sin6_family = AF_INET6};
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, sa, sizeof sin);
+        d.sin6_addr.s6_addr[10] = 0xff;
+        d.sin6_addr.s6_addr[11] = 0xff;
+        memcpy(&d.sin6_addr.s6_addr[12], &sin.sin_addr, 4);
+    } else if (sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 s6;
+        memcpy(&s6, sa, sizeof s6);
+        d.sin6_addr = s6.sin6_addr;
+        d.sin6_scope_id = s6.sin6_scope_id;
+        out->has_v6 = true;
+    } else {
+        return;
+    }
+    for (size_t i = 0; i < out->n; i++) {
+        if (!memcmp(&out->cand[i].dst.sin6_addr, &d.sin6_addr, sizeof d.sin6_addr) &&
+            out->cand[i].dst.sin6_scope_id == d.sin6_scope_id)
+            return;
+    }
+    if (out->n == RESOLVE_MAX_ANSWERS)
+        return;
+    struct policy_cand *c = &out->cand[out->n];
+    memset(c, 0, sizeof *c);
+    c->dst = d;
+    c->index = out->n++;
+}
+
+static bool resolve_is_v4(const struct policy_cand *c)
+{
+    return IN6_IS_ADDR_V4MAPPED(&c->dst.sin6_addr);
+}
+
+static void resolve_push(struct resolve_answer *out, struct in_addr a)
+{
+    for (size_t i = 0; i < out->naddr; i++)
+        if (out->addr[i].s_addr == a.s_addr)
+            return;
+    out->addr[out->naddr++] = a;
+}
+
+int resolve_lookup(const char *name, struct resolve_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_CANONNAME};
+    struct addrinfo *res = NULL;
+    int rc = real_getaddrinfo(name, NULL, &hints, &res);
+    if (rc != 0)
+        return rc;
+    const char *canon = res->ai_canonname ? res->ai_canonname : name;
+    snprintf(out->name, sizeof out->name, "%s", canon);
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
+        if (ai->ai_addr)
+            resolve_add(out, ai->ai_addr);
+    real_freeaddrinfo(res);
+    if (out->n == 0)
+        return EAI_NODATA;
+
+    const struct policy_table *t = resolve_policy();
+    if (t && out->n > 1) {
+        policy_probe_sources_ops(&resolve_sockops, out->cand, out->n);
+        policy_sort(t, out->cand, out->n);
+        for (size_t i = 0; i + 1 < out->n; i++)
+            policy_compare(t, &out->cand[i], &out->cand[i + 1], &out->rule[i]);
+    }
+    if (out->has_v6) {
+        struct pool_cand pc[POOL_MAX_CAND];
+        size_t np = 0;
+        for (size_t i = 0; i < out->n && np < POOL_MAX_CAND; i++, np++) {
+            const struct policy_cand *c = &out->cand[i];
+            memset(&pc[np], 0, sizeof pc[np]);
+            if (resolve_is_v4(c)) {
+                pc[np].family = AF_INET;
+                memcpy(&pc[np].addr.v4, &c->dst.sin6_addr.s6_addr[12], 4);
+            } else {
+                pc[np].family = AF_INET6;
+                pc[np].addr.v6 = c->dst.sin6_addr;
+                pc[np].scope_id = c->dst.sin6_scope_id;
+            }
+        }
+        char key[V6_MAXHOST];
+        size_t k = 0;
+        for (; name[k] && k < sizeof key - 1; k++)
+            key[k] = (char)tolower((unsigned char)name[k]); /* names are case-blind */
+        key[k] = '\0';
+        int prc = pool_map_name(key, pc, np, config_get()->pool_ttl_s, &out->pool);
+        out->pool_ok = prc == 0;
+        if (prc < 0)
+            v6log(LOG_WARNING, "%s: no pool address (%s): IPv6 answers left out", name,
+                  strerror(-prc));
+    }
+    for (size_t i = 0; i < out->n; i++) {
+        const struct policy_cand *c = &out->cand[i];
+        if (resolve_is_v4(c)) {
+            struct in_addr a;
+            memcpy(&a, &c->dst.sin6_addr.s6_addr[12], 4);
+            resolve_push(out, a);
+        } else if (out->pool_ok) {
+            resolve_push(out, out->pool);
+        }
+    }
+    return 0;
+}
+
+/* Finish a gethostbyname_r-style call. */
+static int resolve_r_result(int herr, int err, struct hostent **result, int *h_errnop)
+{
+    *result = NULL;
+    *h_errnop = herr;
+    if (err)
+        errno = err;
+    return err;
+}
+
+/*
+ * A failed getaddrinfo as glibc's gethostbyname_r reports the same outcome:
+ * "not found" and "no address" are not errors (return 0, *result NULL,
+ * h_errno HOST_NOT_FOUND / NO_DATA); the rest return an errno value.
+ */
+static int resolve_gai_failure(int eai, int saved, struct hostent **result, int *h_errnop)
+{
+    switch (eai) {
+    case EAI_NONAME:
+        errno = saved;
+        return resolve_r_result(HOST_NOT_FOUND, 0, result, h_errnop);
+    case EAI_NODATA:
+    case EAI_ADDRFAMILY:
+        errno = saved;
+        return resolve_r_result(NO_DATA, 0, result, h_errnop);
+    case EAI_AGAIN:
+        return resolve_r_result(TRY_AGAIN, EAGAIN, result, h_errnop);
+    case EAI_MEMORY:
+        return resolve_r_result(NETDB_INTERNAL, ENOMEM, result, h_errnop);
+    case EAI_SYSTEM:
+        return resolve_r_result(NETDB_INTERNAL, errno ? errno : EIO, result, h_errnop);
+    default: /* EAI_FAIL and anything unexpected */
+        return resolve_r_result(NO_RECOVERY, EIO, result, h_errnop);
+    }
+}
+
+int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
+                            struct hostent **result, int *h_errnop)
+{
+    if (!name || resolve_is_literal(name))
+        return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+    int saved = errno;
+    struct resolve_answer *a = malloc(sizeof *a);
+    if (!a)
+        return resolve_r_result(NETDB_INTERNAL, ENOMEM, result, h_errnop);
+    int rc = resolve_lookup(name, a);
+    if (rc != 0) {
+        free(a);
+        return resolve_gai_failure(rc, saved, result, h_errnop);
+    }
+    if (!a->has_v6) {
+        free(a);
+        errno = saved;
+        return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+    }
+    if (a->naddr == 0) { /* only IPv6 answers and no pool address for them */
+        free(a);
+        return resolve_r_result(TRY_AGAIN, EAGAIN, result, h_errnop);
+    }
+    rc = hostent_build(ret, buf, buflen, a->name, a->addr, a->naddr);
+    free(a);
+    if (rc < 0)
+        return resolve_r_result(NETDB_INTERNAL, ERANGE, result, h_errnop);
+    *result = ret;
+    *h_errnop = NETDB_SUCCESS;
+    errno = saved;
+    return 0;
+}
+
+struct hostent *resolve_gethostbyname(const char *name)
+{
+    struct hostent *res = NULL;
+    int herr = 0;
+    int rc = resolve_gethostbyname_r(name, &resolve_tls_he, resolve_tls_buf,
+                                     sizeof resolve_tls_buf, &res, &herr);
+    if (rc == ERANGE && herr == NETDB_INTERNAL)
+        return real_gethostbyname(name); /* a glibc answer larger than 8 KiB */
+    if (!res && herr != 0)
+        h_errno = herr;
+    return res;
+}
+
+int resolve_gethostbyaddr_r(const void *addr, socklen_t len, int type, struct hostent *ret,
+                            char *buf, size_t buflen, struct hostent **result, int *h_errnop)
+{
+    struct in_addr a;
+    if (!addr || type != AF_INET || len != sizeof a)
+        return real_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
+    memcpy(&a, addr, sizeof a);
+    if (!pool_contains(a))
+        return real_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
+    int saved = errno;
+    struct pool_view *v = malloc(sizeof *v);
+    if (!v)
+        return resolve_r_result(NETDB_INTERNAL, ENOMEM, result, h_errnop);
+    if (pool_lookup(a, v) < 0) {
+        free(v);
+        return resolve_r_result(HOST_NOT_FOUND, 0, result, h_errnop);
+    }
+    if (v->name[0] == '\0' && v->ncand > 0 && v->cand[0].family == AF_INET6) {
+        /* A learnt peer: its name is the reverse of its IPv6 address. */
+        struct hostent he6, *r6 = NULL;
+        char tmp[2048];
+        int herr = 0;
+        real_gethostbyaddr_r(&v->cand[0].addr.v6, sizeof(struct in6_addr), AF_INET6, &he6, tmp,
+                             sizeof tmp, &r6, &herr);
+        if (!r6 || !r6->h_name) {
+            free(v);
+            return resolve_r_result(herr > 0 ? herr : HOST_NOT_FOUND, 0, result, h_errnop);
+        }
+        snprintf(v->name, sizeof v->name, "%s", r6->h_name);
+    }
+    int rc = hostent_build(ret, buf, buflen, v->name, &a, 1);
+    free(v);
+    if (rc < 0)
+        return resolve_r_result(NETDB_INTERNAL, ERANGE, result, h_errnop);
+    *result = ret;
+    *h_errnop = NETDB_SUCCESS;
+    errno = saved;
+    return 0;
+}
+
+struct hostent *resolve_gethostbyaddr(const void *addr, socklen_t len, int type)
+{
+    struct hostent *res = NULL;
+    int herr = 0;
+    int rc = resolve_gethostbyaddr_r(addr, len, type, &resolve_tls_he, resolve_tls_buf,
+                                     sizeof resolve_tls_buf, &res, &herr);
+    if (rc == ERANGE && herr == NETDB_INTERNAL)
+        return real_gethostbyaddr(addr, len, type);
+    if (!res && herr != 0)
+        h_errno = herr;
+    return res;
+}
+
+static void resolve_free_chain(struct addrinfo *ai)
+{
+    while (ai) {
+        struct addrinfo *next = ai->ai_next;
+        free(ai->ai_canonname);
+        free(ai); /* ai is the first member of its struct resolve_ai block */
+        ai = next;
+    }
+}
+
+int resolve_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                        struct addrinfo **res)
+{
+    if (!node || !hints || hints->ai_family != AF_INET || !res ||
+        (hints->ai_flags & AI_NUMERICHOST) || resolve_is_literal(node))
+        return real_getaddrinfo(node, service, hints, res);
+    int saved = errno;
+    struct resolve_answer *a = malloc(sizeof *a);
+    if (!a)
+        return EAI_MEMORY;
+    if (resolve_lookup(node, a) != 0 || !a->has_v6 || a->naddr == 0) {
+        free(a);
+        errno = saved;
+        return real_getaddrinfo(node, service, hints, res);
+    }
+    /* The (socktype, protocol, port) tuples and the service errors exactly as
+     * glibc makes them: ask it for a numeric address with the same service. */
+    struct addrinfo th = *hints;
+    th.ai_flags = (hints->ai_flags & ~(AI_CANONNAME | AI_ADDRCONFIG)) | AI_NUMERICHOST;
+    struct addrinfo *tmpl = NULL;
+    int rc = real_getaddrinfo("0.0.0.0", service, &th, &tmpl);
+    if (rc != 0) {
+        free(a);
+        return rc;
+    }
+    struct addrinfo *head = NULL, **tail = &head;
+    rc = 0;
+    for (size_t i = 0; i < a->naddr && rc == 0; i++) {
+        for (struct addrinfo *t = tmpl; t; t = t->ai_next) {
+            struct resolve_ai *n = calloc(1, sizeof *n);
+            if (!n) {
+                rc = EAI_MEMORY;
+                break;
+            }
+            n->ai.ai_flags = t->ai_flags & ~AI_NUMERICHOST;
+            n->ai.ai_family = AF_INET;
+            n->ai.ai_socktype = t->ai_socktype;
+            n->ai.ai_protocol = t->ai_protocol;
+            n->ai.ai_addrlen = sizeof n->sin;
+            n->ai.ai_addr = (struct sockaddr *)&n->sin;
+            n->sin.sin_family = AF_INET;
+            n->sin.sin_port = ((const struct sockaddr_in *)(const void *)t->ai_addr)->sin_port;
+            n->sin.sin_addr = a->addr[i];
+            *tail = &n->ai;
+            tail = &n->ai.ai_next;
+        }
+    }
+    real_freeaddrinfo(tmpl);
+    if (rc == 0 && head && (hints->ai_flags & AI_CANONNAME)) {
+        head->ai_flags = hints->ai_flags;
+        head->ai_canonname = strdup(a->name);
+        if (!head->ai_canonname)
+            rc = EAI_MEMORY;
+    }
+    free(a);
+    if (rc != 0 || !head) {
+        resolve_free_chain(head);
+        return rc ? rc : EAI_NONAME;
+    }
+    struct resolve_ai *h = (struct resolve_ai *)(void *)head;
+    pthread_mutex_lock(&resolve_ai_lock);
+    h->reg_next = resolve_ai_head;
+    if (resolve_ai_head)
+        resolve_ai_head->reg_prev = h;
+    resolve_ai_head = h;
+    pthread_mutex_unlock(&resolve_ai_lock);
+    *res = head;
+    errno = saved;
+    return 0;
+}
+
+void resolve_freeaddrinfo(struct addrinfo *res)
+{
+    if (!res)
+        return;
+    struct resolve_ai *found = NULL;
+    pthread_mutex_lock(&resolve_ai_lock);
+    for (struct resolve_ai *p = resolve_ai_head; p; p = p->reg_next) {
+        if (&p->ai == res) { /* pointer comparison only: never read a foreign list */
+            found = p;
+            if (p->reg_prev)
+                p->reg_prev->reg_next = p->reg_next;
+            else
+                resolve_ai_head = p->reg_next;
+            if (p->reg_next)
+                p->reg_next->reg_prev = p->reg_prev;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&resolve_ai_lock);
+    if (found)
+        resolve_free_chain(res);
+    else
+        real_freeaddrinfo(res);
+}
+
+int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                        socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+{
+    struct sockaddr_in sin;
+    if (!sa || salen < sizeof sin || sa->sa_family != AF_INET || !host || hostlen == 0 ||
+        (flags & NI_NUMERICHOST))
+        return real_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+    memcpy(&sin, sa, sizeof sin);
+    struct pool_view *v;
+    if (!pool_contains(sin.sin_addr) || !(v = malloc(sizeof *v)))
+        return real_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+    if (pool_lookup(sin.sin_addr, v) < 0) {
+        free(v);
+        return real_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+    }
+    int saved = errno;
+    int rc = 0;
+    char name[V6_MAXHOST];
+    snprintf(name, sizeof name, "%s", v->name);
+    if (!name[0] && v->ncand > 0 && v->cand[0].family == AF_INET6) {
+        struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_addr = v->cand[0].addr.v6,
+                                  .sin6_scope_id = v->cand[0].scope_id};
+        if (real_getnameinfo((struct sockaddr *)&s6, sizeof s6, name, sizeof name, NULL, 0,
+                             (flags & ~NI_NUMERICSERV) | NI_NAMEREQD) != 0) {
+            if (flags & NI_NAMEREQD)
+                rc = EAI_NONAME;
+            else
+                inet_ntop(AF_INET, &sin.sin_addr, name, sizeof name);
+        }
+    }
+    free(v);
+    if (rc == 0 && serv && servlen)
+        rc = real_getnameinfo(sa, salen, NULL, 0, serv, servlen, flags);
+    if (rc == 0 && strlen(name) >= hostlen)
+        rc = EAI_OVERFLOW;
+    if (rc == 0) {
+        strcpy(host, name);
+        errno = saved;
+    }
+    return rc;
+}

@@ -1,0 +1,308 @@
+/*
+ * v6run — run a legacy IPv4-only program with libv6shim.so preloaded.
+ *
+ *   v6run [options] [--] command [args...]
+ *
+ * Options become V6SHIM_* environment variables (the shim reads them once,
+ * see config.h); the configuration is validated here first, so a bad one
+ * stops v6run instead of silently leaving the program unshimmed. The shim
+ * goes first in LD_PRELOAD (after a sanitizer runtime in sanitizer builds);
+ * whatever was there stays, after it.
+ *
+ * Exit status: the command's own (v6run execs it); 0 for --help, --version,
+ * --check-config and a successful --resolve; 1 when --resolve finds no
+ * answer; 2 for a usage error, a bad configuration, a missing libv6shim.so
+ * or a statically linked command (no preload can reach it); 126 when the
+ * command cannot be executed; 127 when it is not found.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "elfcheck.h"
+#include "pool.h"
+#include "resolve.h"
+#include "v6kit_version.h"
+
+#define V6RUN_USAGE 2
+#define V6RUN_NOEXEC 126
+#define V6RUN_NOTFOUND 127
+
+static void v6run_help(FILE *f)
+{
+    fputs("usage: v6run [options] [--] command [args...]\n"
+          "Run a legacy IPv4-only program over IPv6 with libv6shim.so preloaded.\n"
+          "\n"
+          "options:\n"
+          "  --config FILE        read FILE instead of " CONFIG_SYSTEM_FILE " (V6SHIM_CONF)\n"
+          "  --policy NAME        address order: rfc6724 (default), rfc3484 (glibc's\n"
+          "                       table) or ula-update\n"
+          "  --gai-conf FILE      policy table lines in gai.conf syntax\n"
+          "  --pool-range A/N     synthetic IPv4 range (default 198.18.0.0/15)\n"
+          "  --log LEVEL          off, error, warning, info or debug\n"
+          "  --log-target T       stderr, syslog or file\n"
+          "  --log-file FILE      log to FILE (implies --log-target file)\n"
+          "  --check-config       print the effective configuration and exit\n"
+          "  --resolve NAME       print NAME's answers in order, the pool address the\n"
+          "                       IPv6 ones get and the rule deciding each pair; exit\n"
+          "  -h, --help           this text\n"
+          "  -V, --version        version\n"
+          "\n"
+          "exit status: the command's; 2 bad usage, bad configuration, missing shim or\n"
+          "statically linked command; 126 command not executable; 127 command not found.\n",
+          f);
+}
+
+static int v6run_set(const char *var, const char *value)
+{
+    if (setenv(var, value, 1) != 0) {
+        fprintf(stderr, "v6run: setenv %s: %s\n", var, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Path of libv6shim.so: V6SHIM_LIBRARY, next to v6run, the install libdir. */
+static int v6run_find_shim(char *out, size_t len)
+{
+    const char *env = getenv("V6SHIM_LIBRARY");
+    if (env && *env) {
+        if (access(env, R_OK) != 0) {
+            fprintf(stderr, "v6run: V6SHIM_LIBRARY=%s: %s\n", env, strerror(errno));
+            return -1;
+        }
+        snprintf(out, len, "%s", env);
+        return 0;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        snprintf(out, len, "%s/libv6shim.so", dirname(self));
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    snprintf(out, len, "%s/libv6shim.so", V6SHIM_INSTALL_LIBDIR);
+    if (access(out, R_OK) == 0)
+        return 0;
+    fprintf(stderr, "v6run: cannot find libv6shim.so (looked next to v6run and in %s; "
+                    "set V6SHIM_LIBRARY)\n", V6SHIM_INSTALL_LIBDIR);
+    return -1;
+}
+
+/* True when the colon/space separated LIST has ITEM. */
+static int v6run_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    for (const char *p = list; (p = strstr(p, item)); p += n) {
+        bool start = p == list || p[-1] == ':' || p[-1] == ' ';
+        bool end = p[n] == '\0' || p[n] == ':' || p[n] == ' ';
+        if (start && end)
+            return 1;
+    }
+    return 0;
+}
+
+static int v6run_preload(const char *shim)
+{
+    const char *old = getenv("LD_PRELOAD");
+    const char *rt = V6_SANITIZER_RUNTIME;
+    size_t len = strlen(shim) + strlen(rt) + (old ? strlen(old) : 0) + 4;
+    char *v = malloc(len);
+    if (!v)
+        return -1;
+    v[0] = '\0';
+    if (*rt && !(old && v6run_has(old, rt)))
+        snprintf(v, len, "%s:", rt);
+    snprintf(v + strlen(v), len - strlen(v), "%s%s%s", shim, old && *old ? ":" : "",
+             old ? old : "");
+    int rc = v6run_set("LD_PRELOAD", v);
+    free(v);
+    return rc;
+}
+
+static void v6run_ntop(const struct policy_cand *c, char *buf, size_t len)
+{
+    if (IN6_IS_ADDR_V4MAPPED(&c->dst.sin6_addr))
+        inet_ntop(AF_INET, &c->dst.sin6_addr.s6_addr[12], buf, (socklen_t)len);
+    else
+        inet_ntop(AF_INET6, &c->dst.sin6_addr, buf, (socklen_t)len);
+    if (c->dst.sin6_scope_id)
+        snprintf(buf + strlen(buf), len - strlen(buf), "%%%u", c->dst.sin6_scope_id);
+}
+
+static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
+{
+    static const char *const policies[] = {"rfc6724", "rfc3484", "ula-update"};
+    struct resolve_answer *a = malloc(sizeof *a);
+    if (!a)
+        return 1;
+    int rc = resolve_lookup(name, a);
+    if (rc != 0) {
+        printf("%s: %s\n", name, gai_strerror(rc));
+        free(a);
+        return 1;
+    }
+    printf("name: %s\ncanonical: %s\npolicy: %s\n", name, a->name, policies[cfg->policy]);
+    char txt[INET6_ADDRSTRLEN + 16], pool[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &a->pool, pool, sizeof pool);
+    for (size_t i = 0; i < a->n; i++) {
+        v6run_ntop(&a->cand[i], txt, sizeof txt);
+        bool v4 = IN6_IS_ADDR_V4MAPPED(&a->cand[i].dst.sin6_addr);
+        printf("%zu. %s", i + 1, txt);
+        if (!v4)
+            printf(" -> pool %s", a->pool_ok ? pool : "(none: pool full)");
+        printf("\n");
+    }
+    for (size_t i = 0; i + 1 < a->n; i++) {
+        char t2[INET6_ADDRSTRLEN + 16];
+        v6run_ntop(&a->cand[i], txt, sizeof txt);
+        v6run_ntop(&a->cand[i + 1], t2, sizeof t2);
+        printf("%s before %s: %s\n", txt, t2, policy_rule_name(a->rule[i]));
+    }
+    printf("legacy view:");
+    for (size_t i = 0; i < a->naddr; i++) {
+        inet_ntop(AF_INET, &a->addr[i], pool, sizeof pool);
+        printf(" %s", pool);
+    }
+    printf("\n");
+    free(a);
+    return 0;
+}
+
+/* The command's path as execvp would find it, or NULL (errno set). */
+static char *v6run_which(const char *cmd)
+{
+    if (strchr(cmd, '/'))
+        return access(cmd, F_OK) == 0 ? strdup(cmd) : NULL;
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    char *copy = strdup(path), *save = NULL, *found = NULL;
+    if (!copy)
+        return NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char full[PATH_MAX];
+        snprintf(full, sizeof full, "%s/%s", *dir ? dir : ".", cmd);
+        if (access(full, X_OK) == 0) {
+            found = strdup(full);
+            break;
+        }
+    }
+    free(copy);
+    if (!found)
+        errno = ENOENT;
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_CONFIG = 256, OPT_POLICY, OPT_GAICONF, OPT_POOL, OPT_LOG, OPT_LOGTARGET,
+           OPT_LOGFILE, OPT_CHECK, OPT_RESOLVE };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"policy", required_argument, NULL, OPT_POLICY},
+        {"gai-conf", required_argument, NULL, OPT_GAICONF},
+        {"pool-range", required_argument, NULL, OPT_POOL},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"log-target", required_argument, NULL, OPT_LOGTARGET},
+        {"log-file", required_argument, NULL, OPT_LOGFILE},
+        {"check-config", no_argument, NULL, OPT_CHECK},
+        {"resolve", required_argument, NULL, OPT_RESOLVE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    bool check = false;
+    const char *resolve = NULL;
+    int c;
+    /* "+": stop at the first non-option, the command. */
+    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case OPT_CONFIG: rc = v6run_set("V6SHIM_CONF", optarg); break;
+        case OPT_POLICY: rc = v6run_set("V6SHIM_POLICY", optarg); break;
+        case OPT_GAICONF: rc = v6run_set("V6SHIM_GAI_CONF", optarg); break;
+        case OPT_POOL: rc = v6run_set("V6SHIM_POOL_RANGE", optarg); break;
+        case OPT_LOG: rc = v6run_set("V6SHIM_LOG_LEVEL", optarg); break;
+        case OPT_LOGTARGET: rc = v6run_set("V6SHIM_LOG_TARGET", optarg); break;
+        case OPT_LOGFILE:
+            rc = v6run_set("V6SHIM_LOG_FILE", optarg);
+            if (rc == 0)
+                rc = v6run_set("V6SHIM_LOG_TARGET", "file");
+            break;
+        case OPT_CHECK: check = true; break;
+        case OPT_RESOLVE: resolve = optarg; break;
+        case 'h': v6run_help(stdout); return 0;
+        case 'V':
+            printf("v6run (v6kit) %s\n", V6KIT_VERSION);
+            return 0;
+        default:
+            fprintf(stderr, "v6run: try 'v6run --help'\n");
+            return V6RUN_USAGE;
+        }
+        if (rc < 0)
+            return V6RUN_USAGE;
+    }
+
+    struct v6shim_config cfg;
+    char err[PATH_MAX + 256];
+    if (config_load(&cfg, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "v6run: %s\n", err);
+        return V6RUN_USAGE;
+    }
+    if (check) {
+        fflush(stdout);
+        config_print(&cfg, STDOUT_FILENO);
+        return 0;
+    }
+    if (resolve)
+        return v6run_resolve(resolve, &cfg);
+    if (optind >= argc) {
+        fprintf(stderr, "v6run: no command given; try 'v6run --help'\n");
+        return V6RUN_USAGE;
+    }
+
+    const char *cmd = argv[optind];
+    char *path = v6run_which(cmd);
+    if (!path) {
+        fprintf(stderr, "v6run: %s: command not found\n", cmd);
+        return V6RUN_NOTFOUND;
+    }
+    enum elfcheck_kind kind;
+    int erc = elfcheck_file(path, &kind);
+    if (erc < 0) {
+        fprintf(stderr, "v6run: %s: %s\n", path, strerror(-erc));
+        free(path);
+        return erc == -ENOENT ? V6RUN_NOTFOUND : V6RUN_NOEXEC;
+    }
+    if (kind == ELFCHECK_STATIC) {
+        fprintf(stderr, "v6run: %s is statically linked: no LD_PRELOAD library can reach "
+                        "it, so the shim cannot help (rebuild it dynamically, or use a "
+                        "relay such as socat or 6tunnel)\n", path);
+        free(path);
+        return V6RUN_USAGE;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) && getuid() != 0)
+        fprintf(stderr, "v6run: warning: %s is set-uid/set-gid: the loader ignores "
+                        "LD_PRELOAD for it\n", path);
+    free(path);
+
+    char shim[PATH_MAX];
+    if (v6run_find_shim(shim, sizeof shim) < 0 || v6run_preload(shim) < 0)
+        return V6RUN_USAGE;
+    execvp(cmd, &argv[optind]);
+    int e = errno;
+    fprintf(stderr, "v6run: cannot execute %s: %s\n", cmd, strerror(e));
+    return e == ENOENT ? V6RUN_NOTFOUND : V6RUN_NOEXEC;
+}
