@@ -182,6 +182,8 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->pinned = false;
     memset(&s->peer, 0, sizeof s->peer);
     memset(&s->real_dst, 0, sizeof s->real_dst);
+    memset(&s->dgram_view, 0, sizeof s->dgram_view);
+    memset(&s->dgram_real, 0, sizeof s->dgram_real);
     s->opts_lost = false;
     s->nopts = 0;
     s->nepoll = 0;

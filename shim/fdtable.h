@@ -66,6 +66,8 @@ struct fdtab_sock {
     _Atomic bool pinned;    /* pool address `peer.sin_addr` is pinned (atomic: read on close) */
     struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
+    struct sockaddr_in dgram_view;  /* UDP: last pool destination sent to… */
+    struct sockaddr_in6 dgram_real; /* …and where it really went (replies from here show dgram_view) */
     bool opts_lost;         /* an option could not be recorded: never upgrade */
     unsigned nopts;
     struct fdtab_opt opts[FDTAB_MAX_OPTS];

@@ -673,11 +673,61 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             memcpy(m, &dst[i], sizeof *m);
         else
             sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port, m);
+        fdtab_lock();
+        s->dgram_view = *sin;
+        s->dgram_real = *m;
+        fdtab_unlock();
     } else {
         sockets_mapped(sin->sin_addr, sin->sin_port, m);
     }
     *outlen = sizeof *m;
     return 1;
+}
+
+/* Does REAL equal the sockaddr_in6 or sockaddr_in WANT (address and port)? */
+static bool sockets_same(const struct sockaddr_storage *real, socklen_t rlen,
+                         const struct sockaddr_storage *want)
+{
+    if (real->ss_family != want->ss_family)
+        return false;
+    if (real->ss_family == AF_INET6 && rlen >= sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *a = (const void *)real, *b = (const void *)want;
+        return a->sin6_port == b->sin6_port && IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
+    }
+    if (real->ss_family == AF_INET && rlen >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a = (const void *)real, *b = (const void *)want;
+        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+    }
+    return false;
+}
+
+/*
+ * The view of a datagram's source REAL on S: a reply from where the socket
+ * sent to (or is connected to) through a pool address shows that pool
+ * address, as a legacy client checking "is this from whom I asked?"
+ * expects; anything else gets the usual view.
+ */
+static void sockets_give_source(struct fdtab_sock *s, const struct sockaddr_storage *real,
+                                socklen_t rlen, struct sockaddr *addr, socklen_t *len)
+{
+    if (s) {
+        struct sockaddr_storage want[2];
+        struct sockaddr_in view[2];
+        memset(want, 0, sizeof want);
+        fdtab_lock();
+        view[0] = s->peer;
+        want[0] = s->real_dst;
+        view[1] = s->dgram_view;
+        memcpy(&want[1], &s->dgram_real, sizeof s->dgram_real);
+        fdtab_unlock();
+        for (int i = 0; i < 2; i++) {
+            if (view[i].sin_family == AF_INET && sockets_same(real, rlen, &want[i])) {
+                sockets_copy_out(&view[i], addr, len);
+                return;
+            }
+        }
+    }
+    sockets_give(real, rlen, addr, len);
 }
 
 ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
@@ -727,26 +777,36 @@ ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags)
     return rc;
 }
 
-/* Does a receive on FD need its source address translated? */
-static bool sockets_recv_translates(int fd, const socklen_t *alen)
+/*
+ * The entry of FD when a receive on it needs its source translated (a
+ * tracked socket that is now IPv6 or connected through the pool), else NULL
+ * with *UNTRACKED_VIEW telling whether an untracked fd with a short buffer
+ * still needs the view.
+ */
+static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool *untracked_view)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
-    bool t;
-    if (s) {
-        fdtab_lock();
-        t = s->real == FDTAB_REAL_INET6;
-        fdtab_unlock();
-        fdtab_release(s);
-    } else {
-        t = sockets_small_buffer(alen);
+    *untracked_view = false;
+    if (!s) {
+        *untracked_view = sockets_small_buffer(alen);
+        return NULL;
     }
-    return t;
+    fdtab_lock();
+    bool t = s->real == FDTAB_REAL_INET6 || s->peer.sin_family == AF_INET;
+    fdtab_unlock();
+    if (!t) {
+        fdtab_release(s);
+        return NULL;
+    }
+    return s;
 }
 
 ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
                          struct sockaddr *addr, socklen_t *alen)
 {
-    if (!addr || !alen || !sockets_recv_translates(fd, alen)) {
+    bool untracked_view = false;
+    struct fdtab_sock *s = addr && alen ? sockets_recv_entry(fd, alen, &untracked_view) : NULL;
+    if (!s && !untracked_view) {
         ssize_t rc = real_recvfrom(fd, buf, n, flags, addr, alen);
         return rc < 0 ? -errno : rc;
     }
@@ -754,17 +814,22 @@ ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
     socklen_t rlen = sizeof real;
     ssize_t rc = real_recvfrom(fd, buf, n, flags, (struct sockaddr *)&real, &rlen);
     if (rc < 0)
-        return -errno;
-    if (rlen == 0)
+        rc = -errno;
+    else if (rlen == 0)
         *alen = 0; /* connected stream: no address, as the kernel says */
     else
-        sockets_give(&real, rlen, addr, alen);
+        sockets_give_source(s, &real, rlen, addr, alen);
+    fdtab_release(s);
     return rc;
 }
 
 ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
 {
-    if (!msg || !msg->msg_name || !sockets_recv_translates(fd, &msg->msg_namelen)) {
+    bool untracked_view = false;
+    struct fdtab_sock *s = msg && msg->msg_name
+                               ? sockets_recv_entry(fd, &msg->msg_namelen, &untracked_view)
+                               : NULL;
+    if (!s && !untracked_view) {
         ssize_t rc = real_recvmsg(fd, msg, flags);
         return rc < 0 ? -errno : rc;
     }
@@ -779,11 +844,12 @@ ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
     msg->msg_name = name;
     msg->msg_namelen = namelen;
     if (rc < 0)
-        return -err;
-    if (rlen == 0)
+        rc = -err;
+    else if (rlen == 0)
         msg->msg_namelen = 0;
     else
-        sockets_give(&real, rlen, (struct sockaddr *)name, &msg->msg_namelen);
+        sockets_give_source(s, &real, rlen, (struct sockaddr *)name, &msg->msg_namelen);
+    fdtab_release(s);
     return rc;
 }
 

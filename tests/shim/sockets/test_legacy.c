@@ -29,11 +29,18 @@ struct child {
     int out; /* its stdout */
 };
 
-/* Start DIR/PROG ARGS… with (PRELOAD) or without the shim. */
-static void spawn(struct child *c, bool preload, const char *prog, const char *a1, const char *a2)
+/* Start DIR/PROG with the NULL-terminated arguments that follow, with
+ * (PRELOAD) or without the shim. */
+static void spawn(struct child *c, bool preload, const char *prog, ...)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", getenv("V6SOCK_LEGACY_DIR"), prog);
+    char *argv[16] = {path};
+    va_list ap;
+    va_start(ap, prog);
+    for (int i = 1; i < 15 && (argv[i] = va_arg(ap, char *)) != NULL; i++)
+        ;
+    va_end(ap);
     int p[2];
     assert_int_equal(pipe(p), 0);
     c->pid = fork();
@@ -46,7 +53,7 @@ static void spawn(struct child *c, bool preload, const char *prog, const char *a
             setenv("LD_PRELOAD", getenv("V6SOCK_PRELOAD"), 1);
         else
             unsetenv("LD_PRELOAD");
-        execl(path, path, a1, a2, (char *)NULL);
+        execv(path, argv);
         _exit(127);
     }
     close(p[1]);
@@ -142,7 +149,7 @@ static void tcp_server_sees_views(const char *prog)
 {
     V6TEST_REQUIRE_IPV6();
     struct child c;
-    spawn(&c, true, prog, "2", NULL);
+    spawn(&c, true, prog, "2", (char *)NULL);
     uint16_t port = read_port(&c);
     char line[128], greet[128];
 
@@ -186,7 +193,7 @@ static void test_legacy_tcp_server_without_shim_refuses_ipv6(void **state)
 {
     V6TEST_REQUIRE_IPV6();
     struct child c;
-    spawn(&c, false, "legacy_server", "1", NULL);
+    spawn(&c, false, "legacy_server", "1", (char *)NULL);
     uint16_t port = read_port(&c);
     assert_int_equal(client(AF_INET6, SOCK_STREAM, port), -ECONNREFUSED);
     int fd = client(AF_INET, SOCK_STREAM, port);
@@ -201,7 +208,7 @@ static void udp_server_sees_views(const char *prog)
 {
     V6TEST_REQUIRE_IPV6();
     struct child c;
-    spawn(&c, true, prog, "-u", "2");
+    spawn(&c, true, prog, "-u", "2", (char *)NULL);
     uint16_t port = read_port(&c);
     const int fams[2] = {AF_INET6, AF_INET};
     for (int i = 0; i < 2; i++) {
@@ -240,7 +247,7 @@ static void inetd_child_sees_views(const char *prog)
 {
     V6TEST_REQUIRE_IPV6();
     struct child c;
-    spawn(&c, true, prog, "2", NULL);
+    spawn(&c, true, prog, "2", (char *)NULL);
     uint16_t port = read_port(&c);
     char buf[128];
     int fd = client(AF_INET6, SOCK_STREAM, port);
@@ -272,9 +279,9 @@ static void differential(const char *prog)
 {
     char with[8192], without[8192];
     struct child c;
-    spawn(&c, false, prog, NULL, NULL);
+    spawn(&c, false, prog, (char *)NULL);
     int st_without = finish(&c, without, sizeof without);
-    spawn(&c, true, prog, NULL, NULL);
+    spawn(&c, true, prog, (char *)NULL);
     int st_with = finish(&c, with, sizeof with);
     assert_int_equal(st_without, 0);
     assert_int_equal(st_with, st_without);
@@ -292,6 +299,131 @@ static void test_fortified_ipv4_only_scenario_is_identical_with_and_without_shim
     differential("legacy_v4only_fortify");
 }
 
+/* ---- clients, by name (the resolver hooks hand out pool addresses) ---- */
+
+static void tcp_client_by_name(const char *prog, const char *name, const char *server_addr,
+                               const char *want_reply)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, server_addr, SOCK_STREAM, V6TEST_SAY_PEER), 0);
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    struct child c;
+    spawn(&c, true, prog, name, port, "legacy", (char *)NULL);
+    char out[512];
+    int st = finish(&c, out, sizeof out);
+    v6test_server_stop(&srv);
+    print_message("%s", out);
+    assert_int_equal(st, 0);
+    char peer[64], reply[256];
+    assert_int_equal(sscanf(out, "peer %63s\nreply: %255[^\n]", peer, reply), 2);
+    assert_true(in_pool(peer));
+    assert_string_equal(reply, want_reply);
+}
+
+static void test_legacy_client_reaches_ipv6_only_tcp_server_by_name(void **state)
+{
+    tcp_client_by_name("legacy_client", V6TEST_NAME_V6ONLY, "::1", "::1");
+}
+
+static void test_fortified_legacy_client_reaches_ipv6_only_tcp_server_by_name(void **state)
+{
+    tcp_client_by_name("legacy_client_fortify", V6TEST_NAME_V6ONLY, "::1", "::1");
+}
+
+static void test_legacy_client_reaches_dual_name_whose_ipv6_refuses(void **state)
+{
+    /* Only 127.0.0.1 listens: the IPv6 attempt is refused, Happy Eyeballs
+     * goes on to IPv4 although the program only ever tried h_addr. */
+    tcp_client_by_name("legacy_client", V6TEST_NAME_DUAL, "127.0.0.1", "127.0.0.1");
+}
+
+static void udp_client_by_name(const char *prog)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_DGRAM, V6TEST_ECHO), 0);
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    struct child c;
+    spawn(&c, true, prog, "-u", V6TEST_NAME_V6ONLY, port, "udp-legacy", (char *)NULL);
+    char out[512];
+    int st = finish(&c, out, sizeof out);
+    v6test_server_stop(&srv);
+    print_message("%s", out);
+    assert_int_equal(st, 0);
+    char from[64];
+    assert_int_equal(sscanf(out, "from %63s\n", from), 1);
+    assert_true(in_pool(from));
+    assert_non_null(strstr(out, "\nsame as sent to: yes\nreply: udp-legacy\n"));
+}
+
+static void test_legacy_client_reaches_ipv6_only_udp_server_by_name(void **state)
+{
+    udp_client_by_name("legacy_client");
+}
+
+static void test_fortified_legacy_client_reaches_ipv6_only_udp_server_by_name(void **state)
+{
+    udp_client_by_name("legacy_client_fortify");
+}
+
+static void test_legacy_client_without_shim_cannot_resolve_ipv6_only_name(void **state)
+{
+    struct child c;
+    spawn(&c, false, "legacy_client", V6TEST_NAME_V6ONLY, "9", "x", (char *)NULL);
+    char out[256];
+    assert_int_equal(finish(&c, out, sizeof out), 1);
+    assert_string_equal(out, "unknown host " V6TEST_NAME_V6ONLY "\n");
+}
+
+static void evloop_client(const char *prog)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    struct child c;
+    spawn(&c, true, prog, V6TEST_NAME_V6ONLY, port, "evloop", (char *)NULL);
+    char out[512];
+    int st = finish(&c, out, sizeof out);
+    v6test_server_stop(&srv);
+    print_message("%s", out);
+    assert_int_equal(st, 0);
+    /* Loopback may complete the connect at once; both are the kernel's answers. */
+    assert_true(strcmp(out, "connect: in progress\nso_error: none\nreply: evloop\n") == 0 ||
+                strcmp(out, "connect: at once\nso_error: none\nreply: evloop\n") == 0);
+}
+
+static void test_event_loop_client_connects_nonblocking_to_ipv6_only_name(void **state)
+{
+    evloop_client("legacy_evloop");
+}
+
+static void test_fortified_event_loop_client_connects_to_ipv6_only_name(void **state)
+{
+    evloop_client("legacy_evloop_fortify");
+}
+
+static void test_event_loop_client_sees_refusal_through_so_error(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv; /* a port nobody listens on any more */
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    char port[8];
+    snprintf(port, sizeof port, "%u", srv.port);
+    v6test_server_stop(&srv);
+    struct child c;
+    spawn(&c, true, "legacy_evloop", V6TEST_NAME_V6ONLY, port, "x", (char *)NULL);
+    char out[512];
+    assert_int_equal(finish(&c, out, sizeof out), 1);
+    print_message("%s", out);
+    assert_true(strcmp(out, "connect: in progress\nso_error: Connection refused\n") == 0 ||
+                strcmp(out, "connect: Connection refused\n") == 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -305,6 +437,15 @@ int main(void)
         cmocka_unit_test(test_fortified_inetd_style_service_sees_ipv4_view),
         cmocka_unit_test(test_ipv4_only_scenario_is_identical_with_and_without_shim),
         cmocka_unit_test(test_fortified_ipv4_only_scenario_is_identical_with_and_without_shim),
+        cmocka_unit_test(test_legacy_client_reaches_ipv6_only_tcp_server_by_name),
+        cmocka_unit_test(test_fortified_legacy_client_reaches_ipv6_only_tcp_server_by_name),
+        cmocka_unit_test(test_legacy_client_reaches_dual_name_whose_ipv6_refuses),
+        cmocka_unit_test(test_legacy_client_reaches_ipv6_only_udp_server_by_name),
+        cmocka_unit_test(test_fortified_legacy_client_reaches_ipv6_only_udp_server_by_name),
+        cmocka_unit_test(test_legacy_client_without_shim_cannot_resolve_ipv6_only_name),
+        cmocka_unit_test(test_event_loop_client_connects_nonblocking_to_ipv6_only_name),
+        cmocka_unit_test(test_fortified_event_loop_client_connects_to_ipv6_only_name),
+        cmocka_unit_test(test_event_loop_client_sees_refusal_through_so_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -515,7 +515,9 @@ static void test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_v
     assert_int_equal(from.sin_family, AF_INET);
     assert_true(pool_contains(from.sin_addr));
     assert_int_equal(ntohs(from.sin_port), srv.port);
-    /* The reply's view is a pool address that leads back to ::1. */
+    /* The reply comes from where the datagram went: it shows the pool
+     * address the program sent to, which leads back to ::1. */
+    assert_int_equal(from.sin_addr.s_addr, p.s_addr);
     struct pool_view v;
     assert_int_equal(pool_lookup(from.sin_addr, &v), 0);
     assert_memory_equal(&v.cand[0].addr.v6, &in6addr_loopback, 16);
