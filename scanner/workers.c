@@ -3,15 +3,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "emit.h"
 #include "json.h"
 #include "load.h"
+
+/* The shared job counter must work across processes without a lock. */
+_Static_assert(ATOMIC_LONG_LOCK_FREE == 2, "atomic_size_t must be lock-free to live in shared memory");
 
 /* Absolute real paths of project headers included by parsed files. */
 struct workers_covered {
@@ -126,14 +131,16 @@ static int workers_inline(const struct job *const *jobs, size_t n, const struct 
 	return rc;
 }
 
-/* The body of worker w: never returns. */
+/* The body of worker w: takes the next job index from the shared counter
+ * until none is left; never returns. */
 static void workers_child(const struct job *const *jobs, size_t n, const struct workers_setup *s, unsigned w,
-			  unsigned nw, FILE *res, int progress_fd)
+			  atomic_size_t *next, FILE *res, int progress_fd)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	struct emit_info info = { .compact = 1 };
+	size_t i;
 
-	for (size_t i = w; i < n; i += nw) {
+	while ((i = atomic_fetch_add(next, 1)) < n) {
 		struct findings one;
 		struct workers_covered cov = { .root = s->walk->root };
 		findings_init(&one);
@@ -142,7 +149,7 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 			_exit(1);
 		}
 		/* one line per file: what is flushed survives a later crash */
-		fputs("{\"covered\": [", res);
+		fprintf(res, "{\"job\": %zu, \"covered\": [", i);
 		for (size_t c = 0; c < cov.count; c++) {
 			if (c)
 				fputs(", ", res);
@@ -164,22 +171,28 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 
 /* Reads a worker's result file into out and cov; marks which jobs reported
  * in seen[]. */
-static int workers_collect(FILE *res, size_t n, unsigned w, unsigned nw, char *seen, struct findings *out,
+static int workers_collect(FILE *res, size_t n, unsigned w, char *seen, struct findings *out,
 			   struct workers_covered *cov)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	size_t i = w;
 	int rc = 0;
 
 	rewind(res);
-	while (rc == 0 && i < n && (len = getline(&line, &cap, res)) > 0) {
+	while (rc == 0 && (len = getline(&line, &cap, res)) > 0) {
 		struct json_value *doc = NULL;
 		char err[256];
 		int baseline_used = 0;
 		if (json_parse(line, (size_t)len, &doc, err, sizeof(err)) != 0)
 			break; /* a torn last line from a crashed worker */
+		long job = json_long(json_get(doc, "job"), -1);
+		if (job < 0 || (size_t)job >= n || seen[job]) {
+			json_free(doc);
+			fprintf(stderr, "v6scan: worker %u result: bad job index\n", w);
+			rc = -EINVAL;
+			break;
+		}
 		rc = load_report(json_get(doc, "report"), out, &baseline_used, err, sizeof(err));
 		if (rc)
 			fprintf(stderr, "v6scan: worker %u result: %s\n", w, err);
@@ -188,8 +201,7 @@ static int workers_collect(FILE *res, size_t n, unsigned w, unsigned nw, char *s
 			if (json_str(c->items[k]))
 				rc = workers_covered_add(cov, json_str(c->items[k]));
 		json_free(doc);
-		seen[i] = 1;
-		i += nw;
+		seen[job] = 1;
 	}
 	free(line);
 	return rc;
@@ -201,9 +213,17 @@ static int workers_forked(const struct job *const *jobs, size_t n, const struct 
 	pid_t *pids = calloc(nw, sizeof(*pids));
 	FILE **res = calloc(nw, sizeof(*res));
 	char *seen = calloc(n, 1);
+	/* the next job index, shared by the workers (dynamic balancing) */
+	atomic_size_t *next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int pfd[2];
 	int rc = 0;
 
+	if (next == MAP_FAILED) {
+		next = NULL;
+		rc = -errno;
+		goto out;
+	}
+	atomic_init(next, 0);
 	if (!pids || !res || !seen) {
 		rc = -ENOMEM;
 		goto out;
@@ -227,7 +247,7 @@ static int workers_forked(const struct job *const *jobs, size_t n, const struct 
 		}
 		if (pids[w] == 0) {
 			close(pfd[0]);
-			workers_child(jobs, n, s, w, nw, res[w], pfd[1]);
+			workers_child(jobs, n, s, w, next, res[w], pfd[1]);
 		}
 	}
 	close(pfd[1]);
@@ -258,7 +278,7 @@ static int workers_forked(const struct job *const *jobs, size_t n, const struct 
 	}
 	for (unsigned w = 0; w < nw && rc == 0; w++)
 		if (res[w])
-			rc = workers_collect(res[w], n, w, nw, seen, out, cov);
+			rc = workers_collect(res[w], n, w, seen, out, cov);
 	/* files no worker reported on (crash, or a worker never started) */
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (seen[i])
@@ -270,6 +290,8 @@ out:
 	for (unsigned w = 0; res && w < nw; w++)
 		if (res[w])
 			fclose(res[w]);
+	if (next)
+		munmap(next, sizeof(*next));
 	free(pids);
 	free(res);
 	free(seen);

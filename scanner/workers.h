@@ -10,10 +10,11 @@
  * nothing includes it (a header that is not self-contained does not fail the
  * scan when its includers are scanned).
  *
- * In a phase, job i goes to worker i % N. A worker writes, per finished
- * file, one line {"covered": [project headers it included], "report":
- * <compact emit_json report>} on its result file and one byte on a progress
- * pipe. The parent merges all results into one store; since the store is
+ * In a phase, each worker takes the next job index from a counter in shared
+ * memory (so a slow file does not hold up a fixed share of the others). A
+ * worker writes, per finished file, one line {"job": i, "covered": [project
+ * headers it included], "report": <compact emit_json report>} on its result
+ * file and one byte on a progress pipe. The parent merges all results into one store; since the store is
  * normalised (sorted, de-duplicated) afterwards, -j N gives exactly the
  * findings of -j 1.
  */
