@@ -1,0 +1,315 @@
+/* Tests of shim/pool: allocation order, keys, LRU, pins, TTL, exhaustion,
+ * range checks. Runs in a private network namespace (the overlap cases add
+ * documentation addresses and routes to its loopback). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+#include "v6test.h"
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static struct in_addr ip4(const char *s)
+{
+    struct in_addr a;
+    assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+    return a;
+}
+
+static const char *ntoa(struct in_addr a, char *buf)
+{
+    return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static struct pool_cand v6cand(const char *s)
+{
+    struct pool_cand c = {.family = AF_INET6};
+    assert_int_equal(inet_pton(AF_INET6, s, &c.addr.v6), 1);
+    return c;
+}
+
+/* Fresh 198.18.0.0/15 pool with CAP entries and the fake clock at 0. */
+static int setup_cap(size_t cap)
+{
+    fake_now = 0;
+    pool_set_clock(fake_clock);
+    return pool_setup(ip4("198.18.0.0"), 15, cap);
+}
+
+static int setup4(void **state)
+{
+    return setup_cap(4);
+}
+
+static void map_name(const char *name, const char *expect)
+{
+    struct pool_cand c = v6cand("2001:db8::1");
+    struct in_addr out;
+    char buf[INET_ADDRSTRLEN];
+    assert_int_equal(pool_map_name(name, &c, 1, 60, &out), 0);
+    assert_string_equal(ntoa(out, buf), expect);
+}
+
+static void test_addresses_are_given_in_order_from_the_first_usable(void **state)
+{
+    map_name("a.example", "198.18.0.1");
+    map_name("b.example", "198.18.0.2");
+    map_name("c.example", "198.18.0.3");
+}
+
+static void test_same_name_keeps_its_address_and_gets_the_new_answer(void **state)
+{
+    map_name("a.example", "198.18.0.1");
+    map_name("b.example", "198.18.0.2");
+    struct pool_cand c[2] = {v6cand("2001:db8::2"), {.family = AF_INET, .addr.v4 = ip4("192.0.2.9")}};
+    struct in_addr out;
+    assert_int_equal(pool_map_name("a.example", c, 2, 60, &out), 0);
+    assert_int_equal(out.s_addr, ip4("198.18.0.1").s_addr);
+    struct pool_view v;
+    assert_int_equal(pool_lookup(out, &v), 0);
+    assert_string_equal(v.name, "a.example");
+    assert_int_equal(v.ncand, 2);
+    assert_int_equal(v.cand[0].family, AF_INET6);
+    assert_memory_equal(&v.cand[0].addr.v6, &c[0].addr.v6, 16);
+    assert_int_equal(v.cand[1].family, AF_INET);
+    assert_int_equal(v.cand[1].addr.v4.s_addr, ip4("192.0.2.9").s_addr);
+    assert_int_equal(v.v4.s_addr, out.s_addr);
+}
+
+static void test_peer_gets_an_address_and_an_empty_name(void **state)
+{
+    struct in6_addr a;
+    inet_pton(AF_INET6, "2001:db8::77", &a);
+    struct in_addr out, again;
+    assert_int_equal(pool_map_peer(&a, 0, &out), 0);
+    assert_int_equal(out.s_addr, ip4("198.18.0.1").s_addr);
+    assert_int_equal(pool_map_peer(&a, 0, &again), 0);
+    assert_int_equal(again.s_addr, out.s_addr);
+    assert_int_equal(pool_map_peer(&a, 3, &again), 0); /* another zone: another peer */
+    assert_int_equal(again.s_addr, ip4("198.18.0.2").s_addr);
+    struct pool_view v;
+    assert_int_equal(pool_lookup(out, &v), 0);
+    assert_string_equal(v.name, "");
+    assert_int_equal(v.ncand, 1);
+    assert_memory_equal(&v.cand[0].addr.v6, &a, 16);
+    /* a name equal to the peer's key is a different entry */
+    map_name("2001:db8::77%0", "198.18.0.3");
+}
+
+static void test_lookup_of_unmapped_or_foreign_address_is_enoent(void **state)
+{
+    struct pool_view v;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT);
+    assert_int_equal(pool_lookup(ip4("198.18.0.0"), &v), -ENOENT);
+    assert_int_equal(pool_lookup(ip4("192.0.2.1"), &v), -ENOENT);
+    assert_int_equal(pool_pin(ip4("198.18.0.1")), -ENOENT);
+    assert_int_equal(pool_unpin(ip4("198.18.0.1")), -ENOENT);
+}
+
+static void test_contains_covers_exactly_the_range(void **state)
+{
+    assert_true(pool_contains(ip4("198.18.0.0")));
+    assert_true(pool_contains(ip4("198.19.255.255")));
+    assert_false(pool_contains(ip4("198.17.255.255")));
+    assert_false(pool_contains(ip4("198.20.0.0")));
+    assert_false(pool_contains(ip4("127.0.0.1")));
+}
+
+static void test_bad_arguments_are_einval(void **state)
+{
+    struct pool_cand c = v6cand("2001:db8::1");
+    struct in_addr out;
+    assert_int_equal(pool_map_name("", &c, 1, 60, &out), -EINVAL);
+    assert_int_equal(pool_map_name(NULL, &c, 1, 60, &out), -EINVAL);
+    assert_int_equal(pool_map_name("x", &c, 0, 60, &out), -EINVAL);
+    char longname[1100];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    assert_int_equal(pool_map_name(longname, &c, 1, 60, &out), -EINVAL);
+    assert_int_equal(pool_setup(ip4("198.18.0.1"), 15, 4), -EINVAL); /* host bits */
+    assert_int_equal(pool_setup(ip4("198.18.0.0"), 31, 4), -EINVAL);
+    assert_int_equal(pool_setup(ip4("198.18.0.0"), 15, 0), -EINVAL);
+}
+
+static void test_more_than_max_candidates_are_cut(void **state)
+{
+    struct pool_cand c[POOL_MAX_CAND + 3];
+    for (size_t i = 0; i < POOL_MAX_CAND + 3; i++) {
+        c[i] = v6cand("2001:db8::1");
+        c[i].addr.v6.s6_addr[15] = (uint8_t)i;
+    }
+    struct in_addr out;
+    assert_int_equal(pool_map_name("many", c, POOL_MAX_CAND + 3, 60, &out), 0);
+    struct pool_view v;
+    assert_int_equal(pool_lookup(out, &v), 0);
+    assert_int_equal(v.ncand, POOL_MAX_CAND);
+    assert_int_equal(v.cand[POOL_MAX_CAND - 1].addr.v6.s6_addr[15], POOL_MAX_CAND - 1);
+}
+
+static void test_full_pool_reuses_least_recently_used(void **state)
+{
+    map_name("a", "198.18.0.1");
+    map_name("b", "198.18.0.2");
+    map_name("c", "198.18.0.3");
+    map_name("d", "198.18.0.4");
+    struct pool_view v;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0); /* a is used again */
+    map_name("e", "198.18.0.2");                              /* b was the oldest */
+    assert_int_equal(pool_lookup(ip4("198.18.0.2"), &v), 0);
+    assert_string_equal(v.name, "e");
+    map_name("b", "198.18.0.3"); /* b comes back: c is now the oldest */
+    map_name("a", "198.18.0.1"); /* still there */
+}
+
+static void test_pinned_entry_is_never_evicted(void **state)
+{
+    map_name("a", "198.18.0.1");
+    map_name("b", "198.18.0.2");
+    map_name("c", "198.18.0.3");
+    map_name("d", "198.18.0.4");
+    assert_int_equal(pool_pin(ip4("198.18.0.1")), 0);
+    map_name("e", "198.18.0.2"); /* a is older but pinned */
+    assert_int_equal(pool_unpin(ip4("198.18.0.1")), 0);
+    assert_int_equal(pool_unpin(ip4("198.18.0.1")), -EINVAL); /* not pinned any more */
+    map_name("f", "198.18.0.1");
+}
+
+static void test_every_entry_pinned_is_enospc(void **state)
+{
+    const char *names[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) {
+        char want[INET_ADDRSTRLEN];
+        snprintf(want, sizeof want, "198.18.0.%d", i + 1);
+        map_name(names[i], want);
+        assert_int_equal(pool_pin(ip4(want)), 0);
+    }
+    struct pool_cand c = v6cand("2001:db8::1");
+    struct in_addr out;
+    assert_int_equal(pool_map_name("e", &c, 1, 60, &out), -ENOSPC);
+    struct in6_addr p;
+    inet_pton(AF_INET6, "2001:db8::5", &p);
+    assert_int_equal(pool_map_peer(&p, 0, &out), -ENOSPC);
+    map_name("c", "198.18.0.3"); /* an existing name still maps */
+    assert_int_equal(pool_unpin(ip4("198.18.0.4")), 0);
+    map_name("e", "198.18.0.4");
+}
+
+static void test_entry_expires_after_its_ttl(void **state)
+{
+    map_name("a", "198.18.0.1"); /* ttl 60 s */
+    struct pool_view v;
+    fake_now = 59999;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+    fake_now = 60000;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT);
+    map_name("a", "198.18.0.1"); /* looked up again: same address, new expiry */
+    fake_now = 119999;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+}
+
+static void test_pinned_entry_outlives_its_ttl(void **state)
+{
+    map_name("a", "198.18.0.1");
+    assert_int_equal(pool_pin(ip4("198.18.0.1")), 0);
+    fake_now = 1000000;
+    struct pool_view v;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+    assert_int_equal(pool_unpin(ip4("198.18.0.1")), 0);
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT);
+}
+
+static void test_expired_entry_is_reused_before_a_live_older_one(void **state)
+{
+    struct pool_cand c = v6cand("2001:db8::1");
+    struct in_addr out;
+    map_name("a", "198.18.0.1");                                /* ttl 60 */
+    assert_int_equal(pool_map_name("b", &c, 1, 1, &out), 0);    /* ttl 1 */
+    map_name("c", "198.18.0.3");
+    map_name("d", "198.18.0.4");
+    fake_now = 5000; /* b expired; a is older but alive */
+    map_name("e", "198.18.0.2");
+    struct pool_view v;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+    assert_string_equal(v.name, "a");
+}
+
+static void test_capacity_is_bounded_by_the_range(void **state)
+{
+    assert_int_equal(pool_setup(ip4("198.18.0.0"), 30, 100), 0); /* 2 usable addresses */
+    map_name("a", "198.18.0.1");
+    map_name("b", "198.18.0.2");
+    map_name("c", "198.18.0.1"); /* the range is full: a (oldest) is reused */
+}
+
+static void test_range_check_refuses_reserved_ranges(void **state)
+{
+    char err[256];
+    assert_int_equal(pool_range_check(ip4("127.0.0.0"), 8, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "pool_range 127.0.0.0/8 overlaps 127.0.0.0/8 (loopback)");
+    assert_int_equal(pool_range_check(ip4("100.64.0.0"), 16, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "pool_range 100.64.0.0/16 overlaps 100.64.0.0/10 (carrier-grade NAT, overlay VPNs)");
+    assert_int_equal(pool_range_check(ip4("224.1.0.0"), 16, err, sizeof err), -EINVAL);
+    assert_int_equal(pool_range_check(ip4("0.0.0.0"), 8, err, sizeof err), -EINVAL);
+    assert_int_equal(pool_range_check(ip4("198.18.0.0"), 15, err, sizeof err), 0);
+}
+
+static void test_range_check_refuses_a_local_address(void **state)
+{
+    if (system("ip addr add 192.0.2.1/32 dev lo 2>/dev/null") != 0)
+        skip();
+    char err[256];
+    assert_int_equal(pool_range_check(ip4("192.0.2.0"), 24, err, sizeof err), -EADDRINUSE);
+    assert_string_equal(err, "pool_range 192.0.2.0/24 overlaps local address 192.0.2.1 on lo");
+    assert_int_equal(system("ip addr del 192.0.2.1/32 dev lo"), 0);
+    assert_int_equal(pool_range_check(ip4("192.0.2.0"), 24, err, sizeof err), 0);
+}
+
+static void test_range_check_refuses_a_local_route(void **state)
+{
+    if (system("ip route add 203.0.113.0/24 dev lo 2>/dev/null") != 0)
+        skip();
+    char err[256];
+    assert_int_equal(pool_range_check(ip4("203.0.113.128"), 25, err, sizeof err), -EADDRINUSE);
+    assert_string_equal(err, "pool_range 203.0.113.128/25 overlaps local route 203.0.113.0/24 via lo");
+    assert_int_equal(pool_range_check(ip4("203.0.112.0"), 24, err, sizeof err), 0);
+    assert_int_equal(system("ip route del 203.0.113.0/24 dev lo"), 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup(f, setup4)
+    const struct CMUnitTest tests[] = {
+        T(test_addresses_are_given_in_order_from_the_first_usable),
+        T(test_same_name_keeps_its_address_and_gets_the_new_answer),
+        T(test_peer_gets_an_address_and_an_empty_name),
+        T(test_lookup_of_unmapped_or_foreign_address_is_enoent),
+        T(test_contains_covers_exactly_the_range),
+        T(test_bad_arguments_are_einval),
+        T(test_more_than_max_candidates_are_cut),
+        T(test_full_pool_reuses_least_recently_used),
+        T(test_pinned_entry_is_never_evicted),
+        T(test_every_entry_pinned_is_enospc),
+        T(test_entry_expires_after_its_ttl),
+        T(test_pinned_entry_outlives_its_ttl),
+        T(test_expired_entry_is_reused_before_a_live_older_one),
+        T(test_capacity_is_bounded_by_the_range),
+        T(test_range_check_refuses_reserved_ranges),
+        T(test_range_check_refuses_a_local_address),
+        T(test_range_check_refuses_a_local_route),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
