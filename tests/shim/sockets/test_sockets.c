@@ -16,7 +16,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -643,6 +646,161 @@ static void test_errors_pass_through_unchanged(void **state)
     assert_int_equal(errno, EBADF);
 }
 
+/* ---- black holes: a route to 2001:db8:dead::/48 over lo inside this
+ * test's own namespace; SYNs to it are dropped, never answered ---- */
+
+static bool blackhole_route(void)
+{
+    static int have = -1;
+    if (have < 0)
+        have = system("ip -6 route replace 2001:db8:dead::/48 dev lo 2>/dev/null") == 0;
+    return have == 1;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    if (!blackhole_route())
+        skip();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "127.0.0.1", SOCK_STREAM, V6TEST_SAY_PEER), 0);
+    static const char *const a[] = {"2001:db8:dead::1", "127.0.0.1"};
+    struct in_addr p = map_name("blackhole.v6kit.test", a, 2);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in dst = sin_of(p, srv.port);
+    uint64_t t0 = now_ms();
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
+    uint64_t took = now_ms() - t0;
+    assert_int_equal(raw_domain(fd), AF_INET); /* the IPv4 candidate won */
+    char buf[32] = {0};
+    assert_int_equal(read(fd, buf, sizeof buf - 1), 10);
+    assert_string_equal(buf, "127.0.0.1\n");
+    /* IPv6 went first and IPv4 waited for the attempt delay (250 ms); a
+     * generous upper bound shows the black hole did not hold it up. */
+    assert_true(took >= 250);
+    assert_true(took < 5000);
+    close(fd);
+    v6test_server_stop(&srv);
+}
+
+/*
+ * A black hole that lasts: [::1]:PORT listening with a full accept queue, so
+ * further SYNs are dropped without an answer (the lo route above answers
+ * with ICMPv6 unreachable at the first SYN retransmission, after ~1 s).
+ * Returns the listener; FILL receives the two connections that fill it.
+ */
+static int full_listener(uint16_t *port, int fill[2])
+{
+    int l = socket(AF_INET6, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(l, 0), 0); /* room for one queued connection */
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin6_port);
+    for (int i = 0; i < 2; i++) {
+        fill[i] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(fill[i], (struct sockaddr *)&a, sizeof a);
+    }
+    /* Wait until the queue really is full: the first filler is established. */
+    struct pollfd pfd = {fill[0], POLLOUT, 0};
+    assert_int_equal(poll(&pfd, 1, 5000), 1);
+    return l;
+}
+
+/* Blocking connect with SO_SNDTIMEO to a black hole only: as connect(2) does
+ * on a timeout, -1/EINPROGRESS; the same as a plain AF_INET6 socket says. */
+static void test_blocking_connect_to_black_holes_honours_so_sndtimeo(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    int fill[2];
+    int l = full_listener(&port, fill);
+    static const char *const a[] = {"::1"};
+    struct in_addr p = map_name("full.v6kit.test", a, 1);
+    struct timeval tv = {0, 300000};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+    struct sockaddr_in dst = sin_of(p, port);
+    uint64_t t0 = now_ms();
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    int shim_errno = errno;
+    assert_true(now_ms() - t0 >= 300);
+    assert_int_equal(raw_domain(fd), AF_INET); /* nothing put in place */
+    close(fd);
+
+    int k = socket(AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(setsockopt(k, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+    struct sockaddr_in6 d6 = {.sin6_family = AF_INET6, .sin6_port = htons(port),
+                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    errno = 0;
+    assert_int_equal(connect(k, (struct sockaddr *)&d6, sizeof d6), -1);
+    assert_int_equal(errno, EINPROGRESS);
+    assert_int_equal(shim_errno, errno);
+    close(k);
+    close(fill[0]);
+    close(fill[1]);
+    close(l);
+}
+
+/* Without SO_SNDTIMEO the global budget (V6SHIM_HE_BUDGET_MS=1500 for this
+ * test program) ends the race with ETIMEDOUT. */
+static void test_blocking_connect_to_black_holes_stops_at_the_budget(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    int fill[2];
+    int l = full_listener(&port, fill);
+    static const char *const a[] = {"::1", "::1"};
+    struct in_addr p = map_name("full2.v6kit.test", a, 2);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in dst = sin_of(p, port);
+    uint64_t t0 = now_ms();
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ETIMEDOUT);
+    assert_true(now_ms() - t0 >= 1500);
+    assert_int_equal(raw_domain(fd), AF_INET);
+    close(fd);
+    close(fill[0]);
+    close(fill[1]);
+    close(l);
+}
+
+/* An IPv4 option set after the upgrade also sets its IPv6 twin. */
+static void test_ipv4_options_after_upgrade_are_mirrored_to_ipv6(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    int l = legacy_listener("0.0.0.0", &port);
+    int ttl = 33, tos = 0x28;
+    assert_int_equal(setsockopt(l, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl), 0);
+    assert_int_equal(setsockopt(l, IPPROTO_IP, IP_TOS, &tos, sizeof tos), 0);
+    assert_int_equal(raw_int_opt(l, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 33);
+    assert_int_equal(raw_int_opt(l, IPPROTO_IPV6, IPV6_TCLASS), 0x28);
+    unsigned char mttl = 7; /* ip(7): a single byte is accepted too */
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in any = sin_str("0.0.0.0", 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&any, sizeof any), 0);
+    assert_int_equal(setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &mttl, 1), 0);
+    assert_int_equal(raw_int_opt(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS), 7);
+    /* An option with no twin is left to the kernel, whose answer stands. */
+    int one = 1;
+    assert_int_equal(setsockopt(s, IPPROTO_IP, IP_FREEBIND, &one, sizeof one), 0);
+    close(s);
+    close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +819,10 @@ int main(void)
         cmocka_unit_test(test_fd_closed_by_raw_syscall_and_reused_is_not_translated),
         cmocka_unit_test(test_untracked_ipv6_socket_with_ipv4_sized_buffer_gets_the_view),
         cmocka_unit_test(test_errors_pass_through_unchanged),
+        cmocka_unit_test(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4),
+        cmocka_unit_test(test_blocking_connect_to_black_holes_honours_so_sndtimeo),
+        cmocka_unit_test(test_blocking_connect_to_black_holes_stops_at_the_budget),
+        cmocka_unit_test(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
