@@ -1,0 +1,42 @@
+#!/bin/sh
+# v6run's command line: help, version, exit codes, messages.
+#   v6run_cli.sh V6RUN STATIC_BINARY|none
+set -u
+. "$(dirname "$0")/expect.sh"
+V6RUN=$1 STATIC=$2
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+
+expect help 0 '^usage: v6run \[options\] \[--\] command \[args\.\.\.\]~.*--resolve NAME.*127 command not found' -- "$V6RUN" --help
+expect version 0 '^v6run \(v6kit\) [0-9]+\.[0-9]+\.[0-9]+~$' -- "$V6RUN" --version
+expect no-command 2 '^v6run: no command given; try .v6run --help.~$' -- "$V6RUN"
+expect unknown-option 2 "unrecognized option '--frob'.*try 'v6run --help'" -- "$V6RUN" --frob
+expect missing-command 127 '^v6run: no-such-command-v6kit: command not found~$' -- "$V6RUN" no-such-command-v6kit
+expect missing-path 127 '^v6run: /nonexistent/prog: command not found~$' -- "$V6RUN" /nonexistent/prog
+printf 'not a program\n' > "$tmp/data" && chmod 644 "$tmp/data"
+expect not-executable 126 "^v6run: cannot execute $tmp/data: Permission denied~\$" -- "$V6RUN" "$tmp/data"
+expect runs-command 0 '^hello~$' -- "$V6RUN" -- echo hello
+expect passes-exit-status 3 '' -- "$V6RUN" sh -c 'exit 3'
+# the shim goes first (after a sanitizer runtime), what was there stays after it
+expect preload-first 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so:libm\.so\.6~$' -- env LD_PRELOAD=libm.so.6 "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect preload-alone 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so~$' -- env -u LD_PRELOAD "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+cp "$(dirname "$V6RUN")/libv6shim.so" "$tmp/other-shim.so"
+expect library-override 0 "^(/[^:]*lib[at]san[^:]*:)?$tmp/other-shim\\.so~\$" -- env -u LD_PRELOAD V6SHIM_LIBRARY="$tmp/other-shim.so" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect library-override-missing 2 '^v6run: V6SHIM_LIBRARY=/nonexistent/libv6shim\.so: No such file or directory~$' -- env V6SHIM_LIBRARY=/nonexistent/libv6shim.so "$V6RUN" true
+
+printf 'pool_size = 10\nbogus line\n' > "$tmp/bad.conf"
+expect bad-config-line 2 "^v6run: $tmp/bad.conf:2: expected 'key = value'~\$" -- "$V6RUN" --config "$tmp/bad.conf" true
+expect bad-config-value 2 "^v6run: V6SHIM_POLICY: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- "$V6RUN" --policy fastest true
+expect missing-config 2 "^v6run: $tmp/none.conf:0: cannot open: No such file or directory~\$" -- "$V6RUN" --config "$tmp/none.conf" true
+expect reserved-pool 2 '^v6run: pool_range 127.0.0.0/8 overlaps 127.0.0.0/8 \(loopback\)~$' -- "$V6RUN" --pool-range 127.0.0.0/8 true
+printf 'label ::1/128 zero\n' > "$tmp/gai.conf"
+expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/gai.conf" true
+
+printf 'pool_size = 77\nsocket_model = eager\n' > "$tmp/good.conf"
+expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*socket_model = eager~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
+
+if [ "$STATIC" != none ]; then
+  expect static-binary 2 "^v6run: $STATIC is statically linked: no LD_PRELOAD library can reach it" -- "$V6RUN" "$STATIC"
+else
+  echo "skip static-binary: no static libc on this host"
+fi
+finish
