@@ -1,9 +1,9 @@
 #!/bin/sh
 # v6run's command line: help, version, exit codes, messages.
-#   v6run_cli.sh V6RUN STATIC_BINARY|none
+#   v6run_cli.sh V6RUN STATIC_BINARY|none EXAMPLE_CONF
 set -u
 . "$(dirname "$0")/expect.sh"
-V6RUN=$1 STATIC=$2
+V6RUN=$1 STATIC=$2 EXAMPLE=$3
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 expect help 0 '^usage: v6run \[options\] \[--\] command \[args\.\.\.\]~.*--resolve NAME.*127 command not found' -- "$V6RUN" --help
@@ -33,6 +33,9 @@ expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/g
 
 printf 'pool_size = 77\nsocket_model = eager\n' > "$tmp/good.conf"
 expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*socket_model = eager~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
+
+# the shipped example is valid and says the defaults
+expect example-config 0 '~enabled = yes~pool_range = 198\.18\.0\.0/15~pool_size = 1024~pool_ttl = 300~policy = rfc6724~' -- "$V6RUN" --config "$EXAMPLE" --check-config
 
 if [ "$STATIC" != none ]; then
   expect static-binary 2 "^v6run: $STATIC is statically linked: no LD_PRELOAD library can reach it" -- "$V6RUN" "$STATIC"

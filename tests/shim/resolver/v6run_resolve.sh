@@ -22,8 +22,9 @@ expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\
 expect resolve-unknown 1 '^nosuch\.v6kit\.test: ' -- "$V6RUN" --resolve nosuch.v6kit.test
 
 # A ULA and an IPv4 address, both with a source in this namespace.
-ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
-ip addr add 192.0.2.10/24 dev lo || exit 1
+# (ip runs without the test preloads: a sanitizer runtime would report its leaks)
+env -u LD_PRELOAD ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
+env -u LD_PRELOAD ip addr add 192.0.2.10/24 dev lo || exit 1
 expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- "$V6RUN" --resolve ula.v6kit.test
 expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
 expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~' -- "$V6RUN" --policy ula-update --resolve ula.v6kit.test
