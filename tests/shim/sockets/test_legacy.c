@@ -1,8 +1,8 @@
 /*
  * Legacy IPv4-only programs (tests/shim/sockets/legacy, each built plain and
- * with -O2 -D_FORTIFY_SOURCE=2) run with the shim preloaded, talked to over
- * real loopback sockets in a private network namespace. This driver itself
- * is not preloaded; V6SOCK_PRELOAD is the LD_PRELOAD value for the programs.
+ * with -O2 -D_FORTIFY_SOURCE=2) run under v6run (V6SOCK_V6RUN), talked to over
+ * real loopback sockets in a private network namespace, with the test names
+ * from nss_wrapper (V6SOCK_NSS_WRAPPER). This driver itself is not preloaded.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -29,18 +29,26 @@ struct child {
     int out; /* its stdout */
 };
 
-/* Start DIR/PROG with the NULL-terminated arguments that follow, with
- * (PRELOAD) or without the shim. */
-static void spawn(struct child *c, bool preload, const char *prog, ...)
+/* Start DIR/PROG with the NULL-terminated arguments that follow, under
+ * v6run (SHIM) or directly; nss_wrapper (the test names) is preloaded in
+ * both cases, and v6run puts the shim before it. */
+static void spawn(struct child *c, bool shim, const char *prog, ...)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", getenv("V6SOCK_LEGACY_DIR"), prog);
-    char *argv[16] = {path};
+    char *argv[20];
+    int k = 0;
+    if (shim) {
+        argv[k++] = getenv("V6SOCK_V6RUN");
+        argv[k++] = "--";
+    }
+    argv[k++] = path;
     va_list ap;
     va_start(ap, prog);
-    for (int i = 1; i < 15 && (argv[i] = va_arg(ap, char *)) != NULL; i++)
-        ;
+    while (k < 19 && (argv[k] = va_arg(ap, char *)) != NULL)
+        k++;
     va_end(ap);
+    argv[k] = NULL;
     int p[2];
     assert_int_equal(pipe(p), 0);
     c->pid = fork();
@@ -49,11 +57,8 @@ static void spawn(struct child *c, bool preload, const char *prog, ...)
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
-        if (preload)
-            setenv("LD_PRELOAD", getenv("V6SOCK_PRELOAD"), 1);
-        else
-            unsetenv("LD_PRELOAD");
-        execv(path, argv);
+        setenv("LD_PRELOAD", getenv("V6SOCK_NSS_WRAPPER"), 1);
+        execv(argv[0], argv);
         _exit(127);
     }
     close(p[1]);
