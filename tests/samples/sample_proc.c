@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,7 +38,8 @@ int sample_start(struct sample_proc *p, const char *const argv[])
         close(out[1]);
         return -e;
     }
-    const char *path = sample_path(argv[0]);
+    /* A bare name is a sample; a path (v6run, for one) is used as given. */
+    const char *path = strchr(argv[0], '/') ? argv[0] : sample_path(argv[0]);
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -52,6 +54,8 @@ int sample_start(struct sample_proc *p, const char *const argv[])
         if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
             _exit(126);
         signal(SIGPIPE, SIG_DFL);
+        /* A test that fails (or is killed) mid-way must not leave servers behind. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         execv(path, (char *const *)argv);
         _exit(127);
     }
@@ -215,4 +219,19 @@ const char *sample_port_str(uint16_t port, int slot)
     static char buf[4][8];
     snprintf(buf[slot & 3], sizeof buf[0], "%u", (unsigned)port);
     return buf[slot & 3];
+}
+
+/* atexit: end every process left in our own process group. */
+static void kill_group(void)
+{
+    if (getpgrp() != getpid())
+        return; /* not our own group: never signal the caller's */
+    signal(SIGTERM, SIG_IGN);
+    kill(0, SIGTERM);
+}
+
+void sample_cleanup_at_exit(void)
+{
+    if (setpgid(0, 0) == 0 || getpgrp() == getpid())
+        atexit(kill_group);
 }

@@ -29,7 +29,10 @@ struct sample_proc {
 /* Full path of the sample executable NAME (e.g. "ported_echo_server"). */
 const char *sample_path(const char *name);
 
-/* Start ARGV (argv[0] is a sample name, resolved with sample_path). 0 or -errno. */
+/*
+ * Start ARGV: argv[0] is a sample name (resolved with sample_path) or a path
+ * containing '/', used as given. 0 or -errno.
+ */
 int sample_start(struct sample_proc *p, const char *const argv[]);
 
 /*
@@ -58,6 +61,14 @@ int sample_run(struct sample_proc *p, const char *const argv[]);
  * Returns the port, or 0 on failure.
  */
 uint16_t sample_free_port(int socktype);
+
+/*
+ * Call first in main(): makes the test its own process group and, at exit,
+ * ends every process still in it (servers forked by v6test_server_start or
+ * started here that a failed test could not stop). Samples started here also
+ * die with the test through PR_SET_PDEATHSIG.
+ */
+void sample_cleanup_at_exit(void);
 
 /* "%u" of PORT into a static buffer per call slot (0..3). */
 const char *sample_port_str(uint16_t port, int slot);

@@ -245,6 +245,7 @@ static void test_legacy_server_refuses_ipv6_clients(void **state)
 
 int main(void)
 {
+    sample_cleanup_at_exit();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ported_server_and_client_round_trip_over_ipv6_loopback),
         cmocka_unit_test(test_ported_server_and_client_round_trip_over_ipv4_loopback),

@@ -177,6 +177,7 @@ static void test_legacy_sequential_client_fails_on_ipv6_only_name(void **state)
 
 int main(void)
 {
+    sample_cleanup_at_exit();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_race_reaches_ipv4_when_ipv6_refuses),
         cmocka_unit_test(test_race_reaches_ipv4_while_ipv6_attempt_hangs),

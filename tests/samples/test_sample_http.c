@@ -221,6 +221,7 @@ static void test_legacy_http_get_splits_ipv6_literal_at_first_colon(void **state
 
 int main(void)
 {
+    sample_cleanup_at_exit();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_get_ipv6_literal_sends_bracketed_host_header),
         cmocka_unit_test(test_http_get_ipv4_literal),

@@ -127,6 +127,7 @@ static void test_legacy_acl_server_logs_ipv4_in_fixed_width(void **state)
 
 int main(void)
 {
+    sample_cleanup_at_exit();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ipv4_peer_is_normalised_before_logging_and_matching),
         cmocka_unit_test(test_ipv6_peer_is_bracketed_and_judged_by_ipv6_rules),

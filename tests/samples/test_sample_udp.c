@@ -138,6 +138,7 @@ static void test_legacy_udp_pair_works_over_ipv4_only(void **state)
 
 int main(void)
 {
+    sample_cleanup_at_exit();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_udp_request_over_ipv6_gets_reply_in_ipv6),
         cmocka_unit_test(test_udp_request_over_ipv4_gets_reply_in_ipv4),
