@@ -201,6 +201,12 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
             resolve_push(out, out->pool);
         }
     }
+    if (out->pool_ok) {
+        char p[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &out->pool, p, sizeof p);
+        v6log(LOG_DEBUG, "%s: %zu answer(s), pool address %s, %zu for legacy callers", name,
+              out->n, p, out->naddr);
+    }
     return 0;
 }
 

@@ -99,33 +99,33 @@ static int v6run_find_shim(char *out, size_t len)
     return -1;
 }
 
-/* True when the colon/space separated LIST has ITEM. */
-static int v6run_has(const char *list, const char *item)
-{
-    size_t n = strlen(item);
-    for (const char *p = list; (p = strstr(p, item)); p += n) {
-        bool start = p == list || p[-1] == ':' || p[-1] == ' ';
-        bool end = p[n] == '\0' || p[n] == ':' || p[n] == ' ';
-        if (start && end)
-            return 1;
-    }
-    return 0;
-}
-
+/*
+ * LD_PRELOAD = [sanitizer runtime:]SHIM[:what was there], where the old
+ * entries (separated by ':' or ' ', as ld.so reads them) keep their order
+ * and lose any copy of the runtime or of SHIM: the runtime must be first.
+ */
 static int v6run_preload(const char *shim)
 {
     const char *old = getenv("LD_PRELOAD");
     const char *rt = V6_SANITIZER_RUNTIME;
     size_t len = strlen(shim) + strlen(rt) + (old ? strlen(old) : 0) + 4;
     char *v = malloc(len);
-    if (!v)
+    char *copy = strdup(old ? old : "");
+    if (!v || !copy) {
+        free(v);
+        free(copy);
         return -1;
-    v[0] = '\0';
-    if (*rt && !(old && v6run_has(old, rt)))
-        snprintf(v, len, "%s:", rt);
-    snprintf(v + strlen(v), len - strlen(v), "%s%s%s", shim, old && *old ? ":" : "",
-             old ? old : "");
+    }
+    snprintf(v, len, "%s%s%s", rt, *rt ? ":" : "", shim);
+    char *save = NULL;
+    for (char *e = strtok_r(copy, ": ", &save); e; e = strtok_r(NULL, ": ", &save)) {
+        if (strcmp(e, shim) == 0 || (*rt && strcmp(e, rt) == 0))
+            continue;
+        strcat(v, ":");
+        strcat(v, e);
+    }
     int rc = v6run_set("LD_PRELOAD", v);
+    free(copy);
     free(v);
     return rc;
 }

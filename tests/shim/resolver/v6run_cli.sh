@@ -18,6 +18,7 @@ expect runs-command 0 '^hello~$' -- "$V6RUN" -- echo hello
 expect passes-exit-status 3 '' -- "$V6RUN" sh -c 'exit 3'
 # the shim goes first (after a sanitizer runtime), what was there stays after it
 expect preload-first 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so:libm\.so\.6~$' -- env LD_PRELOAD=libm.so.6 "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect preload-dedup 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so:libm\.so\.6:libdl\.so\.2~$' -- env LD_PRELOAD="libm.so.6 $(dirname "$V6RUN")/libv6shim.so:libdl.so.2" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
 expect preload-alone 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so~$' -- env -u LD_PRELOAD "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
 cp "$(dirname "$V6RUN")/libv6shim.so" "$tmp/other-shim.so"
 expect library-override 0 "^(/[^:]*lib[at]san[^:]*:)?$tmp/other-shim\\.so~\$" -- env -u LD_PRELOAD V6SHIM_LIBRARY="$tmp/other-shim.so" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'

@@ -1,39 +1,45 @@
 #!/bin/sh
 # The legacy program under v6run, v6run --resolve, and the ULA/IPv4 swap
 # between the RFC 6724 and glibc (RFC 3484) tables. Runs in a private network
-# namespace with libnss-wrapper (tests/data/resolver-hosts) preloaded.
-#   v6run_resolve.sh V6RUN LEGACY_GETHOST SHIM_LIBRARY [SANITIZER_RUNTIME]
+# namespace; names come from libnss-wrapper (NSS_WRAPPER_HOSTS), which is
+# preloaded here only into the programs under test (a sanitizer runtime
+# preloaded into sh itself would crash it).
+#   v6run_resolve.sh V6RUN LEGACY_GETHOST SHIM_LIBRARY NSS_WRAPPER [SANITIZER_RUNTIME]
 set -u
 . "$(dirname "$0")/expect.sh"
-V6RUN=$1 LEGACY=$2 SHIM=$3 RT=${4:-}
-# what v6run would put in LD_PRELOAD, for the cases that preload by hand
-PRE="${RT:+$RT:}$SHIM:${LD_PRELOAD:-}"
+V6RUN=$1 LEGACY=$2 SHIM=$3 NSSW=$4 RT=${5:-}
+# nss_wrapper alone (what v6run is started with), and what v6run would
+# make of it, for the cases that preload by hand
+NSS="${RT:+$RT:}$NSSW"
+PRE="${RT:+$RT:}$SHIM:$NSSW"
 
-expect legacy-v6only 0 '^198\.18\.0\.1~$' -- "$V6RUN" -- "$LEGACY" v6only.v6kit.test
-expect legacy-dual 0 '^198\.18\.0\.1~$' -- "$V6RUN" -- "$LEGACY" dual.v6kit.test
-expect legacy-v4only 0 '^127\.0\.0\.1~$' -- "$V6RUN" -- "$LEGACY" v4only.v6kit.test
-expect legacy-unknown 1 '^h_errno 1~$' -- "$V6RUN" -- "$LEGACY" nosuch.v6kit.test
+expect legacy-v6only 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
+expect legacy-dual 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" dual.v6kit.test
+expect legacy-v4only 0 '^127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v4only.v6kit.test
+expect legacy-unknown 1 '^h_errno 1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" nosuch.v6kit.test
 # without the shim the IPv6-only name has no IPv4 answer at all
-expect legacy-unshimmed 1 '^h_errno' -- "$LEGACY" v6only.v6kit.test
+expect legacy-unshimmed 1 '^h_errno' -- env LD_PRELOAD="$NSS" "$LEGACY" v6only.v6kit.test
 
-expect resolve-v6only 0 '^name: v6only\.v6kit\.test~canonical: v6only\.v6kit\.test~policy: rfc6724~1\. ::1 -> pool 198\.18\.0\.1~legacy view: 198\.18\.0\.1~$' -- "$V6RUN" --resolve v6only.v6kit.test
-expect resolve-dual-sorted 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~::1 before 127\.0\.0\.1: rule 6 \(prefer higher precedence\)~legacy view: 198\.18\.0\.1 127\.0\.0\.1~$' -- "$V6RUN" --resolve dualrev.v6kit.test
-expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~3\. 2001:db8::1 -> pool 198\.18\.0\.1~::1 before 127\.0\.0\.1: rule 6 [^~]*~127\.0\.0\.1 before 2001:db8::1: rule 1 ' -- "$V6RUN" --resolve multi.v6kit.test
-expect resolve-unknown 1 '^nosuch\.v6kit\.test: ' -- "$V6RUN" --resolve nosuch.v6kit.test
+expect resolve-v6only 0 '^name: v6only\.v6kit\.test~canonical: v6only\.v6kit\.test~policy: rfc6724~1\. ::1 -> pool 198\.18\.0\.1~legacy view: 198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve v6only.v6kit.test
+expect resolve-dual-sorted 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~::1 before 127\.0\.0\.1: rule 6 \(prefer higher precedence\)~legacy view: 198\.18\.0\.1 127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve dualrev.v6kit.test
+expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~3\. 2001:db8::1 -> pool 198\.18\.0\.1~::1 before 127\.0\.0\.1: rule 6 [^~]*~127\.0\.0\.1 before 2001:db8::1: rule 1 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve multi.v6kit.test
+expect resolve-unknown 1 '^nosuch\.v6kit\.test: ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve nosuch.v6kit.test
 
 # A ULA and an IPv4 address, both with a source in this namespace.
-# (ip runs without the test preloads: a sanitizer runtime would report its leaks)
-env -u LD_PRELOAD ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
-env -u LD_PRELOAD ip addr add 192.0.2.10/24 dev lo || exit 1
-expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- "$V6RUN" --resolve ula.v6kit.test
-expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
-expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~' -- "$V6RUN" --policy ula-update --resolve ula.v6kit.test
-expect legacy-ula-rfc6724 0 '^192\.0\.2\.1~$' -- "$V6RUN" -- "$LEGACY" ula.v6kit.test
-expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- "$V6RUN" --policy rfc3484 -- "$LEGACY" ula.v6kit.test
+ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
+ip addr add 192.0.2.10/24 dev lo || exit 1
+expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve ula.v6kit.test
+expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
+expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy ula-update --resolve ula.v6kit.test
+expect legacy-ula-rfc6724 0 '^192\.0\.2\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" ula.v6kit.test
+expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 -- "$LEGACY" ula.v6kit.test
 
 # Preloaded without v6run: a bad configuration is one line, and the program
 # runs unshimmed (no pool address).
 expect preload-bad-config 1 "^v6shim\[[0-9]+\] legacy_gethost: error: V6SHIM_POOL_SIZE: bad value 'abc' for pool_size \(expected 1\.\.65536\); running unshimmed~h_errno" -- env V6SHIM_POOL_SIZE=abc LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect preload-disabled 1 '^h_errno' -- env V6SHIM_ENABLED=no LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
-expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE=/dev/null LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+log=$(mktemp) && trap 'rm -f "$log"' EXIT
+expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE="$log" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+expect debug-log-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1, 1 for legacy callers~$' -- cat "$log"
+expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
 finish
