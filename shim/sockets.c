@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/syslog.h>
 #include <sys/time.h>
@@ -217,6 +218,15 @@ static void sockets_unpin(struct in_addr a)
 
 /* ---- socket, bind ---- */
 
+/* socket_model = eager is accepted by the configuration, but only the lazy
+ * model exists (docs/internals/fdtable.md): say so once. */
+static void sockets_model_note(void)
+{
+    static atomic_bool said;
+    if (config_get()->socket_model == CONFIG_SOCKET_EAGER && !atomic_exchange(&said, true))
+        v6log(LOG_WARNING, "socket_model = eager is not supported: using lazy");
+}
+
 int sockets_socket(int domain, int type, int protocol)
 {
     int fd = real_socket(domain, type, protocol);
@@ -225,6 +235,7 @@ int sockets_socket(int domain, int type, int protocol)
     int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (domain != AF_INET || (base != SOCK_STREAM && base != SOCK_DGRAM) || !sockets_enabled())
         return fd;
+    sockets_model_note();
     fdtab_reap(sockets_unpin);
     if (fdtab_register(fd, base, protocol, FDTAB_REAL_INET) < 0)
         v6log(LOG_WARNING, "fd %d: not tracked (fd table full)", fd);

@@ -1,6 +1,6 @@
 /*
  * Exported fd-lifecycle hooks: close, dup, dup2, dup3, fcntl, fcntl64
- * (F_DUPFD, F_DUPFD_CLOEXEC), close_range.
+ * (F_DUPFD, F_DUPFD_CLOEXEC), close_range, closefrom.
  *
  * They keep the fd table in step with the kernel and are otherwise pure
  * pass-through: the real call's result and errno are returned as they are.
@@ -99,4 +99,11 @@ SOCK_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
     if (first <= last && (flags & ~CLOSE_RANGE_UNSHARE) == 0)
         fdtab_close_range(first, last);
     return real_close_range(first, last, flags);
+}
+
+SOCK_EXPORT void closefrom(int lowfd)
+{
+    if (lowfd >= 0)
+        fdtab_close_range((unsigned)lowfd, ~0U);
+    real_closefrom(lowfd);
 }

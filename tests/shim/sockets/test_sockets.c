@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -24,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fdtable.h"
 #include "pool.h"
 #include "v6test.h"
 
@@ -573,6 +575,24 @@ static void test_dup_family_and_close_range_keep_the_view(void **state)
     assert_int_equal(dom, AF_INET6);
     close(600);
     close(v6);
+    /* closefrom forgets every number it closes. */
+    assert_int_equal(dup2(l, 900), 900);
+    assert_int_equal(dup2(l, 950), 950);
+    assert_true(fdtab_tracked(900) && fdtab_tracked(950));
+    closefrom(900);
+    assert_false(fdtab_tracked(900));
+    assert_false(fdtab_tracked(950));
+    errno = 0;
+    assert_int_equal(fcntl(950, F_GETFD), -1);
+    assert_int_equal(errno, EBADF);
+    v6 = socket(AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(dup2(v6, 950), 950);
+    dom = 0;
+    len = sizeof dom;
+    assert_int_equal(getsockopt(950, SOL_SOCKET, SO_DOMAIN, &dom, &len), 0);
+    assert_int_equal(dom, AF_INET6);
+    close(950);
+    close(v6);
     close(d1);
     close(d2);
     close(l);
@@ -801,6 +821,82 @@ static void test_ipv4_options_after_upgrade_are_mirrored_to_ipv6(void **state)
     close(l);
 }
 
+/* ---- threads: clients through the pool and a dual-stack server at once ---- */
+
+enum { T_CLIENTS = 4, T_ROUNDS = 40 };
+
+struct t_server {
+    int l;
+    int served, views_ok;
+};
+
+static void *t_serve(void *arg)
+{
+    struct t_server *ts = arg;
+    for (int i = 0; i < T_CLIENTS * T_ROUNDS; i++) {
+        struct sockaddr_in peer, again;
+        socklen_t len = sizeof peer;
+        int c = accept(ts->l, (struct sockaddr *)&peer, &len);
+        if (c < 0)
+            break;
+        len = sizeof again;
+        if (getpeername(c, (struct sockaddr *)&again, &len) == 0 && len == sizeof again &&
+            again.sin_family == AF_INET && again.sin_addr.s_addr == peer.sin_addr.s_addr &&
+            pool_contains(peer.sin_addr))
+            ts->views_ok++;
+        (void)!write(c, "k", 1);
+        close(c);
+        ts->served++;
+    }
+    return NULL;
+}
+
+struct t_client {
+    struct sockaddr_in dst;
+    int ok;
+};
+
+static void *t_connect(void *arg)
+{
+    struct t_client *tc = arg;
+    for (int i = 0; i < T_ROUNDS; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        char ch = 0;
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&tc->dst, sizeof tc->dst) == 0 &&
+            read(fd, &ch, 1) == 1 && ch == 'k')
+            tc->ok++;
+        int d = dup(fd); /* and some fd churn on the side */
+        close(d);
+        close(fd);
+    }
+    return NULL;
+}
+
+static void test_threads_connecting_through_the_pool_and_accepting_concurrently(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    struct t_server ts = {.l = legacy_listener("0.0.0.0", &port)};
+    static const char *const a[] = {"::1"};
+    struct in_addr p = map_name("threads.v6kit.test", a, 1);
+    pthread_t st, ct[T_CLIENTS];
+    struct t_client tc[T_CLIENTS];
+    assert_int_equal(pthread_create(&st, NULL, t_serve, &ts), 0);
+    for (int i = 0; i < T_CLIENTS; i++) {
+        tc[i].dst = sin_of(p, port);
+        tc[i].ok = 0;
+        assert_int_equal(pthread_create(&ct[i], NULL, t_connect, &tc[i]), 0);
+    }
+    for (int i = 0; i < T_CLIENTS; i++) {
+        pthread_join(ct[i], NULL);
+        assert_int_equal(tc[i].ok, T_ROUNDS);
+    }
+    pthread_join(st, NULL);
+    assert_int_equal(ts.served, T_CLIENTS * T_ROUNDS);
+    assert_int_equal(ts.views_ok, T_CLIENTS * T_ROUNDS);
+    close(ts.l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -823,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_blocking_connect_to_black_holes_honours_so_sndtimeo),
         cmocka_unit_test(test_blocking_connect_to_black_holes_stops_at_the_budget),
         cmocka_unit_test(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6),
+        cmocka_unit_test(test_threads_connecting_through_the_pool_and_accepting_concurrently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
