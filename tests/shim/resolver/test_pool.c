@@ -11,7 +11,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pool.h"
 #include "v6test.h"
@@ -288,6 +292,76 @@ static void test_range_check_refuses_a_local_route(void **state)
     assert_int_equal(system("ip route del 203.0.113.0/24 dev lo"), 0);
 }
 
+
+#define HAMMER_THREADS 6
+#define HAMMER_ROUNDS 2000
+
+static void *hammer(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    struct pool_cand c = v6cand("2001:db8::1");
+    for (int r = 0; r < HAMMER_ROUNDS; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "h%d-%d", id, r % 50);
+        struct in_addr out;
+        if (pool_map_name(name, &c, 1, 60, &out) != 0)
+            return (void *)1;
+        /* Between map and pin another thread may have reused the slot (the
+         * pool is full): whoever holds it once pinned keeps it until unpinned. */
+        struct pool_view v1, v2;
+        if (pool_pin(out) == 0) {
+            if (pool_lookup(out, &v1) != 0)
+                return (void *)1;
+            sched_yield();
+            if (pool_lookup(out, &v2) != 0 || strcmp(v1.name, v2.name) != 0)
+                return (void *)1;
+            if (pool_unpin(out) != 0)
+                return (void *)1;
+        }
+    }
+    return NULL;
+}
+
+static void test_concurrent_map_pin_lookup_keeps_pinned_entries_consistent(void **state)
+{
+    assert_int_equal(setup_cap(64), 0); /* fewer slots than names: evictions race */
+    pthread_t t[HAMMER_THREADS];
+    for (intptr_t i = 0; i < HAMMER_THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, hammer, (void *)i), 0);
+    for (int i = 0; i < HAMMER_THREADS; i++) {
+        void *rc;
+        assert_int_equal(pthread_join(t[i], &rc), 0);
+        assert_null(rc);
+    }
+}
+
+static void test_fork_while_other_threads_use_the_pool_leaves_a_usable_pool(void **state)
+{
+    assert_int_equal(setup_cap(64), 0);
+    pthread_t t[2];
+    for (intptr_t i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, hammer, (void *)i), 0);
+    for (int k = 0; k < 20; k++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            /* the child's only thread: the pool lock must be free */
+            struct pool_cand c = v6cand("2001:db8::2");
+            struct in_addr out;
+            struct pool_view v;
+            int ok = pool_map_name("child", &c, 1, 60, &out) == 0 && pool_lookup(out, &v) == 0 &&
+                     strcmp(v.name, "child") == 0;
+            _exit(ok ? 0 : 1);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup4)
@@ -309,6 +383,8 @@ int main(void)
         T(test_range_check_refuses_reserved_ranges),
         T(test_range_check_refuses_a_local_address),
         T(test_range_check_refuses_a_local_route),
+        T(test_concurrent_map_pin_lookup_keeps_pinned_entries_consistent),
+        T(test_fork_while_other_threads_use_the_pool_leaves_a_usable_pool),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hostent.h"
@@ -473,6 +474,29 @@ static void test_getnameinfo_on_learnt_peer_and_unknown_pool_address(void **stat
                      EAI_NONAME);
 }
 
+
+static void test_hostent_is_aligned_in_a_misaligned_buffer(void **state)
+{
+    _Alignas(8) char raw[300];
+    struct in_addr addrs[3] = {ip4("192.0.2.1"), ip4("192.0.2.2"), ip4("192.0.2.3")};
+    for (size_t off = 0; off < 8; off++) {
+        char *buf = raw + off;
+        size_t need = hostent_size(buf, "example.test", 3);
+        assert_int_equal(need, ((8 - off) % 8) + 4 * 8 + 1 * 8 + 3 * 4 + 13);
+        struct hostent he;
+        assert_int_equal(hostent_build(&he, buf, need - 1, "example.test", addrs, 3), -ERANGE);
+        assert_int_equal(hostent_build(&he, buf, need, "example.test", addrs, 3), 0);
+        assert_int_equal((uintptr_t)he.h_addr_list % _Alignof(char *), 0);
+        assert_int_equal((uintptr_t)he.h_aliases % _Alignof(char *), 0);
+        assert_string_equal(he.h_name, "example.test");
+        for (int i = 0; i < 3; i++)
+            assert_memory_equal(he.h_addr_list[i], &addrs[i], 4);
+        assert_null(he.h_addr_list[3]);
+        assert_null(he.h_aliases[0]);
+        assert_inside(&he, buf, need);
+    }
+}
+
 static void test_literals_are_recognised(void **state)
 {
     assert_true(resolve_is_literal("127.0.0.1"));
@@ -511,6 +535,7 @@ int main(void)
         T(test_getnameinfo_on_pool_address_gives_the_name),
         T(test_getnameinfo_on_learnt_peer_and_unknown_pool_address),
         T(test_literals_are_recognised),
+        T(test_hostent_is_aligned_in_a_misaligned_buffer),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

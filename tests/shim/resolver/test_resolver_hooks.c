@@ -154,6 +154,29 @@ static void test_getaddrinfo_unspec_is_untouched(void **state)
     plain_free(r2);
 }
 
+
+static void test_reentrant_forms_answer_for_pool_addresses(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct hostent he, *res = NULL;
+    char buf[512];
+    int herr = 0;
+    assert_int_equal(gethostbyname2_r("v6only.v6kit.test", AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_non_null(res);
+    char a[INET_ADDRSTRLEN];
+    assert_string_equal(ntoa(he.h_addr_list[0], a), "198.18.0.1");
+    struct in_addr pool;
+    memcpy(&pool, he.h_addr_list[0], 4);
+    res = NULL;
+    assert_int_equal(gethostbyaddr_r(&pool, 4, AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_non_null(res);
+    assert_string_equal(he.h_name, "v6only.v6kit.test");
+    /* AF_INET6 through gethostbyname2_r is libc's */
+    assert_int_equal(gethostbyname2_r("v6only.v6kit.test", AF_INET6, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_non_null(res);
+    assert_int_equal(he.h_addrtype, AF_INET6);
+}
+
 struct worker {
     int idx;
     char name[32];
@@ -242,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_unknown_name_sets_host_not_found),
         cmocka_unit_test(test_getaddrinfo_inet_gets_pool_address_and_freeaddrinfo_frees_it),
         cmocka_unit_test(test_getaddrinfo_unspec_is_untouched),
+        cmocka_unit_test(test_reentrant_forms_answer_for_pool_addresses),
         cmocka_unit_test(test_many_threads_resolving_different_names_get_distinct_stable_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
