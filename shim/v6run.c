@@ -71,7 +71,8 @@ static int v6run_set(const char *var, const char *value)
     return 0;
 }
 
-/* Path of libv6shim.so: V6SHIM_LIBRARY, next to v6run, the install libdir. */
+/* Path of libv6shim.so: V6SHIM_LIBRARY, next to v6run (build tree),
+ * ../LIBDIR from v6run (a relocated install), the configured install libdir. */
 static int v6run_find_shim(char *out, size_t len)
 {
     const char *env = getenv("V6SHIM_LIBRARY");
@@ -87,9 +88,20 @@ static int v6run_find_shim(char *out, size_t len)
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) {
         self[n] = '\0';
-        snprintf(out, len, "%s/libv6shim.so", dirname(self));
+        const char *dir = dirname(self); /* dirname may write into self: once */
+        snprintf(out, len, "%s/libv6shim.so", dir);
         if (access(out, R_OK) == 0)
             return 0;
+        /* an installed tree moved elsewhere: PREFIX/bin/v6run, PREFIX/LIBDIR */
+        char rel[PATH_MAX * 2];
+        snprintf(rel, sizeof rel, "%s/../%s/libv6shim.so", dir, V6SHIM_REL_LIBDIR);
+        char *abs = realpath(rel, NULL);
+        if (abs && access(abs, R_OK) == 0 && strlen(abs) < len) {
+            strcpy(out, abs);
+            free(abs);
+            return 0;
+        }
+        free(abs);
     }
     snprintf(out, len, "%s/libv6shim.so", V6SHIM_INSTALL_LIBDIR);
     if (access(out, R_OK) == 0)
