@@ -15,6 +15,7 @@
 #include "fdtable.h"
 #include "log.h"
 #include "pool.h"
+#include "sockets_int.h"
 #include "sockopt.h"
 #include "symbols.h"
 
@@ -26,85 +27,6 @@ static const struct eyeballs_ops sockets_real_ops = {
 static bool sockets_enabled(void)
 {
     return config_get()->enabled;
-}
-
-/* ---- address views ---- */
-
-int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
-{
-    memset(out, 0, sizeof *out);
-    out->sin_family = AF_INET;
-    if (real->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-        memcpy(out, real, sizeof *out);
-        return 0;
-    }
-    if (real->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6))
-        return -EAFNOSUPPORT;
-    struct sockaddr_in6 s6;
-    memcpy(&s6, real, sizeof s6);
-    out->sin_port = s6.sin6_port;
-    if (IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr)) {
-        memcpy(&out->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
-    } else if (IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr)) {
-        out->sin_addr.s_addr = htonl(INADDR_ANY);
-    } else if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
-        v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
-        out->sin_addr.s_addr = htonl(INADDR_ANY);
-    }
-    return 0;
-}
-
-/* Copy VIEW out as the kernel would: truncated to *LEN, *LEN = full size. */
-static void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, socklen_t *len)
-{
-    if (!addr || !len)
-        return;
-    socklen_t n = *len < sizeof *view ? *len : (socklen_t)sizeof *view;
-    memcpy(addr, view, n);
-    *len = sizeof *view;
-}
-
-/* Copy a real address REAL/RLEN out unchanged, kernel-style. */
-static void sockets_copy_raw(const struct sockaddr_storage *real, socklen_t rlen,
-                             struct sockaddr *addr, socklen_t *len)
-{
-    if (!addr || !len)
-        return;
-    socklen_t n = *len < rlen ? *len : rlen;
-    memcpy(addr, real, n);
-    *len = rlen;
-}
-
-/* Give the view of REAL to the caller, or REAL itself if it has none. */
-static void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
-                         struct sockaddr *addr, socklen_t *len)
-{
-    struct sockaddr_in view;
-    if (rlen > 0 && sockets_view((const struct sockaddr *)real, rlen, &view) == 0)
-        sockets_copy_out(&view, addr, len);
-    else
-        sockets_copy_raw(real, rlen, addr, len);
-}
-
-/* IPv4 address A:PORT as an IPv4-mapped IPv6 socket address. */
-static void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out)
-{
-    memset(out, 0, sizeof *out);
-    out->sin6_family = AF_INET6;
-    out->sin6_port = port;
-    out->sin6_addr.s6_addr[10] = 0xff;
-    out->sin6_addr.s6_addr[11] = 0xff;
-    memcpy(&out->sin6_addr.s6_addr[12], &a, 4);
-}
-
-/* The application's sockaddr_in, if ADDR/LEN is one. */
-static const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
-                                               struct sockaddr_in *buf)
-{
-    if (!addr || len < sizeof *buf || addr->sa_family != AF_INET)
-        return NULL;
-    memcpy(buf, addr, sizeof *buf);
-    return buf;
 }
 
 /* ---- in-place upgrade ---- */
@@ -142,7 +64,7 @@ static int sockets_prepare(int fd, int family, void *ctx)
 }
 
 /* A new socket of FAMILY like S (type, protocol, options), close-on-exec. */
-static int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
+int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
 {
     fdtab_lock();
     int type = s->type, protocol = s->protocol;
@@ -164,7 +86,7 @@ static int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
  * FD_CLOEXEC, then re-register FD with the epoll sets it was in. NFD is
  * closed in every case. Returns 0 or -errno (FD unchanged).
  */
-static int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
+int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
 {
     int rc = 0;
     int fdfl = real_fcntl(fd, F_GETFD, NULL);
@@ -199,7 +121,7 @@ out:
 }
 
 /* May S be replaced? Not when options were lost or another fd shares it. */
-static bool sockets_upgradable(int fd, struct fdtab_sock *s)
+bool sockets_upgradable(int fd, struct fdtab_sock *s)
 {
     fdtab_lock();
     bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost;
@@ -296,7 +218,7 @@ out_errno:
 /* ---- connect ---- */
 
 /* The real destinations of pool entry V at PORT, in its (RFC 6724) order. */
-static size_t sockets_candidates(const struct pool_view *v, in_port_t port,
+size_t sockets_candidates(const struct pool_view *v, in_port_t port,
                                  struct sockaddr_storage *dst, size_t max)
 {
     size_t n = 0;
@@ -322,7 +244,7 @@ static size_t sockets_candidates(const struct pool_view *v, in_port_t port,
     return n;
 }
 
-static socklen_t sockets_len(const struct sockaddr_storage *ss)
+socklen_t sockets_len(const struct sockaddr_storage *ss)
 {
     return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
@@ -476,99 +398,6 @@ out:
     return rc;
 }
 
-/* ---- accept, names ---- */
-
-/* Does FD need the view although it is untracked? Only when it is really
- * AF_INET6 and the caller's buffer cannot hold a sockaddr_in6. */
-static bool sockets_small_buffer(const socklen_t *len)
-{
-    return len && *len < sizeof(struct sockaddr_in6);
-}
-
-int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4)
-{
-    struct fdtab_sock *s = fdtab_acquire(fd);
-    bool translated = false;
-    int type = 0, protocol = 0;
-    if (s) {
-        fdtab_lock();
-        translated = s->real == FDTAB_REAL_INET6;
-        type = s->type;
-        protocol = s->protocol;
-        fdtab_unlock();
-    }
-    int rc;
-    if (!translated && !(addr && sockets_small_buffer(len))) {
-        rc = accept4 ? real_accept4(fd, addr, len, flags) : real_accept(fd, addr, len);
-        rc = rc < 0 ? -errno : rc;
-        goto out;
-    }
-    struct sockaddr_storage peer;
-    socklen_t plen = sizeof peer;
-    rc = accept4 ? real_accept4(fd, (struct sockaddr *)&peer, &plen, flags)
-                 : real_accept(fd, (struct sockaddr *)&peer, &plen);
-    if (rc < 0) {
-        rc = -errno;
-        goto out;
-    }
-    if (translated && fdtab_register(rc, type, protocol, FDTAB_REAL_INET6) < 0)
-        v6log(LOG_WARNING, "fd %d: accepted socket not tracked", rc);
-    if (addr && len)
-        sockets_give(&peer, plen, addr, len);
-out:
-    fdtab_release(s);
-    return rc;
-}
-
-/* getpeername or getsockname (PEER) for FD. */
-static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
-{
-    int (*call)(int, struct sockaddr *, socklen_t *) = peer ? real_getpeername : real_getsockname;
-    struct fdtab_sock *s = fdtab_acquire(fd);
-    bool translated = false, via_pool = false;
-    struct sockaddr_in pool_peer;
-    if (s) {
-        fdtab_lock();
-        translated = s->real == FDTAB_REAL_INET6;
-        via_pool = peer && s->peer.sin_family == AF_INET;
-        pool_peer = s->peer;
-        fdtab_unlock();
-    }
-    int rc;
-    if (!translated && !via_pool && !(s == NULL && addr && sockets_small_buffer(len))) {
-        rc = call(fd, addr, len) == 0 ? 0 : -errno;
-        goto out;
-    }
-    struct sockaddr_storage real;
-    socklen_t rlen = sizeof real;
-    if (call(fd, (struct sockaddr *)&real, &rlen) != 0) {
-        rc = -errno; /* ENOTCONN while a non-blocking connect is pending, as the kernel says */
-        goto out;
-    }
-    rc = 0;
-    if (!addr || !len) {
-        rc = -EFAULT;
-        goto out;
-    }
-    if (via_pool)
-        sockets_copy_out(&pool_peer, addr, len); /* what the application connected to */
-    else
-        sockets_give(&real, rlen, addr, len);
-out:
-    fdtab_release(s);
-    return rc;
-}
-
-int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
-{
-    return sockets_name(fd, addr, len, true);
-}
-
-int sockets_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
-{
-    return sockets_name(fd, addr, len, false);
-}
-
 /* ---- options ---- */
 
 int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
@@ -629,237 +458,6 @@ int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t l
         if (rc < 0 && rc6 == 0)
             rc = 0;
     }
-    fdtab_release(s);
-    return rc;
-}
-
-/* ---- datagrams ---- */
-
-/*
- * Where a datagram for the application's IPv4 destination SIN goes on FD:
- * a pool address becomes its first IPv6 candidate (an unbound IPv4 socket
- * is upgraded in place first), a plain IPv4 address on a socket that is
- * now IPv6 becomes IPv4-mapped. Returns 1 with OUT and OUTLEN set, 0 when the
- * call should go through unchanged, or -errno.
- */
-static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
-                             struct sockaddr_storage *out, socklen_t *outlen)
-{
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    int type = s->type;
-    fdtab_unlock();
-    if (type != SOCK_DGRAM)
-        return 0; /* stream sockets ignore the address once connected */
-    struct pool_view v;
-    bool pooled = pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0;
-    if (real == FDTAB_REAL_INET) {
-        if (!pooled || !sockets_upgradable(fd, s))
-            return 0;
-        struct sockaddr_in local;
-        socklen_t llen = sizeof local;
-        if (real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && local.sin_port != 0)
-            return 0; /* bound to a specific IPv4 address: stays IPv4 */
-        int nfd = sockets_twin(s, AF_INET6, 0);
-        if (nfd < 0)
-            return nfd;
-        int rc = sockets_swap(fd, s, nfd);
-        if (rc < 0)
-            return rc;
-        fdtab_lock();
-        s->real = FDTAB_REAL_INET6;
-        fdtab_unlock();
-    }
-    struct sockaddr_in6 *m = (struct sockaddr_in6 *)out;
-    memset(out, 0, sizeof *out);
-    if (pooled) {
-        struct sockaddr_storage dst[POOL_MAX_CAND];
-        size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
-        if (n == 0)
-            return -EHOSTUNREACH;
-        size_t i = 0;
-        while (i < n && dst[i].ss_family != AF_INET6)
-            i++;
-        if (i < n)
-            memcpy(m, &dst[i], sizeof *m);
-        else
-            sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port, m);
-        fdtab_lock();
-        s->dgram_view = *sin;
-        s->dgram_real = *m;
-        fdtab_unlock();
-    } else {
-        sockets_mapped(sin->sin_addr, sin->sin_port, m);
-    }
-    *outlen = sizeof *m;
-    return 1;
-}
-
-/* Does REAL equal the sockaddr_in6 or sockaddr_in WANT (address and port)? */
-static bool sockets_same(const struct sockaddr_storage *real, socklen_t rlen,
-                         const struct sockaddr_storage *want)
-{
-    if (real->ss_family != want->ss_family)
-        return false;
-    if (real->ss_family == AF_INET6 && rlen >= sizeof(struct sockaddr_in6)) {
-        const struct sockaddr_in6 *a = (const void *)real, *b = (const void *)want;
-        return a->sin6_port == b->sin6_port && IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
-    }
-    if (real->ss_family == AF_INET && rlen >= sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *a = (const void *)real, *b = (const void *)want;
-        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
-    }
-    return false;
-}
-
-/*
- * The view of a datagram's source REAL on S: a reply from where the socket
- * sent to (or is connected to) through a pool address shows that pool
- * address, as a legacy client checking "is this from whom I asked?"
- * expects; anything else gets the usual view.
- */
-static void sockets_give_source(struct fdtab_sock *s, const struct sockaddr_storage *real,
-                                socklen_t rlen, struct sockaddr *addr, socklen_t *len)
-{
-    if (s) {
-        struct sockaddr_storage want[2];
-        struct sockaddr_in view[2];
-        memset(want, 0, sizeof want);
-        fdtab_lock();
-        view[0] = s->peer;
-        want[0] = s->real_dst;
-        view[1] = s->dgram_view;
-        memcpy(&want[1], &s->dgram_real, sizeof s->dgram_real);
-        fdtab_unlock();
-        for (int i = 0; i < 2; i++) {
-            if (view[i].sin_family == AF_INET && sockets_same(real, rlen, &want[i])) {
-                sockets_copy_out(&view[i], addr, len);
-                return;
-            }
-        }
-    }
-    sockets_give(real, rlen, addr, len);
-}
-
-ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
-                       const struct sockaddr *addr, socklen_t alen)
-{
-    struct fdtab_sock *s = fdtab_acquire(fd);
-    struct sockaddr_in in;
-    const struct sockaddr_in *sin = sockets_as_in(addr, alen, &in);
-    struct sockaddr_storage dst;
-    socklen_t dlen;
-    ssize_t rc;
-    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
-    if (how < 0)
-        rc = how;
-    else if (how == 1)
-        rc = real_sendto(fd, buf, n, flags, (struct sockaddr *)&dst, dlen);
-    else
-        rc = real_sendto(fd, buf, n, flags, addr, alen);
-    if (rc < 0 && how >= 0)
-        rc = -errno;
-    fdtab_release(s);
-    return rc;
-}
-
-ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags)
-{
-    struct fdtab_sock *s = fdtab_acquire(fd);
-    struct sockaddr_in in;
-    const struct sockaddr_in *sin = msg ? sockets_as_in(msg->msg_name, msg->msg_namelen, &in) : NULL;
-    struct sockaddr_storage dst;
-    socklen_t dlen;
-    ssize_t rc;
-    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
-    if (how < 0) {
-        rc = how;
-    } else if (how == 1) {
-        struct msghdr m = *msg;
-        m.msg_name = &dst;
-        m.msg_namelen = dlen;
-        rc = real_sendmsg(fd, &m, flags);
-    } else {
-        rc = real_sendmsg(fd, msg, flags);
-    }
-    if (rc < 0 && how >= 0)
-        rc = -errno;
-    fdtab_release(s);
-    return rc;
-}
-
-/*
- * The entry of FD when a receive on it needs its source translated (a
- * tracked socket that is now IPv6 or connected through the pool), else NULL
- * with *UNTRACKED_VIEW telling whether an untracked fd with a short buffer
- * still needs the view.
- */
-static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool *untracked_view)
-{
-    struct fdtab_sock *s = fdtab_acquire(fd);
-    *untracked_view = false;
-    if (!s) {
-        *untracked_view = sockets_small_buffer(alen);
-        return NULL;
-    }
-    fdtab_lock();
-    bool t = s->real == FDTAB_REAL_INET6 || s->peer.sin_family == AF_INET;
-    fdtab_unlock();
-    if (!t) {
-        fdtab_release(s);
-        return NULL;
-    }
-    return s;
-}
-
-ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
-                         struct sockaddr *addr, socklen_t *alen)
-{
-    bool untracked_view = false;
-    struct fdtab_sock *s = addr && alen ? sockets_recv_entry(fd, alen, &untracked_view) : NULL;
-    if (!s && !untracked_view) {
-        ssize_t rc = real_recvfrom(fd, buf, n, flags, addr, alen);
-        return rc < 0 ? -errno : rc;
-    }
-    struct sockaddr_storage real;
-    socklen_t rlen = sizeof real;
-    ssize_t rc = real_recvfrom(fd, buf, n, flags, (struct sockaddr *)&real, &rlen);
-    if (rc < 0)
-        rc = -errno;
-    else if (rlen == 0)
-        *alen = 0; /* connected stream: no address, as the kernel says */
-    else
-        sockets_give_source(s, &real, rlen, addr, alen);
-    fdtab_release(s);
-    return rc;
-}
-
-ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
-{
-    bool untracked_view = false;
-    struct fdtab_sock *s = msg && msg->msg_name
-                               ? sockets_recv_entry(fd, &msg->msg_namelen, &untracked_view)
-                               : NULL;
-    if (!s && !untracked_view) {
-        ssize_t rc = real_recvmsg(fd, msg, flags);
-        return rc < 0 ? -errno : rc;
-    }
-    struct sockaddr_storage real;
-    void *name = msg->msg_name;
-    socklen_t namelen = msg->msg_namelen;
-    msg->msg_name = &real;
-    msg->msg_namelen = sizeof real;
-    ssize_t rc = real_recvmsg(fd, msg, flags);
-    int err = errno;
-    socklen_t rlen = msg->msg_namelen;
-    msg->msg_name = name;
-    msg->msg_namelen = namelen;
-    if (rc < 0)
-        rc = -err;
-    else if (rlen == 0)
-        msg->msg_namelen = 0;
-    else
-        sockets_give_source(s, &real, rlen, (struct sockaddr *)name, &msg->msg_namelen);
     fdtab_release(s);
     return rc;
 }

@@ -1,0 +1,246 @@
+/* sockets — datagrams: sendto/sendmsg to pool addresses, sources of
+ * recvfrom/recvmsg. See sockets.h (contract) and sockets_int.h (internals). */
+#define _GNU_SOURCE
+#include "sockets.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/syslog.h>
+
+#include "fdtable.h"
+#include "log.h"
+#include "pool.h"
+#include "sockets_int.h"
+#include "symbols.h"
+
+/* ---- datagrams ---- */
+
+/*
+ * Where a datagram for the application's IPv4 destination SIN goes on FD:
+ * a pool address becomes its first IPv6 candidate (an unbound IPv4 socket
+ * is upgraded in place first), a plain IPv4 address on a socket that is
+ * now IPv6 becomes IPv4-mapped. Returns 1 with OUT and OUTLEN set, 0 when the
+ * call should go through unchanged, or -errno.
+ */
+static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
+                             struct sockaddr_storage *out, socklen_t *outlen)
+{
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    int type = s->type;
+    fdtab_unlock();
+    if (type != SOCK_DGRAM)
+        return 0; /* stream sockets ignore the address once connected */
+    struct pool_view v;
+    bool pooled = pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0;
+    if (real == FDTAB_REAL_INET) {
+        if (!pooled || !sockets_upgradable(fd, s))
+            return 0;
+        struct sockaddr_in local;
+        socklen_t llen = sizeof local;
+        if (real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && local.sin_port != 0)
+            return 0; /* bound to a specific IPv4 address: stays IPv4 */
+        int nfd = sockets_twin(s, AF_INET6, 0);
+        if (nfd < 0)
+            return nfd;
+        int rc = sockets_swap(fd, s, nfd);
+        if (rc < 0)
+            return rc;
+        fdtab_lock();
+        s->real = FDTAB_REAL_INET6;
+        fdtab_unlock();
+    }
+    struct sockaddr_in6 *m = (struct sockaddr_in6 *)out;
+    memset(out, 0, sizeof *out);
+    if (pooled) {
+        struct sockaddr_storage dst[POOL_MAX_CAND];
+        size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+        if (n == 0)
+            return -EHOSTUNREACH;
+        size_t i = 0;
+        while (i < n && dst[i].ss_family != AF_INET6)
+            i++;
+        if (i < n)
+            memcpy(m, &dst[i], sizeof *m);
+        else
+            sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port, m);
+        fdtab_lock();
+        s->dgram_view = *sin;
+        s->dgram_real = *m;
+        fdtab_unlock();
+    } else {
+        sockets_mapped(sin->sin_addr, sin->sin_port, m);
+    }
+    *outlen = sizeof *m;
+    return 1;
+}
+
+/* Does REAL equal the sockaddr_in6 or sockaddr_in WANT (address and port)? */
+static bool sockets_same(const struct sockaddr_storage *real, socklen_t rlen,
+                         const struct sockaddr_storage *want)
+{
+    if (real->ss_family != want->ss_family)
+        return false;
+    if (real->ss_family == AF_INET6 && rlen >= sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *a = (const void *)real, *b = (const void *)want;
+        return a->sin6_port == b->sin6_port && IN6_ARE_ADDR_EQUAL(&a->sin6_addr, &b->sin6_addr);
+    }
+    if (real->ss_family == AF_INET && rlen >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *a = (const void *)real, *b = (const void *)want;
+        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+    }
+    return false;
+}
+
+/*
+ * The view of a datagram's source REAL on S: a reply from where the socket
+ * sent to (or is connected to) through a pool address shows that pool
+ * address, as a legacy client checking "is this from whom I asked?"
+ * expects; anything else gets the usual view.
+ */
+static void sockets_give_source(struct fdtab_sock *s, const struct sockaddr_storage *real,
+                                socklen_t rlen, struct sockaddr *addr, socklen_t *len)
+{
+    if (s) {
+        struct sockaddr_storage want[2];
+        struct sockaddr_in view[2];
+        memset(want, 0, sizeof want);
+        fdtab_lock();
+        view[0] = s->peer;
+        want[0] = s->real_dst;
+        view[1] = s->dgram_view;
+        memcpy(&want[1], &s->dgram_real, sizeof s->dgram_real);
+        fdtab_unlock();
+        for (int i = 0; i < 2; i++) {
+            if (view[i].sin_family == AF_INET && sockets_same(real, rlen, &want[i])) {
+                sockets_copy_out(&view[i], addr, len);
+                return;
+            }
+        }
+    }
+    sockets_give(real, rlen, addr, len);
+}
+
+ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
+                       const struct sockaddr *addr, socklen_t alen)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = sockets_as_in(addr, alen, &in);
+    struct sockaddr_storage dst;
+    socklen_t dlen;
+    ssize_t rc;
+    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
+    if (how < 0)
+        rc = how;
+    else if (how == 1)
+        rc = real_sendto(fd, buf, n, flags, (struct sockaddr *)&dst, dlen);
+    else
+        rc = real_sendto(fd, buf, n, flags, addr, alen);
+    if (rc < 0 && how >= 0)
+        rc = -errno;
+    fdtab_release(s);
+    return rc;
+}
+
+ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct sockaddr_in in;
+    const struct sockaddr_in *sin = msg ? sockets_as_in(msg->msg_name, msg->msg_namelen, &in) : NULL;
+    struct sockaddr_storage dst;
+    socklen_t dlen;
+    ssize_t rc;
+    int how = s && sin ? sockets_dgram_dst(fd, s, sin, &dst, &dlen) : 0;
+    if (how < 0) {
+        rc = how;
+    } else if (how == 1) {
+        struct msghdr m = *msg;
+        m.msg_name = &dst;
+        m.msg_namelen = dlen;
+        rc = real_sendmsg(fd, &m, flags);
+    } else {
+        rc = real_sendmsg(fd, msg, flags);
+    }
+    if (rc < 0 && how >= 0)
+        rc = -errno;
+    fdtab_release(s);
+    return rc;
+}
+
+/*
+ * The entry of FD when a receive on it needs its source translated (a
+ * tracked socket that is now IPv6 or connected through the pool), else NULL
+ * with *UNTRACKED_VIEW telling whether an untracked fd with a short buffer
+ * still needs the view.
+ */
+static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool *untracked_view)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    *untracked_view = false;
+    if (!s) {
+        *untracked_view = sockets_small_buffer(alen);
+        return NULL;
+    }
+    fdtab_lock();
+    bool t = s->real == FDTAB_REAL_INET6 || s->peer.sin_family == AF_INET;
+    fdtab_unlock();
+    if (!t) {
+        fdtab_release(s);
+        return NULL;
+    }
+    return s;
+}
+
+ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
+                         struct sockaddr *addr, socklen_t *alen)
+{
+    bool untracked_view = false;
+    struct fdtab_sock *s = addr && alen ? sockets_recv_entry(fd, alen, &untracked_view) : NULL;
+    if (!s && !untracked_view) {
+        ssize_t rc = real_recvfrom(fd, buf, n, flags, addr, alen);
+        return rc < 0 ? -errno : rc;
+    }
+    struct sockaddr_storage real;
+    socklen_t rlen = sizeof real;
+    ssize_t rc = real_recvfrom(fd, buf, n, flags, (struct sockaddr *)&real, &rlen);
+    if (rc < 0)
+        rc = -errno;
+    else if (rlen == 0)
+        *alen = 0; /* connected stream: no address, as the kernel says */
+    else
+        sockets_give_source(s, &real, rlen, addr, alen);
+    fdtab_release(s);
+    return rc;
+}
+
+ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+    bool untracked_view = false;
+    struct fdtab_sock *s = msg && msg->msg_name
+                               ? sockets_recv_entry(fd, &msg->msg_namelen, &untracked_view)
+                               : NULL;
+    if (!s && !untracked_view) {
+        ssize_t rc = real_recvmsg(fd, msg, flags);
+        return rc < 0 ? -errno : rc;
+    }
+    struct sockaddr_storage real;
+    void *name = msg->msg_name;
+    socklen_t namelen = msg->msg_namelen;
+    msg->msg_name = &real;
+    msg->msg_namelen = sizeof real;
+    ssize_t rc = real_recvmsg(fd, msg, flags);
+    int err = errno;
+    socklen_t rlen = msg->msg_namelen;
+    msg->msg_name = name;
+    msg->msg_namelen = namelen;
+    if (rc < 0)
+        rc = -err;
+    else if (rlen == 0)
+        msg->msg_namelen = 0;
+    else
+        sockets_give_source(s, &real, rlen, (struct sockaddr *)name, &msg->msg_namelen);
+    fdtab_release(s);
+    return rc;
+}

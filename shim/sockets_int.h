@@ -1,0 +1,63 @@
+/*
+ * sockets_int — internals shared by the three files of the sockets module
+ * (sockets.c: upgrade, socket/bind/connect/options/epoll; sockets_view.c:
+ * address views, accept and names; sockets_dgram.c: datagrams). Not for
+ * other modules: their contract is sockets.h.
+ */
+#ifndef V6SHIM_SOCKETS_INT_H
+#define V6SHIM_SOCKETS_INT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "fdtable.h"
+#include "pool.h"
+
+/* ---- sockets_view.c ---- */
+
+/* Copy VIEW out as the kernel would: min(*LEN, 16) bytes, *LEN = 16. No-op
+ * when ADDR or LEN is NULL. */
+void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, socklen_t *len);
+
+/* Give the caller the IPv4 view of REAL/RLEN (sockets_view), or REAL itself,
+ * kernel-style, when its family has no view. */
+void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
+                  struct sockaddr *addr, socklen_t *len);
+
+/* A:PORT as the IPv4-mapped IPv6 socket address ::ffff:A. */
+void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out);
+
+/* The application's sockaddr_in copied into BUF, if ADDR/LEN is one; else NULL. */
+const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
+                                        struct sockaddr_in *buf);
+
+/* True when a caller's address buffer of *LEN cannot hold a sockaddr_in6. */
+bool sockets_small_buffer(const socklen_t *len);
+
+/* ---- sockets.c ---- */
+
+/* A new socket of FAMILY like S (type, protocol, recorded options replayed,
+ * IPV6_V6ONLY=0 for AF_INET6), close-on-exec, plus EXTRA_FLAGS (SOCK_NONBLOCK).
+ * Returns the fd or -errno. */
+int sockets_twin(struct fdtab_sock *s, int family, int extra_flags);
+
+/* Put NFD onto FD (described by S) in place, keeping FD's O_NONBLOCK and
+ * FD_CLOEXEC and re-adding its recorded epoll registrations; NFD is closed
+ * in every case. Returns 0 or -errno (FD unchanged). */
+int sockets_swap(int fd, struct fdtab_sock *s, int nfd);
+
+/* May S (FD's entry) be replaced? Not when already IPv6, when an option or
+ * epoll set could not be recorded, or when another fd shares the socket. */
+bool sockets_upgradable(int fd, struct fdtab_sock *s);
+
+/* The real destinations of pool entry V at PORT, in its order, into DST
+ * (at most MAX). Returns how many. */
+size_t sockets_candidates(const struct pool_view *v, in_port_t port,
+                          struct sockaddr_storage *dst, size_t max);
+
+/* sizeof the sockaddr_in or sockaddr_in6 in SS. */
+socklen_t sockets_len(const struct sockaddr_storage *ss);
+
+#endif

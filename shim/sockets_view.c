@@ -1,0 +1,187 @@
+/* sockets — IPv4 views of real addresses; accept, getpeername, getsockname.
+ * See sockets.h (contract) and sockets_int.h (internals). */
+#define _GNU_SOURCE
+#include "sockets.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/syslog.h>
+
+#include "fdtable.h"
+#include "log.h"
+#include "pool.h"
+#include "sockets_int.h"
+#include "symbols.h"
+
+/* ---- address views ---- */
+
+int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
+{
+    memset(out, 0, sizeof *out);
+    out->sin_family = AF_INET;
+    if (real->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        memcpy(out, real, sizeof *out);
+        return 0;
+    }
+    if (real->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6))
+        return -EAFNOSUPPORT;
+    struct sockaddr_in6 s6;
+    memcpy(&s6, real, sizeof s6);
+    out->sin_port = s6.sin6_port;
+    if (IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr)) {
+        memcpy(&out->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
+    } else if (IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr)) {
+        out->sin_addr.s_addr = htonl(INADDR_ANY);
+    } else if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
+        v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
+        out->sin_addr.s_addr = htonl(INADDR_ANY);
+    }
+    return 0;
+}
+
+/* Copy VIEW out as the kernel would: truncated to *LEN, *LEN = full size. */
+void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, socklen_t *len)
+{
+    if (!addr || !len)
+        return;
+    socklen_t n = *len < sizeof *view ? *len : (socklen_t)sizeof *view;
+    memcpy(addr, view, n);
+    *len = sizeof *view;
+}
+
+/* Copy a real address REAL/RLEN out unchanged, kernel-style. */
+static void sockets_copy_raw(const struct sockaddr_storage *real, socklen_t rlen,
+                             struct sockaddr *addr, socklen_t *len)
+{
+    if (!addr || !len)
+        return;
+    socklen_t n = *len < rlen ? *len : rlen;
+    memcpy(addr, real, n);
+    *len = rlen;
+}
+
+/* Give the view of REAL to the caller, or REAL itself if it has none. */
+void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
+                         struct sockaddr *addr, socklen_t *len)
+{
+    struct sockaddr_in view;
+    if (rlen > 0 && sockets_view((const struct sockaddr *)real, rlen, &view) == 0)
+        sockets_copy_out(&view, addr, len);
+    else
+        sockets_copy_raw(real, rlen, addr, len);
+}
+
+/* IPv4 address A:PORT as an IPv4-mapped IPv6 socket address. */
+void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out)
+{
+    memset(out, 0, sizeof *out);
+    out->sin6_family = AF_INET6;
+    out->sin6_port = port;
+    out->sin6_addr.s6_addr[10] = 0xff;
+    out->sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&out->sin6_addr.s6_addr[12], &a, 4);
+}
+
+/* The application's sockaddr_in, if ADDR/LEN is one. */
+const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
+                                               struct sockaddr_in *buf)
+{
+    if (!addr || len < sizeof *buf || addr->sa_family != AF_INET)
+        return NULL;
+    memcpy(buf, addr, sizeof *buf);
+    return buf;
+}
+
+/* Does FD need the view although it is untracked? Only when it is really
+ * AF_INET6 and the caller's buffer cannot hold a sockaddr_in6. */
+bool sockets_small_buffer(const socklen_t *len)
+{
+    return len && *len < sizeof(struct sockaddr_in6);
+}
+
+/* ---- accept, names ---- */
+
+int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    bool translated = false;
+    int type = 0, protocol = 0;
+    if (s) {
+        fdtab_lock();
+        translated = s->real == FDTAB_REAL_INET6;
+        type = s->type;
+        protocol = s->protocol;
+        fdtab_unlock();
+    }
+    int rc;
+    if (!translated && !(addr && sockets_small_buffer(len))) {
+        rc = accept4 ? real_accept4(fd, addr, len, flags) : real_accept(fd, addr, len);
+        rc = rc < 0 ? -errno : rc;
+        goto out;
+    }
+    struct sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+    rc = accept4 ? real_accept4(fd, (struct sockaddr *)&peer, &plen, flags)
+                 : real_accept(fd, (struct sockaddr *)&peer, &plen);
+    if (rc < 0) {
+        rc = -errno;
+        goto out;
+    }
+    if (translated && fdtab_register(rc, type, protocol, FDTAB_REAL_INET6) < 0)
+        v6log(LOG_WARNING, "fd %d: accepted socket not tracked", rc);
+    if (addr && len)
+        sockets_give(&peer, plen, addr, len);
+out:
+    fdtab_release(s);
+    return rc;
+}
+
+/* getpeername or getsockname (PEER) for FD. */
+static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
+{
+    int (*call)(int, struct sockaddr *, socklen_t *) = peer ? real_getpeername : real_getsockname;
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    bool translated = false, via_pool = false;
+    struct sockaddr_in pool_peer;
+    if (s) {
+        fdtab_lock();
+        translated = s->real == FDTAB_REAL_INET6;
+        via_pool = peer && s->peer.sin_family == AF_INET;
+        pool_peer = s->peer;
+        fdtab_unlock();
+    }
+    int rc;
+    if (!translated && !via_pool && !(s == NULL && addr && sockets_small_buffer(len))) {
+        rc = call(fd, addr, len) == 0 ? 0 : -errno;
+        goto out;
+    }
+    struct sockaddr_storage real;
+    socklen_t rlen = sizeof real;
+    if (call(fd, (struct sockaddr *)&real, &rlen) != 0) {
+        rc = -errno; /* ENOTCONN while a non-blocking connect is pending, as the kernel says */
+        goto out;
+    }
+    rc = 0;
+    if (!addr || !len) {
+        rc = -EFAULT;
+        goto out;
+    }
+    if (via_pool)
+        sockets_copy_out(&pool_peer, addr, len); /* what the application connected to */
+    else
+        sockets_give(&real, rlen, addr, len);
+out:
+    fdtab_release(s);
+    return rc;
+}
+
+int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return sockets_name(fd, addr, len, true);
+}
+
+int sockets_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    return sockets_name(fd, addr, len, false);
+}
