@@ -389,7 +389,7 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
                 rc = EAI_MEMORY;
                 break;
             }
-            n->ai.ai_flags = t->ai_flags & ~AI_NUMERICHOST;
+            n->ai.ai_flags = hints->ai_flags; /* as glibc: the caller's flags */
             n->ai.ai_family = AF_INET;
             n->ai.ai_socktype = t->ai_socktype;
             n->ai.ai_protocol = t->ai_protocol;
@@ -404,7 +404,6 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
     }
     real_freeaddrinfo(tmpl);
     if (rc == 0 && head && (hints->ai_flags & AI_CANONNAME)) {
-        head->ai_flags = hints->ai_flags;
         head->ai_canonname = strdup(a->name);
         if (!head->ai_canonname)
             rc = EAI_MEMORY;

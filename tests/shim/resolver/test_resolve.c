@@ -346,6 +346,7 @@ static void test_gethostbyaddr_outside_the_pool_is_libc(void **state)
 static void assert_same_ai(const struct addrinfo *a, const struct addrinfo *b)
 {
     for (; a && b; a = a->ai_next, b = b->ai_next) {
+        assert_int_equal(a->ai_flags, b->ai_flags);
         assert_int_equal(a->ai_family, b->ai_family);
         assert_int_equal(a->ai_socktype, b->ai_socktype);
         assert_int_equal(a->ai_protocol, b->ai_protocol);
@@ -370,6 +371,7 @@ static void test_getaddrinfo_inet_gives_pool_address_with_libcs_socktypes(void *
     const struct addrinfo *a = res, *b = ref;
     for (; a && b; a = a->ai_next, b = b->ai_next) {
         assert_int_equal(a->ai_family, AF_INET);
+        assert_int_equal(a->ai_flags, AI_CANONNAME);
         assert_int_equal(a->ai_socktype, b->ai_socktype);
         assert_int_equal(a->ai_protocol, b->ai_protocol);
         assert_int_equal(a->ai_addrlen, sizeof(struct sockaddr_in));
