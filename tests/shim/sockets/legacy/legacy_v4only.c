@@ -100,6 +100,22 @@ int main(void)
     show("recvfrom", (int)recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&got, &len));
     addr("udp from", &got, len, ntohs(lo.sin_port));
     show("sendto bad", (int)sendto(u, "x", 1, 0, (struct sockaddr *)&lo, 3));
+
+    /* IPv4-level options and broadcast on the wildcard-bound UDP socket. */
+    int ttl = 7, got_ttl = 0;
+    show("IP_TTL set", setsockopt(u, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)));
+    len = sizeof(got_ttl);
+    show("IP_TTL get", getsockopt(u, IPPROTO_IP, IP_TTL, &got_ttl, &len));
+    printf("ttl=%d\n", got_ttl);
+    struct sockaddr_in bc = lo;
+    bc.sin_addr.s_addr = inet_addr("127.255.255.255");
+    show("broadcast without SO_BROADCAST", (int)sendto(u, "b", 1, 0, (struct sockaddr *)&bc, sizeof(bc)));
+    show("SO_BROADCAST", setsockopt(u, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)));
+    show("broadcast", (int)sendto(u, "b", 1, 0, (struct sockaddr *)&bc, sizeof(bc)));
+    struct ip_mreq mreq;
+    mreq.imr_multiaddr.s_addr = inet_addr("224.0.0.251");
+    mreq.imr_interface.s_addr = htonl(INADDR_LOOPBACK);
+    show("IP_ADD_MEMBERSHIP", setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)));
     close(u);
 
     /* fd games. */
