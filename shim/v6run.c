@@ -164,7 +164,10 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
         free(a);
         return 1;
     }
-    printf("name: %s\ncanonical: %s\npolicy: %s\n", name, a->name, policies[cfg->policy]);
+    printf("name: %s\ncanonical: %s\npolicy: %s", name, a->name, policies[cfg->policy]);
+    if (cfg->gai_conf[0])
+        printf(" + %s", cfg->gai_conf);
+    printf("\n");
     char txt[INET6_ADDRSTRLEN + 16], pool[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &a->pool, pool, sizeof pool);
     for (size_t i = 0; i < a->n; i++) {

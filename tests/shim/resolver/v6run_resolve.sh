@@ -25,6 +25,13 @@ expect resolve-dual-sorted 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~::
 expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~3\. 2001:db8::1 -> pool 198\.18\.0\.1~::1 before 127\.0\.0\.1: rule 6 [^~]*~127\.0\.0\.1 before 2001:db8::1: rule 1 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve multi.v6kit.test
 expect resolve-unknown 1 '^nosuch\.v6kit\.test: ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve nosuch.v6kit.test
 
+# gai.conf lines: IPv4 above everything (the line replaces the whole
+# precedence table, so ::1 falls to the catch-all)
+gai=$(mktemp) && trap 'rm -f "$gai" "${log:-}"' EXIT
+printf 'precedence ::ffff:0:0/96 100\n' > "$gai"
+expect gai-conf-ipv4-first 0 "~policy: rfc6724 \\+ $gai~1\\. 127\\.0\\.0\\.1~2\\. ::1 -> pool 198\\.18\\.0\\.1~127\\.0\\.0\\.1 before ::1: rule 6 " -- env LD_PRELOAD="$NSS" "$V6RUN" --gai-conf "$gai" --resolve dualrev.v6kit.test
+expect legacy-gai-conf 0 '^127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --gai-conf "$gai" -- "$LEGACY" dualrev.v6kit.test
+
 # A ULA and an IPv4 address, both with a source in this namespace.
 ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
 ip addr add 192.0.2.10/24 dev lo || exit 1
@@ -38,7 +45,7 @@ expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN"
 # runs unshimmed (no pool address).
 expect preload-bad-config 1 "^v6shim\[[0-9]+\] legacy_gethost: error: V6SHIM_POOL_SIZE: bad value 'abc' for pool_size \(expected 1\.\.65536\); running unshimmed~h_errno" -- env V6SHIM_POOL_SIZE=abc LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect preload-disabled 1 '^h_errno' -- env V6SHIM_ENABLED=no LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
-log=$(mktemp) && trap 'rm -f "$log"' EXIT
+log=$(mktemp) && trap 'rm -f "$gai" "$log"' EXIT
 expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE="$log" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect debug-log-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1, 1 for legacy callers~$' -- cat "$log"
 expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
