@@ -53,9 +53,22 @@ static void resolve_atfork_release(void)
     pthread_mutex_unlock(&resolve_ai_lock);
 }
 
-static void resolve_init(void)
+/* The atfork handlers are registered before resolve_ai_lock is first taken. */
+static pthread_once_t resolve_fork_once = PTHREAD_ONCE_INIT;
+
+static void resolve_fork_init(void)
 {
     pthread_atfork(resolve_atfork_prepare, resolve_atfork_release, resolve_atfork_release);
+}
+
+static void resolve_ai_lock_take(void)
+{
+    pthread_once(&resolve_fork_once, resolve_fork_init);
+    pthread_mutex_lock(&resolve_ai_lock);
+}
+
+static void resolve_init(void)
+{
     const struct v6shim_config *c = config_get();
     enum policy_preset p = c->policy == CONFIG_POLICY_RFC3484      ? POLICY_RFC3484_GLIBC
                            : c->policy == CONFIG_POLICY_ULA_UPDATE ? POLICY_RFC6724_ULA_UPDATE
@@ -414,7 +427,7 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
         return rc ? rc : EAI_NONAME;
     }
     struct resolve_ai *h = (struct resolve_ai *)(void *)head;
-    pthread_mutex_lock(&resolve_ai_lock);
+    resolve_ai_lock_take();
     h->reg_next = resolve_ai_head;
     if (resolve_ai_head)
         resolve_ai_head->reg_prev = h;
@@ -430,7 +443,7 @@ void resolve_freeaddrinfo(struct addrinfo *res)
     if (!res)
         return;
     struct resolve_ai *found = NULL;
-    pthread_mutex_lock(&resolve_ai_lock);
+    resolve_ai_lock_take();
     for (struct resolve_ai *p = resolve_ai_head; p; p = p->reg_next) {
         if (&p->ai == res) { /* pointer comparison only: never read a foreign list */
             found = p;

@@ -16,9 +16,12 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "v6test.h"
 
@@ -255,6 +258,50 @@ static void test_many_threads_resolving_different_names_get_distinct_stable_addr
     }
 }
 
+
+static void *gai_loop(void *arg)
+{
+    atomic_int *stop = arg;
+    while (!atomic_load(stop)) {
+        struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+        if (getaddrinfo("dual.v6kit.test", "80", &hints, &ai) == 0)
+            freeaddrinfo(ai);
+    }
+    return NULL;
+}
+
+static void test_forked_child_keeps_mappings_and_a_working_resolver(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct hostent *h = gethostbyname("v6only.v6kit.test");
+    assert_non_null(h);
+    struct in_addr pool;
+    memcpy(&pool, h->h_addr_list[0], 4);
+    atomic_int stop = 0;
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, gai_loop, &stop), 0);
+    for (int k = 0; k < 10; k++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            /* the parent's mapping is here; lookups and frees still work */
+            struct hostent *b = gethostbyaddr(&pool, 4, AF_INET);
+            int ok = b && strcmp(b->h_name, "v6only.v6kit.test") == 0;
+            struct addrinfo hints = {.ai_family = AF_INET}, *ai = NULL;
+            ok = ok && getaddrinfo("t15.v6kit.test", "80", &hints, &ai) == 0;
+            if (ai)
+                freeaddrinfo(ai);
+            _exit(ok ? 0 : 1);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    atomic_store(&stop, 1);
+    assert_int_equal(pthread_join(t, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_getaddrinfo_unspec_is_untouched),
         cmocka_unit_test(test_reentrant_forms_answer_for_pool_addresses),
         cmocka_unit_test(test_many_threads_resolving_different_names_get_distinct_stable_addresses),
+        cmocka_unit_test(test_forked_child_keeps_mappings_and_a_working_resolver),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
