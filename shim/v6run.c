@@ -176,6 +176,12 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
         printf("%zu. %s", i + 1, txt);
         if (!v4)
             printf(" -> pool %s", a->pool_ok ? pool : "(none: pool full)");
+        if (a->n > 1) { /* sources are probed only when there is an order to decide */
+            char src[INET6_ADDRSTRLEN + 16];
+            struct policy_cand s = {.dst = a->cand[i].src};
+            v6run_ntop(&s, src, sizeof src);
+            printf(a->cand[i].src_ok ? ", source %s" : ", no route", src);
+        }
         printf("\n");
     }
     for (size_t i = 0; i + 1 < a->n; i++) {

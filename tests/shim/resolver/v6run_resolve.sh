@@ -21,23 +21,23 @@ expect legacy-unknown 1 '^h_errno 1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LE
 expect legacy-unshimmed 1 '^h_errno' -- env LD_PRELOAD="$NSS" "$LEGACY" v6only.v6kit.test
 
 expect resolve-v6only 0 '^name: v6only\.v6kit\.test~canonical: v6only\.v6kit\.test~policy: rfc6724~1\. ::1 -> pool 198\.18\.0\.1~legacy view: 198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve v6only.v6kit.test
-expect resolve-dual-sorted 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~::1 before 127\.0\.0\.1: rule 6 \(prefer higher precedence\)~legacy view: 198\.18\.0\.1 127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve dualrev.v6kit.test
-expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1~2\. 127\.0\.0\.1~3\. 2001:db8::1 -> pool 198\.18\.0\.1~::1 before 127\.0\.0\.1: rule 6 [^~]*~127\.0\.0\.1 before 2001:db8::1: rule 1 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve multi.v6kit.test
+expect resolve-dual-sorted 0 '~1\. ::1 -> pool 198\.18\.0\.1, source ::1~2\. 127\.0\.0\.1, source 127\.0\.0\.1~::1 before 127\.0\.0\.1: rule 6 \(prefer higher precedence\)~legacy view: 198\.18\.0\.1 127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve dualrev.v6kit.test
+expect resolve-unreachable-last 0 '~1\. ::1 -> pool 198\.18\.0\.1, source ::1~2\. 127\.0\.0\.1, source 127\.0\.0\.1~3\. 2001:db8::1 -> pool 198\.18\.0\.1, no route~::1 before 127\.0\.0\.1: rule 6 [^~]*~127\.0\.0\.1 before 2001:db8::1: rule 1 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve multi.v6kit.test
 expect resolve-unknown 1 '^nosuch\.v6kit\.test: ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve nosuch.v6kit.test
 
 # gai.conf lines: IPv4 above everything (the line replaces the whole
 # precedence table, so ::1 falls to the catch-all)
 gai=$(mktemp) && trap 'rm -f "$gai" "${log:-}"' EXIT
 printf 'precedence ::ffff:0:0/96 100\n' > "$gai"
-expect gai-conf-ipv4-first 0 "~policy: rfc6724 \\+ $gai~1\\. 127\\.0\\.0\\.1~2\\. ::1 -> pool 198\\.18\\.0\\.1~127\\.0\\.0\\.1 before ::1: rule 6 " -- env LD_PRELOAD="$NSS" "$V6RUN" --gai-conf "$gai" --resolve dualrev.v6kit.test
+expect gai-conf-ipv4-first 0 "~policy: rfc6724 \\+ $gai~1\\. 127\\.0\\.0\\.1, source 127\\.0\\.0\\.1~2\\. ::1 -> pool 198\\.18\\.0\\.1, source ::1~127\\.0\\.0\\.1 before ::1: rule 6 " -- env LD_PRELOAD="$NSS" "$V6RUN" --gai-conf "$gai" --resolve dualrev.v6kit.test
 expect legacy-gai-conf 0 '^127\.0\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --gai-conf "$gai" -- "$LEGACY" dualrev.v6kit.test
 
 # A ULA and an IPv4 address, both with a source in this namespace.
 ip addr add fd00:6b:1::10/64 dev lo nodad || exit 1
 ip addr add 192.0.2.10/24 dev lo || exit 1
-expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve ula.v6kit.test
-expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
-expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1~2\. 192\.0\.2\.1~' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy ula-update --resolve ula.v6kit.test
+expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1, source 192\.0\.2\.10~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve ula.v6kit.test
+expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~2\. 192\.0\.2\.1, source 192\.0\.2\.10~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
+expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~2\. 192\.0\.2\.1, source 192\.0\.2\.10~' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy ula-update --resolve ula.v6kit.test
 expect legacy-ula-rfc6724 0 '^192\.0\.2\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" ula.v6kit.test
 expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 -- "$LEGACY" ula.v6kit.test
 
