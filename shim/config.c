@@ -204,7 +204,8 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
         snprintf(err, errlen, "expected 'key = value'");
         return -EINVAL;
     }
-    if (*val == '\0') {
+    /* An empty path means "none", so config_print's output reads back. */
+    if (*val == '\0' && strcmp(key, "gai_conf") != 0 && strcmp(key, "log_file") != 0) {
         snprintf(err, errlen, "missing value for %s", key);
         return -EINVAL;
     }

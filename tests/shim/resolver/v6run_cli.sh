@@ -1,9 +1,12 @@
 #!/bin/sh
 # v6run's command line: help, version, exit codes, messages.
-#   v6run_cli.sh V6RUN STATIC_BINARY|none EXAMPLE_CONF
+#   v6run_cli.sh V6RUN STATIC_BINARY|none EXAMPLE_CONF [SANITIZER_RUNTIME]
 set -u
 . "$(dirname "$0")/expect.sh"
-V6RUN=$1 STATIC=$2 EXAMPLE=$3
+V6RUN=$1 STATIC=$2 EXAMPLE=$3 RT=${4:-}
+# a sanitizer build's v6run puts its runtime first: "RUNTIME:" as a regex
+RTRE=
+[ -n "$RT" ] && RTRE="$(printf '%s' "$RT" | sed 's/[.]/\\./g'):"
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 expect help 0 '^usage: v6run \[options\] \[--\] command \[args\.\.\.\]~.*--resolve NAME.*127 command not found' -- "$V6RUN" --help
@@ -17,11 +20,14 @@ expect not-executable 126 "^v6run: cannot execute $tmp/data: Permission denied~\
 expect runs-command 0 '^hello~$' -- "$V6RUN" -- echo hello
 expect passes-exit-status 3 '' -- "$V6RUN" sh -c 'exit 3'
 # the shim goes first (after a sanitizer runtime), what was there stays after it
-expect preload-first 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so:libm\.so\.6~$' -- env LD_PRELOAD=libm.so.6 "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
-expect preload-dedup 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so:libm\.so\.6:libdl\.so\.2~$' -- env LD_PRELOAD="libm.so.6 $(dirname "$V6RUN")/libv6shim.so:libdl.so.2" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
-expect preload-alone 0 '^(/[^:]*lib[at]san[^:]*:)?/[^:]*/libv6shim\.so~$' -- env -u LD_PRELOAD "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect preload-first 0 "^$RTRE/[^:]*/libv6shim\\.so:libm\\.so\\.6~\$" -- env LD_PRELOAD=libm.so.6 "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect preload-dedup 0 "^$RTRE/[^:]*/libv6shim\\.so:libm\\.so\\.6:libdl\\.so\\.2~\$" -- env LD_PRELOAD="libm.so.6 $(dirname "$V6RUN")/libv6shim.so:libdl.so.2" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+if [ -n "$RT" ]; then
+  expect preload-runtime-moved-first 0 "^$RTRE/[^:]*/libv6shim\\.so:libm\\.so\\.6~\$" -- env LD_PRELOAD="libm.so.6:$RT" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+fi
+expect preload-alone 0 "^$RTRE/[^:]*/libv6shim\\.so~\$" -- env -u LD_PRELOAD "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
 cp "$(dirname "$V6RUN")/libv6shim.so" "$tmp/other-shim.so"
-expect library-override 0 "^(/[^:]*lib[at]san[^:]*:)?$tmp/other-shim\\.so~\$" -- env -u LD_PRELOAD V6SHIM_LIBRARY="$tmp/other-shim.so" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
+expect library-override 0 "^$RTRE$tmp/other-shim\\.so~\$" -- env -u LD_PRELOAD V6SHIM_LIBRARY="$tmp/other-shim.so" "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
 expect library-override-missing 2 '^v6run: V6SHIM_LIBRARY=/nonexistent/libv6shim\.so: No such file or directory~$' -- env V6SHIM_LIBRARY=/nonexistent/libv6shim.so "$V6RUN" true
 
 printf 'pool_size = 10\nbogus line\n' > "$tmp/bad.conf"
@@ -34,6 +40,10 @@ expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/g
 
 printf 'pool_size = 77\nsocket_model = eager\n' > "$tmp/good.conf"
 expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*socket_model = eager~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
+
+# --check-config output is itself a valid configuration that says the same
+"$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config > "$tmp/effective.conf"
+expect check-config-round-trip 0 '' -- sh -c "env -u V6SHIM_POLICY '$V6RUN' --config '$tmp/effective.conf' --check-config | sed 1d > '$tmp/again' && sed 1d '$tmp/effective.conf' | cmp - '$tmp/again'"
 
 # the shipped example is valid and says the defaults
 expect example-config 0 '~enabled = yes~pool_range = 198\.18\.0\.0/15~pool_size = 1024~pool_ttl = 300~policy = rfc6724~' -- "$V6RUN" --config "$EXAMPLE" --check-config
