@@ -63,4 +63,8 @@ int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
  */
 int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out);
 
+/* True (once) if a view given in this thread since the last call showed a
+ * native IPv6 address as an IPv4 one; for report mode's hooks. */
+bool sockets_take_peer_flag(void);
+
 #endif

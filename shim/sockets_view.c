@@ -16,6 +16,16 @@
 
 /* ---- address views ---- */
 
+/* Set when sockets_view showed a native IPv6 address as IPv4 (report mode). */
+static __thread bool sockets_peer_viewed;
+
+bool sockets_take_peer_flag(void)
+{
+    bool f = sockets_peer_viewed;
+    sockets_peer_viewed = false;
+    return f;
+}
+
 int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
 {
     memset(out, 0, sizeof *out);
@@ -33,9 +43,12 @@ int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in 
         memcpy(&out->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
     } else if (IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr)) {
         out->sin_addr.s_addr = htonl(INADDR_ANY);
-    } else if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
-        v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
-        out->sin_addr.s_addr = htonl(INADDR_ANY);
+    } else {
+        sockets_peer_viewed = true;
+        if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
+            v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
+            out->sin_addr.s_addr = htonl(INADDR_ANY);
+        }
     }
     return 0;
 }

@@ -6,7 +6,9 @@
  * the address-returning calls, a caller buffer big enough for a
  * sockaddr_in6) goes straight to libc, untouched, errno and all. Anything
  * else goes to shim/sockets.c, whose -errno comes back as -1/errno; on
- * success errno is left as the caller had it.
+ * success errno is left as the caller had it. In report mode (report.h)
+ * socket(AF_INET), wildcard binds and IPv6 peers shown as IPv4 are recorded
+ * with the caller's address first; that changes nothing else.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "fdtable.h"
+#include "report.h"
 #include "sockets.h"
 #include "symbols.h"
 
@@ -31,6 +34,16 @@ static inline int hook_ret(int rc, int saved_errno)
     return rc;
 }
 
+/* Report an IPv6 address just shown to CALLER as IPv4 by CALL. */
+static inline void hook_report_peer(const char *call, const void *caller)
+{
+    if (sockets_take_peer_flag() && report_on()) {
+        int saved = errno;
+        report_record(REPORT_IPV6_PEER, call, caller);
+        errno = saved;
+    }
+}
+
 static inline bool hook_big_buffer(const struct sockaddr *addr, const socklen_t *len)
 {
     return !addr || !len || *len >= sizeof(struct sockaddr_in6);
@@ -38,6 +51,8 @@ static inline bool hook_big_buffer(const struct sockaddr *addr, const socklen_t 
 
 SOCK_EXPORT int socket(int domain, int type, int protocol)
 {
+    if (domain == AF_INET && report_on())
+        report_record(REPORT_SOCKET_AF_INET, "socket", __builtin_return_address(0));
     if (domain != AF_INET)
         return real_socket(domain, type, protocol);
     int saved = errno;
@@ -46,6 +61,9 @@ SOCK_EXPORT int socket(int domain, int type, int protocol)
 
 SOCK_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
+    if (report_on() && addr && len >= sizeof(struct sockaddr_in) && addr->sa_family == AF_INET &&
+        ((const struct sockaddr_in *)addr)->sin_addr.s_addr == htonl(INADDR_ANY))
+        report_record(REPORT_WILDCARD_LISTEN, "bind", __builtin_return_address(0));
     if (!fdtab_tracked(fd))
         return real_bind(fd, addr, len);
     int saved = errno;
@@ -65,7 +83,9 @@ SOCK_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
     if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
         return real_accept(fd, addr, len);
     int saved = errno;
-    return hook_ret(sockets_accept(fd, addr, len, 0, false), saved);
+    int rc = hook_ret(sockets_accept(fd, addr, len, 0, false), saved);
+    hook_report_peer("accept", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
@@ -73,7 +93,9 @@ SOCK_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags
     if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
         return real_accept4(fd, addr, len, flags);
     int saved = errno;
-    return hook_ret(sockets_accept(fd, addr, len, flags, true), saved);
+    int rc = hook_ret(sockets_accept(fd, addr, len, flags, true), saved);
+    hook_report_peer("accept4", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
@@ -81,7 +103,9 @@ SOCK_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
     if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
         return real_getpeername(fd, addr, len);
     int saved = errno;
-    return hook_ret(sockets_getpeername(fd, addr, len), saved);
+    int rc = hook_ret(sockets_getpeername(fd, addr, len), saved);
+    hook_report_peer("getpeername", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
@@ -89,7 +113,9 @@ SOCK_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
     if (!fdtab_tracked(fd) && hook_big_buffer(addr, len))
         return real_getsockname(fd, addr, len);
     int saved = errno;
-    return hook_ret(sockets_getsockname(fd, addr, len), saved);
+    int rc = hook_ret(sockets_getsockname(fd, addr, len), saved);
+    hook_report_peer("getsockname", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "fdtable.h"
+#include "report.h"
 #include "sockets.h"
 #include "symbols.h"
 
@@ -29,6 +30,16 @@ static inline ssize_t hook_ret(ssize_t rc, int saved_errno)
     }
     errno = saved_errno;
     return rc;
+}
+
+/* Report an IPv6 source just shown to CALLER as IPv4 by CALL (report.h). */
+static inline void hook_report_peer(const char *call, const void *caller)
+{
+    if (sockets_take_peer_flag() && report_on()) {
+        int saved = errno;
+        report_record(REPORT_IPV6_PEER, call, caller);
+        errno = saved;
+    }
 }
 
 static inline bool hook_plain_recv(int fd, const struct sockaddr *addr, const socklen_t *len)
@@ -59,7 +70,9 @@ SOCK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
     if (hook_plain_recv(fd, addr, alen))
         return real_recvfrom(fd, buf, n, flags, addr, alen);
     int saved = errno;
-    return hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+    ssize_t rc = hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+    hook_report_peer("recvfrom", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
@@ -69,7 +82,9 @@ SOCK_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, i
     if (n > buflen || hook_plain_recv(fd, addr, alen))
         return real___recvfrom_chk(fd, buf, n, buflen, flags, addr, alen);
     int saved = errno;
-    return hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+    ssize_t rc = hook_ret(sockets_recvfrom(fd, buf, n, flags, addr, alen), saved);
+    hook_report_peer("__recvfrom_chk", __builtin_return_address(0));
+    return rc;
 }
 
 SOCK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
@@ -77,5 +92,7 @@ SOCK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
     if (!msg || hook_plain_recv(fd, msg->msg_name, &msg->msg_namelen))
         return real_recvmsg(fd, msg, flags);
     int saved = errno;
-    return hook_ret(sockets_recvmsg(fd, msg, flags), saved);
+    ssize_t rc = hook_ret(sockets_recvmsg(fd, msg, flags), saved);
+    hook_report_peer("recvmsg", __builtin_return_address(0));
+    return rc;
 }

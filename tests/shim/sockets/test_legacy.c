@@ -29,6 +29,9 @@ struct child {
     int out; /* its stdout */
 };
 
+/* Extra "NAME=value" settings for the next spawned child (NULL-terminated). */
+static const char *child_env[4];
+
 /* Start DIR/PROG with the NULL-terminated arguments that follow, under
  * v6run (SHIM) or directly; nss_wrapper (the test names) is preloaded in
  * both cases, and v6run puts the shim before it. */
@@ -58,6 +61,8 @@ static void spawn(struct child *c, bool shim, const char *prog, ...)
         close(p[0]);
         close(p[1]);
         setenv("LD_PRELOAD", getenv("V6SOCK_NSS_WRAPPER"), 1);
+        for (int i = 0; child_env[i]; i++)
+            putenv((char *)child_env[i]);
         execv(argv[0], argv);
         _exit(127);
     }
@@ -429,6 +434,182 @@ static void test_event_loop_client_sees_refusal_through_so_error(void **state)
                 strcmp(out, "connect: Connection refused\n") == 0);
 }
 
+/* ---- report mode ---- */
+
+/* The single line of the report file PATH, into BUF. */
+static void read_report(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_true(n > 0);
+    assert_non_null(strchr(buf, '\n'));
+    assert_ptr_equal(strchr(buf, '\n') + 1, buf + n); /* exactly one line */
+}
+
+/* Number of sites in REPORT with this check, call and count. */
+static int sites_with(const char *report, const char *check, const char *call, int count)
+{
+    char want[160];
+    snprintf(want, sizeof want, "{\"check\":\"%s\",\"call\":\"%s\",\"count\":%d,", check, call,
+             count);
+    int n = 0;
+    for (const char *p = report; (p = strstr(p, want)); p++)
+        n++;
+    return n;
+}
+
+static int count_sites(const char *report)
+{
+    int n = 0;
+    for (const char *p = report; (p = strstr(p, "{\"check\":")); p++)
+        n++;
+    return n;
+}
+
+/* The line of SRC (a file name under V6SOCK_SOURCE_DIR) that contains TEXT. */
+static int source_line(const char *src, const char *text)
+{
+    char path[4096], line[512];
+    snprintf(path, sizeof path, "%s/%s", getenv("V6SOCK_SOURCE_DIR"), src);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int n = 0, found = 0;
+    while (fgets(line, sizeof line, f)) {
+        n++;
+        if (strstr(line, text)) {
+            found = n;
+            break;
+        }
+    }
+    fclose(f);
+    assert_true(found > 0);
+    return found;
+}
+
+/* Offline symbolisation of the site of CHECK/CALL in REPORT: "file:line". */
+static void addr2line_of(const char *report, const char *check, const char *call, char *out,
+                         size_t len)
+{
+    char want[160];
+    snprintf(want, sizeof want, "{\"check\":\"%s\",\"call\":\"%s\",", check, call);
+    const char *site = strstr(report, want);
+    assert_non_null(site);
+    char object[1024];
+    unsigned long off;
+    const char *o = strstr(site, "\"object\":\"");
+    assert_non_null(o);
+    assert_int_equal(sscanf(o, "\"object\":\"%1023[^\"]\"", object), 1);
+    const char *x = strstr(site, "\"object_offset\":\"");
+    assert_non_null(x);
+    assert_int_equal(sscanf(x, "\"object_offset\":\"%lx\"", &off), 1);
+    char cmd[2048];
+    /* The return address follows the call: look one byte back. */
+    snprintf(cmd, sizeof cmd, "addr2line -e '%s' 0x%lx", object, off - 1);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(out, (int)len, p));
+    pclose(p);
+    out[strcspn(out, " \n")] = '\0';
+}
+
+static void test_report_mode_records_every_ipv4_only_call_site_once_with_counts(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    char path[] = "/tmp/v6sock-report-XXXXXX";
+    int tmp = mkstemp(path);
+    assert_true(tmp >= 0);
+    close(tmp);
+    unlink(path); /* the shim creates it */
+    char env[64 + sizeof path];
+    snprintf(env, sizeof env, "V6SHIM_REPORT=%s", path);
+    child_env[0] = env;
+    struct child c;
+    spawn(&c, true, "legacy_server", "2", (char *)NULL);
+    child_env[0] = NULL;
+    uint16_t port = read_port(&c);
+    char buf[256];
+    int fd = client(AF_INET6, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    fd = client(AF_INET, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    assert_int_equal(finish(&c, buf, sizeof buf), 0);
+
+    static char report[65536];
+    read_report(path, report, sizeof report);
+    unlink(path);
+    print_message("%s", report);
+    assert_non_null(strstr(report, "{\"v6shim_report\":1,\"pid\":"));
+    assert_non_null(strstr(report, "/legacy/legacy_server\",\"sites\":["));
+    /* Exactly these sites, with these counts. */
+    assert_int_equal(sites_with(report, "v6-socket-af-inet", "socket", 1), 1);
+    assert_int_equal(sites_with(report, "v6-inaddr-constant", "bind", 1), 1);
+    assert_int_equal(sites_with(report, "v6-ipv6-peer-as-ipv4", "accept", 1), 1);
+    assert_int_equal(sites_with(report, "v6-ipv6-peer-as-ipv4", "getpeername", 1), 1);
+    assert_int_equal(sites_with(report, "v6-inet-ntoa", "inet_ntoa", 2), 2); /* printf, sprintf */
+    assert_int_equal(count_sites(report), 6);
+    assert_non_null(strstr(report, "],\"dropped\":0}\n"));
+    /* The offsets lead back to the source lines, offline. */
+    char where[1024], want[1024];
+    addr2line_of(report, "v6-inet-ntoa", "inet_ntoa", where, sizeof where);
+    snprintf(want, sizeof want, "legacy_server.c:%d",
+             source_line("legacy/legacy_server.c", "/* tcp peer */"));
+    assert_non_null(strstr(where, want));
+    /* In a ThreadSanitizer build its runtime intercepts socket/bind/accept
+     * ahead of the shim, so their caller is the interceptor. */
+    if (strstr(report, "/libtsan.so")) {
+        print_message("socket/bind sites are the sanitizer's interceptors: not checked\n");
+        return;
+    }
+    addr2line_of(report, "v6-socket-af-inet", "socket", where, sizeof where);
+    snprintf(want, sizeof want, "legacy_server.c:%d",
+             source_line("legacy/legacy_server.c", "int s = socket(AF_INET"));
+    assert_non_null(strstr(where, want));
+    addr2line_of(report, "v6-inaddr-constant", "bind", where, sizeof where);
+    snprintf(want, sizeof want, "legacy_server.c:%d",
+             source_line("legacy/legacy_server.c", "if (bind(s,"));
+    assert_non_null(strstr(where, want));
+}
+
+static void test_report_only_mode_records_without_translating(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    char path[] = "/tmp/v6sock-report-XXXXXX";
+    int tmp = mkstemp(path);
+    assert_true(tmp >= 0);
+    close(tmp);
+    unlink(path);
+    char env[64 + sizeof path];
+    snprintf(env, sizeof env, "V6SHIM_REPORT=%s", path);
+    child_env[0] = env;
+    child_env[1] = "V6SHIM_ENABLED=no";
+    struct child c;
+    spawn(&c, true, "legacy_server", "1", (char *)NULL);
+    child_env[0] = child_env[1] = NULL;
+    uint16_t port = read_port(&c);
+    assert_int_equal(client(AF_INET6, SOCK_STREAM, port), -ECONNREFUSED); /* not translated */
+    char buf[256];
+    int fd = client(AF_INET, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    assert_string_equal(buf, "hello 127.0.0.1\n");
+    assert_int_equal(finish(&c, buf, sizeof buf), 0);
+    static char report[65536];
+    read_report(path, report, sizeof report);
+    unlink(path);
+    assert_int_equal(sites_with(report, "v6-socket-af-inet", "socket", 1), 1);
+    assert_int_equal(sites_with(report, "v6-inaddr-constant", "bind", 1), 1);
+    assert_int_equal(sites_with(report, "v6-inet-ntoa", "inet_ntoa", 1), 2);
+    assert_int_equal(count_sites(report), 4);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -451,6 +632,8 @@ int main(void)
         cmocka_unit_test(test_event_loop_client_connects_nonblocking_to_ipv6_only_name),
         cmocka_unit_test(test_fortified_event_loop_client_connects_to_ipv6_only_name),
         cmocka_unit_test(test_event_loop_client_sees_refusal_through_so_error),
+        cmocka_unit_test(test_report_mode_records_every_ipv4_only_call_site_once_with_counts),
+        cmocka_unit_test(test_report_only_mode_records_without_translating),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

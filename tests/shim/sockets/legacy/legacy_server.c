@@ -71,7 +71,7 @@ int main(int argc, char **argv)
             printf("getpeername disagrees\n");
             exit(1);
         }
-        printf("peer %s\n", inet_ntoa(peer.sin_addr));
+        printf("peer %s\n", inet_ntoa(peer.sin_addr)); /* tcp peer */
         fflush(stdout);
         sprintf(buf, "hello %s\n", inet_ntoa(peer.sin_addr));
         write(c, buf, strlen(buf));

@@ -1,0 +1,61 @@
+/*
+ * report — report mode: which IPv4-only constructs a program actually
+ * executes, and from where.
+ *
+ * On when V6SHIM_REPORT names a file (read once, with secure_getenv).
+ * Recording changes no behaviour: translation stays as configured
+ * (`enabled`), so `V6SHIM_ENABLED=no V6SHIM_REPORT=f` only observes.
+ *
+ * Each (construct, hooked call, call site) is kept once with a count. A call
+ * site is the return address in the program's code; it is symbolised at exit
+ * with dladdr (object, exported symbol if any, offsets) and never with
+ * addr2line at run time: `addr2line -e OBJECT OBJECT_OFFSET-1` gives the
+ * source line offline. At exit each process appends ONE line of JSON to the
+ * file (JSON Lines: a forked or exec'd child adds its own line) and prints a
+ * one-line summary on stderr:
+ *
+ *   {"v6shim_report":1,"pid":N,"program":"…","sites":[{"check":"v6-inet-ntoa",
+ *    "call":"inet_ntoa","count":2,"object":"/path/prog","symbol":null,
+ *    "symbol_offset":null,"object_offset":"0x1a2b"}…],"dropped":0}
+ *
+ * Check ids are v6scan's where the two meet (docs/checks/), so runtime and
+ * static findings can be joined; "v6-ipv6-peer-as-ipv4" is runtime-only.
+ * Lock: report_lock guards the site table; a leaf. report_on() is one atomic
+ * load, so hooks pay nothing when the mode is off.
+ */
+#ifndef V6SHIM_REPORT_H
+#define V6SHIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum report_what {
+    REPORT_SOCKET_AF_INET,   /* socket(AF_INET)                  v6-socket-af-inet */
+    REPORT_INET_ADDR,        /* inet_addr, inet_aton             v6-inet-addr */
+    REPORT_INET_NTOA,        /* inet_ntoa                        v6-inet-ntoa */
+    REPORT_WILDCARD_LISTEN,  /* bind(AF_INET, INADDR_ANY)        v6-inaddr-constant */
+    REPORT_IPV6_PEER,        /* an IPv6 peer shown as IPv4       v6-ipv6-peer-as-ipv4 */
+    REPORT_GETHOSTBYNAME,    /* gethostbyname family             v6-gethostbyname */
+    REPORT_GETHOSTBYADDR,    /* gethostbyaddr family             v6-gethostbyaddr */
+    REPORT_GETADDRINFO_INET, /* getaddrinfo with AF_INET hints   v6-getaddrinfo-af-inet */
+    REPORT_NWHAT
+};
+
+#define REPORT_MAX_SITES 512
+
+/* Is report mode on? (Sets itself up on first call.) */
+bool report_on(void);
+
+/* Count construct WHAT made through hooked function CALL (a string
+ * literal) from return address CALLER. No-op when report mode is off;
+ * sites beyond REPORT_MAX_SITES are counted as dropped. */
+void report_record(enum report_what what, const char *call, const void *caller);
+
+/* The check id of WHAT ("v6-socket-af-inet", …). */
+const char *report_check_id(enum report_what what);
+
+/* Append this process's JSON line to FD. Returns 0 or -errno. (At exit this
+ * runs by itself; tests call it directly.) */
+int report_write(int fd);
+
+#endif
