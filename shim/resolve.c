@@ -124,7 +124,6 @@ static void resolve_add(struct resolve_answer *out, const struct sockaddr *sa)
         memcpy(&s6, sa, sizeof s6);
         d.sin6_addr = s6.sin6_addr;
         d.sin6_scope_id = s6.sin6_scope_id;
-        out->has_v6 = true;
     } else {
         return;
     }
@@ -139,6 +138,8 @@ static void resolve_add(struct resolve_answer *out, const struct sockaddr *sa)
     memset(c, 0, sizeof *c);
     c->dst = d;
     c->index = out->n++;
+    if (sa->sa_family == AF_INET6 && !IN6_IS_ADDR_V4MAPPED(&d.sin6_addr))
+        out->has_v6 = true; /* a mapped IPv4 answer is IPv4 */
 }
 
 static bool resolve_is_v4(const struct policy_cand *c)

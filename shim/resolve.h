@@ -35,7 +35,7 @@ struct resolve_answer {
     size_t n;                                      /* answers, RFC 6724 order */
     struct policy_cand cand[RESOLVE_MAX_ANSWERS];
     int rule[RESOLVE_MAX_ANSWERS];                 /* rule putting cand[i] before cand[i+1] */
-    bool has_v6;                                   /* some answer is IPv6 */
+    bool has_v6;                                   /* some kept answer is IPv6 (not ::ffff:) */
     bool pool_ok;                                  /* has_v6 and the pool address was given */
     struct in_addr pool;                           /* the name's pool address when pool_ok */
     size_t naddr;                                  /* what a legacy caller sees: */
