@@ -33,7 +33,8 @@ void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out);
 const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
                                         struct sockaddr_in *buf);
 
-/* True when a caller's address buffer of *LEN cannot hold a sockaddr_in6. */
+/* True when translation is on and a caller's address buffer of *LEN cannot
+ * hold a sockaddr_in6 (an untracked fd may then need the view). */
 bool sockets_small_buffer(const socklen_t *len);
 
 /* ---- sockets.c ---- */

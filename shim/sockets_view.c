@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/syslog.h>
 
+#include "config.h"
 #include "fdtable.h"
 #include "log.h"
 #include "pool.h"
@@ -106,11 +107,12 @@ const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t l
     return buf;
 }
 
-/* Does FD need the view although it is untracked? Only when it is really
- * AF_INET6 and the caller's buffer cannot hold a sockaddr_in6. */
+/* May an untracked fd need the view? Only when translation is on and the
+ * caller's buffer cannot hold a sockaddr_in6 (whether the socket really is
+ * AF_INET6 is seen from the address the kernel returns). */
 bool sockets_small_buffer(const socklen_t *len)
 {
-    return len && *len < sizeof(struct sockaddr_in6);
+    return len && *len < sizeof(struct sockaddr_in6) && config_get()->enabled;
 }
 
 /* ---- accept, names ---- */

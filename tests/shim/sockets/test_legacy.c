@@ -31,6 +31,8 @@ struct child {
 
 /* Extra "NAME=value" settings for the next spawned child (NULL-terminated). */
 static const char *child_env[4];
+/* When >= 0, the next spawned child's stdin. */
+static int child_stdin = -1;
 
 /* Start DIR/PROG with the NULL-terminated arguments that follow, under
  * v6run (SHIM) or directly; nss_wrapper (the test names) is preloaded in
@@ -63,6 +65,8 @@ static void spawn(struct child *c, bool shim, const char *prog, ...)
         setenv("LD_PRELOAD", getenv("V6SOCK_NSS_WRAPPER"), 1);
         for (int i = 0; child_env[i]; i++)
             putenv((char *)child_env[i]);
+        if (child_stdin >= 0)
+            dup2(child_stdin, 0);
         execv(argv[0], argv);
         _exit(127);
     }
@@ -610,6 +614,36 @@ static void test_report_only_mode_records_without_translating(void **state)
     assert_int_equal(count_sites(report), 4);
 }
 
+/* An AF_INET6 socket the program never made, on its fd 0 (as inetd hands
+ * it over): the IPv4 view for a sockaddr_in-sized buffer, only when
+ * translation is on. */
+static void test_inherited_ipv6_socket_gets_the_view_only_when_translation_is_on(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    int fd = client(AF_INET6, SOCK_STREAM, srv.port);
+    assert_true(fd >= 0);
+    char out[256];
+    struct child c;
+    child_stdin = fd;
+    spawn(&c, true, "legacy_inetd", "--service", (char *)NULL);
+    assert_int_equal(finish(&c, out, sizeof out), 0);
+    assert_true(strncmp(out, "you are ", 8) == 0);
+    out[strcspn(out, "\n")] = '\0';
+    assert_true(in_pool(out + 8));
+    child_env[0] = "V6SHIM_ENABLED=no";
+    spawn(&c, true, "legacy_inetd", "--service", (char *)NULL);
+    child_env[0] = NULL;
+    child_stdin = -1;
+    assert_int_equal(finish(&c, out, sizeof out), 1);
+    char want[64];
+    snprintf(want, sizeof want, "not AF_INET: %d\n", AF_INET6); /* the kernel's own answer */
+    assert_string_equal(out, want);
+    close(fd);
+    v6test_server_stop(&srv);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -634,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_event_loop_client_sees_refusal_through_so_error),
         cmocka_unit_test(test_report_mode_records_every_ipv4_only_call_site_once_with_counts),
         cmocka_unit_test(test_report_only_mode_records_without_translating),
+        cmocka_unit_test(test_inherited_ipv6_socket_gets_the_view_only_when_translation_is_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
