@@ -292,7 +292,12 @@ static void test_forked_child_keeps_mappings_and_a_working_resolver(void **state
             ok = ok && getaddrinfo("t15.v6kit.test", "80", &hints, &ai) == 0;
             if (ai)
                 freeaddrinfo(ai);
-            _exit(ok ? 0 : 1);
+            /* Leave by exec, as a forked server child does: the other thread's
+             * in-flight allocations were copied but that thread does not exist
+             * here, and valgrind would count them as lost at an _exit. */
+            char *const noenv[] = {NULL}; /* no preloads into sh */
+            execle("/bin/sh", "sh", "-c", ok ? "exit 0" : "exit 1", (char *)NULL, noenv);
+            _exit(2);
         }
         int st;
         assert_int_equal(waitpid(pid, &st, 0), pid);
