@@ -3,8 +3,9 @@
  * reach IPv6-only servers by name and accept IPv6 clients, through
  * libv6shim.so. Registered only when v6run and the shim are built.
  *
- * Synthetic pool addresses are the shim's choice, so lines that show one
- * are checked up to the address; everything else is exact.
+ * Which synthetic address an IPv6 peer gets is the shim's choice; lines
+ * that show one are checked to hold an address of the default pool,
+ * 198.18.0.0/15 (v6shim.conf(5)); everything else is exact.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +23,20 @@
 
 /* argv for "v6run -- <sample> args...": V6RUN_PATH is absolute, the sample resolved here. */
 #define UNDER_V6RUN(sample, ...) {V6RUN_PATH, "--", sample_path(sample), __VA_ARGS__, NULL}
+
+/* TEXT starts with an address of 198.18.0.0/15 followed by STOP. */
+static void assert_pool_address(const char *text, char stop)
+{
+    char addr[INET_ADDRSTRLEN];
+    const char *end = strchr(text, stop);
+    assert_non_null(end);
+    assert_true((size_t)(end - text) < sizeof addr);
+    memcpy(addr, text, (size_t)(end - text));
+    addr[end - text] = '\0';
+    struct in_addr a;
+    assert_int_equal(inet_pton(AF_INET, addr, &a), 1);
+    assert_int_equal(ntohl(a.s_addr) & 0xfffe0000u, 0xc6120000u);
+}
 
 static void test_legacy_client_reaches_ipv6_only_server_by_name(void **state)
 {
@@ -33,7 +49,12 @@ static void test_legacy_client_reaches_ipv6_only_server_by_name(void **state)
     assert_int_equal(sample_run(&cli, argv), 0);
     v6test_server_stop(&srv);
     assert_string_equal(cli.out, "via shim");
+    /* The legacy program printed inet_ntoa() of the pool address it was given. */
     assert_memory_equal(cli.err, "connected to ", 13);
+    assert_pool_address(cli.err + 13, ' ');
+    char tail[32];
+    snprintf(tail, sizeof tail, " port %u\n", srv.port);
+    assert_string_equal(strchr(cli.err + 13, ' '), tail);
 }
 
 static void test_legacy_server_accepts_ipv6_and_ipv4_clients_on_one_port(void **state)
@@ -53,6 +74,7 @@ static void test_legacy_server_accepts_ipv6_and_ipv4_clients_on_one_port(void **
     assert_string_equal(cli.out, "six");
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);
     assert_memory_equal(line, "client ", 7); /* the IPv6 peer, as a pool address */
+    assert_pool_address(line + 7, ' ');
     const char *c4[] = {"ported_echo_client", "127.0.0.1", sample_port_str(port, 1), "four", NULL};
     assert_int_equal(sample_run(&cli, c4), 0);
     assert_string_equal(cli.out, "four");
@@ -93,6 +115,7 @@ static void test_legacy_udp_server_answers_ipv6_client(void **state)
     size_t n = strlen(cli.out);
     assert_true(n > 6);
     assert_string_equal(cli.out + n - 6, " ping\n"); /* "<pool address> ping" */
+    assert_pool_address(cli.out, ' ');
     assert_int_equal(sample_finish(&srv), 0);
 }
 
