@@ -36,6 +36,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 int sockets_socket(int domain, int type, int protocol);
 int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len);
@@ -52,6 +53,10 @@ ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
                          struct sockaddr *addr, socklen_t *alen);
 ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags);
+/* Each message as recvmsg/sendmsg; when translating, at most 64 per call. */
+int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,
+                     struct timespec *timeout);
+int sockets_sendmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags);
 /* Records registrations of not-yet-upgraded sockets, then makes the call. */
 int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 

@@ -244,3 +244,96 @@ ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
     fdtab_release(s);
     return rc;
 }
+
+/* recvmmsg/sendmmsg handle at most this many messages per call when they
+ * translate (fewer than asked is what both calls may return anyway). */
+#define SOCKETS_MMSG_MAX 64
+
+int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,
+                     struct timespec *timeout)
+{
+    socklen_t minlen = (socklen_t)-1; /* the smallest name buffer offered */
+    for (unsigned i = 0; vec && i < vlen; i++)
+        if (vec[i].msg_hdr.msg_name && vec[i].msg_hdr.msg_namelen < minlen)
+            minlen = vec[i].msg_hdr.msg_namelen;
+    bool untracked_view = false;
+    struct fdtab_sock *s = minlen != (socklen_t)-1
+                               ? sockets_recv_entry(fd, &minlen, &untracked_view)
+                               : NULL;
+    if (!s && !untracked_view) {
+        int rc = real_recvmmsg(fd, vec, vlen, flags, timeout);
+        return rc < 0 ? -errno : rc;
+    }
+    if (vlen > SOCKETS_MMSG_MAX)
+        vlen = SOCKETS_MMSG_MAX;
+    struct sockaddr_storage real[SOCKETS_MMSG_MAX];
+    void *names[SOCKETS_MMSG_MAX];
+    socklen_t lens[SOCKETS_MMSG_MAX];
+    for (unsigned i = 0; i < vlen; i++) {
+        struct msghdr *m = &vec[i].msg_hdr;
+        names[i] = m->msg_name;
+        lens[i] = m->msg_namelen;
+        if (names[i]) {
+            m->msg_name = &real[i];
+            m->msg_namelen = sizeof real[i];
+        }
+    }
+    int rc = real_recvmmsg(fd, vec, vlen, flags, timeout);
+    int err = errno;
+    for (unsigned i = 0; i < vlen; i++) {
+        struct msghdr *m = &vec[i].msg_hdr;
+        socklen_t rlen = m->msg_namelen;
+        m->msg_name = names[i];
+        m->msg_namelen = lens[i];
+        if (rc < 0 || i >= (unsigned)rc || !names[i])
+            continue;
+        if (rlen == 0)
+            m->msg_namelen = 0;
+        else
+            sockets_give_source(s, &real[i], rlen, (struct sockaddr *)names[i], &m->msg_namelen);
+    }
+    fdtab_release(s);
+    return rc < 0 ? -err : rc;
+}
+
+int sockets_sendmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags)
+{
+    struct fdtab_sock *s = vec ? fdtab_acquire(fd) : NULL;
+    if (!s) {
+        int rc = real_sendmmsg(fd, vec, vlen, flags);
+        return rc < 0 ? -errno : rc;
+    }
+    if (vlen > SOCKETS_MMSG_MAX)
+        vlen = SOCKETS_MMSG_MAX;
+    struct mmsghdr copy[SOCKETS_MMSG_MAX];
+    struct sockaddr_storage dst[SOCKETS_MMSG_MAX];
+    int rc = 0;
+    for (unsigned i = 0; i < vlen; i++) {
+        copy[i] = vec[i];
+        struct sockaddr_in in;
+        const struct sockaddr_in *sin =
+            sockets_as_in(copy[i].msg_hdr.msg_name, copy[i].msg_hdr.msg_namelen, &in);
+        socklen_t dlen;
+        int how = sin ? sockets_dgram_dst(fd, s, sin, &dst[i], &dlen) : 0;
+        if (how < 0) {
+            /* As the kernel does: an error only if nothing could be sent. */
+            if (i == 0)
+                rc = how;
+            vlen = i;
+            break;
+        }
+        if (how == 1) {
+            copy[i].msg_hdr.msg_name = &dst[i];
+            copy[i].msg_hdr.msg_namelen = dlen;
+        }
+    }
+    if (rc == 0 && vlen > 0) {
+        rc = real_sendmmsg(fd, copy, vlen, flags);
+        if (rc < 0)
+            rc = -errno;
+        for (int i = 0; i < rc; i++)
+            vec[i].msg_len = copy[i].msg_len;
+    }
+    fdtab_release(s);
+    return rc;
+}

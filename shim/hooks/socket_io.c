@@ -1,6 +1,7 @@
 /*
- * Exported datagram hooks: sendto, sendmsg, recvfrom, __recvfrom_chk (what
- * -D_FORTIFY_SOURCE=2 builds call instead of recvfrom), recvmsg.
+ * Exported datagram hooks: sendto, sendmsg, sendmmsg, recvfrom,
+ * __recvfrom_chk (what -D_FORTIFY_SOURCE=2 builds call instead of
+ * recvfrom), recvmsg, recvmmsg.
  *
  * Decision table: untracked fd (and, on receive, no address wanted or a
  * buffer big enough for a sockaddr_in6) → libc untouched. Otherwise
@@ -94,5 +95,29 @@ SOCK_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
     int saved = errno;
     ssize_t rc = hook_ret(sockets_recvmsg(fd, msg, flags), saved);
     hook_report_peer("recvmsg", __builtin_return_address(0));
+    return rc;
+}
+
+SOCK_EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+    if (!fdtab_tracked(fd))
+        return real_sendmmsg(fd, vec, vlen, flags);
+    int saved = errno;
+    return (int)hook_ret(sockets_sendmmsg(fd, vec, vlen, flags), saved);
+}
+
+SOCK_EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+                         struct timespec *timeout)
+{
+    if (!fdtab_tracked(fd)) {
+        bool small = false;
+        for (unsigned i = 0; vec && i < vlen && !small; i++)
+            small = !hook_plain_recv(fd, vec[i].msg_hdr.msg_name, &vec[i].msg_hdr.msg_namelen);
+        if (!small)
+            return real_recvmmsg(fd, vec, vlen, flags, timeout);
+    }
+    int saved = errno;
+    int rc = (int)hook_ret(sockets_recvmmsg(fd, vec, vlen, flags, timeout), saved);
+    hook_report_peer("recvmmsg", __builtin_return_address(0));
     return rc;
 }

@@ -897,6 +897,83 @@ static void test_threads_connecting_through_the_pool_and_accepting_concurrently(
     close(ts.l);
 }
 
+/* ---- recvmmsg / sendmmsg ---- */
+
+static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    /* A legacy UDP server on the wildcard, two clients (IPv6, IPv4). */
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in any = sin_str("0.0.0.0", 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&any, sizeof any), 0);
+    socklen_t len = sizeof any;
+    assert_int_equal(getsockname(s, (struct sockaddr *)&any, &len), 0);
+    int c6 = (int)syscall(SYS_socket, AF_INET6, SOCK_DGRAM, 0);
+    int c4 = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in6 d6 = {.sin6_family = AF_INET6, .sin6_port = any.sin_port,
+                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in d4 = sin_str("127.0.0.1", ntohs(any.sin_port));
+    assert_int_equal(syscall(SYS_sendto, c6, "six", 3, 0, &d6, sizeof d6), 3);
+    assert_int_equal(syscall(SYS_sendto, c4, "four", 4, 0, &d4, sizeof d4), 4);
+    struct mmsghdr mv[2];
+    struct sockaddr_in from[2];
+    char buf[2][16];
+    struct iovec iov[2];
+    memset(mv, 0, sizeof mv);
+    for (int i = 0; i < 2; i++) {
+        iov[i] = (struct iovec){buf[i], sizeof buf[i]};
+        mv[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof from[i],
+                                        .msg_iov = &iov[i], .msg_iovlen = 1};
+    }
+    int got = 0;
+    while (got < 2) {
+        int r = recvmmsg(s, mv + got, 2 - got, 0, NULL);
+        assert_true(r > 0);
+        got += r;
+    }
+    assert_int_equal(mv[0].msg_len, 3);
+    assert_int_equal(mv[0].msg_hdr.msg_namelen, sizeof from[0]);
+    assert_int_equal(from[0].sin_family, AF_INET);
+    assert_true(pool_contains(from[0].sin_addr));
+    assert_int_equal(mv[1].msg_len, 4);
+    assert_int_equal(mv[1].msg_hdr.msg_namelen, sizeof from[1]);
+    assert_string_equal(ntoa(from[1].sin_addr), "127.0.0.1");
+    /* Replies to both views in one sendmmsg. */
+    for (int i = 0; i < 2; i++)
+        iov[i].iov_len = mv[i].msg_len;
+    assert_int_equal(sendmmsg(s, mv, 2, 0), 2);
+    assert_int_equal(syscall(SYS_recvfrom, c6, buf[0], sizeof buf[0], 0, NULL, NULL), 3);
+    assert_int_equal(syscall(SYS_recvfrom, c4, buf[1], sizeof buf[1], 0, NULL, NULL), 4);
+    close(c6);
+    close(c4);
+    close(s);
+
+    /* A legacy client: sendmmsg to a pool address upgrades the socket. */
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_DGRAM, V6TEST_ECHO), 0);
+    static const char *const a[] = {"::1"};
+    struct in_addr p = map_name("v6only.v6kit.test", a, 1);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in dst = sin_of(p, srv.port);
+    memset(mv, 0, sizeof mv);
+    for (int i = 0; i < 2; i++) {
+        iov[i] = (struct iovec){(char *)(i ? "two" : "one"), 3};
+        mv[i].msg_hdr = (struct msghdr){.msg_name = &dst, .msg_namelen = sizeof dst,
+                                        .msg_iov = &iov[i], .msg_iovlen = 1};
+    }
+    assert_int_equal(sendmmsg(fd, mv, 2, 0), 2);
+    assert_int_equal(mv[0].msg_len, 3);
+    assert_int_equal(mv[1].msg_len, 3);
+    assert_int_equal(raw_domain(fd), AF_INET6);
+    for (int k = 0; k < 2; k++) {
+        len = sizeof from[0];
+        assert_int_equal(recvfrom(fd, buf[0], sizeof buf[0], 0, (struct sockaddr *)&from[0], &len), 3);
+        assert_int_equal(from[0].sin_addr.s_addr, p.s_addr);
+    }
+    close(fd);
+    v6test_server_stop(&srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_blocking_connect_to_black_holes_stops_at_the_budget),
         cmocka_unit_test(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6),
         cmocka_unit_test(test_threads_connecting_through_the_pool_and_accepting_concurrently),
+        cmocka_unit_test(test_recvmmsg_and_sendmmsg_translate_every_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
