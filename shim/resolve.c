@@ -40,9 +40,38 @@ static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
 static struct policy_table *resolve_table; /* written once under resolve_once */
 
 /* Per-thread storage for gethostbyname/gethostbyaddr (glibc shares one
- * static buffer between all threads). */
-static __thread struct hostent resolve_tls_he;
-static __thread char resolve_tls_buf[8192];
+ * static buffer between all threads). Allocated on a thread's first call
+ * and freed when it exits (pthread key destructor), so threads that never
+ * resolve pay nothing. */
+struct resolve_tls {
+    struct hostent he;
+    char buf[8192];
+};
+static pthread_key_t resolve_tls_key;
+static pthread_once_t resolve_tls_once = PTHREAD_ONCE_INIT;
+static bool resolve_tls_ok; /* written once under resolve_tls_once */
+
+static void resolve_tls_init(void)
+{
+    resolve_tls_ok = pthread_key_create(&resolve_tls_key, free) == 0;
+}
+
+/* This thread's storage, or NULL (out of memory). */
+static struct resolve_tls *resolve_tls_get(void)
+{
+    pthread_once(&resolve_tls_once, resolve_tls_init);
+    if (!resolve_tls_ok)
+        return NULL;
+    struct resolve_tls *t = pthread_getspecific(resolve_tls_key);
+    if (!t) {
+        t = malloc(sizeof *t);
+        if (t && pthread_setspecific(resolve_tls_key, t) != 0) {
+            free(t);
+            t = NULL;
+        }
+    }
+    return t;
+}
 
 static void resolve_atfork_prepare(void)
 {
@@ -296,10 +325,12 @@ int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, si
 
 struct hostent *resolve_gethostbyname(const char *name)
 {
+    struct resolve_tls *t = resolve_tls_get();
+    if (!t)
+        return real_gethostbyname(name);
     struct hostent *res = NULL;
     int herr = 0;
-    int rc = resolve_gethostbyname_r(name, &resolve_tls_he, resolve_tls_buf,
-                                     sizeof resolve_tls_buf, &res, &herr);
+    int rc = resolve_gethostbyname_r(name, &t->he, t->buf, sizeof t->buf, &res, &herr);
     if (rc == ERANGE && herr == NETDB_INTERNAL)
         return real_gethostbyname(name); /* a glibc answer larger than 8 KiB */
     if (!res && herr != 0)
@@ -349,10 +380,13 @@ int resolve_gethostbyaddr_r(const void *addr, socklen_t len, int type, struct ho
 
 struct hostent *resolve_gethostbyaddr(const void *addr, socklen_t len, int type)
 {
+    struct resolve_tls *t = resolve_tls_get();
+    if (!t)
+        return real_gethostbyaddr(addr, len, type);
     struct hostent *res = NULL;
     int herr = 0;
-    int rc = resolve_gethostbyaddr_r(addr, len, type, &resolve_tls_he, resolve_tls_buf,
-                                     sizeof resolve_tls_buf, &res, &herr);
+    int rc = resolve_gethostbyaddr_r(addr, len, type, &t->he, t->buf, sizeof t->buf, &res,
+                                     &herr);
     if (rc == ERANGE && herr == NETDB_INTERNAL)
         return real_gethostbyaddr(addr, len, type);
     if (!res && herr != 0)
