@@ -264,30 +264,38 @@ static int resolve_r_result(int herr, int err, struct hostent **result, int *h_e
     return err;
 }
 
-/*
- * A failed getaddrinfo as glibc's gethostbyname_r reports the same outcome:
- * "not found" and "no address" are not errors (return 0, *result NULL,
- * h_errno HOST_NOT_FOUND / NO_DATA); the rest return an errno value.
- */
-static int resolve_gai_failure(int eai, int saved, struct hostent **result, int *h_errnop)
+int resolve_gai_to_herrno(int eai, int *err)
 {
     switch (eai) {
     case EAI_NONAME:
-        errno = saved;
-        return resolve_r_result(HOST_NOT_FOUND, 0, result, h_errnop);
+        *err = 0;
+        return HOST_NOT_FOUND;
     case EAI_NODATA:
     case EAI_ADDRFAMILY:
-        errno = saved;
-        return resolve_r_result(NO_DATA, 0, result, h_errnop);
+        *err = 0;
+        return NO_DATA;
     case EAI_AGAIN:
-        return resolve_r_result(TRY_AGAIN, EAGAIN, result, h_errnop);
+        *err = EAGAIN;
+        return TRY_AGAIN;
     case EAI_MEMORY:
-        return resolve_r_result(NETDB_INTERNAL, ENOMEM, result, h_errnop);
+        *err = ENOMEM;
+        return NETDB_INTERNAL;
     case EAI_SYSTEM:
-        return resolve_r_result(NETDB_INTERNAL, errno ? errno : EIO, result, h_errnop);
+        *err = errno ? errno : EIO;
+        return NETDB_INTERNAL;
     default: /* EAI_FAIL and anything unexpected */
-        return resolve_r_result(NO_RECOVERY, EIO, result, h_errnop);
+        *err = EIO;
+        return NO_RECOVERY;
     }
+}
+
+static int resolve_gai_failure(int eai, int saved, struct hostent **result, int *h_errnop)
+{
+    int err;
+    int herr = resolve_gai_to_herrno(eai, &err);
+    if (err == 0)
+        errno = saved;
+    return resolve_r_result(herr, err, result, h_errnop);
 }
 
 int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,

@@ -57,6 +57,16 @@ const struct policy_table *resolve_policy(void);
  * (inet_aton forms) or anything with a ':' (IPv6). */
 bool resolve_is_literal(const char *name);
 
+/*
+ * How glibc's gethostbyname_r reports the outcome getaddrinfo reported as
+ * EAI: returns the h_errno value and sets *ERR to the _r return value
+ * (0 for "not found"/"no address", which POSIX does not count as errors):
+ * EAI_NONAME -> HOST_NOT_FOUND/0, EAI_NODATA and EAI_ADDRFAMILY -> NO_DATA/0,
+ * EAI_AGAIN -> TRY_AGAIN/EAGAIN, EAI_MEMORY -> NETDB_INTERNAL/ENOMEM,
+ * EAI_SYSTEM -> NETDB_INTERNAL/errno, anything else -> NO_RECOVERY/EIO.
+ */
+int resolve_gai_to_herrno(int eai, int *err);
+
 /* gethostbyname family; AF must be AF_INET for the *2 forms (callers check). */
 int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
                             struct hostent **result, int *h_errnop);

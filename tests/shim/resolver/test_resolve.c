@@ -500,6 +500,28 @@ static void test_hostent_is_aligned_in_a_misaligned_buffer(void **state)
     }
 }
 
+
+static void test_getaddrinfo_errors_map_to_h_errno_as_glibc(void **state)
+{
+    static const struct {
+        int eai, herr, err;
+    } cases[] = {
+        {EAI_NONAME, HOST_NOT_FOUND, 0}, {EAI_NODATA, NO_DATA, 0},
+        {EAI_ADDRFAMILY, NO_DATA, 0},    {EAI_AGAIN, TRY_AGAIN, EAGAIN},
+        {EAI_MEMORY, NETDB_INTERNAL, ENOMEM}, {EAI_FAIL, NO_RECOVERY, EIO},
+        {EAI_SERVICE, NO_RECOVERY, EIO},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int err = -1;
+        assert_int_equal(resolve_gai_to_herrno(cases[i].eai, &err), cases[i].herr);
+        assert_int_equal(err, cases[i].err);
+    }
+    errno = EMFILE;
+    int err = -1;
+    assert_int_equal(resolve_gai_to_herrno(EAI_SYSTEM, &err), NETDB_INTERNAL);
+    assert_int_equal(err, EMFILE);
+}
+
 static void test_literals_are_recognised(void **state)
 {
     assert_true(resolve_is_literal("127.0.0.1"));
@@ -538,6 +560,7 @@ int main(void)
         T(test_getnameinfo_on_pool_address_gives_the_name),
         T(test_getnameinfo_on_learnt_peer_and_unknown_pool_address),
         T(test_literals_are_recognised),
+        T(test_getaddrinfo_errors_map_to_h_errno_as_glibc),
         T(test_hostent_is_aligned_in_a_misaligned_buffer),
     };
 #undef T
