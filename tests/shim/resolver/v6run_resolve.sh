@@ -48,5 +48,10 @@ expect preload-disabled 1 '^h_errno' -- env V6SHIM_ENABLED=no LD_PRELOAD="$PRE" 
 log=$(mktemp) && trap 'rm -f "$gai" "$log"' EXIT
 expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE="$log" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect debug-log-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1, 1 for legacy callers~$' -- cat "$log"
+: > "$log"
+expect v6run-log-file 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log debug --log-file "$log" -- "$LEGACY" v6only.v6kit.test
+expect v6run-log-file-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1' -- cat "$log"
+expect v6run-log-stderr 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: dual\.v6kit\.test: 2 answer\(s\), pool address 198\.18\.0\.1, 2 for legacy callers~198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log debug --log-target stderr -- "$LEGACY" dual.v6kit.test
+expect v6run-log-level-filters 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log warning --log-target stderr -- "$LEGACY" dual.v6kit.test
 expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
 finish
