@@ -175,6 +175,8 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     fdtab_lock();
     s->dev = dev;
     s->ino = ino;
+    s->alt_dev = 0;
+    s->alt_ino = 0;
     s->type = type;
     s->protocol = protocol;
     s->real = real;
@@ -227,7 +229,8 @@ struct fdtab_sock *fdtab_acquire(int fd)
     ino_t ino;
     if (fdtab_identity(fd, &dev, &ino) == 0) {
         fdtab_lock();
-        bool same = dev == s->dev && ino == s->ino;
+        bool same = (dev == s->dev && ino == s->ino) ||
+                    (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
         fdtab_unlock();
         if (same)
             return s;
@@ -241,6 +244,18 @@ struct fdtab_sock *fdtab_acquire(int fd)
     return NULL;
 }
 
+int fdtab_expect(struct fdtab_sock *s, int nfd)
+{
+    dev_t dev = 0;
+    ino_t ino = 0;
+    int rc = nfd >= 0 ? fdtab_identity(nfd, &dev, &ino) : 0;
+    fdtab_lock();
+    s->alt_dev = dev;
+    s->alt_ino = rc == 0 ? ino : 0;
+    fdtab_unlock();
+    return rc;
+}
+
 int fdtab_reidentify(int fd, struct fdtab_sock *s)
 {
     dev_t dev;
@@ -251,6 +266,8 @@ int fdtab_reidentify(int fd, struct fdtab_sock *s)
     fdtab_lock();
     s->dev = dev;
     s->ino = ino;
+    s->alt_dev = 0;
+    s->alt_ino = 0;
     fdtab_unlock();
     return 0;
 }

@@ -59,6 +59,8 @@ struct fdtab_sock {
     /* fields below: fdtab_lock */
     dev_t dev;              /* identity of the real socket (fstat) */
     ino_t ino;
+    dev_t alt_dev;          /* identity also accepted during an in-place upgrade */
+    ino_t alt_ino;          /* (0: none) */
     int type;               /* SOCK_STREAM / SOCK_DGRAM, without flags */
     int protocol;           /* as given to socket() */
     enum fdtab_real real;
@@ -93,7 +95,14 @@ bool fdtab_tracked(int fd);
 struct fdtab_sock *fdtab_acquire(int fd);
 void fdtab_release(struct fdtab_sock *s);
 
-/* Record that the real socket behind FD changed (in-place upgrade). */
+/*
+ * In-place upgrade of a socket S: fdtab_expect(s, nfd) before putting NFD
+ * onto the fd makes fdtab_acquire() accept NFD's identity as well as the old
+ * one (other threads may look the fd up meanwhile); fdtab_expect(s, -1)
+ * withdraws it. fdtab_reidentify(fd, s) afterwards records FD's new
+ * identity and drops the alternative. Return 0 or -EBADF.
+ */
+int fdtab_expect(struct fdtab_sock *s, int nfd);
 int fdtab_reidentify(int fd, struct fdtab_sock *s);
 
 /* NEWFD now refers to OLDFD's socket (after a successful dup*). */

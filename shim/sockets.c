@@ -97,9 +97,12 @@ int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
         goto out;
     }
     nfl = (nfl & ~O_NONBLOCK) | (fl & O_NONBLOCK);
+    /* Other threads using FD meanwhile must accept the new socket too. */
+    fdtab_expect(s, nfd);
     if (real_fcntl(nfd, F_SETFL, (void *)(long)nfl) < 0 ||
         real_dup3(nfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
         rc = -errno;
+        fdtab_expect(s, -1);
         goto out;
     }
     fdtab_reidentify(fd, s);
@@ -120,11 +123,12 @@ out:
     return rc;
 }
 
-/* May S be replaced? Not when options were lost or another fd shares it. */
+/* May S be replaced? Not when options were lost, when it is connected
+ * already, or when another fd shares it. */
 bool sockets_upgradable(int fd, struct fdtab_sock *s)
 {
     fdtab_lock();
-    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost;
+    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost && s->peer.sin_family != AF_INET;
     fdtab_unlock();
     if (ok && fdtab_fd_count(s) > 1) {
         v6log(LOG_INFO, "fd %d: socket shared with another fd, left as IPv4", fd);
@@ -337,6 +341,33 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     return rc;
 }
 
+/*
+ * Connect FD, already connected through the pool or already IPv6, to pool
+ * entry V (a UDP socket re-connecting; a TCP one gets the kernel's EISCONN):
+ * an IPv6 socket takes the first IPv6 candidate (else the first IPv4 one,
+ * mapped), an IPv4 socket the first IPv4 candidate. -ENETUNREACH when the
+ * socket's family has none.
+ */
+static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct sockaddr_in *sin,
+                                  const struct pool_view *v)
+{
+    struct sockaddr_storage dst[POOL_MAX_CAND];
+    size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
+    struct sockaddr_storage to;
+    size_t i;
+    for (i = 0; i < n && dst[i].ss_family != (real == FDTAB_REAL_INET6 ? AF_INET6 : AF_INET); i++)
+        ;
+    if (i < n) {
+        to = dst[i];
+    } else if (real == FDTAB_REAL_INET6 && n > 0) {
+        sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port,
+                       (struct sockaddr_in6 *)&to);
+    } else {
+        return -ENETUNREACH;
+    }
+    return real_connect(fd, (struct sockaddr *)&to, sockets_len(&to)) == 0 ? 0 : -errno;
+}
+
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
@@ -361,29 +392,19 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_connect(fd, (struct sockaddr *)&real_dst, sockets_len(&real_dst)) == 0 ? 0 : -errno;
         goto out;
     }
-    struct pool_view v;
-    if (pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0) {
-        if (real == FDTAB_REAL_INET && !via_pool && sockets_upgradable(fd, s)) {
-            rc = sockets_connect_pool(fd, s, sin, &v);
-            goto out;
+    if (pool_contains(sin->sin_addr)) {
+        /* A pool address is only a name for the real destinations behind
+         * it: it never goes to the network as an IPv4 destination. */
+        struct pool_view v;
+        if (pool_lookup(sin->sin_addr, &v) != 0) {
+            v6log(LOG_INFO, "fd %d: connect to an unknown or expired pool address", fd);
+            rc = -EHOSTUNREACH;
+        } else if (real == FDTAB_REAL_INET && !via_pool) {
+            rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v) : -ENETUNREACH;
+        } else {
+            rc = sockets_reconnect_pool(fd, real, sin, &v);
         }
-        if (real == FDTAB_REAL_INET6) {
-            /* An IPv6 socket (UDP re-connecting): its first IPv6 candidate, or mapped IPv4. */
-            struct sockaddr_storage dst[POOL_MAX_CAND];
-            size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
-            struct sockaddr_in6 m;
-            for (size_t i = 0; i < n; i++) {
-                if (dst[i].ss_family == AF_INET6) {
-                    memcpy(&m, &dst[i], sizeof m);
-                    break;
-                }
-                if (i == 0)
-                    sockets_mapped(((struct sockaddr_in *)&dst[i])->sin_addr, sin->sin_port, &m);
-            }
-            rc = n == 0 ? -EHOSTUNREACH
-                        : (real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno);
-            goto out;
-        }
+        goto out;
     }
     if (real == FDTAB_REAL_INET6) {
         /* A plain IPv4 destination on a socket that became IPv6. */

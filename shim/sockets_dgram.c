@@ -33,20 +33,32 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
     if (type != SOCK_DGRAM)
         return 0; /* stream sockets ignore the address once connected */
     struct pool_view v;
-    bool pooled = pool_contains(sin->sin_addr) && pool_lookup(sin->sin_addr, &v) == 0;
+    bool in_pool = pool_contains(sin->sin_addr);
+    bool pooled = in_pool && pool_lookup(sin->sin_addr, &v) == 0;
+    if (in_pool && !pooled)
+        return -EHOSTUNREACH; /* a pool address never goes out as IPv4 */
     if (real == FDTAB_REAL_INET) {
-        if (!pooled || !sockets_upgradable(fd, s))
+        if (!pooled)
             return 0;
         struct sockaddr_in local;
         socklen_t llen = sizeof local;
-        if (real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && local.sin_port != 0)
-            return 0; /* bound to a specific IPv4 address: stays IPv4 */
-        int nfd = sockets_twin(s, AF_INET6, 0);
-        if (nfd < 0)
-            return nfd;
-        int rc = sockets_swap(fd, s, nfd);
-        if (rc < 0)
-            return rc;
+        bool bound = real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+                     local.sin_port != 0;
+        int nfd = !bound && sockets_upgradable(fd, s) ? sockets_twin(s, AF_INET6, 0) : -1;
+        if (nfd < 0 || sockets_swap(fd, s, nfd) < 0) {
+            /* Stays IPv4 (bound to an IPv4 address, connected, shared…):
+             * the entry's first IPv4 candidate, if it has one. */
+            struct sockaddr_storage dst[POOL_MAX_CAND];
+            size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+            for (size_t i = 0; i < n; i++) {
+                if (dst[i].ss_family == AF_INET) {
+                    memcpy(out, &dst[i], sizeof(struct sockaddr_in));
+                    *outlen = sizeof(struct sockaddr_in);
+                    return 1;
+                }
+            }
+            return -ENETUNREACH;
+        }
         fdtab_lock();
         s->real = FDTAB_REAL_INET6;
         fdtab_unlock();

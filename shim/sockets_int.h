@@ -49,8 +49,9 @@ int sockets_twin(struct fdtab_sock *s, int family, int extra_flags);
  * in every case. Returns 0 or -errno (FD unchanged). */
 int sockets_swap(int fd, struct fdtab_sock *s, int nfd);
 
-/* May S (FD's entry) be replaced? Not when already IPv6, when an option or
- * epoll set could not be recorded, or when another fd shares the socket. */
+/* May S (FD's entry) be replaced? Not when already IPv6 or connected, when
+ * an option or epoll set could not be recorded, or when another fd shares
+ * the socket. */
 bool sockets_upgradable(int fd, struct fdtab_sock *s);
 
 /* The real destinations of pool entry V at PORT, in its order, into DST

@@ -321,6 +321,27 @@ static void test_concurrent_register_dup_close_keep_entries_consistent(void **st
     }
 }
 
+static void test_expected_identity_is_accepted_during_an_upgrade_only(void **state)
+{
+    int fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    int v6 = socket(AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(fdtab_expect(s, v6), 0);
+    assert_int_equal(dup3(v6, fd, 0), fd);
+    /* Between the dup3 and fdtab_reidentify another thread finds it: */
+    struct fdtab_sock *t = fdtab_acquire(fd);
+    assert_ptr_equal(t, s);
+    fdtab_release(t);
+    /* An upgrade that is withdrawn does not leave the new identity accepted. */
+    assert_int_equal(fdtab_expect(s, -1), 0);
+    assert_null(fdtab_acquire(fd));
+    assert_false(fdtab_tracked(fd));
+    fdtab_release(s);
+    close(v6);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket),
         cmocka_unit_test(test_fd_reused_by_a_pipe_or_left_closed_is_dropped),
         cmocka_unit_test(test_reidentify_accepts_the_socket_put_in_place),
+        cmocka_unit_test(test_expected_identity_is_accepted_during_an_upgrade_only),
         cmocka_unit_test(test_close_range_drops_only_the_range),
         cmocka_unit_test(test_forked_child_sees_the_parents_entries),
         cmocka_unit_test(test_reap_unpins_a_closed_sockets_pool_address_once),

@@ -17,6 +17,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -974,6 +975,101 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     v6test_server_stop(&srv);
 }
 
+/* ---- pool addresses never go out as IPv4 ---- */
+
+/* TCP connection attempts (SYNs sent) in this network namespace so far. */
+static long tcp_active_opens(void)
+{
+    FILE *f = fopen("/proc/net/snmp", "r");
+    assert_non_null(f);
+    char head[1024], vals[1024];
+    long v = -1;
+    while (fgets(head, sizeof head, f) && fgets(vals, sizeof vals, f)) {
+        if (strncmp(head, "Tcp:", 4) != 0)
+            continue;
+        /* Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens ... */
+        char *save = NULL, *tok = strtok_r(vals, " ", &save);
+        for (int i = 0; tok && i < 5; i++)
+            tok = strtok_r(NULL, " ", &save);
+        v = tok ? atol(tok) : -1;
+        break;
+    }
+    fclose(f);
+    assert_true(v >= 0);
+    return v;
+}
+
+static void test_unknown_or_unreachable_pool_addresses_are_refused_without_sending(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    static const char *const a[] = {"::1"};
+    struct in_addr p = map_name("v6only.v6kit.test", a, 1);
+    struct in_addr unknown;
+    assert_int_equal(inet_pton(AF_INET, "198.19.255.254", &unknown), 1);
+    assert_true(pool_contains(unknown));
+    struct pool_view v;
+    assert_int_equal(pool_lookup(unknown, &v), -ENOENT);
+
+    /* Make the pool range routable here (over lo), so that anything sent
+     * to it as IPv4 would really leave the socket and be counted. */
+    bool routed = system("ip route replace 198.18.0.0/15 dev lo 2>/dev/null") == 0;
+    long opens = tcp_active_opens();
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in dst = sin_of(unknown, 80);
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, EHOSTUNREACH);
+    assert_int_equal(raw_domain(fd), AF_INET);
+    /* A socket shared with a dup cannot be replaced: refused, not sent as IPv4. */
+    int d = dup(fd);
+    dst = sin_of(p, 80);
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ENETUNREACH);
+    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(tcp_active_opens(), opens); /* no SYN left the socket */
+    close(d);
+    close(fd);
+
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    dst = sin_of(unknown, 9);
+    errno = 0;
+    assert_int_equal(sendto(u, "x", 1, 0, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, EHOSTUNREACH);
+    close(u);
+    if (routed)
+        assert_int_equal(system("ip route del 198.18.0.0/15 dev lo"), 0);
+}
+
+static void test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "127.0.0.1", SOCK_DGRAM, V6TEST_ECHO), 0);
+    static const char *const dual[] = {"::1", "127.0.0.1"};
+    static const char *const six[] = {"::1"};
+    struct in_addr p = map_name("dual.v6kit.test", dual, 2);
+    struct in_addr p6 = map_name("v6only.v6kit.test", six, 1);
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in lo = sin_str("127.0.0.1", 0);
+    assert_int_equal(bind(u, (struct sockaddr *)&lo, sizeof lo), 0);
+    struct sockaddr_in dst = sin_of(p, srv.port);
+    assert_int_equal(sendto(u, "v4", 2, 0, (struct sockaddr *)&dst, sizeof dst), 2);
+    assert_int_equal(raw_domain(u), AF_INET); /* a specific IPv4 bind stays IPv4 */
+    char buf[8];
+    struct sockaddr_in from;
+    socklen_t len = sizeof from;
+    assert_int_equal(recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&from, &len), 2);
+    assert_string_equal(ntoa(from.sin_addr), "127.0.0.1");
+    /* A name with no IPv4 address cannot be reached from it. */
+    dst = sin_of(p6, srv.port);
+    errno = 0;
+    assert_int_equal(sendto(u, "v6", 2, 0, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ENETUNREACH);
+    close(u);
+    v6test_server_stop(&srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -998,6 +1094,8 @@ int main(void)
         cmocka_unit_test(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6),
         cmocka_unit_test(test_threads_connecting_through_the_pool_and_accepting_concurrently),
         cmocka_unit_test(test_recvmmsg_and_sendmmsg_translate_every_message),
+        cmocka_unit_test(test_unknown_or_unreachable_pool_addresses_are_refused_without_sending),
+        cmocka_unit_test(test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
