@@ -82,6 +82,27 @@ static void test_ported_server_and_client_round_trip_over_ipv4_loopback(void **s
     assert_int_equal(sample_finish(&srv), 0);
 }
 
+static void test_ported_server_serves_a_second_client_while_first_is_idle(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct sample_proc srv;
+    uint16_t port = start_ported_server(&srv, 2);
+    /* First client: IPv4, connected and silent. A server blocked on it (or on
+     * accept() of one family) could not serve the second. */
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV}, *res;
+    assert_int_equal(getaddrinfo("127.0.0.1", sample_port_str(port, 0), &hints, &res), 0);
+    int idle = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    assert_true(idle >= 0);
+    assert_int_equal(connect(idle, res->ai_addr, res->ai_addrlen), 0);
+    freeaddrinfo(res);
+    expect_client_line(&srv, "127.0.0.1");
+    ported_client_roundtrip("::1", port, "::1");
+    expect_client_line(&srv, "::1");
+    close(idle);
+    assert_int_equal(sample_finish(&srv), 0); /* both clients served */
+}
+
 static void test_ported_client_reaches_names_of_every_family(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -249,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ported_server_and_client_round_trip_over_ipv6_loopback),
         cmocka_unit_test(test_ported_server_and_client_round_trip_over_ipv4_loopback),
+        cmocka_unit_test(test_ported_server_serves_a_second_client_while_first_is_idle),
         cmocka_unit_test(test_ported_client_reaches_names_of_every_family),
         cmocka_unit_test(test_ported_client_falls_back_to_ipv4_when_ipv6_refuses),
         cmocka_unit_test(test_ported_client_reports_last_error_when_nothing_listens),
