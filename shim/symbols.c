@@ -9,9 +9,11 @@
 #include "symbols.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Written once inside symbols_once; read-only after pthread_once returns. */
@@ -46,10 +48,32 @@ static void *symbols_object_of(const void *addr)
     return info.dli_fbase;
 }
 
+/* close_range(2) for a libc older than 2.34: the system call itself. */
+static int symbols_close_range_syscall(unsigned int first, unsigned int last, int flags)
+{
+#ifdef SYS_close_range
+    return (int)syscall(SYS_close_range, first, last, flags);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+void *symbols_fallback(const char *name)
+{
+    if (strcmp(name, "close_range") == 0)
+        return (void *)symbols_close_range_syscall;
+    if (strcmp(name, "fcntl64") == 0) /* glibc < 2.28: fcntl is the 64-bit one */
+        return dlsym(RTLD_NEXT, "fcntl");
+    return NULL;
+}
+
 static void *symbols_resolve(const char *name, void *self)
 {
     dlerror();
     void *p = dlsym(RTLD_NEXT, name);
+    if (!p)
+        p = symbols_fallback(name);
     if (!p)
         symbols_die(name, "no definition after the shim (dlsym RTLD_NEXT)");
     if (self && symbols_object_of(p) == self)

@@ -11,9 +11,10 @@
  * Module code calls real_connect(...), real_getaddrinfo(...), never the
  * plain name (which would re-enter the shim's own hook).
  *
- * Binding runs once under pthread_once. A missing symbol, or one that
- * resolves back into the shim's own object, is fatal: a one-line message on
- * stderr and abort(), because continuing would recurse or crash later.
+ * Binding runs once under pthread_once. A missing symbol without a fallback
+ * (symbols_fallback), or one that resolves back into the shim's own object,
+ * is fatal: a one-line message on stderr and abort(), because continuing
+ * would recurse or crash later.
  */
 #ifndef V6SHIM_SYMBOLS_H
 #define V6SHIM_SYMBOLS_H
@@ -39,6 +40,13 @@ extern struct v6shim_real v6shim_real;
 
 /* Bind every hooked name (idempotent, thread-safe, cheap after the first call). */
 void symbols_bind(void);
+
+/*
+ * What a hooked NAME binds to when libc has no such symbol (older glibc):
+ * close_range -> the close_range system call, fcntl64 -> fcntl. NULL for
+ * every other name: those are mandatory.
+ */
+void *symbols_fallback(const char *name);
 
 /* Number of hooked names in hooks.def (for tests and v6run --version). */
 size_t symbols_count(void);

@@ -7,6 +7,9 @@
 #include <cmocka.h>
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "symbols.h"
@@ -45,12 +48,31 @@ static void test_resolver_names_come_first_in_list_order(void **state)
         assert_string_equal(symbols_name(i), want[i]);
 }
 
+
+static void test_fallbacks_cover_only_the_late_glibc_symbols(void **state)
+{
+    assert_null(symbols_fallback("getaddrinfo"));
+    assert_null(symbols_fallback("connect"));
+    assert_ptr_equal(symbols_fallback("fcntl64"), dlsym(RTLD_NEXT, "fcntl"));
+    int (*cr)(unsigned int, unsigned int, int) =
+        (int (*)(unsigned int, unsigned int, int))symbols_fallback("close_range");
+    assert_non_null(cr);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    int lo = p[0] < p[1] ? p[0] : p[1], hi = p[0] < p[1] ? p[1] : p[0];
+    assert_int_equal(cr((unsigned)lo, (unsigned)hi, 0), 0); /* the system call closes both */
+    assert_int_equal(fcntl(p[0], F_GETFD), -1);
+    assert_int_equal(errno, EBADF);
+    assert_int_equal(fcntl(p[1], F_GETFD), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_hook_is_bound_to_the_next_definition),
         cmocka_unit_test(test_forwarders_reach_libc),
         cmocka_unit_test(test_resolver_names_come_first_in_list_order),
+        cmocka_unit_test(test_fallbacks_cover_only_the_late_glibc_symbols),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
