@@ -18,6 +18,14 @@ expect missing-path 127 '^v6run: /nonexistent/prog: command not found~$' -- "$V6
 printf 'not a program\n' > "$tmp/data" && chmod 644 "$tmp/data"
 expect not-executable 126 "^v6run: cannot execute $tmp/data: Permission denied~\$" -- "$V6RUN" "$tmp/data"
 expect runs-command 0 '^hello~$' -- "$V6RUN" -- echo hello
+expect options-after-command-are-its-own 0 '^--version~$' -- "$V6RUN" sh -c 'echo "$1"' sh --version
+printf '#!/bin/sh\necho "script $*"\n' > "$tmp/script" && chmod 755 "$tmp/script"
+expect runs-script 0 '^script a b~$' -- "$V6RUN" "$tmp/script" a b
+# a text file without "#!" runs under /bin/sh, as execvp (and env) do
+printf 'echo "no shebang"\n' > "$tmp/plain-script" && chmod 755 "$tmp/plain-script"
+expect script-without-shebang 0 '^no shebang~$' -- "$V6RUN" "$tmp/plain-script"
+head -c 20 /bin/true > "$tmp/truncated-elf" && chmod 755 "$tmp/truncated-elf"
+expect truncated-elf 126 "^v6run: $tmp/truncated-elf: Exec format error~\$" -- "$V6RUN" "$tmp/truncated-elf"
 expect passes-exit-status 3 '' -- "$V6RUN" sh -c 'exit 3'
 # the shim goes first (after a sanitizer runtime), what was there stays after it
 expect preload-first 0 "^$RTRE/[^:]*/libv6shim\\.so:libm\\.so\\.6~\$" -- env LD_PRELOAD=libm.so.6 "$V6RUN" sh -c 'echo "$LD_PRELOAD"'
