@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         printf("client %s port %d\n", inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
         fflush(stdout);
         while ((n = read(c, buf, sizeof(buf))) > 0)
-            write(c, buf, n);
+            if (write(c, buf, n) != n) break;
         close(c);
         if (maxclients && ++served >= maxclients)
             break;

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     fprintf(stderr, "connected to %s port %d\n", inet_ntoa(sin.sin_addr), port);
-    write(s, argv[3], strlen(argv[3]));
+    if (write(s, argv[3], strlen(argv[3])) < 0) perror("write");
     shutdown(s, SHUT_WR);
     while ((n = read(s, buf, sizeof(buf))) > 0)
         fwrite(buf, 1, n, stdout);

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     sprintf(req, "GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
-    write(s, req, strlen(req));
+    if (write(s, req, strlen(req)) < 0) perror("write");
     while (total < (int)sizeof(buf) - 1 && (n = read(s, buf + total, sizeof(buf) - 1 - total)) > 0)
         total += n;
     buf[total] = '\0';

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
             strcpy(line, "denied\n");
         }
         fflush(stdout);
-        write(c, line, strlen(line));
+        if (write(c, line, strlen(line)) < 0) perror("write");
         close(c);
         if (maxclients && ++served >= maxclients)
             break;
