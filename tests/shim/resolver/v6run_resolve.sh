@@ -53,5 +53,7 @@ expect v6run-log-file 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --l
 expect v6run-log-file-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1' -- cat "$log"
 expect v6run-log-stderr 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: dual\.v6kit\.test: 2 answer\(s\), pool address 198\.18\.0\.1, 2 for legacy callers~198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log debug --log-target stderr -- "$LEGACY" dual.v6kit.test
 expect v6run-log-level-filters 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log warning --log-target stderr -- "$LEGACY" dual.v6kit.test
+# syslog target: nothing on stdout/stderr but the program's own line
+expect v6run-log-syslog 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log debug --log-target syslog -- "$LEGACY" v6only.v6kit.test
 expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
 finish
