@@ -97,6 +97,13 @@ static void resolve_ai_lock_take(void)
     pthread_mutex_lock(&resolve_ai_lock);
 }
 
+static const struct policy_sockops resolve_sockops = {
+    .socket = real_socket,
+    .connect = real_connect,
+    .getsockname = real_getsockname,
+    .close = real_close,
+};
+
 static void resolve_init(void)
 {
     const struct v6shim_config *c = config_get();
@@ -111,6 +118,12 @@ static void resolve_init(void)
         char err[512];
         if (policy_table_load_gaiconf(resolve_table, c->gai_conf, err, sizeof err) < 0)
             v6log_always(LOG_ERR, "%s; using the default table", err);
+    }
+    if (p == POLICY_RFC6724_ULA_UPDATE) {
+        /* the draft's known-local ULAs: the /48s this host is numbered from */
+        int n = policy_table_learn_known_local(resolve_table, &resolve_sockops);
+        if (n < 0)
+            v6log(LOG_WARNING, "cannot learn known-local ULA prefixes: %s", strerror(-n));
     }
 }
 
@@ -131,12 +144,6 @@ bool resolve_is_literal(const char *name)
     return digits;
 }
 
-static const struct policy_sockops resolve_sockops = {
-    .socket = real_socket,
-    .connect = real_connect,
-    .getsockname = real_getsockname,
-    .close = real_close,
-};
 
 /* Add one getaddrinfo answer to OUT unless its address is already there. */
 static void resolve_add(struct resolve_answer *out, const struct sockaddr *sa)

@@ -200,6 +200,30 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
     return 0;
 }
 
+/* The policy table in effect, as gai.conf lines behind '#' (so the output
+ * of --check-config still reads back as a v6shim.conf). */
+static void v6run_print_policy(void)
+{
+    static const struct { enum policy_column col; const char *word; } cols[] = {
+        {POLICY_COL_LABEL, "label"},
+        {POLICY_COL_PRECEDENCE, "precedence"},
+        {POLICY_COL_SCOPEV4, "scopev4"},
+    };
+    const struct policy_table *t = resolve_policy();
+    if (!t)
+        return;
+    printf("# policy table in effect (gai.conf syntax):\n");
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        struct policy_row rows[64];
+        size_t n = policy_table_rows(t, cols[c].col, rows, 64);
+        for (size_t i = 0; i < n && i < 64; i++) {
+            char a[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &rows[i].prefix, a, sizeof a);
+            printf("# %s %s/%u %d\n", cols[c].word, a, rows[i].bits, rows[i].value);
+        }
+    }
+}
+
 /* The command's path as execvp would find it, or NULL (errno set). */
 static char *v6run_which(const char *cmd)
 {
@@ -284,6 +308,7 @@ int main(int argc, char **argv)
     if (check) {
         fflush(stdout);
         config_print(&cfg, STDOUT_FILENO);
+        v6run_print_policy();
         return 0;
     }
     if (resolve)

@@ -49,6 +49,11 @@ expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/g
 printf 'pool_size = 77\nsocket_model = eager\n' > "$tmp/good.conf"
 expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*socket_model = eager~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
 
+expect check-config-policy-table 0 '~# policy table in effect \(gai\.conf syntax\):~# label ::1/128 0~.*~# precedence ::1/128 50~# precedence ::ffff:0\.0\.0\.0/96 35~.*~# scopev4 ::ffff:169\.254\.0\.0/112 2~' -- "$V6RUN" --check-config
+expect check-config-policy-rfc3484 0 '~# precedence ::ffff:0\.0\.0\.0/96 10~' -- "$V6RUN" --policy rfc3484 --check-config
+printf 'precedence ::ffff:0:0/96 100\n' > "$tmp/prec.conf"
+expect check-config-gai-conf-replaces-column 0 '~# precedence ::ffff:0\.0\.0\.0/96 100~# precedence ::/0 40~# scopev4' -- "$V6RUN" --gai-conf "$tmp/prec.conf" --check-config
+
 # --check-config output is itself a valid configuration that says the same
 "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config > "$tmp/effective.conf"
 expect check-config-round-trip 0 '' -- sh -c "env -u V6SHIM_POLICY '$V6RUN' --config '$tmp/effective.conf' --check-config | sed 1d > '$tmp/again' && sed 1d '$tmp/effective.conf' | cmp - '$tmp/again'"

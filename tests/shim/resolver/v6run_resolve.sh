@@ -38,6 +38,9 @@ ip addr add 192.0.2.10/24 dev lo || exit 1
 expect ula-rfc6724-ipv4-first 0 '~1\. 192\.0\.2\.1, source 192\.0\.2\.10~2\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~192\.0\.2\.1 before fd00:6b:1::1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --resolve ula.v6kit.test
 expect ula-rfc3484-ula-first 0 '~policy: rfc3484~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~2\. 192\.0\.2\.1, source 192\.0\.2\.10~fd00:6b:1::1 before 192\.0\.2\.1: rule 6 ' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 --resolve ula.v6kit.test
 expect ula-update-ula-first 0 '~policy: ula-update~1\. fd00:6b:1::1 -> pool 198\.18\.0\.1, source fd00:6b:1::10~2\. 192\.0\.2\.1, source 192\.0\.2\.10~' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy ula-update --resolve ula.v6kit.test
+# the update's known-local ULAs: this host is numbered from fd00:6b:1::/48
+expect ula-update-learns-known-local 0 '~# label fd00:6b:1::/48 14~.*~# precedence fd00:6b:1::/48 45~' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy ula-update --check-config
+expect rfc6724-has-no-known-local 1 '' -- sh -c "env LD_PRELOAD='$NSS' '$V6RUN' --check-config | grep -q 'fd00:6b:1::/48'"
 expect legacy-ula-rfc6724 0 '^192\.0\.2\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" ula.v6kit.test
 expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --policy rfc3484 -- "$LEGACY" ula.v6kit.test
 
