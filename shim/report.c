@@ -52,6 +52,15 @@ static void report_atfork_release(void)
     pthread_mutex_unlock(&report_lock);
 }
 
+/* A forked child writes its own line at exit: it starts with no sites, so
+ * the parent's are not counted twice. */
+static void report_atfork_child(void)
+{
+    report_nsites = 0;
+    report_dropped = 0;
+    pthread_mutex_unlock(&report_lock);
+}
+
 /* At exit: append this process's line and say so on stderr. */
 static void report_flush(void)
 {
@@ -88,7 +97,7 @@ static void report_init(void)
     if (!path || !*path || strlen(path) >= sizeof report_path)
         return;
     strcpy(report_path, path);
-    pthread_atfork(report_atfork_prepare, report_atfork_release, report_atfork_release);
+    pthread_atfork(report_atfork_prepare, report_atfork_release, report_atfork_child);
     atexit(report_flush);
     atomic_store(&report_enabled, true);
 }

@@ -11,8 +11,8 @@
  * with dladdr (object, exported symbol if any, offsets) and never with
  * addr2line at run time: `addr2line -e OBJECT OBJECT_OFFSET-1` gives the
  * source line offline. At exit each process appends ONE line of JSON to the
- * file (JSON Lines: a forked or exec'd child adds its own line) and prints a
- * one-line summary on stderr:
+ * file (JSON Lines: a forked child, which starts with no sites, or an exec'd
+ * one adds its own line) and prints a one-line summary on stderr:
  *
  *   {"v6shim_report":1,"pid":N,"program":"…","sites":[{"check":"v6-inet-ntoa",
  *    "call":"inet_ntoa","count":2,"object":"/path/prog","symbol":null,

@@ -645,6 +645,51 @@ static void test_inherited_ipv6_socket_gets_the_view_only_when_translation_is_on
     v6test_server_stop(&srv);
 }
 
+/* inetd-style: the server and the service it execs each append their own line. */
+static void test_report_mode_gives_one_line_per_process(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    char path[] = "/tmp/v6sock-report-XXXXXX";
+    int tmp = mkstemp(path);
+    assert_true(tmp >= 0);
+    close(tmp);
+    unlink(path);
+    char env[64 + sizeof path];
+    snprintf(env, sizeof env, "V6SHIM_REPORT=%s", path);
+    child_env[0] = env;
+    struct child c;
+    spawn(&c, true, "legacy_inetd", "1", (char *)NULL);
+    child_env[0] = NULL;
+    uint16_t port = read_port(&c);
+    char buf[256];
+    int fd = client(AF_INET6, SOCK_STREAM, port);
+    assert_true(fd >= 0);
+    read_all(fd, buf, sizeof buf);
+    close(fd);
+    assert_true(strncmp(buf, "you are ", 8) == 0);
+    assert_int_equal(finish(&c, buf, sizeof buf), 0);
+    static char report[65536];
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(report, 1, sizeof report - 1, f);
+    fclose(f);
+    unlink(path);
+    report[n] = '\0';
+    char *second = strchr(report, '\n');
+    assert_non_null(second);
+    *second++ = '\0';
+    assert_non_null(strchr(second, '\n'));
+    assert_ptr_equal(strchr(second, '\n') + 1, report + n); /* exactly two lines */
+    /* The service (it exits first): the view of its inherited fd 0, inet_ntoa. */
+    assert_int_equal(sites_with(report, "v6-ipv6-peer-as-ipv4", "getpeername", 1), 1);
+    assert_int_equal(sites_with(report, "v6-inet-ntoa", "inet_ntoa", 1), 1);
+    assert_int_equal(count_sites(report), 2);
+    /* The server: its socket and wildcard bind only (accept wanted no address). */
+    assert_int_equal(sites_with(second, "v6-socket-af-inet", "socket", 1), 1);
+    assert_int_equal(sites_with(second, "v6-inaddr-constant", "bind", 1), 1);
+    assert_int_equal(count_sites(second), 2);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -669,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_event_loop_client_sees_refusal_through_so_error),
         cmocka_unit_test(test_report_mode_records_every_ipv4_only_call_site_once_with_counts),
         cmocka_unit_test(test_report_only_mode_records_without_translating),
+        cmocka_unit_test(test_report_mode_gives_one_line_per_process),
         cmocka_unit_test(test_inherited_ipv6_socket_gets_the_view_only_when_translation_is_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
