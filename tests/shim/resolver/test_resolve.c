@@ -402,6 +402,21 @@ static void test_getaddrinfo_inet_orders_pool_before_ipv4(void **state)
     resolve_freeaddrinfo(res);
 }
 
+
+static void test_getaddrinfo_inet_with_addrconfig_still_answers(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    /* the namespace has only loopback: no IPv4 address "configured" */
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_flags = AI_ADDRCONFIG,
+                             .ai_socktype = SOCK_STREAM}, *res = NULL;
+    assert_int_equal(resolve_getaddrinfo("v6only.v6kit.test", "80", &hints, &res), 0);
+    char a[INET_ADDRSTRLEN];
+    const struct sockaddr_in *s = (const void *)res->ai_addr;
+    assert_string_equal(ntoa(&s->sin_addr, a), "198.18.0.1");
+    assert_int_equal(res->ai_flags, AI_ADDRCONFIG);
+    resolve_freeaddrinfo(res);
+}
+
 static void test_getaddrinfo_passes_through_what_is_not_ours(void **state)
 {
     struct {
@@ -555,6 +570,7 @@ int main(void)
         T(test_gethostbyaddr_outside_the_pool_is_libc),
         T(test_getaddrinfo_inet_gives_pool_address_with_libcs_socktypes),
         T(test_getaddrinfo_inet_orders_pool_before_ipv4),
+        T(test_getaddrinfo_inet_with_addrconfig_still_answers),
         T(test_getaddrinfo_passes_through_what_is_not_ours),
         T(test_getaddrinfo_errors_are_libcs),
         T(test_getnameinfo_on_pool_address_gives_the_name),
