@@ -443,6 +443,67 @@ static void test_getaddrinfo_passes_through_what_is_not_ours(void **state)
     }
 }
 
+
+/* Every combination of service, socket type and flags: names without IPv6
+ * answers give exactly libc's list or error; an IPv6-only name gives what
+ * libc gives for the numeric pool address with the same service and hints
+ * (plus the canonical name when asked). */
+static void test_getaddrinfo_inet_matches_libc_for_every_hint_combination(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    static const char *const names[] = {"v4only.v6kit.test", "alias.v6kit.test", "127.0.0.1",
+                                        "nosuch.v6kit.test"};
+    static const char *const services[] = {NULL, "80", "http", "no-such-service"};
+    static const int socktypes[] = {0, SOCK_STREAM, SOCK_DGRAM};
+    static const int flagbits[] = {AI_CANONNAME, AI_PASSIVE, AI_NUMERICSERV, AI_ADDRCONFIG};
+    size_t compared = 0;
+    for (size_t s = 0; s < 4; s++) {
+        for (size_t t = 0; t < 3; t++) {
+            for (int f = 0; f < 16; f++) {
+                int flags = 0;
+                for (int b = 0; b < 4; b++)
+                    if (f & (1 << b))
+                        flags |= flagbits[b];
+                struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = socktypes[t],
+                                         .ai_flags = flags};
+                for (size_t n = 0; n < 4; n++) {
+                    struct addrinfo *r1 = NULL, *r2 = NULL;
+                    int rc1 = resolve_getaddrinfo(names[n], services[s], &hints, &r1);
+                    int rc2 = getaddrinfo(names[n], services[s], &hints, &r2);
+                    assert_int_equal(rc1, rc2);
+                    if (rc1 == 0)
+                        assert_same_ai(r1, r2);
+                    resolve_freeaddrinfo(r1);
+                    if (r2)
+                        freeaddrinfo(r2);
+                    compared++;
+                }
+                /* the IPv6-only name against libc's numeric answer */
+                struct addrinfo *r1 = NULL, *r2 = NULL;
+                struct addrinfo nh = hints;
+                nh.ai_flags = (flags & ~(AI_CANONNAME | AI_ADDRCONFIG)) | AI_NUMERICHOST;
+                int rc1 = resolve_getaddrinfo("v6only.v6kit.test", services[s], &hints, &r1);
+                int rc2 = getaddrinfo("198.18.0.1", services[s], &nh, &r2);
+                assert_int_equal(rc1, rc2);
+                const struct addrinfo *a = r1, *b = r2;
+                for (; a && b; a = a->ai_next, b = b->ai_next) {
+                    assert_int_equal(a->ai_flags, flags);
+                    assert_int_equal(a->ai_socktype, b->ai_socktype);
+                    assert_int_equal(a->ai_protocol, b->ai_protocol);
+                    assert_memory_equal(a->ai_addr, b->ai_addr, sizeof(struct sockaddr_in));
+                }
+                assert_true(!a && !b);
+                if (rc1 == 0 && (flags & AI_CANONNAME))
+                    assert_string_equal(r1->ai_canonname, "v6only.v6kit.test");
+                resolve_freeaddrinfo(r1);
+                if (r2)
+                    freeaddrinfo(r2);
+            }
+        }
+    }
+    assert_int_equal(compared, 4 * 3 * 16 * 4);
+}
+
 static void test_getaddrinfo_errors_are_libcs(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -573,6 +634,7 @@ int main(void)
         T(test_getaddrinfo_inet_with_addrconfig_still_answers),
         T(test_getaddrinfo_passes_through_what_is_not_ours),
         T(test_getaddrinfo_errors_are_libcs),
+        T(test_getaddrinfo_inet_matches_libc_for_every_hint_combination),
         T(test_getnameinfo_on_pool_address_gives_the_name),
         T(test_getnameinfo_on_learnt_peer_and_unknown_pool_address),
         T(test_literals_are_recognised),
