@@ -194,6 +194,28 @@ static void test_gethostbyname_r_too_small_buffer_is_erange(void **state)
     assert_inside(&he, buf, need);
 }
 
+
+static void test_gethostbyname_r_every_short_buffer_is_erange(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    _Alignas(8) char buf[512];
+    size_t need = hostent_size(buf, "dualrev.v6kit.test", 2);
+    for (size_t len = 0; len <= need; len++) {
+        struct hostent he, *res = &he;
+        int herr = 0;
+        int rc = resolve_gethostbyname_r("dualrev.v6kit.test", &he, buf, len, &res, &herr);
+        if (len < need) {
+            assert_int_equal(rc, ERANGE);
+            assert_null(res);
+            assert_int_equal(herr, NETDB_INTERNAL);
+        } else {
+            assert_int_equal(rc, 0);
+            assert_ptr_equal(res, &he);
+            assert_inside(&he, buf, len);
+        }
+    }
+}
+
 /* The shim and libc give the same hostent, field by field. */
 static void assert_same_hostent(const struct hostent *a, const struct hostent *b)
 {
@@ -622,6 +644,7 @@ int main(void)
         T(test_unknown_name_is_eai_noname),
         T(test_gethostbyname_r_builds_everything_in_the_callers_buffer),
         T(test_gethostbyname_r_too_small_buffer_is_erange),
+        T(test_gethostbyname_r_every_short_buffer_is_erange),
         T(test_ipv4_only_names_and_literals_are_identical_to_libc),
         T(test_unknown_name_is_host_not_found),
         T(test_full_pool_leaves_ipv6_out_or_fails_with_try_again),
