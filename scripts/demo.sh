@@ -40,12 +40,15 @@ export NSS_WRAPPER_HOSTS=$hosts
 echo
 echo "\$ legacy_echo_client v6only.v6kit.test $port hello        # v6only.v6kit.test is ::1 only"
 LD_PRELOAD=$nss "$build/samples/legacy_echo_client" v6only.v6kit.test $port hello
-echo "(exit $?)"
+echo "(exit $?: gethostbyname finds no IPv4 address)"
 echo
 echo "\$ v6run --resolve v6only.v6kit.test"
 LD_PRELOAD=$nss "$build/shim/v6run" --resolve v6only.v6kit.test
 echo
 echo "\$ v6run -- legacy_echo_client v6only.v6kit.test $port hello"
 LD_PRELOAD=$nss "$build/shim/v6run" -- "$build/samples/legacy_echo_client" v6only.v6kit.test $port hello
-echo "(exit $?)"
+rc=$?
+sleep 0.2   # let the server print the peer it saw
+echo
+echo "(exit $rc: the legacy binary reached an IPv6-only server, unchanged)"
 INNER
