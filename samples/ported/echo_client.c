@@ -12,6 +12,8 @@
  * EAI_SYSTEM). Numeric literals ("::1", "127.0.0.1") need no special case.
  *
  * Usage: ported_echo_client [-t SECONDS] HOST PORT MESSAGE
+ * -t: the timeout of each connect attempt and of each read, 1..3600 s
+ *     (default 5).
  * Sends MESSAGE, half-closes, prints what comes back on stdout. On stderr:
  * "trying ADDR port P", a reason per failed attempt, "connected to ADDR port P".
  * Exit: 0 on success, 1 when the name does not resolve or no address

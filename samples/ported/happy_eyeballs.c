@@ -18,6 +18,9 @@
  * slow A or AAAA query needs an asynchronous resolver (getaddrinfo_a, c-ares).
  *
  * Usage: ported_happy_eyeballs [-d DELAY_MS] [-t SECONDS] HOST PORT MESSAGE
+ * -d: the Connection Attempt Delay, 10..60000 ms (default 250).
+ * -t: how long attempts may stay pending once the last one has started, and
+ *     how long each read may wait, 1..3600 s (default 5).
  * stderr: "trying ADDR port P" per attempt started, "ADDR port P: reason"
  * per failed attempt, "connected to ADDR port P" for the winner.
  * stdout: what the server sends back after MESSAGE.

@@ -14,6 +14,8 @@
  * attempt.
  *
  * Usage: ported_http_get [-t SECONDS] URL
+ * -t: the timeout of each connect attempt and of each read, 1..3600 s
+ *     (default 5).
  * stdout: the response body. stderr: "trying …", "connected to …" and the
  * status line. Exit: 0 for a 2xx response, 1 for another status or a
  * network failure, 2 for a bad URL or bad arguments.

@@ -10,6 +10,8 @@
  * before moving on to the next address.
  *
  * Usage: ported_udp_client [-t SECONDS] HOST PORT MESSAGE
+ * -t: how long to wait for the reply from each address, 1..3600 s
+ *     (default 2).
  * stdout: the reply. stderr: "trying ADDR port P", a reason per failed
  * attempt, "reply from ADDR port P".
  * Exit: 0 on a reply, 1 when no address answered, 2 on bad arguments.
