@@ -220,6 +220,36 @@ out_errno:
     return rc;
 }
 
+int sockets_listen(int fd, int backlog)
+{
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    if (s && config_get()->listen_dualstack && sockets_upgradable(fd, s)) {
+        fdtab_lock();
+        int type = s->type;
+        fdtab_unlock();
+        struct sockaddr_in local;
+        socklen_t llen = sizeof local;
+        /* Never bound: the kernel would pick 0.0.0.0:port; make that [::]:port. */
+        if (type == SOCK_STREAM && real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+            local.sin_port == 0) {
+            int nfd = sockets_twin(s, AF_INET6, 0);
+            struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
+            if (nfd >= 0 && real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
+                real_close(nfd);
+                nfd = -1;
+            }
+            if (nfd >= 0 && sockets_swap(fd, s, nfd) == 0) {
+                fdtab_lock();
+                s->real = FDTAB_REAL_INET6;
+                s->dualstack_listen = true;
+                fdtab_unlock();
+            }
+        }
+    }
+    fdtab_release(s);
+    return real_listen(fd, backlog) == 0 ? 0 : -errno;
+}
+
 /* ---- connect ---- */
 
 /* The real destinations of pool entry V at PORT, in its (RFC 6724) order. */

@@ -8,7 +8,8 @@
  * replaced IN PLACE (same fd number, via dup3) by an AF_INET6 one only when
  * IPv6 is needed:
  *   - bind(0.0.0.0:P) → [::]:P with IPV6_V6ONLY=0 (falls back to the
- *     original bind when that fails; specific IPv4 binds stay IPv4);
+ *     original bind when that fails; specific IPv4 binds stay IPv4), and
+ *     listen() on a never-bound socket likewise;
  *   - connect(pool address) → the pool entry's candidates (RFC 8305 race
  *     when blocking, first usable candidate when non-blocking or UDP);
  *   - sendto/sendmsg(pool address) on an unbound UDP socket.
@@ -41,6 +42,8 @@
 
 int sockets_socket(int domain, int type, int protocol);
 int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len);
+/* listen on a never-bound socket: made [::]:0 dual-stack first, as bind(0.0.0.0:0). */
+int sockets_listen(int fd, int backlog);
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len);
 /* ACCEPT4: the caller was accept4 (FLAGS used) rather than accept. */
 int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4);

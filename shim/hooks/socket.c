@@ -1,5 +1,5 @@
 /*
- * Exported socket hooks: socket, bind, connect, accept, accept4,
+ * Exported socket hooks: socket, bind, listen, connect, accept, accept4,
  * getpeername, getsockname, getsockopt, setsockopt, epoll_ctl.
  *
  * Decision table (every hook): an fd the fd table does not know (and, for
@@ -68,6 +68,14 @@ SOCK_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
         return real_bind(fd, addr, len);
     int saved = errno;
     return hook_ret(sockets_bind(fd, addr, len), saved);
+}
+
+SOCK_EXPORT int listen(int fd, int backlog)
+{
+    if (!fdtab_tracked(fd))
+        return real_listen(fd, backlog);
+    int saved = errno;
+    return hook_ret(sockets_listen(fd, backlog), saved);
 }
 
 SOCK_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)

@@ -1071,12 +1071,50 @@ static void test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address(void *
     v6test_server_stop(&srv);
 }
 
+static void test_listen_without_bind_is_dual_stack_too(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(listen(l, 4), 0);
+    assert_int_equal(raw_domain(l), AF_INET6);
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    assert_int_equal(getsockname(l, (struct sockaddr *)&me, &len), 0);
+    assert_int_equal(me.sin_family, AF_INET);
+    assert_string_equal(ntoa(me.sin_addr), "0.0.0.0");
+    assert_true(ntohs(me.sin_port) > 0);
+    int c6 = raw_client(AF_INET6, ntohs(me.sin_port));
+    int c4 = raw_client(AF_INET, ntohs(me.sin_port));
+    struct sockaddr_in peer;
+    len = sizeof peer;
+    int a = accept(l, (struct sockaddr *)&peer, &len);
+    assert_true(a >= 0 && pool_contains(peer.sin_addr));
+    close(a);
+    len = sizeof peer;
+    a = accept(l, (struct sockaddr *)&peer, &len);
+    assert_true(a >= 0);
+    assert_string_equal(ntoa(peer.sin_addr), "127.0.0.1");
+    close(a);
+    /* A second listen (a new backlog) changes nothing else. */
+    assert_int_equal(listen(l, 8), 0);
+    assert_int_equal(raw_domain(l), AF_INET6);
+    close(c6);
+    close(c4);
+    close(l);
+    /* A socket bound to a specific IPv4 address stays IPv4 when it listens. */
+    uint16_t port;
+    l = legacy_listener("127.0.0.1", &port);
+    assert_int_equal(raw_domain(l), AF_INET);
+    close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ipv4_only_sockets_stay_real_af_inet),
         cmocka_unit_test(test_wildcard_bind_becomes_dual_stack_and_shows_ipv4_views),
         cmocka_unit_test(test_wildcard_bind_falls_back_to_ipv4_when_ipv6_port_is_taken),
+        cmocka_unit_test(test_listen_without_bind_is_dual_stack_too),
         cmocka_unit_test(test_udp_wildcard_server_answers_ipv6_and_ipv4_peers_with_views),
         cmocka_unit_test(test_blocking_connect_to_pool_address_reaches_ipv6_only_server),
         cmocka_unit_test(test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4),
