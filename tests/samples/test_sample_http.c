@@ -16,6 +16,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,11 @@ static void get_and_check(const char *addr, const char *url_host, const char *ur
     snprintf(host, sizeof host, "%s:%u", host_header, s.port);
     struct sample_proc cli;
     const char *argv[] = {"ported_http_get", url, NULL};
-    assert_int_equal(sample_run(&cli, argv), 0);
+    int rc = sample_run(&cli, argv);
     http_server_stop(&s);
+    if (rc != 0)
+        print_message("ported_http_get %s said:\n%s", url, cli.err);
+    assert_int_equal(rc, 0);
     snprintf(want, sizeof want,
              "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: v6kit-sample\r\nConnection: close\r\n\r\n",
              path, host);
@@ -68,6 +72,31 @@ static void test_http_get_dual_name_keeps_name_in_host_header(void **state)
     get_and_check("127.0.0.1", V6TEST_NAME_V4ONLY, "/y", "/y", V6TEST_NAME_V4ONLY);
 }
 
+/*
+ * True once fe80::1%lo is routable: the kernel installs the fe80::/64 route
+ * of a new address asynchronously, so a connect right after `ip addr add`
+ * can fail with ENETUNREACH. A UDP connect() does the route lookup and sends
+ * nothing. Tries for up to about two seconds.
+ */
+static bool link_local_ready(void)
+{
+    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9),
+                                .sin6_scope_id = if_nametoindex("lo")};
+    if (sin6.sin6_scope_id == 0 || inet_pton(AF_INET6, "fe80::1", &sin6.sin6_addr) != 1)
+        return false;
+    for (int i = 0; i < 200; i++) {
+        int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        int rc = connect(fd, (struct sockaddr *)&sin6, sizeof sin6);
+        close(fd);
+        if (rc == 0)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
 static void test_http_get_link_local_zone_reaches_server_and_stays_off_the_wire(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -77,6 +106,7 @@ static void test_http_get_link_local_zone_reaches_server_and_stays_off_the_wire(
         print_message("skipped: cannot add fe80::1 to lo\n");
         skip();
     }
+    assert_true(link_local_ready());
     /* nss_wrapper's getaddrinfo drops zone ids; literals need no hosts
      * file, so the client runs on glibc's own getaddrinfo here. */
     char *preload = getenv("LD_PRELOAD") ? strdup(getenv("LD_PRELOAD")) : NULL;
