@@ -73,28 +73,37 @@ static void test_http_get_dual_name_keeps_name_in_host_header(void **state)
 }
 
 /*
- * True once fe80::1%lo is routable: the kernel installs the fe80::/64 route
- * of a new address asynchronously, so a connect right after `ip addr add`
- * can fail with ENETUNREACH. A UDP connect() does the route lookup and sends
- * nothing. Tries for up to about two seconds.
+ * True once TCP to fe80::1%lo works. The kernel adds the local route of a
+ * new address from its DAD work queue even with nodad, so for a moment
+ * after `ip addr add` the address exists (bind works) but a connect to it
+ * fails with ENETUNREACH. Probes a throwaway listener, for up to about two
+ * seconds.
  */
 static bool link_local_ready(void)
 {
-    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9),
-                                .sin6_scope_id = if_nametoindex("lo")};
+    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_scope_id = if_nametoindex("lo")};
+    socklen_t len = sizeof sin6;
     if (sin6.sin6_scope_id == 0 || inet_pton(AF_INET6, "fe80::1", &sin6.sin6_addr) != 1)
         return false;
-    for (int i = 0; i < 200; i++) {
-        int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return false;
-        int rc = connect(fd, (struct sockaddr *)&sin6, sizeof sin6);
-        close(fd);
-        if (rc == 0)
-            return true;
-        usleep(10000);
+    int lfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin6, sizeof sin6) < 0 || listen(lfd, 8) < 0 ||
+        getsockname(lfd, (struct sockaddr *)&sin6, &len) < 0) {
+        if (lfd >= 0)
+            close(lfd);
+        return false;
     }
-    return false;
+    bool ok = false;
+    for (int i = 0; i < 200 && !ok; i++) {
+        int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            break;
+        ok = connect(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
+        close(fd);
+        if (!ok)
+            usleep(10000);
+    }
+    close(lfd);
+    return ok;
 }
 
 static void test_http_get_link_local_zone_reaches_server_and_stays_off_the_wire(void **state)
