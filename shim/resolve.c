@@ -136,7 +136,9 @@ const struct policy_table *resolve_policy(void)
 bool resolve_is_literal(const char *name)
 {
     struct in_addr a;
-    if (strchr(name, ':') || inet_aton(name, &a))
+    /* real_: the exported inet_aton hook would count this as the program's
+     * own IPv4-only call in report mode. */
+    if (strchr(name, ':') || real_inet_aton(name, &a))
         return true;
     bool digits = *name != '\0';
     for (const char *p = name; *p; p++)

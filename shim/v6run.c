@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -51,6 +52,8 @@ static void v6run_help(FILE *f)
           "  --log LEVEL          off, error, warning, info or debug\n"
           "  --log-target T       stderr, syslog or file\n"
           "  --log-file FILE      log to FILE (implies --log-target file)\n"
+          "  --report FILE        report mode: append, at exit, one JSON line per process\n"
+          "                       listing the IPv4-only calls it made and from where\n"
           "  --check-config       print the effective configuration and exit\n"
           "  --resolve NAME       print NAME's answers in order, the pool address the\n"
           "                       IPv6 ones get and the rule deciding each pair; exit\n"
@@ -69,6 +72,34 @@ static int v6run_set(const char *var, const char *value)
         return -1;
     }
     return 0;
+}
+
+/*
+ * Set VAR to PATH made absolute (the command may change directory before the
+ * shim writes), after checking that PATH can be opened for appending, so a
+ * typo fails here, before the command runs. Returns 0 or -1 with a message.
+ */
+static int v6run_set_path(const char *var, const char *path)
+{
+    if (*path == '\0') {
+        fprintf(stderr, "v6run: %s: empty file name\n", var);
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "v6run: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    if (path[0] == '/')
+        return v6run_set(var, path);
+    char cwd[PATH_MAX], abs[PATH_MAX + 1 + PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "v6run: getcwd: %s\n", strerror(errno));
+        return -1;
+    }
+    snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+    return v6run_set(var, abs);
 }
 
 /* Path of libv6shim.so: V6SHIM_LIBRARY, next to v6run (build tree),
@@ -252,7 +283,7 @@ static char *v6run_which(const char *cmd)
 int main(int argc, char **argv)
 {
     enum { OPT_CONFIG = 256, OPT_POLICY, OPT_GAICONF, OPT_POOL, OPT_LOG, OPT_LOGTARGET,
-           OPT_LOGFILE, OPT_CHECK, OPT_RESOLVE };
+           OPT_LOGFILE, OPT_CHECK, OPT_RESOLVE, OPT_REPORT };
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"policy", required_argument, NULL, OPT_POLICY},
@@ -261,6 +292,7 @@ int main(int argc, char **argv)
         {"log", required_argument, NULL, OPT_LOG},
         {"log-target", required_argument, NULL, OPT_LOGTARGET},
         {"log-file", required_argument, NULL, OPT_LOGFILE},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"check-config", no_argument, NULL, OPT_CHECK},
         {"resolve", required_argument, NULL, OPT_RESOLVE},
         {"help", no_argument, NULL, 'h'},
@@ -285,6 +317,7 @@ int main(int argc, char **argv)
             if (rc == 0)
                 rc = v6run_set("V6SHIM_LOG_TARGET", "file");
             break;
+        case OPT_REPORT: rc = v6run_set_path("V6SHIM_REPORT", optarg); break;
         case OPT_CHECK: check = true; break;
         case OPT_RESOLVE: resolve = optarg; break;
         case 'h': v6run_help(stdout); return 0;

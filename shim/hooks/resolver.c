@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "report.h"
 #include "resolve.h"
 #include "symbols.h"
 
@@ -25,8 +26,17 @@ static inline bool hook_on(void)
     return config_get()->enabled;
 }
 
+/* Report mode records the legacy call whether or not translation is on; the
+ * caller's address must be taken in the exported function itself. */
+#define RECORD(what, call)                                                     \
+    do {                                                                       \
+        if (report_on())                                                       \
+            report_record((what), (call), __builtin_return_address(0));        \
+    } while (0)
+
 V6_EXPORT struct hostent *gethostbyname(const char *name)
 {
+    RECORD(REPORT_GETHOSTBYNAME, "gethostbyname");
     if (!hook_on())
         return real_gethostbyname(name);
     return resolve_gethostbyname(name);
@@ -35,6 +45,7 @@ V6_EXPORT struct hostent *gethostbyname(const char *name)
 V6_EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
                               struct hostent **result, int *h_errnop)
 {
+    RECORD(REPORT_GETHOSTBYNAME, "gethostbyname_r");
     if (!hook_on())
         return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
     return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
@@ -42,6 +53,8 @@ V6_EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf, 
 
 V6_EXPORT struct hostent *gethostbyname2(const char *name, int af)
 {
+    if (af == AF_INET)
+        RECORD(REPORT_GETHOSTBYNAME, "gethostbyname2");
     if (af != AF_INET || !hook_on())
         return real_gethostbyname2(name, af);
     return resolve_gethostbyname(name);
@@ -50,6 +63,8 @@ V6_EXPORT struct hostent *gethostbyname2(const char *name, int af)
 V6_EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret, char *buf,
                                size_t buflen, struct hostent **result, int *h_errnop)
 {
+    if (af == AF_INET)
+        RECORD(REPORT_GETHOSTBYNAME, "gethostbyname2_r");
     if (af != AF_INET || !hook_on())
         return real_gethostbyname2_r(name, af, ret, buf, buflen, result, h_errnop);
     return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
@@ -57,6 +72,7 @@ V6_EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret, ch
 
 V6_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
 {
+    RECORD(REPORT_GETHOSTBYADDR, "gethostbyaddr");
     if (!hook_on())
         return real_gethostbyaddr(addr, len, type);
     return resolve_gethostbyaddr(addr, len, type);
@@ -65,6 +81,7 @@ V6_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int typ
 V6_EXPORT int gethostbyaddr_r(const void *addr, socklen_t len, int type, struct hostent *ret,
                               char *buf, size_t buflen, struct hostent **result, int *h_errnop)
 {
+    RECORD(REPORT_GETHOSTBYADDR, "gethostbyaddr_r");
     if (!hook_on())
         return real_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
     return resolve_gethostbyaddr_r(addr, len, type, ret, buf, buflen, result, h_errnop);
@@ -73,6 +90,8 @@ V6_EXPORT int gethostbyaddr_r(const void *addr, socklen_t len, int type, struct 
 V6_EXPORT int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                           struct addrinfo **res)
 {
+    if (hints && hints->ai_family == AF_INET)
+        RECORD(REPORT_GETADDRINFO_INET, "getaddrinfo");
     if (!hook_on())
         return real_getaddrinfo(node, service, hints, res);
     return resolve_getaddrinfo(node, service, hints, res);

@@ -59,4 +59,18 @@ expect v6run-log-level-filters 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V
 # syslog target: nothing on stdout/stderr but the program's own line
 expect v6run-log-syslog 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --log debug --log-target syslog -- "$LEGACY" v6only.v6kit.test
 expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
+# Report mode through v6run: the legacy program's gethostbyname and inet_ntoa
+# are recorded once per call site, with v6scan's check ids.
+rep=$(mktemp) && trap 'rm -f "$gai" "$log" "$rep"' EXIT
+expect report-runs-shimmed 0 'v6shim: report: 2 IPv4-only calls at 2 call sites \(v6-inet-ntoa 1, v6-gethostbyname 1\)' -- env LD_PRELOAD="$NSS" "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
+expect report-gethostbyname 0 '"check":"v6-gethostbyname","call":"gethostbyname","count":1,"object":"[^"]*legacy_gethost"' -- cat "$rep"
+expect report-inet-ntoa 0 '"check":"v6-inet-ntoa","call":"inet_ntoa","count":1' -- cat "$rep"
+# one line per process, and the shim's own calls are not the program's
+expect report-one-line 0 '^1~$' -- grep -c v6shim_report "$rep"
+expect report-no-shim-sites 1 '' -- grep -q 'libv6shim' "$rep"
+# report only (translation off): the call is recorded, nothing is translated
+: > "$rep"
+expect report-only-observes 1 'h_errno' -- env LD_PRELOAD="$NSS" V6SHIM_ENABLED=no "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
+expect report-only-recorded 0 '"check":"v6-gethostbyname"' -- cat "$rep"
+expect report-unwritable 2 '^v6run: /nonexistent-v6kit/r\.json: No such file or directory~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --report /nonexistent-v6kit/r.json -- "$LEGACY" v6only.v6kit.test
 finish
