@@ -100,7 +100,8 @@ function(v6_add_cmocka_test name)
   set(cmd $<TARGET_FILE:${name}>)
   if(V6_VALGRIND)
     set(cmd ${VALGRIND_EXECUTABLE} --quiet --error-exitcode=97 --leak-check=full
-            --errors-for-leak-kinds=definite --show-leak-kinds=definite ${cmd})
+            --errors-for-leak-kinds=definite --show-leak-kinds=definite
+            --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp ${cmd})
     list(APPEND T_LABELS valgrind)
   endif()
   if(T_NETNS)
