@@ -13,23 +13,10 @@
 
 #include "gaiconf.h"
 #include "policy.h"
+#include "policy_test_addr.h"
 
 #define DATA(f) GAICONF_DATA_DIR "/" f
 
-static struct in6_addr addr(const char *s)
-{
-    struct in6_addr a;
-    struct in_addr v4;
-    memset(&a, 0, sizeof(a));
-    if (inet_pton(AF_INET, s, &v4) == 1) {
-        a.s6_addr[10] = a.s6_addr[11] = 0xff;
-        memcpy(&a.s6_addr[12], &v4, 4);
-        return a;
-    }
-    if (inet_pton(AF_INET6, s, &a) != 1)
-        fail_msg("bad address literal in test: %s", s);
-    return a;
-}
 
 static struct policy_table *table(enum policy_preset p)
 {

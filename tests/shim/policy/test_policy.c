@@ -13,22 +13,9 @@
 #include <string.h>
 
 #include "policy.h"
+#include "policy_test_addr.h"
 
 /* Parse "2001:db8::1" or "192.0.2.1" (as ::ffff:192.0.2.1). */
-static struct in6_addr addr(const char *s)
-{
-    struct in6_addr a;
-    struct in_addr v4;
-    memset(&a, 0, sizeof(a));
-    if (inet_pton(AF_INET, s, &v4) == 1) {
-        a.s6_addr[10] = a.s6_addr[11] = 0xff;
-        memcpy(&a.s6_addr[12], &v4, 4);
-        return a;
-    }
-    if (inet_pton(AF_INET6, s, &a) != 1)
-        fail_msg("bad address literal in test: %s", s);
-    return a;
-}
 
 /* A candidate DST reached from SRC (NULL: no source). */
 static struct policy_cand cand(const char *dst, const char *src, unsigned flags,

@@ -16,22 +16,9 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "policy_test_addr.h"
 #include "v6test.h"
 
-static struct in6_addr addr(const char *s)
-{
-    struct in6_addr a;
-    struct in_addr v4;
-    memset(&a, 0, sizeof(a));
-    if (inet_pton(AF_INET, s, &v4) == 1) {
-        a.s6_addr[10] = a.s6_addr[11] = 0xff;
-        memcpy(&a.s6_addr[12], &v4, 4);
-        return a;
-    }
-    if (inet_pton(AF_INET6, s, &a) != 1)
-        fail_msg("bad address literal in test: %s", s);
-    return a;
-}
 
 static struct policy_cand dest(const char *dst, size_t index)
 {
