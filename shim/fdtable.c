@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pool.h"
+
 /*
  * Layout. fd → slot is two levels (pages of FDTAB_PAGE atomic pointers,
  * allocated on first use and never freed), so a lookup is two atomic loads
@@ -29,7 +31,6 @@ struct fdtab_page {
 
 static _Atomic(struct fdtab_page *) fdtab_pages[FDTAB_NPAGES];  /* lock-free, install by CAS */
 static _Atomic(struct fdtab_sock *) fdtab_chunks[FDTAB_NCHUNKS]; /* lock-free, install by CAS */
-static _Atomic unsigned fdtab_pending_unpins;  /* freed entries still marked pinned */
 
 /* fdtab_mu guards the fields marked "fdtab_lock" in struct fdtab_sock. Leaf lock. */
 static pthread_mutex_t fdtab_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -104,9 +105,12 @@ void fdtab_release(struct fdtab_sock *s)
     if (!s)
         return;
     if (atomic_fetch_sub(&s->refs, 1) == 1) {
-        /* Last reference: S is free now; fdtab_reap() unpins its address. */
-        if (s->pinned)
-            atomic_fetch_add(&fdtab_pending_unpins, 1);
+        /* Last reference: S is free now (fdtab_alloc skips it until the pin
+         * is cleared here). The pool's unpin is lock-free and
+         * async-signal-safe, as close() needs. */
+        struct in_addr a = {atomic_exchange(&s->pinned_addr, 0)};
+        if (a.s_addr)
+            pool_unpin_async(a);
     }
 }
 
@@ -139,9 +143,8 @@ static struct fdtab_sock *fdtab_alloc(void)
         for (unsigned i = 0; i < FDTAB_CHUNK; i++) {
             struct fdtab_sock *s = &chunk[i];
             unsigned zero = 0;
-            /* A free entry still pinned is left to fdtab_reap(), which
-             * hands the address back to the pool. */
-            if (atomic_load(&s->refs) == 0 && !s->pinned &&
+            /* A free entry still pinned is being released (fdtab_release). */
+            if (atomic_load(&s->refs) == 0 && atomic_load(&s->pinned_addr) == 0 &&
                 atomic_compare_exchange_strong(&s->refs, &zero, 1))
                 return s;
         }
@@ -182,8 +185,8 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->protocol = protocol;
     s->real = real;
     s->dualstack_listen = false;
-    s->pinned = false;
     memset(&s->peer, 0, sizeof s->peer);
+    s->peer_learnt = false;
     memset(&s->real_dst, 0, sizeof s->real_dst);
     memset(&s->dgram_view, 0, sizeof s->dgram_view);
     memset(&s->dgram_real, 0, sizeof s->dgram_real);
@@ -317,32 +320,4 @@ unsigned fdtab_fd_count(const struct fdtab_sock *s)
     return atomic_load(&s->nfds);
 }
 
-void fdtab_reap(void (*unpin)(struct in_addr a))
-{
-    if (atomic_load(&fdtab_pending_unpins) == 0)
-        return;
-    for (unsigned c = 0; c < FDTAB_NCHUNKS; c++) {
-        struct fdtab_sock *chunk = atomic_load_explicit(&fdtab_chunks[c], memory_order_acquire);
-        if (!chunk)
-            break;
-        for (unsigned i = 0; i < FDTAB_CHUNK; i++) {
-            struct fdtab_sock *s = &chunk[i];
-            unsigned zero = 0;
-            if (!s->pinned || atomic_load(&s->refs) != 0 ||
-                !atomic_compare_exchange_strong(&s->refs, &zero, 1))
-                continue;
-            /* Owned now (refs 1, in no slot): hand the address back. */
-            fdtab_lock();
-            bool pinned = s->pinned;
-            struct in_addr a = s->peer.sin_addr;
-            s->pinned = false;
-            fdtab_unlock();
-            if (pinned) {
-                unpin(a);
-                atomic_fetch_sub(&fdtab_pending_unpins, 1);
-            }
-            atomic_store(&s->refs, 0);
-        }
-    }
-}
 /* NOLINTEND(v6-*) */

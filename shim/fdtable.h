@@ -66,8 +66,11 @@ struct fdtab_sock {
     int protocol;           /* as given to socket() */
     enum fdtab_real real;
     bool dualstack_listen;  /* bound to [::]:P in place of 0.0.0.0:P */
-    _Atomic bool pinned;    /* pool address `peer.sin_addr` is pinned (atomic: read on close) */
+    _Atomic in_addr_t pinned_addr; /* the pool address this socket pins (network order),
+                              * 0 none; released by the last fdtab_release (atomic:
+                              * read on close) */
     struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
+    bool peer_learnt;       /* `peer` stands for an accepted IPv6 client (not a connect) */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
     struct sockaddr_in dgram_view;  /* UDP: last pool destination sent to… */
     struct sockaddr_in6 dgram_real; /* …and where it really went (replies from here show dgram_view) */
@@ -122,14 +125,6 @@ void fdtab_close_range(unsigned first, unsigned last);
 
 /* Number of fds sharing S (for "is this socket also reachable elsewhere?"). */
 unsigned fdtab_fd_count(const struct fdtab_sock *s);
-
-/*
- * Entries freed by close while a pool address was pinned (close cannot call
- * into the pool: it may run in a signal handler). fdtab_reap() calls UNPIN
- * once for each such address and clears the mark; callers on slow paths call
- * it (cheap when nothing is pending). Not async-signal-safe.
- */
-void fdtab_reap(void (*unpin)(struct in_addr a));
 
 void fdtab_lock(void);
 void fdtab_unlock(void);

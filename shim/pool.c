@@ -24,7 +24,8 @@
 
 #include "config.h"
 
-#define POOL_KEY_MAX 1025
+
+#define POOL_KEY_MAX (POOL_NAME_MAX + 1)
 
 struct pool_entry {
     bool used;
@@ -32,9 +33,11 @@ struct pool_entry {
     char key[POOL_KEY_MAX];    /* the name, or "ADDR%SCOPE" for a peer */
     size_t ncand;
     struct pool_cand cand[POOL_MAX_CAND];
-    uint64_t expires_ms;
+    uint64_t expires_ms;       /* not reassigned before this, even unpinned */
+    uint64_t ttl_ms;           /* each use keeps the entry at least this long */
     uint64_t last_use;         /* pool_state.tick at the last map/lookup */
-    unsigned pins;
+    _Atomic unsigned pins;     /* atomic: pool_unpin_async runs without the lock */
+    _Atomic bool touch_due;    /* an async unpin freed it: count a use at the next lock */
     int32_t hnext;             /* next entry in the hash chain, -1 end */
 };
 
@@ -49,6 +52,11 @@ static struct pool_state {
     uint64_t (*now_ms)(void);
 } pool_state;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* pool_state.entries/capacity published for pool_unpin_async (lock-free);
+ * written under pool_lock at setup only. */
+static _Atomic(struct pool_entry *) pool_pub_entries;
+static _Atomic size_t pool_pub_capacity;
 
 /* The range, host order; written under pool_lock, read lock-free. */
 static _Atomic uint32_t pool_net;
@@ -105,6 +113,7 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
     }
     for (size_t i = 0; i < nb; i++)
         b[i] = -1;
+    atomic_store(&pool_pub_capacity, 0);
     free(pool_state.entries);
     free(pool_state.buckets);
     pool_state.entries = e;
@@ -112,6 +121,8 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
     pool_state.next_unused = 0;
     pool_state.buckets = b;
     pool_state.nbuckets = nb;
+    atomic_store(&pool_pub_capacity, capacity);
+    atomic_store(&pool_pub_entries, e);
     atomic_store(&pool_mask, mask);
     atomic_store(&pool_net, n);
     return 0;
@@ -124,7 +135,7 @@ static void pool_first_init(void)
     pthread_mutex_lock(&pool_lock);
     pool_state.now_ms = pool_monotonic_ms;
     if (pool_reset_locked(c->pool_net, c->pool_prefix, c->pool_size) < 0) {
-        struct in_addr def = {htonl(0xc6120000u)};
+        struct in_addr def = {htonl(0xc6120000u)}; /* 198.18.0.0/15: docs/internals/pool.md */
         pool_reset_locked(def, 15, 1024);
     }
     pthread_mutex_unlock(&pool_lock);
@@ -180,9 +191,23 @@ static struct in_addr pool_addr_of(size_t i)
     return a;
 }
 
-static bool pool_live(const struct pool_entry *e, uint64_t now)
+/* The program used E's address at NOW: it keeps it for at least a TTL. */
+static void pool_touch(struct pool_entry *e, uint64_t now)
 {
-    return e->used && (e->pins > 0 || now < e->expires_ms);
+    if (e->expires_ms < now + e->ttl_ms)
+        e->expires_ms = now + e->ttl_ms;
+    e->last_use = ++pool_state.tick;
+}
+
+/* Is E live at NOW (pinned, or not yet expired)? Applies the use an async
+ * unpin left pending first. Under pool_lock. */
+static bool pool_live(struct pool_entry *e, uint64_t now)
+{
+    if (!e->used)
+        return false;
+    if (atomic_exchange(&e->touch_due, false))
+        pool_touch(e, now);
+    return atomic_load(&e->pins) > 0 || now < e->expires_ms;
 }
 
 /* Under pool_lock. */
@@ -210,23 +235,24 @@ static void pool_unlink(size_t idx)
     e->used = false;
 }
 
-/* A slot for a new entry: unused first, else an unpinned one, expired and
- * least recently used first. -1 when every entry is pinned. Under pool_lock. */
+/* A slot for a new entry: a never-used one first, else the least recently
+ * used entry that is no longer live (unpinned and past its expiry). A live
+ * entry is never taken: the program may still hold its address, and its next
+ * connect() must reach the name it resolved. -1 when every entry is live.
+ * Under pool_lock. */
 static ssize_t pool_alloc(uint64_t now)
 {
     if (pool_state.next_unused < pool_state.capacity)
         return (ssize_t)pool_state.next_unused++;
     ssize_t best = -1;
-    bool best_expired = false;
     for (size_t i = 0; i < pool_state.capacity; i++) {
-        const struct pool_entry *e = &pool_state.entries[i];
-        if (e->pins > 0)
+        struct pool_entry *e = &pool_state.entries[i];
+        if (pool_live(e, now))
             continue;
-        bool expired = !e->used || now >= e->expires_ms;
-        if (best < 0 || (expired && !best_expired) ||
-            (expired == best_expired && e->last_use < pool_state.entries[best].last_use)) {
+        if (best < 0 || !e->used || e->last_use < pool_state.entries[best].last_use) {
             best = (ssize_t)i;
-            best_expired = expired;
+            if (!e->used)
+                break;
         }
     }
     if (best >= 0 && pool_state.entries[best].used)
@@ -235,7 +261,7 @@ static ssize_t pool_alloc(uint64_t now)
 }
 
 static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_t n,
-                    uint32_t ttl_s, struct in_addr *out)
+                    uint32_t ttl_s, bool pin, struct in_addr *out)
 {
     if (!key || !*key || strlen(key) >= POOL_KEY_MAX || !c || n == 0)
         return -EINVAL;
@@ -263,8 +289,10 @@ static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_
     struct pool_entry *e = &pool_state.entries[i];
     memcpy(e->cand, c, n * sizeof *c);
     e->ncand = n;
-    e->expires_ms = now + (uint64_t)ttl_s * 1000u;
-    e->last_use = ++pool_state.tick;
+    e->ttl_ms = (uint64_t)ttl_s * 1000u;
+    pool_touch(e, now);
+    if (pin)
+        e->pins++;
     *out = pool_addr_of((size_t)i);
     pthread_mutex_unlock(&pool_lock);
     return 0;
@@ -273,19 +301,21 @@ static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_
 int pool_map_name(const char *name, const struct pool_cand *c, size_t n, uint32_t ttl_s,
                   struct in_addr *out)
 {
-    return pool_map(false, name, c, n, ttl_s, out);
+    return pool_map(false, name, c, n, ttl_s, false, out);
 }
 
-int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, struct in_addr *out)
+int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, uint32_t ttl_s, bool pin,
+                  struct in_addr *out)
 {
     char key[INET6_ADDRSTRLEN + 16];
     inet_ntop(AF_INET6, a, key, INET6_ADDRSTRLEN);
     snprintf(key + strlen(key), 16, "%%%u", scope_id);
     struct pool_cand c = {.family = AF_INET6, .addr.v6 = *a, .scope_id = scope_id};
-    return pool_map(true, key, &c, 1, config_get()->pool_ttl_s, out);
+    return pool_map(true, key, &c, 1, ttl_s, pin, out);
 }
 
-int pool_lookup(struct in_addr a, struct pool_view *out)
+/* pool_lookup, and with PIN also pool_pin in the same step. */
+static int pool_get(struct in_addr a, struct pool_view *out, bool pin)
 {
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
@@ -293,7 +323,9 @@ int pool_lookup(struct in_addr a, struct pool_view *out)
     int rc = -ENOENT;
     if (i >= 0 && pool_live(&pool_state.entries[i], pool_state.now_ms())) {
         struct pool_entry *e = &pool_state.entries[i];
-        e->last_use = ++pool_state.tick;
+        pool_touch(e, pool_state.now_ms());
+        if (pin)
+            atomic_fetch_add(&e->pins, 1);
         out->v4 = a;
         if (e->peer)
             out->name[0] = '\0';
@@ -307,15 +339,41 @@ int pool_lookup(struct in_addr a, struct pool_view *out)
     return rc;
 }
 
+int pool_lookup(struct in_addr a, struct pool_view *out)
+{
+    return pool_get(a, out, false);
+}
+
+int pool_acquire(struct in_addr a, struct pool_view *out)
+{
+    return pool_get(a, out, true);
+}
+
 int pool_pin(struct in_addr a)
 {
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
     if (i >= 0)
-        pool_state.entries[i].pins++;
+        atomic_fetch_add(&pool_state.entries[i].pins, 1);
     pthread_mutex_unlock(&pool_lock);
     return i >= 0 ? 0 : -ENOENT;
+}
+
+/* Drop one pin of E; the last one counts as a use (due at the next lock).
+ * Lock-free. -EINVAL when E was not pinned. */
+static int pool_drop_pin(struct pool_entry *e)
+{
+    unsigned n = atomic_load(&e->pins);
+    do {
+        if (n == 0)
+            return -EINVAL;
+    } while (!atomic_compare_exchange_weak(&e->pins, &n, n - 1));
+    /* The socket is gone, but the program may still hold the address (to
+     * connect again): it stays this name's for one more TTL. */
+    if (n == 1)
+        atomic_store(&e->touch_due, true);
+    return 0;
 }
 
 int pool_unpin(struct in_addr a)
@@ -323,16 +381,24 @@ int pool_unpin(struct in_addr a)
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
-    int rc = -ENOENT;
-    if (i >= 0) {
-        rc = -EINVAL;
-        if (pool_state.entries[i].pins > 0) {
-            pool_state.entries[i].pins--;
-            rc = 0;
-        }
-    }
+    int rc = i >= 0 ? pool_drop_pin(&pool_state.entries[i]) : -ENOENT;
+    if (rc == 0)
+        pool_live(&pool_state.entries[i], pool_state.now_ms()); /* apply the use now */
     pthread_mutex_unlock(&pool_lock);
     return rc;
+}
+
+void pool_unpin_async(struct in_addr a)
+{
+    /* A pinned entry is never reassigned, so A's index is still its entry. */
+    uint32_t h = ntohl(a.s_addr);
+    uint32_t net = atomic_load_explicit(&pool_net, memory_order_acquire);
+    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_acquire);
+    struct pool_entry *entries = atomic_load(&pool_pub_entries);
+    size_t cap = atomic_load(&pool_pub_capacity);
+    if ((h & m) != net || h == net || !entries || (size_t)(h - net - 1) >= cap)
+        return;
+    pool_drop_pin(&entries[h - net - 1]);
 }
 
 /* True when A/AP and B/BP share addresses (host order). */

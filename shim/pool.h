@@ -11,13 +11,19 @@
  * docs/internals/pool.md), one per entry; an entry keeps its address while
  * it lives, so the same name maps to the same address again.
  *
- * Bounded: at most `capacity` entries. When full, the least recently used
- * entry that no live socket has pinned is reused (expired ones first); when
- * every entry is pinned, mapping fails with -ENOSPC. An entry expires TTL
- * seconds after its last mapping; an expired entry is no longer found by
- * pool_lookup unless it is pinned.
+ * Never misroutes: an entry is *live* while a socket pins it or until its
+ * expiry, TTL seconds after its last use (mapped, looked up, or unpinned
+ * by the last socket using it). A live entry is never given to another key,
+ * so an address the program was handed within its TTL reaches the name it
+ * was handed for. Bounded: at most `capacity` entries; a new key takes a
+ * never-used slot, else the least recently used entry that is no longer
+ * live; when every entry is live, mapping fails with -ENOSPC (the resolver
+ * answers TRY_AGAIN / EAI_AGAIN; a peer is shown as 0.0.0.0). An expired
+ * entry is no longer found by pool_lookup.
  *
- * Thread-safe: one mutex guards the table; pool_contains is lock-free.
+ * Thread-safe: one mutex guards the table; pool_contains and
+ * pool_unpin_async are lock-free. pool_setup must not run concurrently with
+ * any other pool call (start-up and tests only).
  * Fork-safe: pthread_atfork handlers hold the mutex across fork.
  * Every function initialises the pool from config_get() on first use.
  */
@@ -51,8 +57,12 @@ struct pool_view {                        /* a copy, taken under the pool lock *
 /* True when A lies in the configured pool range. Lock-free. */
 bool pool_contains(struct in_addr a);
 
+/* Longest key (name) the pool holds, in bytes. Longer names are refused
+ * (-EINVAL), never cut: two names must never share an entry. */
+#define POOL_NAME_MAX 1024
+
 /*
- * Map NAME (1..1024 bytes) with its ordered answer C[0..N) (N <= POOL_MAX_CAND
+ * Map NAME (1..POOL_NAME_MAX bytes) with its ordered answer C[0..N) (N <= POOL_MAX_CAND
  * is kept; more are cut) to a pool address, valid for TTL_S seconds from now.
  * A name already mapped keeps its address; its answer and expiry are
  * replaced. Returns 0 with *OUT, -EINVAL (bad name, N == 0), -ENOSPC (every
@@ -61,19 +71,36 @@ bool pool_contains(struct in_addr a);
 int pool_map_name(const char *name, const struct pool_cand *c, size_t n, uint32_t ttl_s,
                   struct in_addr *out);
 
-/* Map a real IPv6 peer (an accepted client) to a pool address; same rules,
- * keyed by (address, scope), name "", TTL from the configuration. */
-int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, struct in_addr *out);
+/* Map a real IPv6 peer (an accepted client, a datagram's source) to a pool
+ * address; same rules, keyed by (address, scope), name "", kept TTL_S
+ * seconds after its last use. PIN: pin the entry in the same step (an
+ * accepted socket holds its peer's address while it lives; release with
+ * pool_unpin). The port is not part of the key: one host is one address to
+ * the program (ACLs, logs), and the port travels in the sockaddr. */
+int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, uint32_t ttl_s, bool pin,
+                  struct in_addr *out);
 
-/* Copy the live entry of A into *OUT. -ENOENT when A is unmapped or expired
- * (a pinned entry never expires). */
+/* Copy the live entry of A into *OUT and count it as a use (its expiry moves
+ * to a TTL from now). -ENOENT when A is unmapped or expired (a pinned entry
+ * never expires). */
 int pool_lookup(struct in_addr a, struct pool_view *out);
+
+/* pool_lookup and pool_pin in one step, so the entry cannot change between
+ * them (a connect pins what it looked up). Release with pool_unpin. */
+int pool_acquire(struct in_addr a, struct pool_view *out);
 
 /* A live socket uses A: never evict it until the matching pool_unpin.
  * Pins nest. -ENOENT when A is not mapped. */
 int pool_pin(struct in_addr a);
-/* -ENOENT when A is not mapped, -EINVAL when it was not pinned. */
+/* The last unpin counts as a use: the entry lives one more TTL, since the
+ * program may still hold the address. -ENOENT when A is not mapped, -EINVAL
+ * when it was not pinned. */
 int pool_unpin(struct in_addr a);
+
+/* pool_unpin for the close() path: lock-free and async-signal-safe (no
+ * allocation, no lock); the use it counts is applied at the pool's next
+ * locked call. Ignores an address that is not pinned. */
+void pool_unpin_async(struct in_addr a);
 
 /*
  * (Re)initialise the pool on NET/PREFIX (8..30) with room for CAPACITY

@@ -193,9 +193,16 @@ static void resolve_push(struct resolve_answer *out, struct in_addr a)
     out->addr[out->naddr++] = a;
 }
 
+bool resolve_passthrough(const char *name)
+{
+    return !name || resolve_is_literal(name) || strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX;
+}
+
 int resolve_lookup(const char *name, struct resolve_answer *out)
 {
     memset(out, 0, sizeof *out);
+    if (strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX)
+        return EAI_NONAME; /* a pool key is never cut: two names would share it */
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_CANONNAME};
     struct addrinfo *res = NULL;
@@ -233,9 +240,9 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
                 pc[np].scope_id = c->dst.sin6_scope_id;
             }
         }
-        char key[V6_MAXHOST];
+        char key[POOL_NAME_MAX + 1]; /* resolve_lookup refused longer names */
         size_t k = 0;
-        for (; name[k] && k < sizeof key - 1; k++)
+        for (; name[k]; k++)
             key[k] = (char)tolower((unsigned char)name[k]); /* names are case-blind */
         key[k] = '\0';
         int prc = pool_map_name(key, pc, np, config_get()->pool_ttl_s, &out->pool);
@@ -310,7 +317,7 @@ static int resolve_gai_failure(int eai, int saved, struct hostent **result, int 
 int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
                             struct hostent **result, int *h_errnop)
 {
-    if (!name || resolve_is_literal(name))
+    if (resolve_passthrough(name))
         return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
     int saved = errno;
     struct resolve_answer *a = malloc(sizeof *a);
@@ -425,16 +432,23 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
                         struct addrinfo **res)
 {
     if (!node || !hints || hints->ai_family != AF_INET || !res ||
-        (hints->ai_flags & AI_NUMERICHOST) || resolve_is_literal(node))
+        (hints->ai_flags & AI_NUMERICHOST) || resolve_passthrough(node))
         return real_getaddrinfo(node, service, hints, res);
     int saved = errno;
     struct resolve_answer *a = malloc(sizeof *a);
     if (!a)
         return EAI_MEMORY;
-    if (resolve_lookup(node, a) != 0 || !a->has_v6 || a->naddr == 0) {
+    if (resolve_lookup(node, a) != 0 || !a->has_v6) {
         free(a);
         errno = saved;
         return real_getaddrinfo(node, service, hints, res);
+    }
+    if (a->naddr == 0) {
+        /* Only IPv6 answers and the pool is full (every entry live): the
+         * same "try again" that gethostbyname gives, not libc's permanent
+         * EAI_ADDRFAMILY/EAI_NODATA. */
+        free(a);
+        return EAI_AGAIN;
     }
     /* The (socktype, protocol, port) tuples and the service errors exactly as
      * glibc makes them: ask it for a numeric address with the same service. */

@@ -45,10 +45,15 @@ struct resolve_answer {
 /*
  * Look NAME up (AF_UNSPEC, one answer per address), order it and map it as
  * described above. Returns 0, or the getaddrinfo EAI_* code (EAI_SYSTEM with
- * errno set). A pool that is full (every entry pinned) leaves pool_ok false
- * and the IPv6 answers out of addr[].
+ * errno set); EAI_NONAME for a name longer than POOL_NAME_MAX. A pool that
+ * is full (every entry live: pool.h) leaves pool_ok false and the IPv6
+ * answers out of addr[].
  */
 int resolve_lookup(const char *name, struct resolve_answer *out);
+
+/* True for a name the shim leaves to libc untouched: NULL, a literal, or one
+ * longer than POOL_NAME_MAX (a pool key is never cut). */
+bool resolve_passthrough(const char *name);
 
 /* The policy table in use (built once from the configuration). */
 const struct policy_table *resolve_policy(void);

@@ -138,11 +138,6 @@ bool sockets_upgradable(int fd, struct fdtab_sock *s)
     return ok;
 }
 
-static void sockets_unpin(struct in_addr a)
-{
-    pool_unpin(a);
-}
-
 /* ---- socket, bind ---- */
 
 /* socket_model = eager is accepted by the configuration, but only the lazy
@@ -163,7 +158,6 @@ int sockets_socket(int domain, int type, int protocol)
     if (domain != AF_INET || (base != SOCK_STREAM && base != SOCK_DGRAM) || !sockets_enabled())
         return fd;
     sockets_model_note();
-    fdtab_reap(sockets_unpin);
     if (fdtab_register(fd, base, protocol, FDTAB_REAL_INET) < 0)
         v6log(LOG_WARNING, "fd %d: not tracked (fd table full)", fd);
     return fd;
@@ -312,7 +306,7 @@ static void sockets_budget(int fd, unsigned *budget, int *timeout_err)
  * -EINPROGRESS or -errno (FD left unchanged on failure).
  */
 static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
-                                const struct pool_view *v)
+                                const struct pool_view *v, struct sockaddr_storage *used)
 {
     struct sockaddr_storage dst[POOL_MAX_CAND];
     size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
@@ -360,12 +354,9 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     int src = sockets_swap(fd, s, nfd);
     if (src < 0)
         return src;
-    bool pinned = pool_pin(sin->sin_addr) == 0;
+    *used = dst[win];
     fdtab_lock();
     s->real = dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET;
-    s->peer = *sin;
-    s->real_dst = dst[win];
-    s->pinned = pinned;
     fdtab_unlock();
     v6log(LOG_DEBUG, "fd %d: connect to pool address via candidate %zu (%s)", fd, win,
           dst[win].ss_family == AF_INET6 ? "IPv6" : "IPv4");
@@ -380,7 +371,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
  * socket's family has none.
  */
 static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct sockaddr_in *sin,
-                                  const struct pool_view *v)
+                                  const struct pool_view *v, struct sockaddr_storage *used)
 {
     struct sockaddr_storage dst[POOL_MAX_CAND];
     size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
@@ -396,6 +387,7 @@ static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct soc
     } else {
         return -ENETUNREACH;
     }
+    *used = to;
     return real_connect(fd, (struct sockaddr *)&to, sockets_len(&to)) == 0 ? 0 : -errno;
 }
 
@@ -409,7 +401,6 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
         goto out;
     }
-    fdtab_reap(sockets_unpin);
     fdtab_lock();
     enum fdtab_real real = s->real;
     bool via_pool = s->peer.sin_family == AF_INET;
@@ -426,15 +417,24 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
     if (pool_contains(sin->sin_addr)) {
         /* A pool address is only a name for the real destinations behind
          * it: it never goes to the network as an IPv4 destination. */
+        /* Pinned from the lookup on, so the entry cannot be given to
+         * another name while the connect is under way. */
         struct pool_view v;
-        if (pool_lookup(sin->sin_addr, &v) != 0) {
+        if (pool_acquire(sin->sin_addr, &v) != 0) {
             v6log(LOG_INFO, "fd %d: connect to an unknown or expired pool address", fd);
             rc = -EHOSTUNREACH;
-        } else if (real == FDTAB_REAL_INET && !via_pool) {
-            rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v) : -ENETUNREACH;
-        } else {
-            rc = sockets_reconnect_pool(fd, real, sin, &v);
+            goto out;
         }
+        struct sockaddr_storage used;
+        if (real == FDTAB_REAL_INET && !via_pool)
+            rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
+                                           : -ENETUNREACH;
+        else
+            rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
+        if (rc == 0 || rc == -EINPROGRESS)
+            sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
+        else
+            pool_unpin(sin->sin_addr);
         goto out;
     }
     if (real == FDTAB_REAL_INET6) {

@@ -38,6 +38,14 @@ const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t l
  * hold a sockaddr_in6 (an untracked fd may then need the view). */
 bool sockets_small_buffer(const socklen_t *len);
 
+/* S is now connected to (or accepted from) pool address VIEW, really REAL:
+ * records both (getpeername shows VIEW) and makes S the holder of one pin
+ * on VIEW's entry that the caller took (pool_acquire / pool_map_peer with
+ * PIN); a pin S held before is released. LEARNT: VIEW stands for an accepted
+ * IPv6 client (report mode counts showing it as a peer view). The last close of S releases it. */
+void sockets_hold(struct fdtab_sock *s, const struct sockaddr_in *view,
+                  const struct sockaddr_storage *real, bool learnt);
+
 /* ---- sockets.c ---- */
 
 /* A new socket of FAMILY like S (type, protocol, recorded options replayed,

@@ -28,8 +28,12 @@ bool sockets_take_peer_flag(void)
     return f;
 }
 
-int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
+/* sockets_view; with PIN, a native IPv6 address's pool entry is also pinned
+ * (*POOLED tells whether OUT is such a pinned pool address). */
+static int sockets_view_pin(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out,
+                            bool pin, bool *pooled)
 {
+    *pooled = false;
     memset(out, 0, sizeof *out);
     out->sin_family = AF_INET;
     if (real->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
@@ -47,12 +51,36 @@ int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in 
         out->sin_addr.s_addr = htonl(INADDR_ANY);
     } else {
         sockets_peer_viewed = true;
-        if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, &out->sin_addr) < 0) {
-            v6log(LOG_WARNING, "no pool address for an IPv6 peer: shown as 0.0.0.0");
+        /* Never another peer's address: when the pool has no free entry
+         * (every one live), the peer is shown as 0.0.0.0. */
+        if (pool_map_peer(&s6.sin6_addr, s6.sin6_scope_id, config_get()->pool_ttl_s, pin,
+                          &out->sin_addr) < 0) {
+            v6log(LOG_WARNING, "no pool address for an IPv6 peer (pool full): shown as 0.0.0.0");
             out->sin_addr.s_addr = htonl(INADDR_ANY);
+        } else {
+            *pooled = pin;
         }
     }
     return 0;
+}
+
+int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in *out)
+{
+    bool pooled;
+    return sockets_view_pin(real, len, out, false, &pooled);
+}
+
+void sockets_hold(struct fdtab_sock *s, const struct sockaddr_in *view,
+                  const struct sockaddr_storage *real, bool learnt)
+{
+    fdtab_lock();
+    struct in_addr old = {atomic_exchange(&s->pinned_addr, view->sin_addr.s_addr)};
+    s->peer = *view;
+    s->peer_learnt = learnt;
+    s->real_dst = *real;
+    fdtab_unlock();
+    if (old.s_addr)
+        pool_unpin(old);
 }
 
 /* Copy VIEW out as the kernel would: truncated to *LEN, *LEN = full size. */
@@ -118,6 +146,20 @@ bool sockets_small_buffer(const socklen_t *len)
 
 /* ---- accept, names ---- */
 
+/* FD, an AF_INET6 socket the shim never saw (inherited across exec from a
+ * translating parent), was just shown in the IPv4 view: track it as a
+ * translated socket, so every later call (SO_DOMAIN, names, accept) gives the
+ * same view. */
+static void sockets_adopt(int fd)
+{
+    int type = 0;
+    socklen_t tl = sizeof type;
+    if (real_getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        return;
+    if (fdtab_register(fd, type, 0, FDTAB_REAL_INET6) == 0)
+        v6log(LOG_DEBUG, "fd %d: inherited IPv6 socket adopted (shown as IPv4)", fd);
+}
+
 int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
@@ -144,10 +186,34 @@ int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, boo
         rc = -errno;
         goto out;
     }
-    if (translated && fdtab_register(rc, type, protocol, FDTAB_REAL_INET6) < 0)
-        v6log(LOG_WARNING, "fd %d: accepted socket not tracked", rc);
-    if (addr && len)
-        sockets_give(&peer, plen, addr, len);
+    int nfd = rc;
+    struct sockaddr_in view;
+    bool pooled = false;
+    int vrc = sockets_view_pin((struct sockaddr *)&peer, plen, &view, true, &pooled);
+    /* A live connection holds its peer's pool address: the entry is never
+     * given to another peer while this socket is open, so ACLs, logs and
+     * replies keep naming this client. An untracked listener (inherited
+     * across exec) that got a pool peer has its socket tracked for this. */
+    bool track = translated || pooled;
+    if (track && fdtab_register(nfd, translated ? type : SOCK_STREAM, translated ? protocol : 0,
+                                FDTAB_REAL_INET6) < 0)
+        v6log(LOG_WARNING, "fd %d: accepted socket not tracked", nfd);
+    if (pooled) {
+        struct fdtab_sock *ns = fdtab_acquire(nfd);
+        if (ns)
+            sockets_hold(ns, &view, &peer, true);
+        else
+            pool_unpin(view.sin_addr);
+        fdtab_release(ns);
+    }
+    if (addr && len) {
+        if (vrc == 0)
+            sockets_copy_out(&view, addr, len);
+        else
+            sockets_give(&peer, plen, addr, len);
+    } else {
+        sockets_peer_viewed = false; /* the view was made, not shown (report mode) */
+    }
 out:
     fdtab_release(s);
     return rc;
@@ -158,12 +224,13 @@ static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer
 {
     int (*call)(int, struct sockaddr *, socklen_t *) = peer ? real_getpeername : real_getsockname;
     struct fdtab_sock *s = fdtab_acquire(fd);
-    bool translated = false, via_pool = false;
+    bool translated = false, via_pool = false, learnt = false;
     struct sockaddr_in pool_peer;
     if (s) {
         fdtab_lock();
         translated = s->real == FDTAB_REAL_INET6;
         via_pool = peer && s->peer.sin_family == AF_INET;
+        learnt = s->peer_learnt;
         pool_peer = s->peer;
         fdtab_unlock();
     }
@@ -183,10 +250,15 @@ static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer
         rc = -EFAULT;
         goto out;
     }
-    if (via_pool)
-        sockets_copy_out(&pool_peer, addr, len); /* what the application connected to */
-    else
+    if (via_pool) {
+        /* What the application connected to, or its client's held address. */
+        sockets_copy_out(&pool_peer, addr, len);
+        sockets_peer_viewed = learnt;
+    } else {
         sockets_give(&real, rlen, addr, len);
+    }
+    if (!s && real.ss_family == AF_INET6)
+        sockets_adopt(fd);
 out:
     fdtab_release(s);
     return rc;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,11 +100,11 @@ static void test_peer_gets_an_address_and_an_empty_name(void **state)
     struct in6_addr a;
     inet_pton(AF_INET6, "2001:db8::77", &a);
     struct in_addr out, again;
-    assert_int_equal(pool_map_peer(&a, 0, &out), 0);
+    assert_int_equal(pool_map_peer(&a, 0, 60, false, &out), 0);
     assert_int_equal(out.s_addr, ip4("198.18.0.1").s_addr);
-    assert_int_equal(pool_map_peer(&a, 0, &again), 0);
+    assert_int_equal(pool_map_peer(&a, 0, 60, false, &again), 0);
     assert_int_equal(again.s_addr, out.s_addr);
-    assert_int_equal(pool_map_peer(&a, 3, &again), 0); /* another zone: another peer */
+    assert_int_equal(pool_map_peer(&a, 3, 60, false, &again), 0); /* another zone: another peer */
     assert_int_equal(again.s_addr, ip4("198.18.0.2").s_addr);
     struct pool_view v;
     assert_int_equal(pool_lookup(out, &v), 0);
@@ -164,32 +165,85 @@ static void test_more_than_max_candidates_are_cut(void **state)
     assert_int_equal(v.cand[POOL_MAX_CAND - 1].addr.v6.s6_addr[15], POOL_MAX_CAND - 1);
 }
 
-static void test_full_pool_reuses_least_recently_used(void **state)
+static void map_fails(const char *name, int err)
+{
+    struct pool_cand c = v6cand("2001:db8::1");
+    struct in_addr out;
+    assert_int_equal(pool_map_name(name, &c, 1, 60, &out), err);
+}
+
+static void expect_name(const char *addr, const char *name)
+{
+    struct pool_view v;
+    assert_int_equal(pool_lookup(ip4(addr), &v), 0);
+    assert_string_equal(v.name, name);
+}
+
+static void test_full_pool_never_reassigns_an_address_inside_its_ttl(void **state)
 {
     map_name("a", "198.18.0.1");
     map_name("b", "198.18.0.2");
     map_name("c", "198.18.0.3");
     map_name("d", "198.18.0.4");
-    struct pool_view v;
-    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0); /* a is used again */
-    map_name("e", "198.18.0.2");                              /* b was the oldest */
-    assert_int_equal(pool_lookup(ip4("198.18.0.2"), &v), 0);
-    assert_string_equal(v.name, "e");
-    map_name("b", "198.18.0.3"); /* b comes back: c is now the oldest */
-    map_name("a", "198.18.0.1"); /* still there */
+    fake_now = 59999; /* every entry handed out less than a TTL ago */
+    map_fails("e", -ENOSPC);
+    expect_name("198.18.0.1", "a");
+    expect_name("198.18.0.2", "b");
+    expect_name("198.18.0.3", "c");
+    expect_name("198.18.0.4", "d");
+    map_name("c", "198.18.0.3"); /* a name already there still maps */
 }
 
-static void test_pinned_entry_is_never_evicted(void **state)
+static void test_full_pool_reuses_the_least_recently_used_expired_entry(void **state)
+{
+    map_name("a", "198.18.0.1");
+    map_name("b", "198.18.0.2");
+    map_name("c", "198.18.0.3");
+    map_name("d", "198.18.0.4");
+    fake_now = 30000;
+    map_name("b", "198.18.0.2"); /* b used again: alive until 90 s */
+    fake_now = 60000;            /* a, c, d expired; a is the oldest */
+    map_name("e", "198.18.0.1");
+    expect_name("198.18.0.1", "e");
+    map_name("f", "198.18.0.3");
+    map_name("g", "198.18.0.4");
+    map_fails("h", -ENOSPC); /* b, e, f, g are live */
+    expect_name("198.18.0.2", "b");
+}
+
+static void test_each_use_keeps_the_address_one_more_ttl(void **state)
+{
+    map_name("a", "198.18.0.1"); /* ttl 60 s */
+    struct pool_view v;
+    fake_now = 50000;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0); /* a connect: a use */
+    fake_now = 109999;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+    fake_now = 169999;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT); /* 60 s unused */
+    map_name("a", "198.18.0.1"); /* resolved again: its old address, alive again */
+    fake_now += 59999;
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+}
+
+static void test_pinned_entry_is_never_reassigned(void **state)
 {
     map_name("a", "198.18.0.1");
     map_name("b", "198.18.0.2");
     map_name("c", "198.18.0.3");
     map_name("d", "198.18.0.4");
     assert_int_equal(pool_pin(ip4("198.18.0.1")), 0);
-    map_name("e", "198.18.0.2"); /* a is older but pinned */
+    fake_now = 1000000; /* all expired; a is the oldest but pinned */
+    map_name("e", "198.18.0.2");
+    expect_name("198.18.0.1", "a");
     assert_int_equal(pool_unpin(ip4("198.18.0.1")), 0);
     assert_int_equal(pool_unpin(ip4("198.18.0.1")), -EINVAL); /* not pinned any more */
-    map_name("f", "198.18.0.1");
+    /* The last unpin counts as a use: a stays a's for one more TTL. */
+    map_name("f", "198.18.0.3");
+    map_name("g", "198.18.0.4");
+    map_fails("h", -ENOSPC);
+    fake_now += 60000;           /* all expired now; e was used least recently */
+    map_name("h", "198.18.0.2");
 }
 
 static void test_every_entry_pinned_is_enospc(void **state)
@@ -201,54 +255,66 @@ static void test_every_entry_pinned_is_enospc(void **state)
         map_name(names[i], want);
         assert_int_equal(pool_pin(ip4(want)), 0);
     }
-    struct pool_cand c = v6cand("2001:db8::1");
-    struct in_addr out;
-    assert_int_equal(pool_map_name("e", &c, 1, 60, &out), -ENOSPC);
+    fake_now = 1000000; /* long expired, but pinned */
+    map_fails("e", -ENOSPC);
     struct in6_addr p;
     inet_pton(AF_INET6, "2001:db8::5", &p);
-    assert_int_equal(pool_map_peer(&p, 0, &out), -ENOSPC);
+    struct in_addr out;
+    assert_int_equal(pool_map_peer(&p, 0, 60, false, &out), -ENOSPC);
     map_name("c", "198.18.0.3"); /* an existing name still maps */
     assert_int_equal(pool_unpin(ip4("198.18.0.4")), 0);
+    fake_now += 60000;
     map_name("e", "198.18.0.4");
 }
 
-static void test_entry_expires_after_its_ttl(void **state)
+static void test_acquire_pins_what_it_looked_up(void **state)
 {
-    map_name("a", "198.18.0.1"); /* ttl 60 s */
+    map_name("a", "198.18.0.1");
+    map_name("b", "198.18.0.2");
+    map_name("c", "198.18.0.3");
+    map_name("d", "198.18.0.4");
     struct pool_view v;
-    fake_now = 59999;
-    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
-    fake_now = 60000;
-    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT);
-    map_name("a", "198.18.0.1"); /* looked up again: same address, new expiry */
-    fake_now = 119999;
-    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
+    assert_int_equal(pool_acquire(ip4("198.18.0.2"), &v), 0);
+    assert_string_equal(v.name, "b");
+    fake_now = 1000000;
+    map_name("e", "198.18.0.1");
+    map_name("f", "198.18.0.3");
+    map_name("g", "198.18.0.4");
+    map_fails("h", -ENOSPC); /* b is held */
+    assert_int_equal(pool_acquire(ip4("198.18.0.9"), &v), -ENOENT);
+    assert_int_equal(pool_unpin(ip4("198.18.0.2")), 0);
 }
 
-static void test_pinned_entry_outlives_its_ttl(void **state)
+static void test_async_unpin_releases_and_counts_as_a_use(void **state)
 {
     map_name("a", "198.18.0.1");
     assert_int_equal(pool_pin(ip4("198.18.0.1")), 0);
-    fake_now = 1000000;
+    assert_int_equal(pool_pin(ip4("198.18.0.1")), 0);
+    fake_now = 100000;
+    pool_unpin_async(ip4("198.18.0.1"));
     struct pool_view v;
-    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
-    assert_int_equal(pool_unpin(ip4("198.18.0.1")), 0);
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0); /* one pin left */
+    fake_now = 500000;
+    pool_unpin_async(ip4("198.18.0.1"));
+    pool_unpin_async(ip4("198.18.0.1")); /* one too many: ignored */
+    pool_unpin_async(ip4("10.0.0.1"));   /* not a pool address: ignored */
+    assert_int_equal(pool_unpin(ip4("198.18.0.1")), -EINVAL);
+    assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0); /* used at 500 s */
+    fake_now = 500000 + 60000;
     assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), -ENOENT);
 }
 
-static void test_expired_entry_is_reused_before_a_live_older_one(void **state)
+static void test_over_long_name_is_refused_not_cut(void **state)
 {
-    struct pool_cand c = v6cand("2001:db8::1");
-    struct in_addr out;
-    map_name("a", "198.18.0.1");                                /* ttl 60 */
-    assert_int_equal(pool_map_name("b", &c, 1, 1, &out), 0);    /* ttl 1 */
-    map_name("c", "198.18.0.3");
-    map_name("d", "198.18.0.4");
-    fake_now = 5000; /* b expired; a is older but alive */
-    map_name("e", "198.18.0.2");
+    char name[POOL_NAME_MAX + 2];
+    memset(name, 'x', sizeof name - 1);
+    name[sizeof name - 1] = '\0'; /* POOL_NAME_MAX + 1 bytes */
+    map_fails(name, -EINVAL);
+    name[POOL_NAME_MAX] = '\0'; /* exactly POOL_NAME_MAX: kept whole */
+    map_name(name, "198.18.0.1");
     struct pool_view v;
     assert_int_equal(pool_lookup(ip4("198.18.0.1"), &v), 0);
-    assert_string_equal(v.name, "a");
+    assert_int_equal(strlen(v.name), POOL_NAME_MAX);
 }
 
 static void test_capacity_is_bounded_by_the_range(void **state)
@@ -256,7 +322,9 @@ static void test_capacity_is_bounded_by_the_range(void **state)
     assert_int_equal(pool_setup(ip4("198.18.0.0"), 30, 100), 0); /* 2 usable addresses */
     map_name("a", "198.18.0.1");
     map_name("b", "198.18.0.2");
-    map_name("c", "198.18.0.1"); /* the range is full: a (oldest) is reused */
+    map_fails("c", -ENOSPC); /* the range is full, and both are live */
+    fake_now = 60000;
+    map_name("c", "198.18.0.1"); /* both expired: a (the oldest) is reused */
 }
 
 static void test_range_check_refuses_reserved_ranges(void **state)
@@ -297,6 +365,19 @@ static void test_range_check_refuses_a_local_route(void **state)
 #define HAMMER_THREADS 6
 #define HAMMER_ROUNDS 2000
 
+/* A clock that moves 1 ms each time anyone reads it, so entries expire and
+ * slots are reused while the threads run. */
+static _Atomic uint64_t tick_now;
+static uint64_t tick_clock(void)
+{
+    return atomic_fetch_add(&tick_now, 1);
+}
+
+#define HAMMER_TTL_S 2
+
+/* Map a name, then use its address as a program would: whenever the use
+ * comes less than a TTL after the mapping, it must find the same name (a
+ * different one is a misroute). Pinned, it must keep it. */
 static void *hammer(void *arg)
 {
     int id = (int)(intptr_t)arg;
@@ -305,40 +386,54 @@ static void *hammer(void *arg)
         char name[32];
         snprintf(name, sizeof name, "h%d-%d", id, r % 50);
         struct in_addr out;
-        if (pool_map_name(name, &c, 1, 60, &out) != 0)
+        uint64_t t0 = atomic_load(&tick_now);
+        int rc = pool_map_name(name, &c, 1, HAMMER_TTL_S, &out);
+        if (rc == -ENOSPC)
+            continue; /* every slot live: refused, never misrouted */
+        if (rc != 0)
             return (void *)1;
-        /* Between map and pin another thread may have reused the slot (the
-         * pool is full): whoever holds it once pinned keeps it until unpinned. */
+        sched_yield();
         struct pool_view v1, v2;
-        if (pool_pin(out) == 0) {
-            if (pool_lookup(out, &v1) != 0)
-                return (void *)1;
+        rc = pool_acquire(out, &v1);
+        uint64_t t1 = atomic_load(&tick_now);
+        if (rc == 0 && strcmp(v1.name, name) != 0 && t1 - t0 < HAMMER_TTL_S * 1000u)
+            return (void *)2; /* reassigned inside its TTL */
+        if (rc != 0 && t1 - t0 < HAMMER_TTL_S * 1000u)
+            return (void *)3; /* lost inside its TTL */
+        if (rc == 0) {
             sched_yield();
             if (pool_lookup(out, &v2) != 0 || strcmp(v1.name, v2.name) != 0)
-                return (void *)1;
+                return (void *)4; /* a pinned entry changed */
             if (pool_unpin(out) != 0)
-                return (void *)1;
+                return (void *)5;
         }
     }
     return NULL;
 }
 
+static int setup_ticking(size_t cap)
+{
+    atomic_store(&tick_now, 0);
+    pool_set_clock(tick_clock);
+    return pool_setup(ip4("198.18.0.0"), 15, cap);
+}
+
 static void test_concurrent_map_pin_lookup_keeps_pinned_entries_consistent(void **state)
 {
-    assert_int_equal(setup_cap(64), 0); /* fewer slots than names: evictions race */
+    assert_int_equal(setup_ticking(64), 0); /* fewer slots than names: reuse races */
     pthread_t t[HAMMER_THREADS];
     for (intptr_t i = 0; i < HAMMER_THREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, hammer, (void *)i), 0);
     for (int i = 0; i < HAMMER_THREADS; i++) {
         void *rc;
         assert_int_equal(pthread_join(t[i], &rc), 0);
-        assert_null(rc);
+        assert_int_equal((intptr_t)rc, 0);
     }
 }
 
 static void test_fork_while_other_threads_use_the_pool_leaves_a_usable_pool(void **state)
 {
-    assert_int_equal(setup_cap(64), 0);
+    assert_int_equal(setup_ticking(64), 0);
     pthread_t t[2];
     for (intptr_t i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&t[i], NULL, hammer, (void *)i), 0);
@@ -350,8 +445,9 @@ static void test_fork_while_other_threads_use_the_pool_leaves_a_usable_pool(void
             struct pool_cand c = v6cand("2001:db8::2");
             struct in_addr out;
             struct pool_view v;
-            int ok = pool_map_name("child", &c, 1, 60, &out) == 0 && pool_lookup(out, &v) == 0 &&
-                     strcmp(v.name, "child") == 0;
+            int rc = pool_map_name("child", &c, 1, 60, &out);
+            int ok = rc == -ENOSPC || /* the copied pool may be all live */
+                     (rc == 0 && pool_lookup(out, &v) == 0 && strcmp(v.name, "child") == 0);
             /* Leave by exec, as a forked server child does: the threads the
              * parent had do not exist here, and a sanitizer or valgrind would
              * report them (or their allocations) at an _exit. */
@@ -379,12 +475,14 @@ int main(void)
         T(test_contains_covers_exactly_the_range),
         T(test_bad_arguments_are_einval),
         T(test_more_than_max_candidates_are_cut),
-        T(test_full_pool_reuses_least_recently_used),
-        T(test_pinned_entry_is_never_evicted),
+        T(test_full_pool_never_reassigns_an_address_inside_its_ttl),
+        T(test_full_pool_reuses_the_least_recently_used_expired_entry),
+        T(test_each_use_keeps_the_address_one_more_ttl),
+        T(test_pinned_entry_is_never_reassigned),
         T(test_every_entry_pinned_is_enospc),
-        T(test_entry_expires_after_its_ttl),
-        T(test_pinned_entry_outlives_its_ttl),
-        T(test_expired_entry_is_reused_before_a_live_older_one),
+        T(test_acquire_pins_what_it_looked_up),
+        T(test_async_unpin_releases_and_counts_as_a_use),
+        T(test_over_long_name_is_refused_not_cut),
         T(test_capacity_is_bounded_by_the_range),
         T(test_range_check_refuses_reserved_ranges),
         T(test_range_check_refuses_a_local_address),

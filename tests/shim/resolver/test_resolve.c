@@ -349,7 +349,7 @@ static void test_gethostbyaddr_on_a_learnt_peer_gives_its_reverse_name(void **st
 {
     V6TEST_REQUIRE_IPV6();
     struct in_addr p;
-    assert_int_equal(pool_map_peer(&in6addr_loopback, 0, &p), 0);
+    assert_int_equal(pool_map_peer(&in6addr_loopback, 0, 60, false, &p), 0);
     struct hostent *h = resolve_gethostbyaddr(&p, 4, AF_INET);
     assert_non_null(h);
     assert_string_equal(h->h_name, "v6only.v6kit.test"); /* first ::1 line of the hosts file */
@@ -564,7 +564,7 @@ static void test_getnameinfo_on_learnt_peer_and_unknown_pool_address(void **stat
 {
     V6TEST_REQUIRE_IPV6();
     struct in_addr p;
-    assert_int_equal(pool_map_peer(&in6addr_loopback, 0, &p), 0);
+    assert_int_equal(pool_map_peer(&in6addr_loopback, 0, 60, false, &p), 0);
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = p};
     char host[NI_MAXHOST];
     assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fdtable.h"
+#include "pool.h"
 
 static int tcp4(void)
 {
@@ -220,37 +221,49 @@ static void test_forked_child_sees_the_parents_entries(void **state)
     fdtab_close(fd);
 }
 
-static struct in_addr unpinned[8];
-static int nunpinned;
-
-static void record_unpin(struct in_addr a)
+static uint64_t fake_ms;
+static uint64_t fake_clock(void)
 {
-    unpinned[nunpinned++] = a;
+    return fake_ms;
 }
 
-static void test_reap_unpins_a_closed_sockets_pool_address_once(void **state)
+static void test_last_close_releases_the_sockets_pool_pin_at_once(void **state)
 {
+    struct in_addr net, out;
+    inet_pton(AF_INET, "198.18.0.0", &net);
+    fake_ms = 0;
+    pool_set_clock(fake_clock);
+    assert_int_equal(pool_setup(net, 15, 4), 0);
+    struct pool_cand c = {.family = AF_INET6};
+    inet_pton(AF_INET6, "2001:db8::7", &c.addr.v6);
+    assert_int_equal(pool_map_name("held.example", &c, 1, 1, &out), 0); /* ttl 1 s */
+    struct pool_view v;
+    assert_int_equal(pool_acquire(out, &v), 0); /* the socket's pin */
     int fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET6), 0);
+    int fd2 = dup(fd);
+    fdtab_dup(fd, fd2);
     struct fdtab_sock *s = fdtab_acquire(fd);
     fdtab_lock();
     s->peer.sin_family = AF_INET;
-    inet_pton(AF_INET, "198.18.0.7", &s->peer.sin_addr);
-    s->pinned = true;
+    s->peer.sin_addr = out;
+    atomic_store(&s->pinned_addr, out.s_addr);
     fdtab_unlock();
     fdtab_release(s);
-    nunpinned = 0;
-    fdtab_reap(record_unpin);
-    assert_int_equal(nunpinned, 0); /* still open */
-    close(fd);
     fdtab_close(fd);
-    fdtab_reap(record_unpin);
-    assert_int_equal(nunpinned, 1);
-    char txt[INET_ADDRSTRLEN];
-    assert_string_equal(inet_ntop(AF_INET, &unpinned[0], txt, sizeof txt), "198.18.0.7");
-    fdtab_reap(record_unpin);
-    assert_int_equal(nunpinned, 1);
-    assert_false(atomic_load(&s->pinned));
+    close(fd);
+    fake_ms = 10000; /* long past the TTL: fd2 still holds the socket, so the pin */
+    assert_int_equal(pool_lookup(out, &v), 0);
+    fdtab_close(fd2);
+    close(fd2);
+    /* Released by the close itself (no socket()/connect() needed), and the
+     * address stays this name's for one TTL after its last use. */
+    assert_int_equal(pool_unpin(out), -EINVAL);
+    assert_int_equal(pool_lookup(out, &v), 0);
+    fake_ms = 10000 + 2000;
+    assert_int_equal(pool_lookup(out, &v), -ENOENT);
+    pool_set_clock(NULL);
+    assert_int_equal(pool_setup(net, 15, 1024), 0);
 }
 
 static void test_many_sockets_get_distinct_entries_and_are_recycled(void **state)
@@ -356,7 +369,7 @@ int main(void)
         cmocka_unit_test(test_expected_identity_is_accepted_during_an_upgrade_only),
         cmocka_unit_test(test_close_range_drops_only_the_range),
         cmocka_unit_test(test_forked_child_sees_the_parents_entries),
-        cmocka_unit_test(test_reap_unpins_a_closed_sockets_pool_address_once),
+        cmocka_unit_test(test_last_close_releases_the_sockets_pool_pin_at_once),
         cmocka_unit_test(test_many_sockets_get_distinct_entries_and_are_recycled),
         cmocka_unit_test(test_concurrent_register_dup_close_keep_entries_consistent),
     };

@@ -619,7 +619,7 @@ static void test_fd_closed_by_raw_syscall_and_reused_is_not_translated(void **st
     close(v6);
 }
 
-static void test_untracked_ipv6_socket_with_ipv4_sized_buffer_gets_the_view(void **state)
+static void test_untracked_ipv6_socket_shown_as_ipv4_is_adopted_and_stays_ipv4(void **state)
 {
     V6TEST_REQUIRE_IPV6();
     struct v6test_server srv;
@@ -636,11 +636,18 @@ static void test_untracked_ipv6_socket_with_ipv4_sized_buffer_gets_the_view(void
     assert_int_equal(peer.sin_family, AF_INET);
     assert_true(pool_contains(peer.sin_addr));
     assert_int_equal(ntohs(peer.sin_port), srv.port);
-    /* A buffer that fits sockaddr_in6 gets the real address. */
+    /* Shown as IPv4 once, the socket is adopted: every later call gives the
+     * same view, whatever the buffer, and SO_DOMAIN agrees with it. */
     struct sockaddr_in6 p6;
     len = sizeof p6;
     assert_int_equal(getpeername(fd, (struct sockaddr *)&p6, &len), 0);
-    assert_int_equal(p6.sin6_family, AF_INET6);
+    assert_int_equal(len, sizeof peer);
+    assert_int_equal(p6.sin6_family, AF_INET);
+    assert_memory_equal(&p6, &peer, sizeof peer);
+    int dom = 0;
+    socklen_t dl = sizeof dom;
+    assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dl), 0);
+    assert_int_equal(dom, AF_INET);
     close(fd);
     v6test_server_stop(&srv);
 }
@@ -1125,7 +1132,7 @@ int main(void)
         cmocka_unit_test(test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_view),
         cmocka_unit_test(test_dup_family_and_close_range_keep_the_view),
         cmocka_unit_test(test_fd_closed_by_raw_syscall_and_reused_is_not_translated),
-        cmocka_unit_test(test_untracked_ipv6_socket_with_ipv4_sized_buffer_gets_the_view),
+        cmocka_unit_test(test_untracked_ipv6_socket_shown_as_ipv4_is_adopted_and_stays_ipv4),
         cmocka_unit_test(test_errors_pass_through_unchanged),
         cmocka_unit_test(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4),
         cmocka_unit_test(test_blocking_connect_to_black_holes_honours_so_sndtimeo),
