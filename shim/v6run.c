@@ -332,6 +332,11 @@ int main(int argc, char **argv)
             return V6RUN_USAGE;
     }
 
+    /* A --config or --gai-conf that is a pipe or FIFO (a shell's <(...)) is
+     * refused here, unread (textfile.h), rather than copied and passed on:
+     * every process of the command re-reads the file by name, a pipe reads
+     * once, and a private copy would outlive v6run (it execs away) or, as an
+     * inherited descriptor, be an fd the program never opened. */
     struct v6shim_config cfg;
     char err[PATH_MAX + 256];
     if (config_load(&cfg, NULL, err, sizeof err) < 0) {

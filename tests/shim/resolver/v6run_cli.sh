@@ -43,6 +43,18 @@ expect bad-config-line 2 "^v6run: $tmp/bad.conf:2: expected 'key = value'~\$" --
 expect bad-config-value 2 "^v6run: V6SHIM_POLICY: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- "$V6RUN" --policy fastest true
 expect missing-config 2 "^v6run: $tmp/none.conf:0: cannot open: No such file or directory~\$" -- "$V6RUN" --config "$tmp/none.conf" true
 expect reserved-pool 2 '^v6run: pool_range 127.0.0.0/8 overlaps 127.0.0.0/8 \(loopback\)~$' -- "$V6RUN" --pool-range 127.0.0.0/8 true
+# Not a regular file: refused at once, never read (a FIFO without a writer
+# used to hang v6run; a pipe was read here, then the command ran with the
+# defaults because the shim could not read it again).
+mkfifo "$tmp/fifo"
+expect config-fifo 2 "^v6run: $tmp/fifo:0: not a regular file \(a FIFO or pipe\)~\$" -- "$V6RUN" --config "$tmp/fifo" true
+expect config-pipe 2 '^v6run: /dev/stdin:0: not a regular file \(a FIFO or pipe\)~$' -- sh -c "printf 'pool_size = 5\\n' | '$V6RUN' --config /dev/stdin --check-config"
+expect config-directory 2 "^v6run: $tmp:0: not a regular file \(a directory\)~\$" -- "$V6RUN" --config "$tmp" true
+expect gai-conf-fifo 2 "^v6run: $tmp/fifo: not a regular file \(a FIFO or pipe\)~\$" -- "$V6RUN" --gai-conf "$tmp/fifo" true
+# a leading UTF-8 byte order mark is not part of the first key
+printf '\357\273\277pool_size = 78\n' > "$tmp/bom.conf"
+expect config-bom 0 '~pool_size = 78~' -- "$V6RUN" --config "$tmp/bom.conf" --check-config
+
 printf 'label ::1/128 zero\n' > "$tmp/gai.conf"
 expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/gai.conf" true
 
