@@ -53,6 +53,8 @@ expect preload-disabled 1 '^h_errno' -- env V6SHIM_ENABLED=no LD_PRELOAD="$PRE" 
 fifo=$(mktemp -u) && mkfifo "$fifo" && trap 'rm -f "$gai" "$fifo"' EXIT
 expect preload-config-fifo 1 "^v6shim\[[0-9]+\] legacy_gethost: error: $fifo:0: not a regular file \(a FIFO or pipe\); running unshimmed~h_errno" -- env V6SHIM_CONF="$fifo" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect preload-gai-conf-fifo 1 "^v6shim\[[0-9]+\] legacy_gethost: error: $fifo: not a regular file \(a FIFO or pipe\); running unshimmed~h_errno" -- env V6SHIM_GAI_CONF="$fifo" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+# An unusable log file: the shim says why once, then logs to stderr.
+expect preload-log-file-unusable 0 "^v6shim: log file /nonexistent-v6kit/log: No such file or directory; logging to stderr~v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\)[^~]*~198\.18\.0\.1~\$" -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE=/nonexistent-v6kit/log LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 log=$(mktemp) && trap 'rm -f "$gai" "$fifo" "$log"' EXIT
 expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE="$log" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect debug-log-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1, 1 for legacy callers~$' -- cat "$log"
