@@ -83,5 +83,12 @@ expect report-no-shim-sites 1 '' -- grep -q 'libv6shim' "$rep"
 : > "$rep"
 expect report-only-observes 1 'h_errno' -- env LD_PRELOAD="$NSS" V6SHIM_ENABLED=no "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
 expect report-only-recorded 0 '"check":"v6-gethostbyname"' -- cat "$rep"
+# a report that cannot be written says where and why, and claims nothing
+if [ -w /dev/full ]; then
+  w='v6shim: report: writing /dev/full failed: No space left on device'
+  expect report-write-fails 0 "^(198\\.18\\.0\\.1~$w|$w~198\\.18\\.0\\.1)~\$" -- env LD_PRELOAD="$NSS" "$V6RUN" --report /dev/full -- "$LEGACY" v6only.v6kit.test
+else
+  echo "skip report-write-fails: no writable /dev/full"
+fi
 expect report-unwritable 2 '^v6run: /nonexistent-v6kit/r\.json: No such file or directory~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --report /nonexistent-v6kit/r.json -- "$LEGACY" v6only.v6kit.test
 finish
