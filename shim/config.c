@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,10 @@
 
 #include "policy.h"
 #include "pool.h"
+#include "textfile.h"
 
+/* Largest v6shim.conf read, in bytes: a file of exactly this size is read,
+ * one byte more is refused ("larger than 65536 bytes"). */
 #define CONFIG_MAX_FILE (64 * 1024)
 
 const char *const config_keys[] = {
@@ -214,39 +216,13 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
 
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(e));
-        return -e;
+    char *text, problem[PATH_MAX + 64];
+    size_t len;
+    int rc = textfile_read(path, CONFIG_MAX_FILE, &text, &len, problem, sizeof problem);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s:0: %s", path, problem);
+        return rc;
     }
-    char *text = malloc(CONFIG_MAX_FILE + 1);
-    if (!text) {
-        close(fd);
-        snprintf(err, errlen, "%s:0: out of memory", path);
-        return -ENOMEM;
-    }
-    size_t len = 0;
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(fd, text + len, CONFIG_MAX_FILE - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = -errno;
-            snprintf(err, errlen, "%s:0: cannot read: %s", path, strerror(-rc));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len == CONFIG_MAX_FILE) {
-            rc = -EFBIG;
-            snprintf(err, errlen, "%s:0: larger than %d bytes", path, CONFIG_MAX_FILE);
-            goto out;
-        }
-    }
-    text[len] = '\0';
     if (memchr(text, '\0', len)) {
         rc = -EINVAL;
         snprintf(err, errlen, "%s:0: not a text file (NUL byte)", path);
@@ -258,7 +234,6 @@ int config_read_file(struct v6shim_config *c, const char *path, char *err, size_
         if (nl)
             *nl = '\0';
         lineno++;
-        char problem[PATH_MAX + 64];
         if (config_line(c, line, problem, sizeof problem) < 0) {
             rc = -EINVAL;
             snprintf(err, errlen, "%s:%u: %s", path, lineno, problem);
@@ -271,7 +246,6 @@ int config_read_file(struct v6shim_config *c, const char *path, char *err, size_
     snprintf(c->file, sizeof c->file, "%s", path);
 out:
     free(text);
-    close(fd);
     return rc;
 }
 

@@ -6,7 +6,9 @@
  * V6SHIM_<KEY> environment variables (key upper-cased: V6SHIM_POOL_RANGE).
  * Environment is read with secure_getenv: a set-uid/set-gid program ignores
  * V6SHIM_CONF and every override. File syntax: `key = value` lines; `#`
- * starts a comment line; blank lines are ignored.
+ * starts a comment line; blank lines are ignored; a leading UTF-8 byte
+ * order mark is skipped. The file must be a regular file of at most 65536
+ * bytes (textfile.h): a FIFO, pipe or device is refused without being read.
  *
  * A bad source gives exactly one line: "FILE:LINE: problem" for a file,
  * "V6SHIM_KEY: problem" for the environment.
@@ -66,7 +68,13 @@ void config_defaults(struct v6shim_config *c);
 int config_set(struct v6shim_config *c, const char *key, const char *value, char *err,
                size_t errlen);
 
-/* Apply the `key = value` lines of PATH to C. 0, or -errno with ERR = "PATH:LINE: problem". */
+/*
+ * Apply the `key = value` lines of PATH to C. 0, or -errno with
+ * ERR = "PATH:LINE: problem": textfile_read's errors with LINE 0 (-ENOENT
+ * "PATH:0: cannot open: ...", -EINVAL "PATH:0: not a regular file (a FIFO
+ * or pipe)", -EFBIG "PATH:0: larger than 65536 bytes", ...), -EINVAL for a
+ * NUL byte or a bad line.
+ */
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen);
 
 /*

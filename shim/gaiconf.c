@@ -1,19 +1,19 @@
 /*
- * gaiconf — the gai.conf parser. Reads with open/read (no stdio: this runs
- * inside the preloaded library too) and parses with inet_pton.
+ * gaiconf — the gai.conf parser. Reads with textfile_read (no stdio, never
+ * blocks: this runs inside the preloaded library too) and parses with
+ * inet_pton.
  */
 #include "gaiconf.h"
+#include "textfile.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Rows gathered per column while parsing. */
 struct gaiconf_list {
@@ -245,55 +245,15 @@ out:
 int policy_table_load_gaiconf(struct policy_table *t, const char *path, char *err,
                               size_t errlen)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        goto fail;
+    char *buf, problem[128];
+    size_t len;
+    int rc = textfile_read(path, GAICONF_MAX_SIZE, &buf, &len, problem, sizeof problem);
+    if (rc < 0) {
+        if (errlen > 0)
+            snprintf(err, errlen, "%s: %s", path, problem);
+        return rc;
     }
-    buf = malloc(GAICONF_MAX_SIZE);
-    if (buf == NULL) {
-        rc = -ENOMEM;
-        goto fail;
-    }
-    for (;;) {
-        if (len == GAICONF_MAX_SIZE) {
-            char extra;
-            ssize_t k = read(fd, &extra, 1);
-            if (k > 0)
-                rc = -EFBIG;
-            else if (k < 0)
-                rc = -errno;
-            break;
-        }
-        ssize_t k = read(fd, buf + len, GAICONF_MAX_SIZE - len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            rc = -errno;
-            break;
-        }
-        if (k == 0)
-            break;
-        len += (size_t)k;
-    }
-    if (rc < 0)
-        goto fail;
-    close(fd);
     rc = gaiconf_apply(t, path, buf, len, err, errlen);
-    free(buf);
-    return rc;
-fail:
-    if (errlen > 0) {
-        if (rc == -EFBIG)
-            snprintf(err, errlen, "%s: larger than %d bytes", path, GAICONF_MAX_SIZE);
-        else
-            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
-    }
-    if (fd >= 0)
-        close(fd);
     free(buf);
     return rc;
 }

@@ -23,7 +23,11 @@
 
 #include "policy.h"
 
-/* Largest gai.conf read (bytes); a bigger file is -EFBIG. */
+/* Largest gai.conf read (bytes): a file of exactly this size is read, a
+ * bigger one is -EFBIG "PATH: larger than 1048576 bytes". The file must be
+ * a regular file (a FIFO, pipe or device is refused unread, -EINVAL or
+ * -EISDIR "PATH: not a regular file (...)"); a leading UTF-8 byte order
+ * mark is skipped (textfile.h). */
 #define GAICONF_MAX_SIZE (1024 * 1024)
 
 /*

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -46,16 +47,43 @@ int log_level_parse(const char *s, int *level)
     return -EINVAL;
 }
 
+/*
+ * Open the log file PATH for appending without blocking: a FIFO that nobody
+ * reads fails with ENXIO instead of hanging the program in open(2)
+ * (fifo(7)). The descriptor is made blocking again, so a slow FIFO reader
+ * delays a line instead of losing it. Returns the fd or -errno.
+ */
+static int log_open_file(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (fd < 0)
+        return -errno;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
 int log_setup(int level, enum log_target target, const char *file)
 {
     int rc = 0;
     int fd = STDERR_FILENO;
     if (level != V6LOG_OFF && target == LOG_TARGET_FILE) {
-        fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        fd = log_open_file(file);
         if (fd < 0) {
-            rc = -errno;
+            rc = fd;
             fd = STDERR_FILENO;
             target = LOG_TARGET_STDERR;
+            /* Said once, here, because every later line lands on stderr. */
+            char msg[PATH_MAX + 128];
+            int n = snprintf(msg, sizeof msg, "v6shim: log file %s: %s; logging to stderr\n",
+                             file, strerror(-rc));
+            if (n > 0)
+                (void)!write(STDERR_FILENO, msg,
+                             (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
         }
     }
     if (level != V6LOG_OFF && target == LOG_TARGET_SYSLOG)

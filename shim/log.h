@@ -22,9 +22,11 @@ enum log_target { LOG_TARGET_STDERR, LOG_TARGET_SYSLOG, LOG_TARGET_FILE };
 
 /*
  * Set up the log: messages of LEVEL (LOG_ERR..LOG_DEBUG) or more severe go
- * to TARGET; FILE is the path for LOG_TARGET_FILE (opened O_APPEND|O_CLOEXEC).
- * LEVEL V6LOG_OFF turns logging off. Returns 0, or -errno when the file
- * cannot be opened (then logging falls back to stderr).
+ * to TARGET; FILE is the path for LOG_TARGET_FILE (opened O_APPEND|O_CLOEXEC,
+ * created 0600, never blocking on a FIFO without a reader). LEVEL V6LOG_OFF
+ * turns logging off. Returns 0, or -errno when the file cannot be opened:
+ * then logging falls back to stderr, and the one line
+ * "v6shim: log file FILE: <strerror>; logging to stderr" is written there.
  */
 int log_setup(int level, enum log_target target, const char *file);
 

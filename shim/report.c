@@ -69,8 +69,14 @@ static void report_flush(void)
         dprintf(2, "v6shim: report: cannot open %s: %s\n", report_path, strerror(errno));
         return;
     }
-    report_write(fd);
-    close(fd);
+    int rc = report_write(fd);
+    if (close(fd) < 0 && rc == 0)
+        rc = -errno; /* e.g. NFS reports a failed write only here (close(2)) */
+    if (rc < 0) {
+        /* No summary: it would point at a line that is not there. */
+        dprintf(2, "v6shim: report: writing %s failed: %s\n", report_path, strerror(-rc));
+        return;
+    }
     unsigned long total = 0, per[REPORT_NWHAT] = {0};
     pthread_mutex_lock(&report_lock);
     for (size_t i = 0; i < report_nsites; i++) {

@@ -75,17 +75,49 @@ static int v6run_set(const char *var, const char *value)
 }
 
 /*
- * Set VAR to PATH made absolute (the command may change directory before the
- * shim writes), after checking that PATH can be opened for appending, so a
- * typo fails here, before the command runs. Returns 0 or -1 with a message.
+ * Set VAR to VALUE for option OPT (as typed: "--policy"), which stands for
+ * the setting KEY. The value is checked here first, so a bad one is
+ * reported against the option the user typed ("--policy: bad value ...")
+ * rather than against a variable they never set. Returns 0 or -1 with a
+ * message.
  */
-static int v6run_set_path(const char *var, const char *path)
+static int v6run_set_key(const char *opt, const char *var, const char *key, const char *value)
 {
-    if (*path == '\0') {
-        fprintf(stderr, "v6run: %s: empty file name\n", var);
+    struct v6shim_config scratch;
+    char problem[PATH_MAX + 64];
+    config_defaults(&scratch);
+    if (config_set(&scratch, key, value, problem, sizeof problem) < 0) {
+        fprintf(stderr, "v6run: %s: %s\n", opt, problem);
         return -1;
     }
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    return v6run_set(var, value);
+}
+
+/* Set VAR to the file name PATH given with option OPT, refusing "": an
+ * empty V6SHIM_CONF would silently mean "the system file" instead. */
+static int v6run_set_file(const char *opt, const char *var, const char *path)
+{
+    if (*path == '\0') {
+        fprintf(stderr, "v6run: %s: empty file name\n", opt);
+        return -1;
+    }
+    return v6run_set(var, path);
+}
+
+/*
+ * Set VAR to PATH (given with option OPT) made absolute (the command may
+ * change directory before the shim writes), after checking that PATH can be
+ * opened for appending, so a typo fails here, before the command runs.
+ * Returns 0 or -1 with a message.
+ */
+static int v6run_set_path(const char *opt, const char *var, const char *path)
+{
+    if (*path == '\0') {
+        fprintf(stderr, "v6run: %s: empty file name\n", opt);
+        return -1;
+    }
+    /* O_NONBLOCK: a FIFO nobody reads fails (ENXIO) instead of hanging here. */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
     if (fd < 0) {
         fprintf(stderr, "v6run: %s: %s\n", path, strerror(errno));
         return -1;
@@ -306,18 +338,26 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         int rc = 0;
         switch (c) {
-        case OPT_CONFIG: rc = v6run_set("V6SHIM_CONF", optarg); break;
-        case OPT_POLICY: rc = v6run_set("V6SHIM_POLICY", optarg); break;
-        case OPT_GAICONF: rc = v6run_set("V6SHIM_GAI_CONF", optarg); break;
-        case OPT_POOL: rc = v6run_set("V6SHIM_POOL_RANGE", optarg); break;
-        case OPT_LOG: rc = v6run_set("V6SHIM_LOG_LEVEL", optarg); break;
-        case OPT_LOGTARGET: rc = v6run_set("V6SHIM_LOG_TARGET", optarg); break;
+        case OPT_CONFIG: rc = v6run_set_file("--config", "V6SHIM_CONF", optarg); break;
+        case OPT_POLICY:
+            rc = v6run_set_key("--policy", "V6SHIM_POLICY", "policy", optarg);
+            break;
+        case OPT_GAICONF:
+            rc = v6run_set_key("--gai-conf", "V6SHIM_GAI_CONF", "gai_conf", optarg);
+            break;
+        case OPT_POOL:
+            rc = v6run_set_key("--pool-range", "V6SHIM_POOL_RANGE", "pool_range", optarg);
+            break;
+        case OPT_LOG: rc = v6run_set_key("--log", "V6SHIM_LOG_LEVEL", "log_level", optarg); break;
+        case OPT_LOGTARGET:
+            rc = v6run_set_key("--log-target", "V6SHIM_LOG_TARGET", "log_target", optarg);
+            break;
         case OPT_LOGFILE:
-            rc = v6run_set("V6SHIM_LOG_FILE", optarg);
+            rc = v6run_set_file("--log-file", "V6SHIM_LOG_FILE", optarg);
             if (rc == 0)
                 rc = v6run_set("V6SHIM_LOG_TARGET", "file");
             break;
-        case OPT_REPORT: rc = v6run_set_path("V6SHIM_REPORT", optarg); break;
+        case OPT_REPORT: rc = v6run_set_path("--report", "V6SHIM_REPORT", optarg); break;
         case OPT_CHECK: check = true; break;
         case OPT_RESOLVE: resolve = optarg; break;
         case 'h': v6run_help(stdout); return 0;
@@ -332,6 +372,11 @@ int main(int argc, char **argv)
             return V6RUN_USAGE;
     }
 
+    /* A --config or --gai-conf that is a pipe or FIFO (a shell's <(...)) is
+     * refused here, unread (textfile.h), rather than copied and passed on:
+     * every process of the command re-reads the file by name, a pipe reads
+     * once, and a private copy would outlive v6run (it execs away) or, as an
+     * inherited descriptor, be an fd the program never opened. */
     struct v6shim_config cfg;
     char err[PATH_MAX + 256];
     if (config_load(&cfg, NULL, err, sizeof err) < 0) {

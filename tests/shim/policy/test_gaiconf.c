@@ -9,7 +9,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gaiconf.h"
 #include "policy.h"
@@ -240,9 +243,93 @@ static void test_missing_file_is_enoent_with_a_message(void **state)
     char err[512];
     assert_int_equal(policy_table_load_gaiconf(t, DATA("no-such.conf"), err, sizeof(err)),
                      -ENOENT);
-    assert_string_equal(err, DATA("no-such.conf") ": cannot read: No such file or directory");
+    assert_string_equal(err, DATA("no-such.conf") ": cannot open: No such file or directory");
     assert_int_equal(policy_table_load_gaiconf(t, GAICONF_DATA_DIR, err, sizeof(err)), -EISDIR);
-    assert_string_equal(err, GAICONF_DATA_DIR ": cannot read: Is a directory");
+    assert_string_equal(err, GAICONF_DATA_DIR ": not a regular file (a directory)");
+    check_unchanged(t);
+    policy_table_free(t);
+}
+
+static char tmp_path[64];
+
+static int tmp_setup(void **state)
+{
+    snprintf(tmp_path, sizeof(tmp_path), "/tmp/v6shim-gai-%ld.conf", (long)getpid());
+    unlink(tmp_path);
+    return 0;
+}
+
+static int tmp_teardown(void **state)
+{
+    unlink(tmp_path);
+    return 0;
+}
+
+/* tmp_path holds SIZE bytes: '#' comment lines of 64 bytes, then a last
+ * line that moves IPv4 to the top, so a whole read shows in the table. */
+static void write_gai_of_size(size_t size)
+{
+    static const char last[] = "precedence ::ffff:0:0/96 100\n";
+    size_t body = size - (sizeof(last) - 1);
+    char *text = malloc(size);
+    assert_non_null(text);
+    memset(text, ' ', body);
+    for (size_t i = 0; i < body; i += 64) {
+        text[i] = '#';
+        text[i + 63 < body ? i + 63 : body - 1] = '\n';
+    }
+    memcpy(text + body, last, sizeof(last) - 1);
+    FILE *f = fopen(tmp_path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, size, f), size);
+    fclose(f);
+    free(text);
+}
+
+static const struct row_text ipv4_first_prec[] = {{"::ffff:0:0", 96, 100}, {"::", 0, 40}};
+
+static void test_file_at_the_size_limit_is_read_and_one_byte_more_refused(void **state)
+{
+    char err[512], want[512];
+    for (size_t size = GAICONF_MAX_SIZE - 1; size <= GAICONF_MAX_SIZE; size++) {
+        struct policy_table *t = table(POLICY_RFC6724);
+        write_gai_of_size(size);
+        assert_int_equal(policy_table_load_gaiconf(t, tmp_path, err, sizeof(err)), 0);
+        check_column(t, POLICY_COL_PRECEDENCE, ipv4_first_prec, 2);
+        policy_table_free(t);
+    }
+    struct policy_table *t = table(POLICY_RFC6724);
+    write_gai_of_size(GAICONF_MAX_SIZE + 1);
+    assert_int_equal(policy_table_load_gaiconf(t, tmp_path, err, sizeof(err)), -EFBIG);
+    snprintf(want, sizeof(want), "%s: larger than %d bytes", tmp_path, GAICONF_MAX_SIZE);
+    assert_string_equal(err, want);
+    check_unchanged(t);
+    policy_table_free(t);
+}
+
+static void test_leading_utf8_bom_is_skipped(void **state)
+{
+    FILE *f = fopen(tmp_path, "w");
+    assert_non_null(f);
+    fputs("\xef\xbb\xbfprecedence ::ffff:0:0/96 100\n", f);
+    fclose(f);
+    struct policy_table *t = table(POLICY_RFC6724);
+    char err[512] = "untouched";
+    assert_int_equal(policy_table_load_gaiconf(t, tmp_path, err, sizeof(err)), 0);
+    assert_string_equal(err, "");
+    check_column(t, POLICY_COL_PRECEDENCE, ipv4_first_prec, 2);
+    policy_table_free(t);
+}
+
+/* No writer exists: before the fix the open blocked forever. */
+static void test_fifo_is_refused_without_blocking(void **state)
+{
+    assert_int_equal(mkfifo(tmp_path, 0600), 0);
+    struct policy_table *t = table(POLICY_RFC6724);
+    char err[512], want[512];
+    assert_int_equal(policy_table_load_gaiconf(t, tmp_path, err, sizeof(err)), -EINVAL);
+    snprintf(want, sizeof(want), "%s: not a regular file (a FIFO or pipe)", tmp_path);
+    assert_string_equal(err, want);
     check_unchanged(t);
     policy_table_free(t);
 }
@@ -272,6 +359,13 @@ int main(void)
         cmocka_unit_test(test_bad_line_in_a_file_names_path_and_line_and_changes_nothing),
         cmocka_unit_test(test_missing_file_is_enoent_with_a_message),
         cmocka_unit_test(test_error_buffer_is_truncated_or_skipped_safely),
+        cmocka_unit_test_setup_teardown(
+            test_file_at_the_size_limit_is_read_and_one_byte_more_refused, tmp_setup,
+            tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_leading_utf8_bom_is_skipped, tmp_setup,
+                                        tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_is_refused_without_blocking, tmp_setup,
+                                        tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -45,7 +46,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    unlink(conf_path);
+    if (unlink(conf_path) < 0)
+        rmdir(conf_path);
     return 0;
 }
 
@@ -173,6 +175,127 @@ static void test_missing_file_is_an_error_with_its_name(void **state)
     assert_string_equal(err, want);
 }
 
+/* A file of SIZE bytes: comment lines, then "pool_size = 7\n" as the last
+ * line, so reading the whole file shows in the result. */
+static void write_conf_of_size(size_t size)
+{
+    static const char last[] = "pool_size = 7\n";
+    size_t body = size - (sizeof last - 1);
+    char *text = malloc(size + 1);
+    assert_non_null(text);
+    memset(text, 'x', body);
+    for (size_t i = 0; i < body; i += 100) {
+        text[i] = '#';
+        text[i + 99 < body ? i + 99 : body - 1] = '\n';
+    }
+    memcpy(text + body, last, sizeof last);
+    FILE *f = fopen(conf_path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, size, f), size);
+    fclose(f);
+    free(text);
+}
+
+/* The limit is 65536 bytes: a file of exactly that size is read whole, one
+ * byte more is refused with a message that names the same number. */
+static void test_file_at_the_size_limit_is_read_and_one_byte_more_refused(void **state)
+{
+    struct v6shim_config c;
+    char err[512], want[512];
+    write_conf_of_size(65535);
+    assert_int_equal(load(&c, err, sizeof err), 0);
+    assert_int_equal(c.pool_size, 7);
+    write_conf_of_size(65536);
+    assert_int_equal(load(&c, err, sizeof err), 0);
+    assert_string_equal(err, "");
+    assert_int_equal(c.pool_size, 7);
+    write_conf_of_size(65537);
+    assert_int_equal(load(&c, err, sizeof err), -EFBIG);
+    snprintf(want, sizeof want, "%s:0: larger than 65536 bytes", conf_path);
+    assert_string_equal(err, want);
+}
+
+/* Editors on some systems start a UTF-8 file with EF BB BF. */
+static void test_leading_utf8_bom_is_skipped(void **state)
+{
+    write_conf("\xef\xbb\xbfpool_size = 9\n\nbogus\n");
+    struct v6shim_config c;
+    char err[512], want[512];
+    /* the BOM is gone, and line numbers still count from the first line */
+    assert_int_equal(load(&c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:3: expected 'key = value'", conf_path);
+    assert_string_equal(err, want);
+    write_conf("\xef\xbb\xbfpool_size = 9\n");
+    assert_int_equal(load(&c, err, sizeof err), 0);
+    assert_int_equal(c.pool_size, 9);
+    write_conf("\xef\xbb\xbf");
+    assert_int_equal(load(&c, err, sizeof err), 0);
+    assert_int_equal(c.pool_size, 1024);
+    /* only a leading one: elsewhere it is part of the key */
+    write_conf("pool_size = 9\n\xef\xbb\xbfpolicy = rfc3484\n");
+    assert_int_equal(load(&c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:2: unknown key '\xef\xbb\xbfpolicy'", conf_path);
+    assert_string_equal(err, want);
+}
+
+/* A FIFO would block open(2) until a writer came, in every preloaded
+ * process: it is refused at once (no writer exists here; before the fix
+ * this test hung). */
+static void test_fifo_as_config_file_is_refused_without_blocking(void **state)
+{
+    assert_int_equal(mkfifo(conf_path, 0600), 0);
+    struct v6shim_config c;
+    char err[512], want[512];
+    assert_int_equal(load(&c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want, "%s:0: not a regular file (a FIFO or pipe)", conf_path);
+    assert_string_equal(err, want);
+}
+
+static void test_directory_or_device_as_config_file_is_refused(void **state)
+{
+    assert_int_equal(mkdir(conf_path, 0700), 0);
+    struct v6shim_config c;
+    char err[512], want[512];
+    assert_int_equal(load(&c, err, sizeof err), -EISDIR);
+    snprintf(want, sizeof want, "%s:0: not a regular file (a directory)", conf_path);
+    assert_string_equal(err, want);
+    fake_env[0] = "V6SHIM_CONF=/dev/zero";
+    assert_int_equal(config_load(&c, fake_getenv, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "/dev/zero:0: not a regular file (a character device)");
+}
+
+/* /dev/null is the usual "no file": it reads as empty, giving the defaults. */
+static void test_dev_null_as_config_file_gives_the_defaults(void **state)
+{
+    fake_env[0] = "V6SHIM_CONF=/dev/null";
+    fake_env[1] = "V6SHIM_POOL_SIZE=12";
+    struct v6shim_config c;
+    char err[512];
+    assert_int_equal(config_load(&c, fake_getenv, err, sizeof err), 0);
+    assert_string_equal(err, "");
+    assert_string_equal(c.file, "/dev/null");
+    assert_int_equal(c.pool_size, 12);
+    assert_int_equal(c.pool_ttl_s, 300);
+}
+
+/* The gai.conf a configuration names is checked the same way. */
+static void test_fifo_as_gai_conf_is_refused_without_blocking(void **state)
+{
+    char fifo[96], text[160], want[160];
+    snprintf(fifo, sizeof fifo, "%s.fifo", conf_path);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    snprintf(text, sizeof text, "gai_conf = %s\n", fifo);
+    write_conf(text);
+    struct v6shim_config c;
+    char err[512];
+    int rc = load(&c, err, sizeof err);
+    unlink(fifo);
+    assert_int_equal(rc, -EINVAL);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO or pipe)", fifo);
+    assert_string_equal(err, want);
+}
+
 static void test_reserved_pool_range_is_refused_after_parsing(void **state)
 {
     write_conf("pool_range = 127.0.0.0/16\n");
@@ -273,6 +396,12 @@ int main(void)
         T(test_file_sets_every_key),
         T(test_each_bad_line_names_file_line_and_problem),
         T(test_missing_file_is_an_error_with_its_name),
+        T(test_file_at_the_size_limit_is_read_and_one_byte_more_refused),
+        T(test_leading_utf8_bom_is_skipped),
+        T(test_fifo_as_config_file_is_refused_without_blocking),
+        T(test_directory_or_device_as_config_file_is_refused),
+        T(test_dev_null_as_config_file_gives_the_defaults),
+        T(test_fifo_as_gai_conf_is_refused_without_blocking),
         T(test_reserved_pool_range_is_refused_after_parsing),
         T(test_log_file_target_needs_a_file),
         T(test_environment_overrides_the_file),

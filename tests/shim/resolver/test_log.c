@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -101,9 +102,65 @@ static void test_long_message_is_cut_to_one_line(void **state)
     assert_ptr_equal(strchr(buf, '\n'), buf + 1023); /* one line */
 }
 
-static void test_unopenable_file_falls_back_to_stderr(void **state)
+/* Run log_setup(LOG_INFO, LOG_TARGET_FILE, FILE) and one v6log(LOG_INFO)
+ * with stderr sent to PATH; returns log_setup's result, BUF what stderr got. */
+static int setup_with_stderr_captured(const char *file, char *buf, size_t len)
 {
-    assert_int_equal(log_setup(LOG_INFO, LOG_TARGET_FILE, "/nonexistent/dir/log"), -ENOENT);
+    char err_path[80];
+    snprintf(err_path, sizeof err_path, "%s.stderr", path);
+    int saved = dup(STDERR_FILENO);
+    int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    int rc = log_setup(LOG_INFO, LOG_TARGET_FILE, file);
+    v6log(LOG_INFO, "after");
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    close(fd);
+    read_file(err_path, buf, len);
+    unlink(err_path);
+    return rc;
+}
+
+/* The fallback says why, once, then the log goes on on stderr. */
+static void test_unopenable_file_says_why_and_falls_back_to_stderr(void **state)
+{
+    char buf[512], want[512];
+    assert_int_equal(setup_with_stderr_captured("/nonexistent/dir/log", buf, sizeof buf),
+                     -ENOENT);
+    snprintf(want, sizeof want,
+             "v6shim: log file /nonexistent/dir/log: No such file or directory; logging to "
+             "stderr\nv6shim[%ld] test_log: info: after\n", (long)getpid());
+    assert_string_equal(buf, want);
+}
+
+/* A FIFO nobody reads would block open(2) for writing forever (fifo(7)):
+ * it is opened non-blocking, which fails with ENXIO instead. */
+static void test_fifo_without_reader_is_refused_without_blocking(void **state)
+{
+    assert_int_equal(mkfifo(path, 0600), 0);
+    char buf[512], want[512];
+    assert_int_equal(setup_with_stderr_captured(path, buf, sizeof buf), -ENXIO);
+    snprintf(want, sizeof want,
+             "v6shim: log file %s: No such device or address; logging to stderr\n"
+             "v6shim[%ld] test_log: info: after\n", path, (long)getpid());
+    assert_string_equal(buf, want);
+}
+
+/* With a reader the FIFO is a fine log. */
+static void test_fifo_with_reader_gets_the_lines(void **state)
+{
+    assert_int_equal(mkfifo(path, 0600), 0);
+    int rd = open(path, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    assert_int_equal(log_setup(LOG_INFO, LOG_TARGET_FILE, path), 0);
+    v6log(LOG_INFO, "through %s", "the fifo");
+    char buf[256] = {0}, want[256];
+    assert_true(read(rd, buf, sizeof buf - 1) > 0);
+    close(rd);
+    snprintf(want, sizeof want, "v6shim[%ld] test_log: info: through the fifo\n",
+             (long)getpid());
+    assert_string_equal(buf, want);
 }
 
 static void test_levels_parse_and_print(void **state)
@@ -126,7 +183,9 @@ int main(void)
         T(test_file_target_gets_messages_at_or_above_the_level),
         T(test_always_reaches_stderr_when_the_log_is_off),
         T(test_long_message_is_cut_to_one_line),
-        T(test_unopenable_file_falls_back_to_stderr),
+        T(test_unopenable_file_says_why_and_falls_back_to_stderr),
+        T(test_fifo_without_reader_is_refused_without_blocking),
+        T(test_fifo_with_reader_gets_the_lines),
         T(test_levels_parse_and_print),
     };
 #undef T

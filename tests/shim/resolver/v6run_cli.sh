@@ -40,9 +40,31 @@ expect library-override-missing 2 '^v6run: V6SHIM_LIBRARY=/nonexistent/libv6shim
 
 printf 'pool_size = 10\nbogus line\n' > "$tmp/bad.conf"
 expect bad-config-line 2 "^v6run: $tmp/bad.conf:2: expected 'key = value'~\$" -- "$V6RUN" --config "$tmp/bad.conf" true
-expect bad-config-value 2 "^v6run: V6SHIM_POLICY: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- "$V6RUN" --policy fastest true
+# a bad option value names the option; the same value from the environment
+# names the variable
+expect bad-option-value 2 "^v6run: --policy: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- "$V6RUN" --policy fastest true
+expect bad-option-pool-range 2 "^v6run: --pool-range: bad value '10\.0\.0\.1/8' for pool_range " -- "$V6RUN" --pool-range 10.0.0.1/8 true
+expect bad-option-log 2 "^v6run: --log: bad value 'loud' for log_level " -- "$V6RUN" --log loud true
+expect bad-option-log-target 2 "^v6run: --log-target: bad value 'tape' for log_target " -- "$V6RUN" --log-target tape true
+expect bad-option-empty-report 2 "^v6run: --report: empty file name~\$" -- "$V6RUN" --report '' true
+expect bad-option-empty-config 2 "^v6run: --config: empty file name~\$" -- "$V6RUN" --config '' true
+expect bad-env-value 2 "^v6run: V6SHIM_POLICY: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- env V6SHIM_POLICY=fastest "$V6RUN" true
 expect missing-config 2 "^v6run: $tmp/none.conf:0: cannot open: No such file or directory~\$" -- "$V6RUN" --config "$tmp/none.conf" true
 expect reserved-pool 2 '^v6run: pool_range 127.0.0.0/8 overlaps 127.0.0.0/8 \(loopback\)~$' -- "$V6RUN" --pool-range 127.0.0.0/8 true
+# Not a regular file: refused at once, never read (a FIFO without a writer
+# used to hang v6run; a pipe was read here, then the command ran with the
+# defaults because the shim could not read it again).
+mkfifo "$tmp/fifo"
+expect config-fifo 2 "^v6run: $tmp/fifo:0: not a regular file \(a FIFO or pipe\)~\$" -- "$V6RUN" --config "$tmp/fifo" true
+expect config-pipe 2 '^v6run: /dev/stdin:0: not a regular file \(a FIFO or pipe\)~$' -- sh -c "printf 'pool_size = 5\\n' | '$V6RUN' --config /dev/stdin --check-config"
+expect config-directory 2 "^v6run: $tmp:0: not a regular file \(a directory\)~\$" -- "$V6RUN" --config "$tmp" true
+# a report FIFO that nobody reads used to hang v6run in open(2)
+expect report-fifo 2 "^v6run: $tmp/fifo: No such device or address~\$" -- "$V6RUN" --report "$tmp/fifo" true
+expect gai-conf-fifo 2 "^v6run: $tmp/fifo: not a regular file \(a FIFO or pipe\)~\$" -- "$V6RUN" --gai-conf "$tmp/fifo" true
+# a leading UTF-8 byte order mark is not part of the first key
+printf '\357\273\277pool_size = 78\n' > "$tmp/bom.conf"
+expect config-bom 0 '~pool_size = 78~' -- "$V6RUN" --config "$tmp/bom.conf" --check-config
+
 printf 'label ::1/128 zero\n' > "$tmp/gai.conf"
 expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/gai.conf" true
 

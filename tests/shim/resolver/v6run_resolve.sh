@@ -48,7 +48,14 @@ expect legacy-ula-rfc3484 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN"
 # runs unshimmed (no pool address).
 expect preload-bad-config 1 "^v6shim\[[0-9]+\] legacy_gethost: error: V6SHIM_POOL_SIZE: bad value 'abc' for pool_size \(expected 1\.\.65536\); running unshimmed~h_errno" -- env V6SHIM_POOL_SIZE=abc LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect preload-disabled 1 '^h_errno' -- env V6SHIM_ENABLED=no LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
-log=$(mktemp) && trap 'rm -f "$gai" "$log"' EXIT
+# A FIFO as v6shim.conf or gai.conf: one line, unshimmed, and no hang (the
+# open used to wait for a writer that never comes).
+fifo=$(mktemp -u) && mkfifo "$fifo" && trap 'rm -f "$gai" "$fifo"' EXIT
+expect preload-config-fifo 1 "^v6shim\[[0-9]+\] legacy_gethost: error: $fifo:0: not a regular file \(a FIFO or pipe\); running unshimmed~h_errno" -- env V6SHIM_CONF="$fifo" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+expect preload-gai-conf-fifo 1 "^v6shim\[[0-9]+\] legacy_gethost: error: $fifo: not a regular file \(a FIFO or pipe\); running unshimmed~h_errno" -- env V6SHIM_GAI_CONF="$fifo" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+# An unusable log file: the shim says why once, then logs to stderr.
+expect preload-log-file-unusable 0 "^v6shim: log file /nonexistent-v6kit/log: No such file or directory; logging to stderr~v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\)[^~]*~198\.18\.0\.1~\$" -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE=/nonexistent-v6kit/log LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
+log=$(mktemp) && trap 'rm -f "$gai" "$fifo" "$log"' EXIT
 expect preload-debug-log 0 '^198\.18\.0\.1~$' -- env V6SHIM_LOG_LEVEL=debug V6SHIM_LOG_TARGET=file V6SHIM_LOG_FILE="$log" LD_PRELOAD="$PRE" "$LEGACY" v6only.v6kit.test
 expect debug-log-line 0 '^v6shim\[[0-9]+\] legacy_gethost: debug: v6only\.v6kit\.test: 1 answer\(s\), pool address 198\.18\.0\.1, 1 for legacy callers~$' -- cat "$log"
 : > "$log"
@@ -61,7 +68,7 @@ expect v6run-log-syslog 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -
 expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" -- "$LEGACY" v6only.v6kit.test
 # Report mode through v6run: the legacy program's gethostbyname and inet_ntoa
 # are recorded once per call site, with v6scan's check ids.
-rep=$(mktemp) && trap 'rm -f "$gai" "$log" "$rep"' EXIT
+rep=$(mktemp) && trap 'rm -f "$gai" "$fifo" "$log" "$rep"' EXIT
 expect report-runs-shimmed 0 'v6shim: report: 2 IPv4-only calls at 2 call sites \(v6-inet-ntoa 1, v6-gethostbyname 1\)' -- env LD_PRELOAD="$NSS" "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
 # In sanitizer builds the runtime intercepts gethostbyname first, so the call
 # site recorded is the interceptor's (a known limit of report mode there).
@@ -76,5 +83,12 @@ expect report-no-shim-sites 1 '' -- grep -q 'libv6shim' "$rep"
 : > "$rep"
 expect report-only-observes 1 'h_errno' -- env LD_PRELOAD="$NSS" V6SHIM_ENABLED=no "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
 expect report-only-recorded 0 '"check":"v6-gethostbyname"' -- cat "$rep"
+# a report that cannot be written says where and why, and claims nothing
+if [ -w /dev/full ]; then
+  w='v6shim: report: writing /dev/full failed: No space left on device'
+  expect report-write-fails 0 "^(198\\.18\\.0\\.1~$w|$w~198\\.18\\.0\\.1)~\$" -- env LD_PRELOAD="$NSS" "$V6RUN" --report /dev/full -- "$LEGACY" v6only.v6kit.test
+else
+  echo "skip report-write-fails: no writable /dev/full"
+fi
 expect report-unwritable 2 '^v6run: /nonexistent-v6kit/r\.json: No such file or directory~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --report /nonexistent-v6kit/r.json -- "$LEGACY" v6only.v6kit.test
 finish
