@@ -37,7 +37,8 @@ struct pool_entry {
     uint64_t ttl_ms;           /* each use keeps the entry at least this long */
     uint64_t last_use;         /* pool_state.tick at the last map/lookup */
     _Atomic unsigned pins;     /* atomic: pool_unpin_async runs without the lock */
-    _Atomic bool touch_due;    /* an async unpin freed it: count a use at the next lock */
+    _Atomic uint64_t released; /* clock + 1 when the last pin was dropped, 0 none;
+                                * counted as a use at the next locked call */
     int32_t hnext;             /* next entry in the hash chain, -1 end */
 };
 
@@ -49,8 +50,8 @@ static struct pool_state {
     uint64_t tick;
     int32_t *buckets;          /* nbuckets heads, -1 empty */
     size_t nbuckets;
-    uint64_t (*now_ms)(void);
 } pool_state;
+
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* pool_state.entries/capacity published for pool_unpin_async (lock-free);
@@ -70,6 +71,9 @@ static uint64_t pool_monotonic_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+
+/* The clock; atomic so pool_unpin_async can read it without the lock. */
+static uint64_t (*_Atomic pool_clock)(void) = pool_monotonic_ms;
 
 static void pool_atfork_prepare(void)
 {
@@ -133,7 +137,7 @@ static void pool_first_init(void)
     pthread_atfork(pool_atfork_prepare, pool_atfork_release, pool_atfork_release);
     const struct v6shim_config *c = config_get();
     pthread_mutex_lock(&pool_lock);
-    pool_state.now_ms = pool_monotonic_ms;
+    atomic_store(&pool_clock, pool_monotonic_ms);
     if (pool_reset_locked(c->pool_net, c->pool_prefix, c->pool_size) < 0) {
         struct in_addr def = {htonl(0xc6120000u)}; /* 198.18.0.0/15: docs/internals/pool.md */
         pool_reset_locked(def, 15, 1024);
@@ -159,7 +163,7 @@ void pool_set_clock(uint64_t (*now_ms)(void))
 {
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
-    pool_state.now_ms = now_ms ? now_ms : pool_monotonic_ms;
+    atomic_store(&pool_clock, now_ms ? now_ms : pool_monotonic_ms);
     pthread_mutex_unlock(&pool_lock);
 }
 
@@ -191,6 +195,11 @@ static struct in_addr pool_addr_of(size_t i)
     return a;
 }
 
+static uint64_t pool_now(void)
+{
+    return atomic_load(&pool_clock)();
+}
+
 /* The program used E's address at NOW: it keeps it for at least a TTL. */
 static void pool_touch(struct pool_entry *e, uint64_t now)
 {
@@ -205,8 +214,12 @@ static bool pool_live(struct pool_entry *e, uint64_t now)
 {
     if (!e->used)
         return false;
-    if (atomic_exchange(&e->touch_due, false))
-        pool_touch(e, now);
+    uint64_t released = atomic_exchange(&e->released, 0);
+    if (released) { /* the close was its last use */
+        if (e->expires_ms < released - 1 + e->ttl_ms)
+            e->expires_ms = released - 1 + e->ttl_ms;
+        e->last_use = ++pool_state.tick;
+    }
     return atomic_load(&e->pins) > 0 || now < e->expires_ms;
 }
 
@@ -269,7 +282,7 @@ static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_
         n = POOL_MAX_CAND;
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
-    uint64_t now = pool_state.now_ms();
+    uint64_t now = pool_now();
     ssize_t i = pool_find(peer, key);
     if (i < 0) {
         i = pool_alloc(now);
@@ -321,9 +334,9 @@ static int pool_get(struct in_addr a, struct pool_view *out, bool pin)
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
     int rc = -ENOENT;
-    if (i >= 0 && pool_live(&pool_state.entries[i], pool_state.now_ms())) {
+    if (i >= 0 && pool_live(&pool_state.entries[i], pool_now())) {
         struct pool_entry *e = &pool_state.entries[i];
-        pool_touch(e, pool_state.now_ms());
+        pool_touch(e, pool_now());
         if (pin)
             atomic_fetch_add(&e->pins, 1);
         out->v4 = a;
@@ -372,7 +385,7 @@ static int pool_drop_pin(struct pool_entry *e)
     /* The socket is gone, but the program may still hold the address (to
      * connect again): it stays this name's for one more TTL. */
     if (n == 1)
-        atomic_store(&e->touch_due, true);
+        atomic_store(&e->released, pool_now() + 1);
     return 0;
 }
 
@@ -383,7 +396,7 @@ int pool_unpin(struct in_addr a)
     ssize_t i = pool_index_of(a);
     int rc = i >= 0 ? pool_drop_pin(&pool_state.entries[i]) : -ENOENT;
     if (rc == 0)
-        pool_live(&pool_state.entries[i], pool_state.now_ms()); /* apply the use now */
+        pool_live(&pool_state.entries[i], pool_now()); /* apply the use now */
     pthread_mutex_unlock(&pool_lock);
     return rc;
 }
