@@ -435,6 +435,15 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
         else
             pool_unpin(sin->sin_addr);
+        if (rc == -EMFILE || rc == -ENFILE) {
+            /* The upgrade needs a second descriptor for a moment, and the
+             * process (or system) has none left. connect(2) never says
+             * EMFILE: say what it says for a lack of resources (POSIX
+             * ENOBUFS); the fd is unchanged. */
+            v6log(LOG_WARNING, "fd %d: no descriptor left to reach the IPv6 destination (%s)",
+                  fd, strerror(-rc));
+            rc = -ENOBUFS;
+        }
         goto out;
     }
     if (real == FDTAB_REAL_INET6) {

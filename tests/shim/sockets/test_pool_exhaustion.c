@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -403,6 +404,51 @@ static void test_udp_replies_reach_the_client_they_were_meant_for(void **state)
     close(sfd);
 }
 
+/* ---- 4: the descriptor limit reached mid-upgrade (issue 10, item 9) ---- */
+
+static void test_fdlimit_connect_through_the_pool_fails_as_connect_can(void **state)
+{
+    (void)state;
+    add_addresses(1, 1);
+    int l = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a = v6addr(1, 1, 0);
+    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(l, 8), 0);
+    socklen_t al = sizeof a;
+    assert_int_equal(getsockname(l, (struct sockaddr *)&a, &al), 0);
+    struct hostent *h = gethostbyname("s1.pool.v6kit.test");
+    assert_non_null(h);
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = a.sin6_port};
+    memcpy(&dst.sin_addr, h->h_addr_list[0], sizeof dst.sin_addr);
+
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 64;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int fill[64], n = 0, d;
+    while (n < 64 && (d = dup(0)) >= 0)
+        fill[n++] = d;
+    assert_int_equal(errno, EMFILE);
+    close(fill[--n]);
+    int fd = socket(AF_INET, SOCK_STREAM, 0); /* the last descriptor */
+    assert_true(fd >= 0);
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ENOBUFS); /* never EMFILE from connect */
+    int type = 0;
+    socklen_t tl = sizeof type;
+    assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl), 0);
+    assert_int_equal(type, SOCK_STREAM); /* the fd is intact */
+    close(fill[--n]);
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0); /* one spare: works */
+    close(fd);
+    while (n > 0)
+        close(fill[--n]);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    close(l);
+}
+
 int main(void)
 {
     const char *only = getenv("V6_TEST_FILTER");
@@ -412,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_tcp_every_connection_reaches_its_names_host),
         cmocka_unit_test(test_accepted_clients_never_share_an_address_while_connected),
         cmocka_unit_test(test_udp_replies_reach_the_client_they_were_meant_for),
+        cmocka_unit_test(test_fdlimit_connect_through_the_pool_fails_as_connect_can),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
