@@ -285,7 +285,8 @@ static void test_full_pool_leaves_ipv6_out_or_fails_with_try_again(void **state)
     assert_int_equal(pool_setup(ip4("198.18.0.0"), 15, 1), 0);
     struct resolve_answer a;
     assert_int_equal(resolve_lookup("t00.v6kit.test", &a), 0);
-    assert_int_equal(pool_pin(a.pool), 0);
+    struct in_addr held = a.pool;
+    assert_int_equal(pool_pin(held), 0);
     /* a name with an IPv4 answer keeps it */
     assert_int_equal(resolve_lookup("dualrev.v6kit.test", &a), 0);
     assert_false(a.pool_ok);
@@ -301,6 +302,31 @@ static void test_full_pool_leaves_ipv6_out_or_fails_with_try_again(void **state)
     h_errno = 0;
     assert_null(resolve_gethostbyname("t01.v6kit.test"));
     assert_int_equal(h_errno, TRY_AGAIN);
+    /* getaddrinfo(AF_INET) says "try again" too, not libc's permanent
+     * EAI_ADDRFAMILY for a name without IPv4 answers. */
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+    assert_int_equal(resolve_getaddrinfo("t01.v6kit.test", "80", &hints, &ai), EAI_AGAIN);
+    assert_null(ai);
+    /* Unpinned but used just now: still live, still refused. */
+    assert_int_equal(pool_unpin(held), 0);
+    assert_int_equal(resolve_getaddrinfo("t01.v6kit.test", "80", &hints, &ai), EAI_AGAIN);
+}
+
+static void test_over_long_name_passes_through_uncut(void **state)
+{
+    /* Two names that agree on their first 1,024 bytes must never share a
+     * pool entry: longer names get none and go to libc as they are. */
+    static char name[POOL_NAME_MAX + 16];
+    memset(name, 'a', POOL_NAME_MAX + 8);
+    name[POOL_NAME_MAX + 8] = '\0';
+    assert_true(resolve_passthrough(name));
+    struct resolve_answer a;
+    assert_int_equal(resolve_lookup(name, &a), EAI_NONAME);
+    name[POOL_NAME_MAX] = '\0';
+    assert_false(resolve_passthrough(name));
+    assert_true(resolve_passthrough("192.0.2.1"));
+    assert_true(resolve_passthrough("2001:db8::1"));
+    assert_true(resolve_passthrough(NULL));
 }
 
 static void test_gethostbyname_uses_per_thread_storage(void **state)
@@ -653,6 +679,7 @@ int main(void)
         T(test_ipv4_only_names_and_literals_are_identical_to_libc),
         T(test_unknown_name_is_host_not_found),
         T(test_full_pool_leaves_ipv6_out_or_fails_with_try_again),
+        T(test_over_long_name_passes_through_uncut),
         T(test_gethostbyname_uses_per_thread_storage),
         T(test_gethostbyaddr_on_pool_address_answers_with_the_name),
         T(test_gethostbyaddr_on_a_learnt_peer_gives_its_reverse_name),

@@ -21,6 +21,9 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -31,7 +34,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "v6test.h"
@@ -40,41 +42,49 @@
 #define NCLIENTS 24
 #define POOL_SIZE 8 /* as V6SHIM_POOL_SIZE in CMakeLists.txt */
 
-extern char **environ;
-
-/* Run `ip -batch -` with CMDS on its stdin, without the shim preloaded. */
-static void ip_batch(const char *cmds)
-{
-    int p[2];
-    assert_int_equal(pipe(p), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(p[0], 0);
-        close(p[0]);
-        close(p[1]);
-        unsetenv("LD_PRELOAD");
-        execlp("ip", "ip", "-batch", "-", (char *)NULL);
-        _exit(127);
-    }
-    close(p[0]);
-    size_t n = strlen(cmds);
-    assert_int_equal(write(p[1], cmds, n), (ssize_t)n);
-    close(p[1]);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
-/* Give loopback 2001:db8:NET::1..N (no duplicate detection: usable at once). */
+/* Give loopback 2001:db8:NET::1..N, with no duplicate detection so they are
+ * usable at once: RTM_NEWADDR over netlink (no fork: sanitizer runtimes and
+ * a forked child of a preloaded process do not mix well). */
 static void add_addresses(int net, int n)
 {
-    static char cmds[8192];
-    size_t off = 0;
-    for (int i = 1; i <= n; i++)
-        off += (size_t)snprintf(cmds + off, sizeof cmds - off,
-                                "address add 2001:db8:%d::%d/128 dev lo nodad\n", net, i);
-    ip_batch(cmds);
+    int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    assert_true(nl >= 0);
+    unsigned lo = if_nametoindex("lo");
+    assert_true(lo > 0);
+    for (int i = 1; i <= n; i++) {
+        struct {
+            struct nlmsghdr nh;
+            struct ifaddrmsg ifa;
+            struct rtattr ra;
+            struct in6_addr addr;
+            struct rtattr fa;
+            uint32_t flags;
+        } req;
+        memset(&req, 0, sizeof req);
+        req.nh.nlmsg_len = sizeof req;
+        req.nh.nlmsg_type = RTM_NEWADDR;
+        req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+        req.nh.nlmsg_seq = (uint32_t)i;
+        req.ifa.ifa_family = AF_INET6;
+        req.ifa.ifa_prefixlen = 128;
+        req.ifa.ifa_index = lo;
+        req.ra.rta_type = IFA_LOCAL;
+        req.ra.rta_len = RTA_LENGTH(sizeof req.addr);
+        char txt[64];
+        snprintf(txt, sizeof txt, "2001:db8:%d::%d", net, i);
+        assert_int_equal(inet_pton(AF_INET6, txt, &req.addr), 1);
+        req.fa.rta_type = IFA_FLAGS;
+        req.fa.rta_len = RTA_LENGTH(sizeof req.flags);
+        req.flags = IFA_F_NODAD;
+        assert_int_equal(send(nl, &req, sizeof req, 0), (ssize_t)sizeof req);
+        char ack[512];
+        ssize_t m = recv(nl, ack, sizeof ack, 0);
+        assert_true(m >= (ssize_t)sizeof(struct nlmsghdr));
+        struct nlmsghdr *h = (struct nlmsghdr *)ack;
+        assert_int_equal(h->nlmsg_type, NLMSG_ERROR);
+        assert_int_equal(((struct nlmsgerr *)NLMSG_DATA(h))->error, 0);
+    }
+    close(nl);
 }
 
 static struct sockaddr_in6 v6addr(int net, int host, uint16_t port)
