@@ -221,31 +221,57 @@ static struct fdtab_sock *fdtab_get_slot(_Atomic(struct fdtab_sock *) *slot)
     }
 }
 
+/* Drop S from SLOT (it describes another file now), if nobody else did. */
+static void fdtab_drop_stale(_Atomic(struct fdtab_sock *) *slot, struct fdtab_sock *s)
+{
+    struct fdtab_sock *expected = s;
+    if (atomic_compare_exchange_strong(slot, &expected, NULL))
+        fdtab_drop(s);
+}
+
+/* Is FD still the socket S was registered for (or is being upgraded to)? */
+static bool fdtab_same(int fd, struct fdtab_sock *s)
+{
+    dev_t dev;
+    ino_t ino;
+    if (fdtab_identity(fd, &dev, &ino) != 0)
+        return false;
+    fdtab_lock();
+    bool same = (dev == s->dev && ino == s->ino) ||
+                (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
+    fdtab_unlock();
+    return same;
+}
+
 struct fdtab_sock *fdtab_acquire(int fd)
 {
     _Atomic(struct fdtab_sock *) *slot = fdtab_slot(fd, false);
     if (!slot)
         return NULL;
     struct fdtab_sock *s = fdtab_get_slot(slot);
-    if (!s)
-        return NULL;
-    dev_t dev;
-    ino_t ino;
-    if (fdtab_identity(fd, &dev, &ino) == 0) {
-        fdtab_lock();
-        bool same = (dev == s->dev && ino == s->ino) ||
-                    (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
-        fdtab_unlock();
-        if (same)
-            return s;
-    }
+    if (!s || fdtab_same(fd, s))
+        return s;
     /* Closed behind our back and reused (or closed and not reused): the
-     * entry describes another socket. Drop it, if nobody else did already. */
-    struct fdtab_sock *expected = s;
-    if (atomic_compare_exchange_strong(slot, &expected, NULL))
-        fdtab_drop(s);
+     * entry describes another socket. */
+    fdtab_drop_stale(slot, s);
     fdtab_release(s);
     return NULL;
+}
+
+struct fdtab_sock *fdtab_acquire_trusted(int fd)
+{
+    _Atomic(struct fdtab_sock *) *slot = fdtab_slot(fd, false);
+    return slot ? fdtab_get_slot(slot) : NULL;
+}
+
+int fdtab_verify(int fd, struct fdtab_sock *s)
+{
+    if (fdtab_same(fd, s))
+        return 0;
+    _Atomic(struct fdtab_sock *) *slot = fdtab_slot(fd, false);
+    if (slot)
+        fdtab_drop_stale(slot, s);
+    return -ESTALE;
 }
 
 int fdtab_expect(struct fdtab_sock *s, int nfd)
@@ -262,6 +288,17 @@ int fdtab_expect(struct fdtab_sock *s, int nfd)
 
 int fdtab_reidentify(int fd, struct fdtab_sock *s)
 {
+    fdtab_lock();
+    bool have_alt = s->alt_ino != 0;
+    if (have_alt) { /* FD is now NFD's open file: the identity fdtab_expect took */
+        s->dev = s->alt_dev;
+        s->ino = s->alt_ino;
+        s->alt_dev = 0;
+        s->alt_ino = 0;
+    }
+    fdtab_unlock();
+    if (have_alt)
+        return 0;
     dev_t dev;
     ino_t ino;
     int rc = fdtab_identity(fd, &dev, &ino);
@@ -270,8 +307,6 @@ int fdtab_reidentify(int fd, struct fdtab_sock *s)
     fdtab_lock();
     s->dev = dev;
     s->ino = ino;
-    s->alt_dev = 0;
-    s->alt_ino = 0;
     fdtab_unlock();
     return 0;
 }

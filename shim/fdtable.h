@@ -100,11 +100,23 @@ struct fdtab_sock *fdtab_acquire(int fd);
 void fdtab_release(struct fdtab_sock *s);
 
 /*
+ * fdtab_acquire without the identity check (no fstat): for the hot paths
+ * (connect, send), which trust that the table saw every close, dup and fork
+ * of the fd. Whatever such a caller is about to do that could harm another
+ * file (replacing the fd in place) it first checks with fdtab_verify.
+ */
+struct fdtab_sock *fdtab_acquire_trusted(int fd);
+
+/* Is FD still S's socket (fstat identity)? 0, or -ESTALE after dropping the
+ * stale entry from FD's slot (S itself stays valid until released). */
+int fdtab_verify(int fd, struct fdtab_sock *s);
+
+/*
  * In-place upgrade of a socket S: fdtab_expect(s, nfd) before putting NFD
  * onto the fd makes fdtab_acquire() accept NFD's identity as well as the old
  * one (other threads may look the fd up meanwhile); fdtab_expect(s, -1)
- * withdraws it. fdtab_reidentify(fd, s) afterwards records FD's new
- * identity and drops the alternative. Return 0 or -EBADF.
+ * withdraws it. fdtab_reidentify(fd, s) afterwards makes that identity FD's
+ * (no fstat when fdtab_expect recorded one). Return 0 or -EBADF.
  */
 int fdtab_expect(struct fdtab_sock *s, int nfd);
 int fdtab_reidentify(int fd, struct fdtab_sock *s);

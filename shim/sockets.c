@@ -89,7 +89,13 @@ int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
  */
 int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
 {
-    int rc = 0;
+    /* The one step that could harm another file: check that FD is still
+     * the socket S describes (hot paths acquire S without that check). */
+    int rc = fdtab_verify(fd, s);
+    if (rc < 0) {
+        v6log(LOG_INFO, "fd %d: closed behind the shim's back and reused: left alone", fd);
+        goto out;
+    }
     int fdfl = real_fcntl(fd, F_GETFD, NULL);
     int fl = real_fcntl(fd, F_GETFL, NULL);
     int nfl = real_fcntl(nfd, F_GETFL, NULL);
@@ -299,6 +305,33 @@ static void sockets_budget(int fd, unsigned *budget, int *timeout_err)
 }
 
 /*
+ * A pool entry with one destination DST needs no race: FD (described by S,
+ * O_* flags FL) becomes a socket of DST's family in place first, then the
+ * application's own fd connects, so every answer is the kernel's own —
+ * blocking or not, EINTR, SO_SNDTIMEO, SO_ERROR (RFC 8305 races only when
+ * there is a choice). An IPv4 destination on an IPv4 socket needs no
+ * upgrade at all. Returns 0, -EINPROGRESS, -EINTR or -errno; *USED = DST.
+ * On failure the fd stays upgraded (in the state the failed connect left).
+ */
+static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockaddr_storage *dst,
+                               int fl, struct sockaddr_storage *used)
+{
+    *used = *dst;
+    if (dst->ss_family == AF_INET6) {
+        int nfd = sockets_twin(s, AF_INET6, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+        if (nfd < 0)
+            return nfd;
+        int rc = sockets_swap(fd, s, nfd); /* closes nfd */
+        if (rc < 0)
+            return rc;
+        fdtab_lock();
+        s->real = FDTAB_REAL_INET6;
+        fdtab_unlock();
+    }
+    return real_connect(fd, (const struct sockaddr *)dst, sockets_len(dst)) == 0 ? 0 : -errno;
+}
+
+/*
  * Connect FD (described by S, still AF_INET) to pool entry V at SIN's port.
  * Blocking stream sockets race every candidate (RFC 8305); non-blocking and
  * datagram sockets take the first candidate that does not fail at once, so
@@ -318,6 +351,8 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     int fl = real_fcntl(fd, F_GETFL, NULL);
     if (fl < 0)
         return -errno;
+    if (n == 1)
+        return sockets_connect_one(fd, s, &dst[0], fl, used);
     struct sockets_replay ctx = {s};
     int nfd = -1, rc = -EHOSTUNREACH;
     size_t win = 0;
@@ -393,7 +428,7 @@ static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct soc
 
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    struct fdtab_sock *s = fdtab_acquire(fd);
+    struct fdtab_sock *s = fdtab_acquire_trusted(fd); /* sockets_swap verifies */
     struct sockaddr_in in;
     const struct sockaddr_in *sin = sockets_as_in(addr, len, &in);
     int rc;
@@ -431,7 +466,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
                                            : -ENETUNREACH;
         else
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
-        if (rc == 0 || rc == -EINPROGRESS)
+        if (rc == 0 || rc == -EINPROGRESS || rc == -EINTR) /* the last two go on */
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
         else
             pool_unpin(sin->sin_addr);
