@@ -216,15 +216,18 @@ static int main_scan(const struct cli_opts *o)
 		}
 	}
 	if (o->build_dir) {
-		rc = compdb_load(o->build_dir, &db);
+		char err[320];
+		rc = compdb_load(o->build_dir, &db, err, sizeof(err));
 		if (rc == -ENOENT) {
 			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
 				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
 			goto out;
 		}
+		if (rc == -ENOMEM)
+			goto nomem;
 		if (rc) {
-			fprintf(stderr, "v6scan: -p %s: compile_commands.json is not a valid compilation database "
-				"(libclang could not load it, or it lists no command)\n", o->build_dir);
+			fprintf(stderr, "v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
+				"%s\n", o->build_dir, o->build_dir, err);
 			goto out;
 		}
 	}

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "emit.h"
-#include "json.h"
+#include "json_read.h"
+#include "json_write.h"
 #include "load.h"
 
 /* The shared job counter must work across processes without a lock. */
@@ -137,7 +138,7 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 			  atomic_size_t *next, FILE *res, int progress_fd)
 {
 	CXIndex idx = clang_createIndex(0, 0);
-	struct emit_info info = { .compact = 1 };
+	struct emit_info info = { .compact = 1, .lossless = 1 };
 	size_t i;
 
 	while ((i = atomic_fetch_add(next, 1)) < n) {
@@ -153,7 +154,7 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 		for (size_t c = 0; c < cov.count; c++) {
 			if (c)
 				fputs(", ", res);
-			json_write_string(res, cov.paths[c]);
+			json_write_lossless(res, cov.paths[c]);
 		}
 		fputs("], \"report\": ", res);
 		emit_json(res, &one, &info);
@@ -181,27 +182,38 @@ static int workers_collect(FILE *res, size_t n, unsigned w, char *seen, struct f
 
 	rewind(res);
 	while (rc == 0 && (len = getline(&line, &cap, res)) > 0) {
-		struct json_value *doc = NULL;
+		json_t *doc = NULL, *covered = NULL, *report = NULL;
+		json_int_t job = -1;
 		char err[256];
 		int baseline_used = 0;
-		if (json_parse(line, (size_t)len, &doc, err, sizeof(err)) != 0)
+		if (json_read_buffer(line, (size_t)len, &doc, err, sizeof(err)) != 0)
 			break; /* a torn last line from a crashed worker */
-		long job = json_long(json_get(doc, "job"), -1);
-		if (job < 0 || (size_t)job >= n || seen[job]) {
-			json_free(doc);
-			fprintf(stderr, "v6scan: worker %u result: bad job index\n", w);
+		rc = json_read_int(doc, "", "job", 1, 0, (json_int_t)n - 1, &job, err, sizeof(err));
+		if (rc == 0 && seen[job]) {
+			snprintf(err, sizeof(err), "job %lld reported twice", (long long)job);
 			rc = -EINVAL;
-			break;
 		}
-		rc = load_report(json_get(doc, "report"), out, &baseline_used, err, sizeof(err));
-		if (rc)
+		if (rc == 0)
+			rc = json_read_array(doc, "", "covered", 1, &covered, err, sizeof(err));
+		if (rc == 0)
+			rc = json_read_object(doc, "", "report", 1, &report, err, sizeof(err));
+		if (rc == 0)
+			rc = load_report(report, out, &baseline_used, LOAD_LOSSLESS, err, sizeof(err));
+		for (size_t k = 0; rc == 0 && k < json_array_size(covered); k++) {
+			const char *p = json_string_value(json_array_get(covered, k));
+			char *dec = NULL;
+			rc = p ? json_read_unescape(p, &dec) : -EINVAL;
+			if (rc == 0)
+				rc = workers_covered_add(cov, dec);
+			else
+				snprintf(err, sizeof(err), "covered[%zu]: not an encoded path", k);
+			free(dec);
+		}
+		if (rc && rc != -ENOMEM)
 			fprintf(stderr, "v6scan: worker %u result: %s\n", w, err);
-		const struct json_value *c = json_get(doc, "covered");
-		for (size_t k = 0; rc == 0 && c && c->type == JSON_ARRAY && k < c->count; k++)
-			if (json_str(c->items[k]))
-				rc = workers_covered_add(cov, json_str(c->items[k]));
-		json_free(doc);
-		seen[job] = 1;
+		if (rc == 0)
+			seen[job] = 1;
+		json_decref(doc);
 	}
 	free(line);
 	return rc;

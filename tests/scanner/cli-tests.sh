@@ -26,6 +26,11 @@ expect_status() {
   fi
 }
 
+# valid_json FILE: FILE is strict UTF-8 JSON.
+valid_json() {
+  python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1"
+}
+
 # summary_of FILE: the summary line in a captured stderr.
 summary_of() { grep -E '^[0-9]+ findings? \(' "$1"; }
 
@@ -276,6 +281,132 @@ JSON
   (cd / && "$v6scan" --root "$src" -p "$tmp" --extra-arg-before=-DLEGACY_RESOLVER > "$tmp/out" 2> "$tmp/err")
   grep -q '^compdb-project/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" ||
     die "--extra-arg-before not applied: $(cat "$tmp/out" "$tmp/err")"
+  ;;
+
+utf8-output)
+  # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
+  # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
+  LC_ALL=C
+  export LC_ALL
+  mkdir "$tmp/u"
+  bad=$(printf 'bad\377.c')
+  cp fixtures/inet_ntoa.c "$tmp/u/$bad"
+  scan="$v6scan --root $tmp/u --checks=-*,v6-inet-ntoa"
+  for j in 1 2; do
+    expect_status 1 $scan -j $j --format json -o "$tmp/u$j.json" "$tmp/u"
+    valid_json "$tmp/u$j.json" || die "-j $j: the JSON report is not valid UTF-8 JSON"
+    grep -q "\"path\": \"bad$(printf '\357\277\275').c\"" "$tmp/u$j.json" || die "-j $j: path not written with U+FFFD"
+    expect_status 1 $scan -j $j "$tmp/u"
+    grep -qx "$bad:15:17: error: inet_ntoa() formats IPv4 addresses only \[v6-inet-ntoa\]" "$tmp/out" ||
+      die "-j $j: the text report does not keep the file name's bytes: $(cat "$tmp/out")"
+  done
+  cmp "$tmp/u1.json" "$tmp/u2.json" || die "-j 2 report differs from -j 1 for a non-UTF-8 name"
+  expect_status 1 $scan --format sarif -o "$tmp/u.sarif" "$tmp/u"
+  valid_json "$tmp/u.sarif" || die "the SARIF log is not valid UTF-8 JSON"
+  grep -q '"uri": "bad%FF.c"' "$tmp/u.sarif" || die "SARIF uri not percent-encoded: $(grep '"uri"' "$tmp/u.sarif")"
+  # merging gives the report of the direct run, fingerprints included
+  expect_status 1 "$v6scan" merge --format json -o "$tmp/m.json" "$tmp/u1.json"
+  cmp "$tmp/u1.json" "$tmp/m.json" || die "JSON merged from JSON differs from the direct run"
+  expect_status 1 "$v6scan" merge --format sarif -o "$tmp/m.sarif" "$tmp/u.sarif"
+  cmp "$tmp/u.sarif" "$tmp/m.sarif" || die "SARIF merged from SARIF differs from the direct run"
+  expect_status 1 "$v6scan" merge --format json -o "$tmp/ms.json" "$tmp/u.sarif"
+  cmp "$tmp/u1.json" "$tmp/ms.json" || die "JSON merged from SARIF differs from the direct run"
+  # the baseline is valid JSON too, and applies under -j 2
+  expect_status 0 $scan --write-baseline "$tmp/b.json" "$tmp/u"
+  valid_json "$tmp/b.json" || die "the baseline is not valid UTF-8 JSON"
+  expect_status 0 $scan -j 2 --baseline "$tmp/b.json" "$tmp/u"
+  summary_of "$tmp/err" | grep -q '^0 findings .*, 1 baselined' || die "baseline of a non-UTF-8 name: $(cat "$tmp/err")"
+  # merge refuses input that is not UTF-8
+  printf '{"version": 1, "tool": "v6scan", "x": "\377"}' > "$tmp/raw.json"
+  expect_status 2 "$v6scan" merge "$tmp/raw.json"
+  grep -q "^v6scan: merge: $tmp/raw.json: line 1, column [0-9]*: unable to decode byte 0xff" "$tmp/err" ||
+    die "no message for a report that is not UTF-8: $(cat "$tmp/err")"
+  ;;
+
+bad-inputs)
+  # JSON inputs: every bad field is a configuration error (2) with a
+  # message naming the file and the field; never a hang, never a crash
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
+  # bad_report NAME SED-EXPR MESSAGE [FILE]: the mutated report is refused
+  bad_report() {
+    src_=${4:-$tmp/r.json}
+    sed "$2" "$src_" > "$tmp/$1"
+    cmp -s "$src_" "$tmp/$1" && die "$1: the edit '$2' changed nothing"
+    expect_status 2 "$v6scan" merge "$tmp/$1"
+    grep -qxF "v6scan: merge: $tmp/$1: $3" "$tmp/err" || die "$1: wanted '$3', got: $(cat "$tmp/err")"
+    [ -s "$tmp/out" ] && die "$1: a report was written"
+  }
+  bad_report neg.json 's/"filesTotal": 1/"filesTotal": -5/' \
+    'summary.filesTotal: must be an integer from 0 to 1000000000 (got -5)'
+  bad_report more.json 's/"filesParsed": 1/"filesParsed": 2/' \
+    'summary.filesParsed: must not exceed filesTotal (got 2 > 1)'
+  bad_report huge.json 's/"line": 15/"line": 1e999/' \
+    'line 9, column 93: real number overflow near '"'"'1e999'"'"
+  bad_report zero.json 's/"line": 15/"line": 0/' \
+    'findings[0].line: must be an integer from 1 to 4294967295 (got 0)'
+  bad_report real.json 's/"column": 17/"column": 17.5/' \
+    'findings[0].column: must be an integer from 1 to 4294967295 (got 17.5)'
+  bad_report type.json 's/"message": "[^"]*"/"message": 7/' \
+    'findings[0].message: must be a string (got 7)'
+  bad_report check.json 's/"check": "v6-inet-ntoa"/"check": "v6-no-such"/' \
+    "findings[0]: no check 'v6-no-such' in this v6scan"
+  bad_report nosum.json 's/"summary"/"summery"/' 'summary: missing'
+  bad_report version.json 's/"version": 1/"version": 2/' 'version: must be an integer from 1 to 1 (got 2)'
+  bad_report dup.json 's/"tool": "v6scan"/"tool": "v6scan", "tool": "v6scan"/' \
+    'line 3, column 26: duplicate object key near '"'"'"tool"'"'"
+  bad_report trunc.json '$d' "line 11, column 0: '}' expected near end of file"
+  bad_report sline.sarif 's/"startLine": 15/"startLine": -1/' \
+    'runs[0].results[0].locations[0].physicalLocation.region.startLine: must be an integer from 1 to 4294967295 (got -1)' \
+    "$tmp/r.sarif"
+  bad_report scount.sarif 's/"filesTotal": 1/"filesTotal": -5/' \
+    'runs[0].properties.filesTotal: must be an integer from 0 to 1000000000 (got -5)' "$tmp/r.sarif"
+  # files that are not regular, or too large, are refused at once
+  mkfifo "$tmp/fifo.json"
+  truncate -s 268435457 "$tmp/big.json"
+  for f in /dev/zero "$tmp/fifo.json" "$tmp/big.json" "$tmp"; do
+    case $f in
+    /dev/zero) why='a character device, not a regular file' ;;
+    *fifo*) why='a FIFO, not a regular file' ;;
+    *big*) why='larger than 256 MiB, the limit for this file' ;;
+    *) why='a directory, not a regular file' ;;
+    esac
+    expect_status 2 timeout 60 "$v6scan" --baseline "$f" fixtures/inet_ntoa.c
+    grep -qxF "v6scan: --baseline $f: $why" "$tmp/err" || die "--baseline $f: $(cat "$tmp/err")"
+    expect_status 2 timeout 60 "$v6scan" merge "$f"
+    grep -qxF "v6scan: merge: $f: $why" "$tmp/err" || die "merge $f: $(cat "$tmp/err")"
+  done
+  # baselines: every field checked
+  expect_status 0 "$v6scan" --write-baseline "$tmp/b.json" fixtures/inet_ntoa.c
+  sed 's/"fingerprint": "[0-9a-f]*"/"fingerprint": "xyz"/' "$tmp/b.json" > "$tmp/bfp.json"
+  expect_status 2 "$v6scan" --baseline "$tmp/bfp.json" fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --baseline $tmp/bfp.json: findings[0].fingerprint: must be 16 hex digits (got a string)" "$tmp/err" ||
+    die "bad baseline fingerprint: $(cat "$tmp/err")"
+  # compile databases: checked before libclang (which accepts a missing ']')
+  mkdir "$tmp/db"
+  printf '[{"directory": "%s", "file": "%s/fixtures/inet_ntoa.c", "arguments": ["cc", "-c", "x.c"]}\n' \
+    "$tmp" "$src" > "$tmp/db/compile_commands.json"
+  expect_status 2 "$v6scan" -p "$tmp/db"
+  grep -qxF "v6scan: -p $tmp/db: $tmp/db/compile_commands.json: not a valid compilation database: line 2, column 0: ']' expected near end of file" "$tmp/err" ||
+    die "missing ']' in the database: $(cat "$tmp/err")"
+  # bad_db JSON MESSAGE
+  bad_db() {
+    printf '%s\n' "$1" > "$tmp/db/compile_commands.json"
+    expect_status 2 "$v6scan" -p "$tmp/db"
+    grep -qxF "v6scan: -p $tmp/db: $tmp/db/compile_commands.json: not a valid compilation database: $2" "$tmp/err" ||
+      die "database $1: wanted '$2', got: $(cat "$tmp/err")"
+  }
+  bad_db '[]' 'lists no compile command'
+  bad_db '{"directory": "/"}' 'the document: must be an array of compile commands (got an object)'
+  bad_db '[{"directory": "/", "arguments": ["cc"]}]' '[0].file: missing'
+  bad_db '[{"directory": "/", "file": "a.c"}]' '[0]: has neither "arguments" nor "command"'
+  bad_db '[{"directory": "/", "file": "a.c", "arguments": ["cc", 5]}]' '[0].arguments[1]: must be a string (got 5)'
+  bad_db '[{"directory": "/", "file": "a.c", "command": "cc a.c"}, 7]' \
+    '[1]: must be an object with directory, file and arguments or command (got 7)'
+  rm "$tmp/db/compile_commands.json"
+  mkfifo "$tmp/db/compile_commands.json"
+  expect_status 2 timeout 60 "$v6scan" -p "$tmp/db"
+  grep -q 'a FIFO, not a regular file' "$tmp/err" || die "FIFO database: $(cat "$tmp/err")"
   ;;
 
 samples)
