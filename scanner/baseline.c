@@ -10,6 +10,7 @@
 
 #include "json_read.h"
 #include "json_write.h"
+#include "outfile.h"
 #include "utf8.h"
 
 static uint64_t baseline_mix_bytes(uint64_t h, const char *s, size_t n)
@@ -78,11 +79,12 @@ int baseline_fingerprint_all(struct findings *fs)
 
 int baseline_write(const char *path, const struct findings *fs)
 {
-	FILE *f = fopen(path, "w");
-	int first = 1;
+	struct outfile out;
+	int first = 1, rc = outfile_open(&out, path);
+	FILE *f = out.f;
 
-	if (!f)
-		return -errno;
+	if (rc)
+		return rc;
 	fputs("{\n  \"version\": 1,\n  \"tool\": \"v6scan\",\n  \"findings\": [", f);
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *x = &fs->items[i];
@@ -102,9 +104,7 @@ int baseline_write(const char *path, const struct findings *fs)
 		fputc('}', f);
 	}
 	fputs(first ? "]\n}\n" : "\n  ]\n}\n", f);
-	if (fclose(f) != 0)
-		return -errno;
-	return 0;
+	return outfile_commit(&out);
 }
 
 static int baseline_cmp(const void *a, const void *b)

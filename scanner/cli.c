@@ -193,6 +193,26 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
 }
 
+int cli_absolute(const char *path, char **out)
+{
+	char *cwd;
+
+	if (path[0] == '/') {
+		*out = strdup(path);
+		return *out ? 0 : -ENOMEM;
+	}
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return -errno;
+	if (asprintf(out, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path) < 0) {
+		*out = NULL;
+		free(cwd);
+		return -ENOMEM;
+	}
+	free(cwd);
+	return 0;
+}
+
 void cli_free(struct cli_opts *o)
 {
 	free(o->extra);

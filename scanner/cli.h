@@ -38,6 +38,14 @@ struct cli_opts {
 	size_t ninputs;
 };
 
+/* path made absolute against the current directory, textually (no link is
+ * resolved, the file need not exist), as a new string. main resolves every
+ * path that is used after the parse this way at start-up: the scan's
+ * results must not depend on the process's working directory, which
+ * libclang changes (its driver applies -working-directory with chdir(2)).
+ * Returns 0, -errno from getcwd, -ENOMEM. */
+int cli_absolute(const char *path, char **out);
+
 /* Fills o from argv; allocations are released by cli_free. */
 void cli_parse(int argc, char **argv, struct cli_opts *o);
 void cli_free(struct cli_opts *o);

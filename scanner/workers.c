@@ -120,15 +120,25 @@ static void workers_progress(const struct workers_setup *s, size_t done, size_t 
 static int workers_inline(const struct job *const *jobs, size_t n, const struct workers_setup *s,
 			  struct findings *out, struct workers_covered *cov)
 {
-	CXIndex idx = clang_createIndex(0, 0);
+	/* libclang's driver applies -working-directory with chdir(2) and leaves
+	 * the process there: come back after each file, so that nothing after
+	 * a parse depends on the directory of the last job */
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CXIndex idx;
 	int rc = 0;
 
+	if (cwd < 0)
+		return -errno;
+	idx = clang_createIndex(0, 0);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		workers_progress(s, i, n, jobs[i]->relpath);
 		rc = workers_scan_one(idx, jobs[i], s, out, cov);
+		if (rc == 0 && fchdir(cwd) != 0)
+			rc = -errno;
 	}
 	workers_progress(s, n, n, NULL);
 	clang_disposeIndex(idx);
+	close(cwd);
 	return rc;
 }
 

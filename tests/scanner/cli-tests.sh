@@ -409,6 +409,85 @@ bad-inputs)
   grep -q 'a FIFO, not a regular file' "$tmp/err" || die "FIFO database: $(cat "$tmp/err")"
   ;;
 
+output-files)
+  # relative -o, --write-baseline and --baseline name files in the current
+  # directory whatever -j is (libclang's -working-directory does chdir(2))
+  mkdir "$tmp/proj" "$tmp/cwd"
+  cp fixtures/gethostbyname.c "$tmp/proj/a.c"
+  cp fixtures/neg_af_independent.c "$tmp/proj/b.c"
+  # two files: -j 2 really forks two workers
+  printf '[{"directory": "%s", "file": "a.c", "arguments": ["cc", "-c", "a.c"]},
+  {"directory": "%s", "file": "b.c", "arguments": ["cc", "-c", "b.c"]}]\n' "$tmp/proj" "$tmp/proj" \
+    > "$tmp/proj/compile_commands.json"
+  for j in 1 2; do
+    (cd "$tmp/cwd" && "$v6scan" -j $j --root "$tmp/proj" -p "$tmp/proj" -o out$j.txt --write-baseline base$j.json \
+      > /dev/null 2>&1)
+    [ -s "$tmp/cwd/out$j.txt" ] || die "-j $j: relative -o not written in the current directory"
+    [ -s "$tmp/cwd/base$j.json" ] || die "-j $j: relative --write-baseline not written in the current directory"
+    (cd "$tmp/cwd" && "$v6scan" -j $j --root "$tmp/proj" -p "$tmp/proj" --baseline base$j.json -o again$j.txt \
+      > /dev/null 2> "$tmp/err")
+    summary_of "$tmp/err" | grep -q '^0 findings .*, 4 baselined' || die "-j $j: relative --baseline: $(cat "$tmp/err")"
+    [ -e "$tmp/cwd/again$j.txt" ] || die "-j $j: relative -o after --baseline not in the current directory"
+  done
+  ls "$tmp/proj" | grep -v -e '^[ab]\.c$' -e '^compile_commands\.json$' && die "files written in the database's directory"
+  # -o replaces the report whole or not at all: a write that fails (a file
+  # size limit: EFBIG; a full file system: ENOSPC) keeps the old report,
+  # leaves no temporary and exits 4 naming the file
+  mkdir "$tmp/keep"
+  echo OLD > "$tmp/keep/report.sarif"
+  expect_status 4 sh -c 'ulimit -f 8 && exec "$@"' sh "$v6scan" --format sarif -o "$tmp/keep/report.sarif" \
+    fixtures/neg_af_independent.c
+  grep -qxF "v6scan: writing $tmp/keep/report.sarif: File too large" "$tmp/err" || die "EFBIG: $(cat "$tmp/err")"
+  [ "$(cat "$tmp/keep/report.sarif")" = OLD ] || die "EFBIG: the old report was not kept"
+  [ "$(ls -A "$tmp/keep")" = report.sarif ] || die "EFBIG: a temporary was left: $(ls -A "$tmp/keep")"
+  if unshare -m true 2> /dev/null; then
+    mkdir "$tmp/full"
+    # an 8 KiB tmpfs, full with the old report and the old baseline (one
+    # page each); the messages go outside it
+    expect_status 0 unshare -m sh -c '
+      mount -t tmpfs -o size=8k tmpfs "$1" || exit 9
+      echo OLD > "$1/report.sarif"; echo OLD > "$1/base.json"
+      "$2" --format sarif -o "$1/report.sarif" "$3/fixtures/neg_af_independent.c" 2> "$4/err1"; s1=$?
+      "$2" --write-baseline "$1/base.json" "$3/fixtures/gethostbyname.c" 2> "$4/err2"; s2=$?
+      [ $s1 -eq 4 ] || { echo "-o on a full file system: status $s1"; cat "$4/err1"; exit 1; }
+      [ $s2 -eq 4 ] || { echo "--write-baseline on a full file system: status $s2"; cat "$4/err2"; exit 1; }
+      grep -qxF "v6scan: writing $1/report.sarif: No space left on device" "$4/err1" || { cat "$4/err1"; exit 1; }
+      grep -qxF "v6scan: writing $1/base.json: No space left on device" "$4/err2" || { cat "$4/err2"; exit 1; }
+      [ "$(cat "$1/report.sarif")" = OLD ] || { echo "old report lost"; exit 1; }
+      [ "$(cat "$1/base.json")" = OLD ] || { echo "old baseline lost"; exit 1; }
+      [ "$(ls -A "$1" | tr "\n" " ")" = "base.json report.sarif " ] || { ls -A "$1"; exit 1; }
+      ' sh "$tmp/full" "$v6scan" "$src" "$tmp"
+  else
+    echo "note: unshare -m not permitted: the full file system case is left to root runs"
+  fi
+  # what -o names is kept as it is: a device is written in place, a link is
+  # followed, the mode of a replaced report is kept
+  expect_status 1 "$v6scan" -o /dev/null fixtures/gethostbyname.c
+  [ -c /dev/null ] || die "-o /dev/null replaced /dev/null"
+  echo OLD > "$tmp/keep/real.txt"
+  chmod 600 "$tmp/keep/real.txt"
+  ln -s real.txt "$tmp/keep/link.txt"
+  expect_status 1 "$v6scan" -o "$tmp/keep/link.txt" fixtures/gethostbyname.c
+  [ -L "$tmp/keep/link.txt" ] || die "-o through a symbolic link replaced the link"
+  grep -q 'v6-gethostbyname' "$tmp/keep/real.txt" || die "-o through a symbolic link did not write its target"
+  [ "$(stat -c %a "$tmp/keep/real.txt")" = 600 ] || die "the replaced report lost its mode"
+  expect_status 2 "$v6scan" -o "$tmp/keep" fixtures/gethostbyname.c
+  grep -qxF "v6scan: -o $tmp/keep: Is a directory" "$tmp/err" || die "-o DIR: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" --write-baseline "$tmp/nodir/b.json" fixtures/gethostbyname.c
+  grep -qxF "v6scan: --write-baseline $tmp/nodir/b.json: cannot write there: No such file or directory" "$tmp/err" ||
+    die "--write-baseline in a missing directory: $(cat "$tmp/err")"
+  # a reader that went away (EPIPE): no signal death, no message, exit 4
+  expect_status 4 python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$v6scan" fixtures/gethostbyname.c
+  grep -q 'writing' "$tmp/err" && die "EPIPE printed a message: $(cat "$tmp/err")"
+  expect_status 4 python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$v6scan" --help
+  ;;
+
 samples)
   # the legacy samples: every IPv4-only construct at its exact line (the
   # list was checked by hand against the sources; regenerate it only after
