@@ -15,6 +15,9 @@
 #include "check.h"
 #include "emit.h"
 
+#define CLI_FILE_TIMEOUT_DEFAULT 120   /* seconds */
+#define CLI_FILE_TIMEOUT_MAX 86400
+
 enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERSION, CLI_USAGE };
 
 struct cli_opts {
@@ -31,6 +34,7 @@ struct cli_opts {
 	int fail_never;              /* --fail-on=none */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */
 	unsigned jobs;               /* -j */
+	unsigned file_timeout;       /* --file-timeout seconds (0: none) */
 	int quiet;                   /* -q: no parse diagnostics */
 	char **extra, **extra_before, **excludes;
 	size_t nextra, nextra_before, nexcludes;

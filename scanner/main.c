@@ -312,7 +312,7 @@ static int main_scan(const struct cli_opts *o)
 	};
 	struct walk_config wcfg = { .root = root, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
-				    .progress = isatty(STDERR_FILENO) };
+				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
 	rc = workers_run(&jobs, &ws, &fs);
 	if (rc) {
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));

@@ -488,6 +488,47 @@ os.close(r)
 sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$v6scan" --help
   ;;
 
+file-timeout)
+  # a file whose parse never ends (it includes a FIFO nobody writes to):
+  # stopped after --file-timeout, counted as not analysed, the other file
+  # still scanned; -j 1 runs through one worker for this, -j 2 replaces the
+  # stopped worker
+  mkdir "$tmp/t"
+  mkfifo "$tmp/t/hang.h"
+  printf '#include "hang.h"\nint x;\n' > "$tmp/t/hang.c"
+  cp fixtures/inet_ntoa.c "$tmp/t/good.c"
+  for j in 1 2; do
+    expect_status 3 timeout 120 "$v6scan" -j $j --file-timeout 1 --root "$tmp/t" --format json -o "$tmp/t$j.json" \
+      "$tmp/t/hang.c" "$tmp/t/good.c"
+    grep -qxF 'v6scan: hang.c: not analysed: parsing took longer than 1 s (--file-timeout); its worker was stopped' \
+      "$tmp/err" || die "-j $j: no message for the stopped file: $(cat "$tmp/err")"
+    grep -qxF 'v6scan: not fully analysed: hang.c' "$tmp/err" || die "-j $j: stopped file not listed"
+    summary_of "$tmp/err" | grep -q '^2 findings .* 1/2 files parsed' || die "-j $j: summary: $(cat "$tmp/err")"
+    grep -q '"failedFiles": \["hang.c"\]' "$tmp/t$j.json" || die "-j $j: JSON failedFiles: $(grep failedFiles "$tmp/t$j.json")"
+    grep -q '"check": "v6-inet-ntoa", "level": "error", "path": "good.c"' "$tmp/t$j.json" ||
+      die "-j $j: the other file's finding is missing"
+  done
+  cmp "$tmp/t1.json" "$tmp/t2.json" || die "-j 2 report differs from -j 1"
+  expect_status 3 timeout 120 "$v6scan" --file-timeout 1 --root "$tmp/t" --format sarif "$tmp/t/hang.c"
+  grep -q '"executionSuccessful": false' "$tmp/out" || die "SARIF: execution not marked unsuccessful"
+  grep -q '"failedFiles": \["hang.c"\]' "$tmp/out" || die "SARIF: failedFiles"
+  # a FIFO as the file itself is refused before libclang opens it, even
+  # without a limit (in-process -j 1)
+  mkdir "$tmp/f"
+  mkfifo "$tmp/f/pipe.c"
+  expect_status 3 timeout 120 "$v6scan" --file-timeout 0 --root "$tmp/f" "$tmp/f"
+  grep -qxF 'v6scan: pipe.c: cannot read: not a regular file' "$tmp/err" || die "FIFO source: $(cat "$tmp/err")"
+  for bad in -1 x 86401 ''; do
+    expect_status 2 "$v6scan" --file-timeout "$bad" fixtures/inet_ntoa.c
+    grep -qxF "v6scan: --file-timeout needs a number of seconds from 0 to 86400 (got '$bad')" "$tmp/err" ||
+      die "--file-timeout '$bad': $(cat "$tmp/err")"
+  done
+  # --file-timeout 0 -j 1 (in process) gives the report of the workers
+  expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
+  expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
+  cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
+  ;;
+
 samples)
   # the legacy samples: every IPv4-only construct at its exact line (the
   # list was checked by hand against the sources; regenerate it only after
