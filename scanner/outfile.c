@@ -71,9 +71,13 @@ int outfile_open(struct outfile *o, const char *path)
 	o->target = outfile_target(path);
 	if (!o->target)
 		return -ENOMEM;
-	if (stat(o->target, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* a device, FIFO or socket: write in place, never replace it */
-		o->f = fopen(o->target, "w");
+	/* a device, FIFO or socket, or a name under /dev or /proc (/dev/stdout
+	 * may name the file the shell redirected to): write in place */
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
+	    (stat(o->target, &st) == 0 && !S_ISREG(st.st_mode))) {
+		/* append: the same as truncating for a device or FIFO, and the
+		 * right thing for /dev/stdout sent to a file with >> */
+		o->f = fopen(o->target, "a");
 		if (!o->f) {
 			rc = -errno;
 			goto fail;

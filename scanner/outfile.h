@@ -9,7 +9,10 @@
  *
  * A symbolic link at the path is followed (the file it names is replaced,
  * the link stays). A path that names something other than a regular file
- * (/dev/null, /dev/stdout, a FIFO) is written in place, as fopen would.
+ * (/dev/null, a FIFO), or any path under /dev/ or /proc/ (/dev/stdout
+ * redirected to a file must write that file, not replace it), is written
+ * in place, appending (for /dev/stdout that is what the shell's > or >>
+ * asked for).
  * The new file gets the mode of the file it replaces, or 0666 & ~umask.
  */
 #ifndef V6SCAN_OUTFILE_H

@@ -464,6 +464,10 @@ output-files)
   # followed, the mode of a replaced report is kept
   expect_status 1 "$v6scan" -o /dev/null fixtures/gethostbyname.c
   [ -c /dev/null ] || die "-o /dev/null replaced /dev/null"
+  echo FIRST > "$tmp/keep/redirected.txt"
+  "$v6scan" -o /dev/stdout fixtures/gethostbyname.c >> "$tmp/keep/redirected.txt" 2> /dev/null
+  [ "$(head -1 "$tmp/keep/redirected.txt")" = FIRST ] && grep -q v6-gethostbyname "$tmp/keep/redirected.txt" ||
+    die "-o /dev/stdout did not append to the shell's redirection: $(cat "$tmp/keep/redirected.txt")"
   echo OLD > "$tmp/keep/real.txt"
   chmod 600 "$tmp/keep/real.txt"
   ln -s real.txt "$tmp/keep/link.txt"
