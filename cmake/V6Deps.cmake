@@ -15,6 +15,12 @@ endif()
 
 find_package(Threads REQUIRED)
 
+# jansson (v6scan): reading baselines, reports and compile databases.
+pkg_check_modules(JANSSON IMPORTED_TARGET jansson)
+if(NOT JANSSON_FOUND)
+  message(FATAL_ERROR "jansson not found: apt-get install libjansson-dev")
+endif()
+
 # libclang (v6scan). No version is hard-coded: the newest llvm-N found wins,
 # and V6_LIBCLANG_ROOT overrides the search.
 find_package(LibClang)

@@ -8,15 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "json_read.h"
+#include "json_write.h"
+#include "outfile.h"
+#include "utf8.h"
 
-static uint64_t baseline_mix(uint64_t h, const char *s)
+static uint64_t baseline_mix_bytes(uint64_t h, const char *s, size_t n)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
 		h *= UINT64_C(1099511628211);
 	}
-	h ^= 0xff; /* field separator: ("ab","c") != ("a","bc") */
+	return h;
+}
+
+/* Mixes s as the reports write it (json_write_string: a malformed UTF-8
+ * byte as U+FFFD), so that the fingerprint of a finding read back from a
+ * JSON report by `merge` is the one the scan computed. */
+static uint64_t baseline_mix(uint64_t h, const char *s)
+{
+	while (*s) {
+		size_t n = utf8_seq_len(s);
+		if (n == 0) {
+			h = baseline_mix_bytes(h, UTF8_REPLACEMENT, 3);
+			s++;
+		} else {
+			h = baseline_mix_bytes(h, s, n);
+			s += n;
+		}
+	}
+	h ^= 0xff; /* field separator: ("ab","c") != ("a","bc"); 0xff is never in UTF-8 */
 	h *= UINT64_C(1099511628211);
 	return h;
 }
@@ -58,11 +79,12 @@ int baseline_fingerprint_all(struct findings *fs)
 
 int baseline_write(const char *path, const struct findings *fs)
 {
-	FILE *f = fopen(path, "w");
-	int first = 1;
+	struct outfile out;
+	int first = 1, rc = outfile_open(&out, path);
+	FILE *f = out.f;
 
-	if (!f)
-		return -errno;
+	if (rc)
+		return rc;
 	fputs("{\n  \"version\": 1,\n  \"tool\": \"v6scan\",\n  \"findings\": [", f);
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *x = &fs->items[i];
@@ -82,34 +104,81 @@ int baseline_write(const char *path, const struct findings *fs)
 		fputc('}', f);
 	}
 	fputs(first ? "]\n}\n" : "\n  ]\n}\n", f);
-	if (fclose(f) != 0)
-		return -errno;
-	return 0;
+	return outfile_commit(&out);
+}
+
+static int baseline_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when s is a fingerprint as baseline_fingerprint_all writes them. */
+static int baseline_is_fingerprint(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == 16 && s[n] == '\0';
 }
 
 int baseline_apply(const char *path, struct findings *fs, char *err, size_t errlen)
 {
-	struct json_value *doc = NULL;
-	int rc = json_parse_file(path, &doc, err, errlen);
+	json_t *doc = NULL, *list = NULL;
+	json_int_t version = 0;
+	const char *tool = NULL, **fps = NULL;
+	size_t n = 0;
+	int rc = json_read_file(path, JSON_READ_MAX_REPORT, &doc, err, errlen);
 
 	if (rc)
 		return rc;
-	const struct json_value *list = json_get(doc, "findings");
-	if (json_long(json_get(doc, "version"), 0) != 1 || !list || list->type != JSON_ARRAY) {
-		snprintf(err, errlen, "not a v6scan baseline (version 1 with a findings array)");
-		json_free(doc);
-		return -EINVAL;
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "not a v6scan baseline (the document is not a JSON object)");
+		rc = -EINVAL;
+		goto out;
 	}
+	rc = json_read_int(doc, "", "version", 1, 1, 1, &version, err, errlen);
+	if (rc == 0)
+		rc = json_read_str(doc, "", "tool", 1, &tool, err, errlen);
+	if (rc == 0 && strcmp(tool, "v6scan") != 0)
+		rc = json_read_bad(json_object_get(doc, "tool"), "tool", "\"v6scan\"", err, errlen);
+	if (rc == 0)
+		rc = json_read_array(doc, "", "findings", 1, &list, err, errlen);
+	if (rc)
+		goto out;
+	fps = calloc(json_array_size(list) + 1, sizeof(*fps));
+	if (!fps) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *x = json_array_get(list, i);
+		const char *info = NULL;
+		char where[48];
+		snprintf(where, sizeof(where), "findings[%zu]", i);
+		if (!json_is_object(x)) {
+			rc = json_read_bad(x, where, "an object", err, errlen);
+			goto out;
+		}
+		rc = json_read_str(x, where, "fingerprint", 1, &fps[n], err, errlen);
+		if (rc == 0 && !baseline_is_fingerprint(fps[n])) {
+			snprintf(where, sizeof(where), "findings[%zu].fingerprint", i);
+			rc = json_read_bad(json_object_get(x, "fingerprint"), where, "16 hex digits", err, errlen);
+		}
+		/* the other members are there for people reviewing the file */
+		static const char *const shown[] = { "check", "path", "function", "subject" };
+		for (size_t k = 0; k < 4 && rc == 0; k++)
+			rc = json_read_str(x, where, shown[k], 0, &info, err, errlen);
+		if (rc)
+			goto out;
+		n++;
+	}
+	qsort(fps, n, sizeof(*fps), baseline_cmp);
 	for (size_t i = 0; i < fs->count; i++) {
 		struct finding *f = &fs->items[i];
-		if (!f->fingerprint)
-			continue;
-		for (size_t j = 0; j < list->count && !f->baselined; j++) {
-			const char *fp = json_str(json_get(list->items[j], "fingerprint"));
-			if (fp && strcmp(fp, f->fingerprint) == 0)
-				f->baselined = 1;
-		}
+		if (f->fingerprint && bsearch(&f->fingerprint, fps, n, sizeof(*fps), baseline_cmp))
+			f->baselined = 1;
 	}
-	json_free(doc);
-	return 0;
+out:
+	free(fps);
+	json_decref(doc);
+	return rc;
 }

@@ -22,7 +22,8 @@
  * Returns 0 or -ENOMEM. */
 int baseline_fingerprint_all(struct findings *fs);
 
-/* Writes the fingerprints of all unsuppressed findings. 0 or -errno. */
+/* Writes the fingerprints of all unsuppressed findings to path, replacing
+ * it whole or not at all (outfile.h). Returns 0 or -errno. */
 int baseline_write(const char *path, const struct findings *fs);
 
 /* Marks findings whose fingerprint is listed in the baseline file. Returns

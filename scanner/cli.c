@@ -11,7 +11,7 @@
 
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT,
 };
 
 static const struct option cli_long[] = {
@@ -25,6 +25,7 @@ static const struct option cli_long[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "file-timeout", required_argument, NULL, OPT_FILE_TIMEOUT },
 	{ "extra-arg", required_argument, NULL, OPT_EXTRA },
 	{ "extra-arg-before", required_argument, NULL, OPT_EXTRA_BEFORE },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
@@ -63,10 +64,18 @@ void cli_usage(FILE *f)
 	      "                          run; a header whose includers all fell into other shards is\n"
 	      "                          also parsed on its own, so file counters can be higher)\n"
 	      "  -j, --jobs N            parse with N worker processes (default 1)\n"
+	      "  --file-timeout SECONDS  stop a worker whose file takes longer (default 120); the\n"
+	      "                          file counts as not analysed. 0: no limit, and -j 1 then\n"
+	      "                          parses in the v6scan process itself\n"
 	      "  -q, --quiet             do not print parse errors\n"
 	      "\n"
+	      "JSON inputs (--baseline, merge reports) must be regular files of at most 256 MiB,\n"
+	      "compile_commands.json at most 1 GiB.\n"
+	      "\n"
 	      "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,\n"
-	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse).\n", f);
+	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse or\n"
+	      "ran out of time), 4 the report or baseline could not be written (the old file\n"
+	      "is kept), or standard output was closed by its reader (then without a message).\n", f);
 }
 
 static int cli_push(char ***arr, size_t *n, const char *s)
@@ -117,6 +126,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->format = EMIT_TEXT;
 	o->fail_on = V6SCAN_WARNING;
 	o->jobs = 1;
+	o->file_timeout = CLI_FILE_TIMEOUT_DEFAULT;
 	optind = merge ? 2 : 1;
 	opterr = 0;
 	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qh", cli_long, NULL)) != -1) {
@@ -145,6 +155,11 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case 'j':
 			if (cli_uint(optarg, &o->jobs, 1, 256))
 				cli_bad(o, "-j needs a number from 1 to 256 (got '%s')", optarg);
+			break;
+		case OPT_FILE_TIMEOUT:
+			if (cli_uint(optarg, &o->file_timeout, 0, CLI_FILE_TIMEOUT_MAX))
+				cli_bad(o, "--file-timeout needs a number of seconds from 0 to %u (got '%s')",
+					CLI_FILE_TIMEOUT_MAX, optarg);
 			break;
 		case OPT_SHARD: {
 			char k[32], *slash = strchr(optarg, '/');
@@ -191,6 +206,26 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "merge needs at least one report");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
+}
+
+int cli_absolute(const char *path, char **out)
+{
+	char *cwd;
+
+	if (path[0] == '/') {
+		*out = strdup(path);
+		return *out ? 0 : -ENOMEM;
+	}
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return -errno;
+	if (asprintf(out, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path) < 0) {
+		*out = NULL;
+		free(cwd);
+		return -ENOMEM;
+	}
+	free(cwd);
+	return 0;
 }
 
 void cli_free(struct cli_opts *o)

@@ -15,6 +15,9 @@
 #include "check.h"
 #include "emit.h"
 
+#define CLI_FILE_TIMEOUT_DEFAULT 120   /* seconds */
+#define CLI_FILE_TIMEOUT_MAX 86400
+
 enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERSION, CLI_USAGE };
 
 struct cli_opts {
@@ -31,12 +34,21 @@ struct cli_opts {
 	int fail_never;              /* --fail-on=none */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */
 	unsigned jobs;               /* -j */
+	unsigned file_timeout;       /* --file-timeout seconds (0: none) */
 	int quiet;                   /* -q: no parse diagnostics */
 	char **extra, **extra_before, **excludes;
 	size_t nextra, nextra_before, nexcludes;
 	char **inputs;               /* paths, or reports for merge */
 	size_t ninputs;
 };
+
+/* path made absolute against the current directory, textually (no link is
+ * resolved, the file need not exist), as a new string. main resolves every
+ * path that is used after the parse this way at start-up: the scan's
+ * results must not depend on the process's working directory, which
+ * libclang changes (its driver applies -working-directory with chdir(2)).
+ * Returns 0, -errno from getcwd, -ENOMEM. */
+int cli_absolute(const char *path, char **out);
 
 /* Fills o from argv; allocations are released by cli_free. */
 void cli_parse(int argc, char **argv, struct cli_opts *o);

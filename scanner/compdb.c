@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "json_read.h"
 
 /* Flags dropped together with the argument that follows them. */
 static const char *const compdb_drop_with_arg[] = {
@@ -118,7 +119,70 @@ static char *compdb_absolute(const char *dir, const char *file)
 	return joined;
 }
 
-int compdb_load(const char *build_dir, struct joblist *db)
+/* One entry of the database at index i: the members libclang reads. */
+static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errlen)
+{
+	const char *dir = NULL, *file = NULL, *command = NULL, *output = NULL;
+	json_t *args = NULL;
+	char where[64];
+	int rc;
+
+	snprintf(where, sizeof(where), "[%zu]", i);
+	if (!json_is_object(e))
+		return json_read_bad(e, where, "an object with directory, file and arguments or command", err,
+				     errlen);
+	rc = json_read_str(e, where, "directory", 1, &dir, err, errlen);
+	if (rc == 0)
+		rc = json_read_str(e, where, "file", 1, &file, err, errlen);
+	if (rc == 0)
+		rc = json_read_array(e, where, "arguments", 0, &args, err, errlen);
+	if (rc == 0)
+		rc = json_read_str(e, where, "command", 0, &command, err, errlen);
+	if (rc == 0)
+		rc = json_read_str(e, where, "output", 0, &output, err, errlen);
+	if (rc)
+		return rc;
+	if (!*dir || !*file) {
+		snprintf(err, errlen, "%s.%s: must not be empty", where, *dir ? "file" : "directory");
+		return -EINVAL;
+	}
+	if (!args && !command) {
+		snprintf(err, errlen, "%s: has neither \"arguments\" nor \"command\"", where);
+		return -EINVAL;
+	}
+	if (args && json_array_size(args) == 0) {
+		snprintf(err, errlen, "%s.arguments: must not be empty", where);
+		return -EINVAL;
+	}
+	for (size_t k = 0; k < json_array_size(args); k++) {
+		if (!json_is_string(json_array_get(args, k))) {
+			snprintf(where, sizeof(where), "[%zu].arguments[%zu]", i, k);
+			return json_read_bad(json_array_get(args, k), where, "a string", err, errlen);
+		}
+	}
+	return 0;
+}
+
+int compdb_check(const char *path, char *err, size_t errlen)
+{
+	json_t *doc = NULL;
+	int rc = json_read_file(path, JSON_READ_MAX_COMPDB, &doc, err, errlen);
+
+	if (rc)
+		return rc;
+	if (!json_is_array(doc))
+		rc = json_read_bad(doc, "the document", "an array of compile commands", err, errlen);
+	else if (json_array_size(doc) == 0) {
+		snprintf(err, errlen, "lists no compile command");
+		rc = -EINVAL;
+	}
+	for (size_t i = 0; rc == 0 && i < json_array_size(doc); i++)
+		rc = compdb_check_entry(json_array_get(doc, i), i, err, errlen);
+	json_decref(doc);
+	return rc;
+}
+
+int compdb_load(const char *build_dir, struct joblist *db, char *errbuf, size_t errlen)
 {
 	char path[PATH_MAX];
 	CXCompilationDatabase_Error err;
@@ -126,15 +190,22 @@ int compdb_load(const char *build_dir, struct joblist *db)
 	CXCompileCommands cmds;
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "%s/compile_commands.json", build_dir);
-	if (access(path, R_OK) != 0)
-		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/compile_commands.json", build_dir) >= (int)sizeof(path)) {
+		snprintf(errbuf, errlen, "%s", strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	rc = compdb_check(path, errbuf, errlen);
+	if (rc)
+		return rc;
 	cdb = clang_CompilationDatabase_fromDirectory(build_dir, &err);
-	if (err != CXCompilationDatabase_NoError || !cdb)
+	if (err != CXCompilationDatabase_NoError || !cdb) {
+		snprintf(errbuf, errlen, "libclang could not load it");
 		return -EINVAL;
+	}
 	cmds = clang_CompilationDatabase_getAllCompileCommands(cdb);
 	unsigned ncmd = cmds ? clang_CompileCommands_getSize(cmds) : 0;
 	if (ncmd == 0) {
+		snprintf(errbuf, errlen, "libclang found no compile command in it");
 		rc = -EINVAL;
 		goto out;
 	}

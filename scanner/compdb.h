@@ -19,10 +19,21 @@
 
 /* Loads build_dir/compile_commands.json into db (one job per entry, files
  * as real paths; entries whose file does not exist are kept with their
- * path made absolute, so the scan reports them as failed).
- * Returns 0, -ENOENT (no compile_commands.json there), -EINVAL (libclang
- * could not load it, or it has no entries), -ENOMEM. */
-int compdb_load(const char *build_dir, struct joblist *db);
+ * path made absolute, so the scan reports them as failed). The file is
+ * checked with compdb_check first (libclang's own reader accepts broken
+ * JSON, e.g. a missing final ']'). Returns 0, or a negative errno with a
+ * one-line message in err: compdb_check's errors (-ENOENT: no
+ * compile_commands.json there), -EINVAL also when libclang cannot load it,
+ * -ENOMEM. */
+int compdb_load(const char *build_dir, struct joblist *db, char *err, size_t errlen);
+
+/* Checks the compilation database file at path (json_read_file, at most
+ * JSON_READ_MAX_COMPDB bytes): valid JSON, a non-empty array of objects,
+ * each with non-empty "directory" and "file" strings and a non-empty
+ * "arguments" array of strings or a "command" string ("output", when
+ * present, a string). Returns 0, or json_read_file's errors, or -EINVAL
+ * naming the first bad entry or field ("[3].file: missing"). */
+int compdb_check(const char *path, char *err, size_t errlen);
 
 /* Sanitises argv[0..argc) (argv[0] is the compiler). Writes the kept
  * arguments as new strings into *out (count *nout). Returns 0 or -ENOMEM. */

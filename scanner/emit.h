@@ -14,14 +14,18 @@
  *                  "suppressed": bool, "justification" (when suppressed),
  *                  "baselined": bool}]}
  *
+ * Every string is valid UTF-8 (json_write.h): a byte of a path, message or
+ * snippet that is not part of well-formed UTF-8 is written as U+FFFD (in
+ * JSON strings) or %XX (in SARIF URIs). Text output keeps the bytes.
+ *
  * SARIF: one run; tool.driver with every check as a rule (id, name,
  * shortDescription, fullDescription, help, helpUri, defaultConfiguration,
  * properties.tags); results with ruleId, ruleIndex, level, message, one
- * physical location (uri relative to uriBaseId "SRCROOT", region
- * startLine/startColumn), partialFingerprints "v6scanFingerprint/v1",
+ * physical location (uri: the path as a percent-encoded relative reference,
+ * json_write_uri, against uriBaseId "SRCROOT"; region startLine/startColumn), partialFingerprints "v6scanFingerprint/v1",
  * suppressions [{kind "inSource", justification}] for suppressed results,
  * baselineState ("new"/"unchanged") when a baseline was applied, and
- * properties {function, subject}. run.properties carries the file counters
+ * properties {function, subject, message}. run.properties carries the file counters
  * and failed files so that `v6scan merge` can rebuild the summary.
  */
 #ifndef V6SCAN_EMIT_H
@@ -36,6 +40,7 @@ enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF };
 struct emit_info {
 	int baseline_used;    /* 1: --baseline was given */
 	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
+	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
 };
 
 /* Base of every rule's helpUri (<base><check id>.md) and of the driver's

@@ -3,8 +3,17 @@
 
 #include <errno.h>
 
-#include "json.h"
+#include "json_write.h"
 #include "v6kit_version.h"
+
+/* Public reports replace malformed UTF-8; the workers' results keep it. */
+static void emit_str(FILE *f, const struct emit_info *info, const char *s)
+{
+	if (info->lossless)
+		json_write_lossless(f, s);
+	else
+		json_write_string(f, s);
+}
 
 int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 {
@@ -25,29 +34,29 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 	for (size_t i = 0; i < fs->failed_count; i++) {
 		if (i)
 			fputs(", ", f);
-		json_write_string(f, fs->failed[i]);
+		emit_str(f, info, fs->failed[i]);
 	}
 	fprintf(f, "],%s%s\"findings\": [", nl, in1);
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *x = &fs->items[i];
 		fprintf(f, "%s%s%s{\"check\": ", i ? "," : "", nl, in2);
-		json_write_string(f, x->check->id);
+		emit_str(f, info, x->check->id);
 		fprintf(f, ", \"level\": \"%s\", \"path\": ", check_level_name(x->level));
-		json_write_string(f, x->path);
+		emit_str(f, info, x->path);
 		fprintf(f, ", \"line\": %u, \"column\": %u, \"message\": ", x->line, x->column);
-		json_write_string(f, x->message);
+		emit_str(f, info, x->message);
 		fputs(", \"function\": ", f);
-		json_write_string(f, x->scope);
+		emit_str(f, info, x->scope);
 		fputs(", \"subject\": ", f);
-		json_write_string(f, x->subject);
+		emit_str(f, info, x->subject);
 		if (x->fingerprint) {
 			fputs(", \"fingerprint\": ", f);
-			json_write_string(f, x->fingerprint);
+			emit_str(f, info, x->fingerprint);
 		}
 		fprintf(f, ", \"suppressed\": %s", x->suppressed ? "true" : "false");
 		if (x->suppressed) {
 			fputs(", \"justification\": ", f);
-			json_write_string(f, x->justification ? x->justification : "");
+			emit_str(f, info, x->justification ? x->justification : "");
 		}
 		fprintf(f, ", \"baselined\": %s}", x->baselined ? "true" : "false");
 	}

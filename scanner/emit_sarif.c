@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "checks/registry.h"
-#include "json.h"
+#include "json_write.h"
 #include "v6kit_version.h"
 
 /* Writes s as a JSON string that ends with a period. */
@@ -98,7 +98,7 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		fputs("          \"message\": {\"text\": ", f);
 		emit_sentence(f, msg);
 		fputs("},\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
-		json_write_string(f, x->path);
+		json_write_uri(f, x->path);
 		fprintf(f, ", \"uriBaseId\": \"SRCROOT\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
 			x->line, x->column);
 		fputs("          \"partialFingerprints\": {\"v6scanFingerprint/v1\": ", f);

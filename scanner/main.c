@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,54 @@
 #include "findings.h"
 #include "jobs.h"
 #include "load.h"
+#include "outfile.h"
 #include "resdir.h"
 #include "suppress.h"
 #include "v6kit_version.h"
 #include "walk.h"
 #include "workers.h"
 
-enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3, EXIT_IO = 4 };
+
+/* The paths used after the parse, made absolute at start-up (cli_absolute);
+ * messages name them as the user wrote them. */
+struct main_paths {
+	char *output, *baseline, *write_baseline;
+};
+
+static void main_paths_free(struct main_paths *p)
+{
+	free(p->output);
+	free(p->baseline);
+	free(p->write_baseline);
+}
+
+/* Resolves and checks the output paths before any work: a report that
+ * cannot be written must not cost a whole scan first. EXIT_USAGE or 0. */
+static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
+{
+	const char *const args[] = { o->output, o->baseline, o->write_baseline };
+	const char *const names[] = { "-o", "--baseline", "--write-baseline" };
+	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline };
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < 3; i++) {
+		int rc;
+		if (!args[i])
+			continue;
+		rc = cli_absolute(args[i], abs[i]);
+		if (rc) {
+			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], strerror(-rc));
+			return EXIT_USAGE;
+		}
+		if (i != 1 && outfile_check(*abs[i], err, sizeof(err))) {
+			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], err);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
 
 static int main_select(const char *list, int *enabled)
 {
@@ -114,28 +156,46 @@ static int main_explain(const char *id)
 	return EXIT_CLEAN;
 }
 
-/* Writes the report in the chosen format; returns 0 or EXIT_USAGE. */
-static int main_emit(const struct cli_opts *o, const struct findings *fs, int baseline_used)
+static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used)
 {
-	FILE *out = stdout;
 	struct emit_info info = { .baseline_used = baseline_used };
+
+	if (o->format == EMIT_JSON)
+		return emit_json(out, fs, &info);
+	if (o->format == EMIT_SARIF)
+		return emit_sarif(out, fs, &info);
+	return emit_text(out, fs);
+}
+
+/* Writes the report in the chosen format to -o (replaced whole or not at
+ * all, outfile.h) or to standard output. Returns 0 or EXIT_IO, with
+ * "v6scan: writing PATH: <reason>" on stderr; nothing is printed when the
+ * reader of standard output went away (EPIPE: SIGPIPE is ignored). */
+static int main_emit(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
+		     int baseline_used)
+{
+	struct outfile of;
 	int rc;
 
-	if (o->output && !(out = fopen(o->output, "w"))) {
-		fprintf(stderr, "v6scan: cannot write %s: %s\n", o->output, strerror(errno));
-		return EXIT_USAGE;
+	if (!p->output) {
+		errno = 0;
+		main_write(stdout, o, fs, baseline_used);
+		int e = errno;
+		if (fflush(stdout) == 0 && !ferror(stdout))
+			return 0;
+		e = errno ? errno : e ? e : EIO;
+		if (e != EPIPE)
+			fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(e));
+		return EXIT_IO;
 	}
-	if (o->format == EMIT_JSON)
-		rc = emit_json(out, fs, &info);
-	else if (o->format == EMIT_SARIF)
-		rc = emit_sarif(out, fs, &info);
-	else
-		rc = emit_text(out, fs);
-	if (out != stdout ? fclose(out) != 0 : fflush(out) != 0)
-		rc = -EIO;
+	rc = outfile_open(&of, p->output);
+	if (rc == 0) {
+		main_write(of.f, o, fs, baseline_used);
+		rc = outfile_commit(&of);
+	}
 	if (rc) {
-		fprintf(stderr, "v6scan: writing the report failed\n");
-		return EXIT_USAGE;
+		fprintf(stderr, "v6scan: writing %s: %s\n", o->output, strerror(-rc));
+		return EXIT_IO;
 	}
 	return 0;
 }
@@ -155,7 +215,8 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 }
 
 /* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
-static int main_finish(const struct cli_opts *o, struct findings *fs, const char *root, int apply_suppressions)
+static int main_finish(const struct cli_opts *o, const struct main_paths *p, struct findings *fs,
+		       const char *root, int apply_suppressions)
 {
 	char err[256];
 	int rc;
@@ -167,7 +228,7 @@ static int main_finish(const struct cli_opts *o, struct findings *fs, const char
 	if (rc)
 		return rc;
 	if (o->baseline) {
-		rc = baseline_apply(o->baseline, fs, err, sizeof(err));
+		rc = baseline_apply(p->baseline, fs, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "v6scan: --baseline %s: %s\n", o->baseline, err);
 			return rc;
@@ -185,6 +246,7 @@ static int main_scan(const struct cli_opts *o)
 	size_t nenabled = 0;
 	struct joblist db = { 0 }, jobs = { 0 };
 	struct findings fs;
+	struct main_paths paths;
 	char resdir[PATH_MAX];
 	const char *bad = NULL;
 	char *root = NULL;
@@ -193,6 +255,8 @@ static int main_scan(const struct cli_opts *o)
 	findings_init(&fs);
 	if (main_select(o->checks, enabled))
 		return EXIT_USAGE;
+	if (main_paths_resolve(o, &paths))
+		goto out;
 	for (size_t i = 0; i < nall; i++)
 		if (enabled[i])
 			enabled_checks[nenabled++] = all[i];
@@ -216,15 +280,18 @@ static int main_scan(const struct cli_opts *o)
 		}
 	}
 	if (o->build_dir) {
-		rc = compdb_load(o->build_dir, &db);
+		char err[320];
+		rc = compdb_load(o->build_dir, &db, err, sizeof(err));
 		if (rc == -ENOENT) {
 			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
 				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
 			goto out;
 		}
+		if (rc == -ENOMEM)
+			goto nomem;
 		if (rc) {
-			fprintf(stderr, "v6scan: -p %s: compile_commands.json is not a valid compilation database "
-				"(libclang could not load it, or it lists no command)\n", o->build_dir);
+			fprintf(stderr, "v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
+				"%s\n", o->build_dir, o->build_dir, err);
 			goto out;
 		}
 	}
@@ -245,25 +312,27 @@ static int main_scan(const struct cli_opts *o)
 	};
 	struct walk_config wcfg = { .root = root, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
-				    .progress = isatty(STDERR_FILENO) };
+				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
 	rc = workers_run(&jobs, &ws, &fs);
 	if (rc) {
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
 		goto out;
 	}
-	rc = main_finish(o, &fs, root, 1);
+	rc = main_finish(o, &paths, &fs, root, 1);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)
 		goto out;
 	if (o->write_baseline) {
-		rc = baseline_write(o->write_baseline, &fs);
+		rc = baseline_write(paths.write_baseline, &fs);
 		if (rc) {
-			fprintf(stderr, "v6scan: --write-baseline %s: %s\n", o->write_baseline, strerror(-rc));
+			fprintf(stderr, "v6scan: writing %s: %s\n", o->write_baseline, strerror(-rc));
+			status = EXIT_IO;
 			goto out;
 		}
 	}
-	if (main_emit(o, &fs, o->baseline != NULL))
+	status = main_emit(o, &paths, &fs, o->baseline != NULL);
+	if (status)
 		goto out;
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
@@ -279,6 +348,7 @@ out:
 	findings_free(&fs);
 	jobs_free(&db);
 	jobs_free(&jobs);
+	main_paths_free(&paths);
 	free(root);
 	return status;
 }
@@ -286,12 +356,17 @@ out:
 static int main_merge(const struct cli_opts *o)
 {
 	struct findings fs;
+	struct main_paths paths;
 	int baseline_used = 0, status = EXIT_USAGE;
 	char err[256];
 
 	findings_init(&fs);
+	if (main_paths_resolve(o, &paths))
+		goto out;
 	for (size_t i = 0; i < o->ninputs; i++) {
 		int rc = load_report_file(o->inputs[i], &fs, &baseline_used, err, sizeof(err));
+		if (rc == -ENOMEM)
+			snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
 		if (rc) {
 			fprintf(stderr, "v6scan: merge: %s: %s\n", o->inputs[i], err);
 			goto out;
@@ -302,12 +377,14 @@ static int main_merge(const struct cli_opts *o)
 	findings_normalise(&fs);
 	if (baseline_fingerprint_all(&fs))
 		goto out;
-	if (main_emit(o, &fs, baseline_used))
+	status = main_emit(o, &paths, &fs, baseline_used);
+	if (status)
 		goto out;
 	emit_summary(stderr, &fs);
 	status = main_status(o, &fs);
 out:
 	findings_free(&fs);
+	main_paths_free(&paths);
 	return status;
 }
 
@@ -316,6 +393,10 @@ int main(int argc, char **argv)
 	struct cli_opts o;
 	int status;
 
+	/* a reader that went away, or a file size limit, is an error to report
+	 * (EPIPE, EFBIG), not a signal that kills the scan half-way */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	cli_parse(argc, argv, &o);
 	switch (o.action) {
 	case CLI_HELP:
@@ -340,6 +421,12 @@ int main(int argc, char **argv)
 		break;
 	default:
 		status = EXIT_USAGE;
+	}
+	/* --help, --list-checks, --explain, --version print to stdout too */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE && status != EXIT_IO)
+			fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(errno ? errno : EIO));
+		status = EXIT_IO;
 	}
 	cli_free(&o);
 	return status;

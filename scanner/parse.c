@@ -2,9 +2,12 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PARSE_MAX_ERRORS_SHOWN 5
 
@@ -48,7 +51,8 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 	size_t n = job->nargs + o->nextra + o->nextra_before + 8;
 	const char **argv = calloc(n, sizeof(*argv));
 	size_t argc = 0;
-	FILE *probe;
+	struct stat st;
+	int probe;
 
 	if (!argv)
 		return -ENOMEM;
@@ -70,14 +74,18 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 	argv[argc++] = "-working-directory";
 	argv[argc++] = job->directory;
 
-	/* libclang reports a missing file only as a generic failure: say why */
-	probe = fopen(job->file, "r");
-	if (!probe) {
-		fprintf(stderr, "v6scan: %s: cannot read: %s\n", job->relpath, strerror(errno));
+	/* libclang reports a missing file only as a generic failure: say why;
+	 * and it would block on a FIFO or read a device without end */
+	probe = open(job->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	const char *why = probe < 0 ? strerror(errno) : fstat(probe, &st) != 0 ? strerror(errno)
+						  : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+	if (probe >= 0)
+		close(probe);
+	if (why) {
+		fprintf(stderr, "v6scan: %s: cannot read: %s\n", job->relpath, why);
 		free(argv);
 		return -EIO;
 	}
-	fclose(probe);
 
 	enum CXErrorCode rc = clang_parseTranslationUnit2(
 		idx, job->file, argv, (int)argc, NULL, 0,

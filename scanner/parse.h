@@ -30,7 +30,10 @@ struct parse_opts {
  * errors are printed to stderr
  * as "v6scan: <path>:<line>:<col>: error: ...". Returns -EIO with a message
  * on stderr when libclang could not build a translation unit at all (missing
- * or unreadable file, unusable arguments), -ENOMEM when out of memory. */
+ * or unreadable file, a file that is not a regular file: a FIFO would block
+ * the parse; unusable arguments), -ENOMEM when out of memory. A header the
+ * file includes is libclang's to read: an #include of a FIFO blocks until
+ * the workers' time limit (workers.h) stops the parse. */
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
 	      int *clean);
 

@@ -25,12 +25,14 @@ else
 fi
 
 # Build: compiler, CMake, pkg-config; libraries: libclang (the unversioned
-# libclang-dev pulls Debian's default LLVM), cmocka, libbsd; tests: nss_wrapper
+# libclang-dev pulls Debian's default LLVM), jansson (v6scan's JSON reader),
+# cmocka, libbsd; tests: nss_wrapper
 # (test hosts files), netcat-traditional (a real legacy binary), mandoc (man
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
-# clang (v6scan's benchmark baseline); npm for the SARIF validator.
-pkgs="build-essential cmake pkg-config git libclang-dev clang libcmocka-dev libbsd-dev
-libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates"
+# clang (v6scan's benchmark baseline), python3 (strict
+# JSON validation of reports); npm for the SARIF validator.
+pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libcmocka-dev libbsd-dev
+libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"
 fi

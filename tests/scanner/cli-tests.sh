@@ -26,6 +26,11 @@ expect_status() {
   fi
 }
 
+# valid_json FILE: FILE is strict UTF-8 JSON.
+valid_json() {
+  python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1"
+}
+
 # summary_of FILE: the summary line in a captured stderr.
 summary_of() { grep -E '^[0-9]+ findings? \(' "$1"; }
 
@@ -276,6 +281,256 @@ JSON
   (cd / && "$v6scan" --root "$src" -p "$tmp" --extra-arg-before=-DLEGACY_RESOLVER > "$tmp/out" 2> "$tmp/err")
   grep -q '^compdb-project/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" ||
     die "--extra-arg-before not applied: $(cat "$tmp/out" "$tmp/err")"
+  ;;
+
+utf8-output)
+  # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
+  # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
+  LC_ALL=C
+  export LC_ALL
+  mkdir "$tmp/u"
+  bad=$(printf 'bad\377.c')
+  cp fixtures/inet_ntoa.c "$tmp/u/$bad"
+  scan="$v6scan --root $tmp/u --checks=-*,v6-inet-ntoa"
+  for j in 1 2; do
+    expect_status 1 $scan -j $j --format json -o "$tmp/u$j.json" "$tmp/u"
+    valid_json "$tmp/u$j.json" || die "-j $j: the JSON report is not valid UTF-8 JSON"
+    grep -q "\"path\": \"bad$(printf '\357\277\275').c\"" "$tmp/u$j.json" || die "-j $j: path not written with U+FFFD"
+    expect_status 1 $scan -j $j "$tmp/u"
+    grep -qx "$bad:15:17: error: inet_ntoa() formats IPv4 addresses only \[v6-inet-ntoa\]" "$tmp/out" ||
+      die "-j $j: the text report does not keep the file name's bytes: $(cat "$tmp/out")"
+  done
+  cmp "$tmp/u1.json" "$tmp/u2.json" || die "-j 2 report differs from -j 1 for a non-UTF-8 name"
+  expect_status 1 $scan --format sarif -o "$tmp/u.sarif" "$tmp/u"
+  valid_json "$tmp/u.sarif" || die "the SARIF log is not valid UTF-8 JSON"
+  grep -q '"uri": "bad%FF.c"' "$tmp/u.sarif" || die "SARIF uri not percent-encoded: $(grep '"uri"' "$tmp/u.sarif")"
+  # merging gives the report of the direct run, fingerprints included
+  expect_status 1 "$v6scan" merge --format json -o "$tmp/m.json" "$tmp/u1.json"
+  cmp "$tmp/u1.json" "$tmp/m.json" || die "JSON merged from JSON differs from the direct run"
+  expect_status 1 "$v6scan" merge --format sarif -o "$tmp/m.sarif" "$tmp/u.sarif"
+  cmp "$tmp/u.sarif" "$tmp/m.sarif" || die "SARIF merged from SARIF differs from the direct run"
+  expect_status 1 "$v6scan" merge --format json -o "$tmp/ms.json" "$tmp/u.sarif"
+  cmp "$tmp/u1.json" "$tmp/ms.json" || die "JSON merged from SARIF differs from the direct run"
+  # the baseline is valid JSON too, and applies under -j 2
+  expect_status 0 $scan --write-baseline "$tmp/b.json" "$tmp/u"
+  valid_json "$tmp/b.json" || die "the baseline is not valid UTF-8 JSON"
+  expect_status 0 $scan -j 2 --baseline "$tmp/b.json" "$tmp/u"
+  summary_of "$tmp/err" | grep -q '^0 findings .*, 1 baselined' || die "baseline of a non-UTF-8 name: $(cat "$tmp/err")"
+  # merge refuses input that is not UTF-8
+  printf '{"version": 1, "tool": "v6scan", "x": "\377"}' > "$tmp/raw.json"
+  expect_status 2 "$v6scan" merge "$tmp/raw.json"
+  grep -q "^v6scan: merge: $tmp/raw.json: line 1, column [0-9]*: unable to decode byte 0xff" "$tmp/err" ||
+    die "no message for a report that is not UTF-8: $(cat "$tmp/err")"
+  ;;
+
+bad-inputs)
+  # JSON inputs: every bad field is a configuration error (2) with a
+  # message naming the file and the field; never a hang, never a crash
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
+  # bad_report NAME SED-EXPR MESSAGE [FILE]: the mutated report is refused
+  bad_report() {
+    src_=${4:-$tmp/r.json}
+    sed "$2" "$src_" > "$tmp/$1"
+    cmp -s "$src_" "$tmp/$1" && die "$1: the edit '$2' changed nothing"
+    expect_status 2 "$v6scan" merge "$tmp/$1"
+    grep -qxF "v6scan: merge: $tmp/$1: $3" "$tmp/err" || die "$1: wanted '$3', got: $(cat "$tmp/err")"
+    [ -s "$tmp/out" ] && die "$1: a report was written"
+  }
+  bad_report neg.json 's/"filesTotal": 1/"filesTotal": -5/' \
+    'summary.filesTotal: must be an integer from 0 to 1000000000 (got -5)'
+  bad_report more.json 's/"filesParsed": 1/"filesParsed": 2/' \
+    'summary.filesParsed: must not exceed filesTotal (got 2 > 1)'
+  bad_report huge.json 's/"line": 15/"line": 1e999/' \
+    'line 9, column 93: real number overflow near '"'"'1e999'"'"
+  bad_report zero.json 's/"line": 15/"line": 0/' \
+    'findings[0].line: must be an integer from 1 to 4294967295 (got 0)'
+  bad_report real.json 's/"column": 17/"column": 17.5/' \
+    'findings[0].column: must be an integer from 1 to 4294967295 (got 17.5)'
+  bad_report type.json 's/"message": "[^"]*"/"message": 7/' \
+    'findings[0].message: must be a string (got 7)'
+  bad_report check.json 's/"check": "v6-inet-ntoa"/"check": "v6-no-such"/' \
+    "findings[0]: no check 'v6-no-such' in this v6scan"
+  bad_report nosum.json 's/"summary"/"summery"/' 'summary: missing'
+  bad_report version.json 's/"version": 1/"version": 2/' 'version: must be an integer from 1 to 1 (got 2)'
+  bad_report dup.json 's/"tool": "v6scan"/"tool": "v6scan", "tool": "v6scan"/' \
+    'line 3, column 26: duplicate object key near '"'"'"tool"'"'"
+  bad_report trunc.json '$d' "line 11, column 0: '}' expected near end of file"
+  bad_report sline.sarif 's/"startLine": 15/"startLine": -1/' \
+    'runs[0].results[0].locations[0].physicalLocation.region.startLine: must be an integer from 1 to 4294967295 (got -1)' \
+    "$tmp/r.sarif"
+  bad_report scount.sarif 's/"filesTotal": 1/"filesTotal": -5/' \
+    'runs[0].properties.filesTotal: must be an integer from 0 to 1000000000 (got -5)' "$tmp/r.sarif"
+  # files that are not regular, or too large, are refused at once
+  mkfifo "$tmp/fifo.json"
+  truncate -s 268435457 "$tmp/big.json"
+  for f in /dev/zero "$tmp/fifo.json" "$tmp/big.json" "$tmp"; do
+    case $f in
+    /dev/zero) why='a character device, not a regular file' ;;
+    *fifo*) why='a FIFO, not a regular file' ;;
+    *big*) why='larger than 256 MiB, the limit for this file' ;;
+    *) why='a directory, not a regular file' ;;
+    esac
+    expect_status 2 timeout 60 "$v6scan" --baseline "$f" fixtures/inet_ntoa.c
+    grep -qxF "v6scan: --baseline $f: $why" "$tmp/err" || die "--baseline $f: $(cat "$tmp/err")"
+    expect_status 2 timeout 60 "$v6scan" merge "$f"
+    grep -qxF "v6scan: merge: $f: $why" "$tmp/err" || die "merge $f: $(cat "$tmp/err")"
+  done
+  # baselines: every field checked
+  expect_status 0 "$v6scan" --write-baseline "$tmp/b.json" fixtures/inet_ntoa.c
+  sed 's/"fingerprint": "[0-9a-f]*"/"fingerprint": "xyz"/' "$tmp/b.json" > "$tmp/bfp.json"
+  expect_status 2 "$v6scan" --baseline "$tmp/bfp.json" fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --baseline $tmp/bfp.json: findings[0].fingerprint: must be 16 hex digits (got a string)" "$tmp/err" ||
+    die "bad baseline fingerprint: $(cat "$tmp/err")"
+  # compile databases: checked before libclang (which accepts a missing ']')
+  mkdir "$tmp/db"
+  printf '[{"directory": "%s", "file": "%s/fixtures/inet_ntoa.c", "arguments": ["cc", "-c", "x.c"]}\n' \
+    "$tmp" "$src" > "$tmp/db/compile_commands.json"
+  expect_status 2 "$v6scan" -p "$tmp/db"
+  grep -qxF "v6scan: -p $tmp/db: $tmp/db/compile_commands.json: not a valid compilation database: line 2, column 0: ']' expected near end of file" "$tmp/err" ||
+    die "missing ']' in the database: $(cat "$tmp/err")"
+  # bad_db JSON MESSAGE
+  bad_db() {
+    printf '%s\n' "$1" > "$tmp/db/compile_commands.json"
+    expect_status 2 "$v6scan" -p "$tmp/db"
+    grep -qxF "v6scan: -p $tmp/db: $tmp/db/compile_commands.json: not a valid compilation database: $2" "$tmp/err" ||
+      die "database $1: wanted '$2', got: $(cat "$tmp/err")"
+  }
+  bad_db '[]' 'lists no compile command'
+  bad_db '{"directory": "/"}' 'the document: must be an array of compile commands (got an object)'
+  bad_db '[{"directory": "/", "arguments": ["cc"]}]' '[0].file: missing'
+  bad_db '[{"directory": "/", "file": "a.c"}]' '[0]: has neither "arguments" nor "command"'
+  bad_db '[{"directory": "/", "file": "a.c", "arguments": ["cc", 5]}]' '[0].arguments[1]: must be a string (got 5)'
+  bad_db '[{"directory": "/", "file": "a.c", "command": "cc a.c"}, 7]' \
+    '[1]: must be an object with directory, file and arguments or command (got 7)'
+  rm "$tmp/db/compile_commands.json"
+  mkfifo "$tmp/db/compile_commands.json"
+  expect_status 2 timeout 60 "$v6scan" -p "$tmp/db"
+  grep -q 'a FIFO, not a regular file' "$tmp/err" || die "FIFO database: $(cat "$tmp/err")"
+  ;;
+
+output-files)
+  # relative -o, --write-baseline and --baseline name files in the current
+  # directory whatever -j is (libclang's -working-directory does chdir(2))
+  mkdir "$tmp/proj" "$tmp/cwd"
+  cp fixtures/gethostbyname.c "$tmp/proj/a.c"
+  cp fixtures/neg_af_independent.c "$tmp/proj/b.c"
+  # two files: -j 2 really forks two workers
+  printf '[{"directory": "%s", "file": "a.c", "arguments": ["cc", "-c", "a.c"]},
+  {"directory": "%s", "file": "b.c", "arguments": ["cc", "-c", "b.c"]}]\n' "$tmp/proj" "$tmp/proj" \
+    > "$tmp/proj/compile_commands.json"
+  for j in 1 2; do
+    (cd "$tmp/cwd" && "$v6scan" -j $j --root "$tmp/proj" -p "$tmp/proj" -o out$j.txt --write-baseline base$j.json \
+      > /dev/null 2>&1)
+    [ -s "$tmp/cwd/out$j.txt" ] || die "-j $j: relative -o not written in the current directory"
+    [ -s "$tmp/cwd/base$j.json" ] || die "-j $j: relative --write-baseline not written in the current directory"
+    (cd "$tmp/cwd" && "$v6scan" -j $j --root "$tmp/proj" -p "$tmp/proj" --baseline base$j.json -o again$j.txt \
+      > /dev/null 2> "$tmp/err")
+    summary_of "$tmp/err" | grep -q '^0 findings .*, 4 baselined' || die "-j $j: relative --baseline: $(cat "$tmp/err")"
+    [ -e "$tmp/cwd/again$j.txt" ] || die "-j $j: relative -o after --baseline not in the current directory"
+  done
+  ls "$tmp/proj" | grep -v -e '^[ab]\.c$' -e '^compile_commands\.json$' && die "files written in the database's directory"
+  # -o replaces the report whole or not at all: a write that fails (a file
+  # size limit: EFBIG; a full file system: ENOSPC) keeps the old report,
+  # leaves no temporary and exits 4 naming the file
+  mkdir "$tmp/keep"
+  echo OLD > "$tmp/keep/report.sarif"
+  expect_status 4 sh -c 'ulimit -f 8 && exec "$@"' sh "$v6scan" --format sarif -o "$tmp/keep/report.sarif" \
+    fixtures/neg_af_independent.c
+  grep -qxF "v6scan: writing $tmp/keep/report.sarif: File too large" "$tmp/err" || die "EFBIG: $(cat "$tmp/err")"
+  [ "$(cat "$tmp/keep/report.sarif")" = OLD ] || die "EFBIG: the old report was not kept"
+  [ "$(ls -A "$tmp/keep")" = report.sarif ] || die "EFBIG: a temporary was left: $(ls -A "$tmp/keep")"
+  if unshare -m true 2> /dev/null; then
+    mkdir "$tmp/full"
+    # an 8 KiB tmpfs, full with the old report and the old baseline (one
+    # page each); the messages go outside it
+    expect_status 0 unshare -m sh -c '
+      mount -t tmpfs -o size=8k tmpfs "$1" || exit 9
+      echo OLD > "$1/report.sarif"; echo OLD > "$1/base.json"
+      "$2" --format sarif -o "$1/report.sarif" "$3/fixtures/neg_af_independent.c" 2> "$4/err1"; s1=$?
+      "$2" --write-baseline "$1/base.json" "$3/fixtures/gethostbyname.c" 2> "$4/err2"; s2=$?
+      [ $s1 -eq 4 ] || { echo "-o on a full file system: status $s1"; cat "$4/err1"; exit 1; }
+      [ $s2 -eq 4 ] || { echo "--write-baseline on a full file system: status $s2"; cat "$4/err2"; exit 1; }
+      grep -qxF "v6scan: writing $1/report.sarif: No space left on device" "$4/err1" || { cat "$4/err1"; exit 1; }
+      grep -qxF "v6scan: writing $1/base.json: No space left on device" "$4/err2" || { cat "$4/err2"; exit 1; }
+      [ "$(cat "$1/report.sarif")" = OLD ] || { echo "old report lost"; exit 1; }
+      [ "$(cat "$1/base.json")" = OLD ] || { echo "old baseline lost"; exit 1; }
+      [ "$(ls -A "$1" | tr "\n" " ")" = "base.json report.sarif " ] || { ls -A "$1"; exit 1; }
+      ' sh "$tmp/full" "$v6scan" "$src" "$tmp"
+  else
+    echo "note: unshare -m not permitted: the full file system case is left to root runs"
+  fi
+  # what -o names is kept as it is: a device is written in place, a link is
+  # followed, the mode of a replaced report is kept
+  expect_status 1 "$v6scan" -o /dev/null fixtures/gethostbyname.c
+  [ -c /dev/null ] || die "-o /dev/null replaced /dev/null"
+  echo FIRST > "$tmp/keep/redirected.txt"
+  "$v6scan" -o /dev/stdout fixtures/gethostbyname.c >> "$tmp/keep/redirected.txt" 2> /dev/null
+  [ "$(head -1 "$tmp/keep/redirected.txt")" = FIRST ] && grep -q v6-gethostbyname "$tmp/keep/redirected.txt" ||
+    die "-o /dev/stdout did not append to the shell's redirection: $(cat "$tmp/keep/redirected.txt")"
+  echo OLD > "$tmp/keep/real.txt"
+  chmod 600 "$tmp/keep/real.txt"
+  ln -s real.txt "$tmp/keep/link.txt"
+  expect_status 1 "$v6scan" -o "$tmp/keep/link.txt" fixtures/gethostbyname.c
+  [ -L "$tmp/keep/link.txt" ] || die "-o through a symbolic link replaced the link"
+  grep -q 'v6-gethostbyname' "$tmp/keep/real.txt" || die "-o through a symbolic link did not write its target"
+  [ "$(stat -c %a "$tmp/keep/real.txt")" = 600 ] || die "the replaced report lost its mode"
+  expect_status 2 "$v6scan" -o "$tmp/keep" fixtures/gethostbyname.c
+  grep -qxF "v6scan: -o $tmp/keep: Is a directory" "$tmp/err" || die "-o DIR: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" --write-baseline "$tmp/nodir/b.json" fixtures/gethostbyname.c
+  grep -qxF "v6scan: --write-baseline $tmp/nodir/b.json: cannot write there: No such file or directory" "$tmp/err" ||
+    die "--write-baseline in a missing directory: $(cat "$tmp/err")"
+  # a reader that went away (EPIPE): no signal death, no message, exit 4
+  expect_status 4 python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$v6scan" fixtures/gethostbyname.c
+  grep -q 'writing' "$tmp/err" && die "EPIPE printed a message: $(cat "$tmp/err")"
+  expect_status 4 python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$v6scan" --help
+  ;;
+
+file-timeout)
+  # a file whose parse never ends (it includes a FIFO nobody writes to):
+  # stopped after --file-timeout, counted as not analysed, the other file
+  # still scanned; -j 1 runs through one worker for this, -j 2 replaces the
+  # stopped worker
+  mkdir "$tmp/t"
+  mkfifo "$tmp/t/hang.h"
+  printf '#include "hang.h"\nint x;\n' > "$tmp/t/hang.c"
+  cp fixtures/inet_ntoa.c "$tmp/t/good.c"
+  for j in 1 2; do
+    expect_status 3 timeout 120 "$v6scan" -j $j --file-timeout 1 --root "$tmp/t" --format json -o "$tmp/t$j.json" \
+      "$tmp/t/hang.c" "$tmp/t/good.c"
+    grep -qxF 'v6scan: hang.c: not analysed: parsing took longer than 1 s (--file-timeout); its worker was stopped' \
+      "$tmp/err" || die "-j $j: no message for the stopped file: $(cat "$tmp/err")"
+    grep -qxF 'v6scan: not fully analysed: hang.c' "$tmp/err" || die "-j $j: stopped file not listed"
+    summary_of "$tmp/err" | grep -q '^2 findings .* 1/2 files parsed' || die "-j $j: summary: $(cat "$tmp/err")"
+    grep -q '"failedFiles": \["hang.c"\]' "$tmp/t$j.json" || die "-j $j: JSON failedFiles: $(grep failedFiles "$tmp/t$j.json")"
+    grep -q '"check": "v6-inet-ntoa", "level": "error", "path": "good.c"' "$tmp/t$j.json" ||
+      die "-j $j: the other file's finding is missing"
+  done
+  cmp "$tmp/t1.json" "$tmp/t2.json" || die "-j 2 report differs from -j 1"
+  expect_status 3 timeout 120 "$v6scan" --file-timeout 1 --root "$tmp/t" --format sarif "$tmp/t/hang.c"
+  grep -q '"executionSuccessful": false' "$tmp/out" || die "SARIF: execution not marked unsuccessful"
+  grep -q '"failedFiles": \["hang.c"\]' "$tmp/out" || die "SARIF: failedFiles"
+  # a FIFO as the file itself is refused before libclang opens it, even
+  # without a limit (in-process -j 1)
+  mkdir "$tmp/f"
+  mkfifo "$tmp/f/pipe.c"
+  expect_status 3 timeout 120 "$v6scan" --file-timeout 0 --root "$tmp/f" "$tmp/f"
+  grep -qxF 'v6scan: pipe.c: cannot read: not a regular file' "$tmp/err" || die "FIFO source: $(cat "$tmp/err")"
+  for bad in -1 x 86401 ''; do
+    expect_status 2 "$v6scan" --file-timeout "$bad" fixtures/inet_ntoa.c
+    grep -qxF "v6scan: --file-timeout needs a number of seconds from 0 to 86400 (got '$bad')" "$tmp/err" ||
+      die "--file-timeout '$bad': $(cat "$tmp/err")"
+  done
+  # --file-timeout 0 -j 1 (in process) gives the report of the workers
+  expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
+  expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
+  cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
   ;;
 
 samples)
