@@ -502,9 +502,9 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	if (cfg->nchecks > 64)
 		return -E2BIG;
 	for (size_t i = 0; i < cfg->nchecks; i++)
-		for (int j = 0; j < V6SCAN_MAX_KINDS; j++) {
-			unsigned k = (unsigned)cfg->checks[i]->kinds[j];
-			if (k && k < WALK_KIND_MAX)
+		for (const enum CXCursorKind *kp = cfg->checks[i]->kinds; *kp; kp++) {
+			unsigned k = (unsigned)*kp;
+			if (k < WALK_KIND_MAX)
 				ctx.want[k] |= UINT64_C(1) << i;
 		}
 	clang_visitChildren(root, walk_prepass, &ctx);

@@ -98,7 +98,7 @@ static void match_sizeof(struct walk_ctx *ctx, const struct v6scan_check *self, 
 	walk_report(ctx, self, cur, "sockaddr", "sizeof(struct sockaddr) is too small for an IPv6 address");
 }
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	switch (clang_getCursorKind(cur)) {
 	case CXCursor_UnaryExpr:
@@ -125,14 +125,9 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	}
 }
 
-const struct v6scan_check check_sockaddr_generic_storage = {
-	.id = "v6-sockaddr-generic-storage",
-	.level = V6SCAN_WARNING,
-	.summary = "struct sockaddr used as address storage, or sizeof(struct sockaddr) used as a length.",
-	.why = "struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
-	       "IPv6 addresses are truncated or rejected.",
-	.fix = "use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
-	       "getaddrinfo()",
-	.kinds = { CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(sockaddr_generic_storage,
+	"struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
+	"IPv6 addresses are truncated or rejected.",
+	"use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
+	"getaddrinfo()",
+	CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr);
