@@ -109,19 +109,21 @@ int ast_field_of_system_struct(CXCursor field, const char *struct_name)
 
 const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf, size_t len)
 {
-	CXCursor lhs = ast_first_child(binop);
+	CXCursor lhs = ast_first_child(binop), rhs = clang_getNullCursor();
 	CXToken *toks;
-	unsigned n, lhs_end;
+	unsigned n;
 	const char *found = NULL;
 
-	if (clang_Cursor_isNull(lhs))
+	clang_visitChildren(binop, ast_last, &rhs);
+	if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs) || clang_equalCursors(lhs, rhs))
 		return NULL;
-	clang_getFileLocation(clang_getRangeEnd(clang_getCursorExtent(lhs)), NULL, NULL, NULL, &lhs_end);
-	clang_tokenize(tu, clang_getCursorExtent(binop), &toks, &n);
+	/* only the text between the operands: tokenizing the whole extent
+	 * of every operator is quadratic in nested expressions */
+	CXSourceRange between = clang_getRange(clang_getRangeEnd(clang_getCursorExtent(lhs)),
+					       clang_getRangeStart(clang_getCursorExtent(rhs)));
+	clang_tokenize(tu, between, &toks, &n);
 	for (unsigned i = 0; i < n && !found; i++) {
-		unsigned off;
-		clang_getFileLocation(clang_getTokenLocation(tu, toks[i]), NULL, NULL, NULL, &off);
-		if (off < lhs_end || clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+		if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
 			continue;
 		CXString s = clang_getTokenSpelling(tu, toks[i]);
 		snprintf(buf, len, "%s", clang_getCString(s));
