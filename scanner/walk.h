@@ -6,6 +6,10 @@
  * project are skipped with their whole subtree, so system headers cost
  * nothing beyond the parse.
  *
+ * Macro expansions on preprocessor directive lines (#if, #ifdef, #ifndef,
+ * #elif, defined()) are not handed to checks: testing a macro is not using
+ * it.
+ *
  * Where a finding lands (walk_report):
  *   - a node written in the source: at the node;
  *   - a node spelled in a macro argument: at the argument text;
@@ -43,11 +47,18 @@ void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCurso
 void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
 		     const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* 1 when `cur` sits in a dual-stack scope: the enclosing function (or, for a
- * struct/union member, the enclosing record) also names AF_INET6, PF_INET6,
- * sockaddr_in6, in6_addr, in6addr_any/loopback or their initialisers, or the
- * member is part of a union. IPv4 code there is the IPv4 half of
- * address-family independent code, so declaration-level checks stay silent. */
+/* The dual-stack rule: 1 when `cur` sits in a dual-stack scope, where IPv4
+ * code is the IPv4 half of address-family independent code and checks stay
+ * silent. A scope is the enclosing function definition, or, for a struct or
+ * union member, the enclosing record. It is dual-stack when its text names
+ * AF_INET6, PF_INET6, sockaddr_in6, in6_addr, s6_addr, sin6_family,
+ * sin6_addr, sin6_port, sin6_scope_id, in6addr_any, in6addr_loopback,
+ * IN6ADDR_ANY_INIT, IN6ADDR_LOOPBACK_INIT, IN6_IS_ADDR_*, IN6_ARE_ADDR_EQUAL,
+ * IPPROTO_IPV6, ipv6_mreq or in6_pktinfo, or a project macro whose body
+ * (through the project macros it names) does; a union is always
+ * dual-stack. An if/switch arm whose sibling handles AF_INET6 is in such a
+ * function, so the rule covers it. Cost: one pass over a scope's tokens the
+ * first time it is asked about, then a binary search. */
 int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
 
 /* When the expression `expr` is exactly one macro expansion (written in the

@@ -1,0 +1,166 @@
+/* walk_scope — function scopes (sorted, found by binary search) and the
+ * dual-stack rule (walk.h: walk_in_dual_stack). A scope's and a record's
+ * answer is computed once, the first time a check asks, by one pass over its
+ * tokens; a project macro named there counts by what its body names
+ * (recursively, answer cached per macro). */
+#include "walk_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int walk_scope_record(struct walk_ctx *ctx, CXCursor fn, size_t file, unsigned start, unsigned end)
+{
+	struct walk_scope *ns = walk_grow(ctx->scopes, ctx->nscopes, sizeof(*ns), ctx);
+
+	if (!ns)
+		return -ENOMEM;
+	ctx->scopes = ns;
+	CXString s = clang_getCursorSpelling(fn);
+	char *name = strdup(clang_getCString(s));
+	clang_disposeString(s);
+	if (!name)
+		return ctx->err = -ENOMEM;
+	struct walk_scope *sc = &ctx->scopes[ctx->nscopes++];
+	sc->file = file;
+	sc->start = start;
+	sc->end = end;
+	sc->cur = fn;
+	sc->dual = -1;
+	sc->name = name;
+	return 0;
+}
+
+static int walk_scope_cmp(const void *a, const void *b)
+{
+	const struct walk_scope *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void walk_scope_index(struct walk_ctx *ctx)
+{
+	if (ctx->nscopes > 1)
+		qsort(ctx->scopes, ctx->nscopes, sizeof(ctx->scopes[0]), walk_scope_cmp);
+}
+
+struct walk_scope *walk_scope_at(struct walk_ctx *ctx, size_t file, unsigned off)
+{
+	/* the last scope starting at or before (file, off); function
+	 * definitions do not nest */
+	size_t lo = 0, hi = ctx->nscopes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct walk_scope *s = &ctx->scopes[mid];
+		if (s->file < file || (s->file == file && s->start <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	struct walk_scope *s = &ctx->scopes[lo - 1];
+	return s->file == file && off >= s->start && off < s->end ? s : NULL;
+}
+
+/* Identifiers whose presence makes a scope dual-stack (see walk.h). */
+static const char *const walk_v6_idents[] = {
+	"AF_INET6", "PF_INET6", "sockaddr_in6", "in6_addr", "in6addr_any", "in6addr_loopback",
+	"IN6ADDR_ANY_INIT", "IN6ADDR_LOOPBACK_INIT", "sin6_addr", "sin6_family", "sin6_port",
+	"sin6_scope_id", "s6_addr", "IPPROTO_IPV6", "ipv6_mreq", "in6_pktinfo",
+};
+
+static int walk_ident_is_v6(const char *t)
+{
+	/* every entry starts with one of these letters: a cheap first test */
+	if (t[0] != 'A' && t[0] != 'P' && t[0] != 's' && t[0] != 'i' && t[0] != 'I')
+		return 0;
+	if (strncmp(t, "IN6_IS_ADDR_", 12) == 0 || strcmp(t, "IN6_ARE_ADDR_EQUAL") == 0)
+		return 1;
+	for (size_t j = 0; j < sizeof(walk_v6_idents) / sizeof(walk_v6_idents[0]); j++)
+		if (strcmp(t, walk_v6_idents[j]) == 0)
+			return 1;
+	return 0;
+}
+
+static int walk_range_names_v6(struct walk_ctx *ctx, CXSourceRange range, int skip_first, int depth);
+
+/* 1 when project macro m's body names an IPv6 identifier, directly or
+ * through the project macros it names. */
+static int walk_macro_names_v6(struct walk_ctx *ctx, struct walk_macro *m, int depth)
+{
+	if (m->v6 >= 0)
+		return m->v6;
+	if (depth > WALK_MACRO_DEPTH)
+		return 0;
+	m->v6 = 0; /* a macro naming itself ends here */
+	m->v6 = walk_range_names_v6(ctx, clang_getCursorExtent(m->def), 1, depth + 1);
+	return m->v6;
+}
+
+static int walk_range_names_v6(struct walk_ctx *ctx, CXSourceRange range, int skip_first, int depth)
+{
+	CXToken *toks;
+	unsigned n;
+	int dual = 0;
+
+	clang_tokenize(ctx->tu, range, &toks, &n);
+	for (unsigned i = skip_first ? 1 : 0; i < n && !dual; i++) {
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
+			continue;
+		CXString s = clang_getTokenSpelling(ctx->tu, toks[i]);
+		const char *t = clang_getCString(s);
+		if (walk_ident_is_v6(t)) {
+			dual = 1;
+		} else {
+			struct walk_macro *m = walk_macro_named(ctx, t);
+			dual = m && walk_macro_names_v6(ctx, m, depth);
+		}
+		clang_disposeString(s);
+	}
+	clang_disposeTokens(ctx->tu, toks, n);
+	return dual;
+}
+
+static int walk_record_dual(struct walk_ctx *ctx, CXCursor rec)
+{
+	for (size_t i = 0; i < ctx->nrecords; i++)
+		if (clang_equalCursors(ctx->records[i].cur, rec))
+			return ctx->records[i].dual;
+	struct walk_record *nr = walk_grow(ctx->records, ctx->nrecords, sizeof(*nr), ctx);
+	if (!nr)
+		return 0;
+	ctx->records = nr;
+	int dual = clang_getCursorKind(rec) == CXCursor_UnionDecl ||
+		   walk_range_names_v6(ctx, clang_getCursorExtent(rec), 0, 0);
+	ctx->records[ctx->nrecords].cur = rec;
+	ctx->records[ctx->nrecords++].dual = dual;
+	return dual;
+}
+
+int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur)
+{
+	if (clang_getCursorKind(cur) == CXCursor_FieldDecl)
+		return walk_record_dual(ctx, clang_getCursorSemanticParent(cur));
+	unsigned off;
+	size_t file;
+	if (!walk_where(ctx, clang_getCursorLocation(cur), NULL, NULL, &off, &file))
+		return 0;
+	struct walk_scope *s = walk_scope_at(ctx, file, off);
+	if (!s)
+		return 0;
+	if (s->dual < 0)
+		s->dual = walk_range_names_v6(ctx, clang_getCursorExtent(s->cur), 0, 0);
+	return s->dual;
+}
+
+void walk_scope_free(struct walk_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nscopes; i++)
+		free(ctx->scopes[i].name);
+	free(ctx->scopes);
+	free(ctx->records);
+}
