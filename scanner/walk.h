@@ -67,6 +67,14 @@ int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
  * identifier ("#define FAMILY AF_INET"). Writes into buf; returns buf or NULL. */
 const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len);
 
+/* 1 when the project macro definition `def` (a MacroDefinition cursor) is
+ * used in this translation unit: expanded in a project file outside a
+ * preprocessor directive, directly or through a used project macro whose
+ * body names it. A check matching MacroDefinition bodies reports only used
+ * macros: a finding produced by a macro is reported at its #define, once,
+ * and a #define nothing expands produces nothing. */
+int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def);
+
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);
 

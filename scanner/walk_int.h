@@ -35,6 +35,8 @@ struct walk_macro {
 	char *name;
 	CXCursor def;          /* a project MacroDefinition */
 	int v6;                /* -1 not computed; 1: its body names IPv6 (walk_scope.c) */
+	int used;              /* 1: expanded in a project file, directly or through
+				  a used project macro whose body names it */
 };
 
 struct walk_scope {

@@ -9,6 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The record of project macro definition def, or NULL. */
+static struct walk_macro *walk_macro_of_def(struct walk_ctx *ctx, CXCursor def)
+{
+	CXString s = clang_getCursorSpelling(def);
+	struct walk_macro *m = walk_macro_named(ctx, clang_getCString(s));
+
+	clang_disposeString(s);
+	if (m && !clang_equalCursors(m->def, def)) {
+		/* a name defined more than once: the hash holds the first */
+		m = NULL;
+		for (size_t i = 0; i < ctx->nmacros && !m; i++)
+			if (clang_equalCursors(ctx->macros[i].def, def))
+				m = &ctx->macros[i];
+	}
+	return m;
+}
+
+/* Marks m used, and the project macros its body names. */
+static void walk_macro_mark_used(struct walk_ctx *ctx, struct walk_macro *m, int depth)
+{
+	CXToken *toks;
+	unsigned n;
+
+	if (m->used || depth > WALK_MACRO_DEPTH)
+		return;
+	m->used = 1;
+	clang_tokenize(ctx->tu, clang_getCursorExtent(m->def), &toks, &n);
+	for (unsigned i = 1; i < n; i++) {
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
+			continue;
+		CXString s = clang_getTokenSpelling(ctx->tu, toks[i]);
+		struct walk_macro *inner = walk_macro_named(ctx, clang_getCString(s));
+		clang_disposeString(s);
+		if (inner)
+			walk_macro_mark_used(ctx, inner, depth + 1);
+	}
+	clang_disposeTokens(ctx->tu, toks, n);
+}
+
+int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def)
+{
+	struct walk_macro *m = walk_macro_of_def(ctx, def);
+
+	return m && m->used;
+}
+
 int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start, unsigned end)
 {
 	struct walk_expansion *ne = walk_grow(ctx->exps, ctx->nexps, sizeof(*ne), ctx);
@@ -25,6 +71,12 @@ int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, u
 	if (!clang_Cursor_isNull(e->def)) {
 		unsigned doff;
 		e->def_is_project = walk_where(ctx, clang_getCursorLocation(e->def), NULL, NULL, &doff, NULL) != NULL;
+		/* a test in #if is not a use */
+		struct walk_macro *m = e->def_is_project && !walk_on_directive_line(ctx, file, start)
+					       ? walk_macro_of_def(ctx, e->def)
+					       : NULL;
+		if (m)
+			walk_macro_mark_used(ctx, m, 0);
 	}
 	return 0;
 }
@@ -85,6 +137,7 @@ int walk_macro_record_definition(struct walk_ctx *ctx, CXCursor c)
 	ctx->macros[ctx->nmacros].name = name;
 	ctx->macros[ctx->nmacros].def = c;
 	ctx->macros[ctx->nmacros].v6 = -1;
+	ctx->macros[ctx->nmacros].used = 0;
 	ctx->nmacros++;
 	if (walk_macro_hash_put(ctx, ctx->nmacros - 1))
 		return ctx->err = -ENOMEM;

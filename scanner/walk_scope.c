@@ -125,6 +125,23 @@ static int walk_range_names_v6(struct walk_ctx *ctx, CXSourceRange range, int sk
 	return dual;
 }
 
+/* The extent of c as a range of its file's text: a declaration that starts
+ * with a macro (a `bool` return type, an `EXPORT` marker) has a macro
+ * location at its start, and clang_tokenize returns nothing for a range
+ * whose ends lie in different files. */
+static CXSourceRange walk_text_range(struct walk_ctx *ctx, CXCursor c)
+{
+	CXSourceRange r = clang_getCursorExtent(c);
+	CXFile f1, f2;
+	unsigned o1, o2;
+
+	clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+	clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+	if (!f1 || !f2 || !clang_File_isEqual(f1, f2) || o2 < o1)
+		return r;
+	return clang_getRange(clang_getLocationForOffset(ctx->tu, f1, o1), clang_getLocationForOffset(ctx->tu, f1, o2));
+}
+
 static int walk_record_dual(struct walk_ctx *ctx, CXCursor rec)
 {
 	for (size_t i = 0; i < ctx->nrecords; i++)
@@ -135,7 +152,7 @@ static int walk_record_dual(struct walk_ctx *ctx, CXCursor rec)
 		return 0;
 	ctx->records = nr;
 	int dual = clang_getCursorKind(rec) == CXCursor_UnionDecl ||
-		   walk_range_names_v6(ctx, clang_getCursorExtent(rec), 0, 0);
+		   walk_range_names_v6(ctx, walk_text_range(ctx, rec), 0, 0);
 	ctx->records[ctx->nrecords].cur = rec;
 	ctx->records[ctx->nrecords++].dual = dual;
 	return dual;
@@ -153,7 +170,7 @@ int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur)
 	if (!s)
 		return 0;
 	if (s->dual < 0)
-		s->dual = walk_range_names_v6(ctx, clang_getCursorExtent(s->cur), 0, 0);
+		s->dual = walk_range_names_v6(ctx, walk_text_range(ctx, s->cur), 0, 0);
 	return s->dual;
 }
 

@@ -1,6 +1,7 @@
 /* v6-inaddr-constant — INADDR_ANY, INADDR_LOOPBACK, INADDR_BROADCAST and
- * INADDR_NONE: expansions of the system macros in project code, and project
- * macros whose definition names them (reported at the #define). */
+ * INADDR_NONE: expansions of the system macros in project code (not in #if
+ * tests), and used project macros whose definition names them (reported at
+ * the #define). */
 #include "checks.h"
 
 #include <string.h>
@@ -40,7 +41,8 @@ static void match_definition(struct walk_ctx *ctx, const struct v6scan_check *se
 void check_inaddr_constant_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (clang_getCursorKind(cur) == CXCursor_MacroDefinition) {
-		match_definition(ctx, self, cur);
+		if (walk_macro_is_used(ctx, cur))
+			match_definition(ctx, self, cur);
 		return;
 	}
 	CXCursor def = clang_getCursorReferenced(cur);
