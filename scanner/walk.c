@@ -146,7 +146,11 @@ static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check,
 		return;
 	}
 	struct walk_expansion *e = walk_expansion_at(ctx, efile, eoff);
-	if (!e) {
+	unsigned eend;
+	clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(at)), NULL, NULL, NULL, &eend);
+	if (!e || eend > e->end) {
+		/* not in a macro, or only starting with one (`AF_INET == x`):
+		 * the node is written here */
 		walk_add(ctx, check, loc, subject, msg);
 		return;
 	}

@@ -56,10 +56,31 @@ void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
  * IN6ADDR_ANY_INIT, IN6ADDR_LOOPBACK_INIT, IN6_IS_ADDR_*, IN6_ARE_ADDR_EQUAL,
  * IPPROTO_IPV6, ipv6_mreq or in6_pktinfo, or a project macro whose body
  * (through the project macros it names) does; a union is always
- * dual-stack. An if/switch arm whose sibling handles AF_INET6 is in such a
+ * dual-stack. A function is also dual-stack when it is the IPv4 half of a
+ * pair of per-family functions defined in the same translation unit: its
+ * twin, named with the last '4' written '6' (cidr4_match / cidr6_match) or
+ * with a "6" appended (get_localhost / get_localhost6), is dual-stack. An if/switch arm whose sibling handles AF_INET6 is in such a
  * function, so the rule covers it. Cost: one pass over a scope's tokens the
  * first time it is asked about, then a binary search. */
 int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
+
+/* What the scope of `cur` (as for walk_in_dual_stack) names, as a mask:
+ * WALK_NAMES_V6 the IPv6 names above; WALK_NAMES_INET AF_INET or PF_INET;
+ * WALK_NAMES_V4MAPPED AI_V4MAPPED; and the two below. 0 outside any scope.
+ * Same cost. */
+#define WALK_NAMES_V6 1u
+#define WALK_NAMES_INET 2u
+#define WALK_NAMES_V4MAPPED 4u
+#define WALK_NAMES_RESOLVER 8u  /* gethostbyname*, getaddrinfo, inet_addr/aton/pton */
+#define WALK_NAMES_BRACKET 16u  /* a '[' character or "[" string literal */
+#define WALK_NAMES_ALL 31u
+unsigned walk_scope_names(struct walk_ctx *ctx, CXCursor cur);
+
+/* The address family a family macro expression stands for: 4 when `expr`
+ * is exactly AF_INET or PF_INET (or a project macro resolving to one, see
+ * walk_macro_of), 6 for AF_INET6 or PF_INET6, else 0 (a variable, a
+ * number, an expression). */
+int walk_family_of(struct walk_ctx *ctx, CXCursor expr);
 
 /* When the expression `expr` is exactly one macro expansion (written in the
  * source, not produced by another macro), returns the name of the macro it
@@ -74,6 +95,11 @@ const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t
  * macros: a finding produced by a macro is reported at its #define, once,
  * and a #define nothing expands produces nothing. */
 int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def);
+
+/* 1 when the location of `cur` (a declaration's name, an expression's
+ * start) is produced by the body of a macro expanded in a project file:
+ * the construct was written by the macro, not in the source. */
+int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
 
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);

@@ -34,7 +34,7 @@ struct walk_expansion {
 struct walk_macro {
 	char *name;
 	CXCursor def;          /* a project MacroDefinition */
-	int v6;                /* -1 not computed; 1: its body names IPv6 (walk_scope.c) */
+	int names;             /* -1 not computed, else what its body names: WALK_NAMES_* */
 	int used;              /* 1: expanded in a project file, directly or through
 				  a used project macro whose body names it */
 };
@@ -43,13 +43,14 @@ struct walk_scope {
 	size_t file;
 	unsigned start, end;
 	CXCursor cur;          /* FunctionDecl (a definition) */
-	int dual;              /* -1 not computed yet */
+	int names;             /* -1 not computed yet, else WALK_NAMES_* */
+	int twin_done;         /* 1: its IPv6 twin was looked for */
 	char *name;
 };
 
 struct walk_record {
 	CXCursor cur;          /* StructDecl or UnionDecl */
-	int dual;
+	unsigned names;        /* WALK_NAMES_* */
 };
 
 struct walk_ctx {

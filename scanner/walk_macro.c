@@ -136,7 +136,7 @@ int walk_macro_record_definition(struct walk_ctx *ctx, CXCursor c)
 		return ctx->err = -ENOMEM;
 	ctx->macros[ctx->nmacros].name = name;
 	ctx->macros[ctx->nmacros].def = c;
-	ctx->macros[ctx->nmacros].v6 = -1;
+	ctx->macros[ctx->nmacros].names = -1;
 	ctx->macros[ctx->nmacros].used = 0;
 	ctx->nmacros++;
 	if (walk_macro_hash_put(ctx, ctx->nmacros - 1))
@@ -322,6 +322,38 @@ const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t
 		def = m->def;
 	}
 	return buf;
+}
+
+int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur)
+{
+	CXSourceLocation loc = clang_getCursorLocation(cur);
+	CXFile ffile;
+	unsigned off, foff;
+	size_t file;
+
+	if (!walk_where(ctx, loc, NULL, NULL, &off, &file))
+		return 0;
+	clang_getFileLocation(loc, &ffile, NULL, NULL, &foff);
+	/* spelled in a macro argument: written in the source */
+	if (foff != off)
+		return 0;
+	struct walk_expansion *e = walk_expansion_at(ctx, file, off);
+	/* the macro's name is at off: the cursor came from its body (the
+	 * expansion cursor itself excepted) */
+	return e && clang_getCursorKind(cur) != CXCursor_MacroExpansion;
+}
+
+int walk_family_of(struct walk_ctx *ctx, CXCursor expr)
+{
+	char m[32];
+
+	if (!walk_macro_of(ctx, expr, m, sizeof(m)))
+		return 0;
+	if (strcmp(m, "AF_INET") == 0 || strcmp(m, "PF_INET") == 0)
+		return 4;
+	if (strcmp(m, "AF_INET6") == 0 || strcmp(m, "PF_INET6") == 0)
+		return 6;
+	return 0;
 }
 
 void walk_macro_free(struct walk_ctx *ctx)
