@@ -46,13 +46,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 
-now() { date +%s.%N; }
-timed() { # timed NAME CMD...: appends the wall time of CMD to $tmp/NAME
+timed() { # timed NAME CMD...: appends CMD's wall time to $tmp/NAME, its CPU time (user + sys) to $tmp/NAME.cpu
   name=$1
   shift
-  t0=$(now)
-  "$@" > /dev/null 2> "$tmp/last.err" || true
-  echo "$(now) - $t0" | bc >> "$tmp/$name"
+  /usr/bin/time -f '%e %U %S' -o "$tmp/last.time" "$@" > /dev/null 2> "$tmp/last.err" || true
+  awk '{ print $1 }' "$tmp/last.time" >> "$tmp/$name"
+  awk '{ print $2 + $3 }' "$tmp/last.time" >> "$tmp/$name.cpu"
 }
 median() { sort -n "$tmp/$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -69,6 +68,7 @@ done
 "$v6scan" -q -j 1 --fail-on none -p "$db" --root "$root" 2> "$tmp/summary" > /dev/null || true
 
 f=$(median floor) j1=$(median j1) j2=$(median j2) t=$(median tidy)
+fc=$(median floor.cpu) j1c=$(median j1.cpu) tc=$(median tidy.cpu)
 val() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/split"; }
 parse=$(val parse) wnone=$(val walk_none) wall=$(val walk_all)
 ratio() { echo "scale=3; $1 / $2" | bc; }
@@ -76,14 +76,16 @@ ratio() { echo "scale=3; $1 / $2" | bc; }
 printf 'database: %s (%d translation units), root: %s\n' "$db" "$nfiles" "$root"
 printf 'rounds: %d (interleaved; medians), %s\n' "$rounds" "$(nproc) CPUs online"
 printf 'v6scan: %s\n' "$(grep -E '^[0-9]+ findings?' "$tmp/summary" || echo '?')"
-printf '%-44s %8.2f s\n' "parse floor (scan_floor, in-process)" "$f"
-printf '%-44s %8.2f s\n' "v6scan -j 1" "$j1"
-printf '%-44s %8.2f s\n' "v6scan -j 2" "$j2"
-printf '%-44s %8.2f s\n' "clang-tidy -checks=-*,$tidy_check" "$t"
-printf '%-44s %8s   (target <= 1.2)\n' "v6scan -j 1 / parse floor" "$(ratio "$j1" "$f")"
-printf '%-44s %8s   (target <= 1.3)\n' "v6scan -j 1 / clang-tidy" "$(ratio "$j1" "$t")"
-printf '%-44s %8s   (target >= 1.8)\n' "speed-up -j 2 over -j 1" "$(ratio "$j1" "$j2")"
-printf 'in-process split (one run): parse %.2f s, walk alone %.2f s, walk + all checks %.2f s = %s of the parse (target <= 0.20)\n' \
+printf '%-44s %8s %8s\n' "" "wall" "CPU"
+printf '%-44s %8.2f %8.2f s\n' "parse floor (scan_floor, in-process)" "$f" "$fc"
+printf '%-44s %8.2f %8.2f s\n' "v6scan -j 1" "$j1" "$j1c"
+printf '%-44s %8.2f %8s s\n' "v6scan -j 2" "$j2" "-"
+printf '%-44s %8.2f %8.2f s\n' "clang-tidy -checks=-*,$tidy_check" "$t" "$tc"
+printf '%-44s %8s %8s   (target <= 1.2)\n' "v6scan -j 1 / parse floor" "$(ratio "$j1" "$f")" "$(ratio "$j1c" "$fc")"
+printf '%-44s %8s %8s   (target <= 1.3)\n' "v6scan -j 1 / clang-tidy" "$(ratio "$j1" "$t")" "$(ratio "$j1c" "$tc")"
+printf '%-44s %8s %8s   (target >= 1.8)\n' "speed-up -j 2 over -j 1 (wall)" "$(ratio "$j1" "$j2")" "-"
+printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'in-process split (one run, CPU time): parse %.2f s, walk alone %.2f s, walk + all checks %.2f s = %s of the parse (target <= 0.20)\n' \
   "$parse" "$wnone" "$wall" "$(ratio "$wall" "$parse")"
 printf 'cost of each check alone (its walk minus the bare walk, s):\n'
 sed -n 's/^check:\([^ ]*\) \(.*\)/  \1 \2/p' "$tmp/split"

@@ -12,6 +12,8 @@
  */
 #include "walk_int.h"
 
+#include "ast.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -182,6 +184,46 @@ void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	walk_add(ctx, check, loc, subject, msg);
+}
+
+static void walk_op_load(struct walk_ctx *ctx, CXCursor cur)
+{
+	if (ctx->op_state && clang_equalCursors(ctx->op_cur, cur))
+		return;
+	ctx->op_cur = cur;
+	ctx->op_first = ast_first_child(cur);
+	ctx->op_last = ast_last_child(cur);
+	ctx->op_state = 1;
+}
+
+CXCursor walk_first(struct walk_ctx *ctx, CXCursor cur)
+{
+	walk_op_load(ctx, cur);
+	return ctx->op_first;
+}
+
+CXCursor walk_last(struct walk_ctx *ctx, CXCursor cur)
+{
+	walk_op_load(ctx, cur);
+	return ctx->op_last;
+}
+
+const char *walk_operator(struct walk_ctx *ctx, CXCursor binop)
+{
+	walk_op_load(ctx, binop);
+	if (ctx->op_state == 1) {
+		if (!ast_binary_operator(ctx->tu, binop, ctx->op_text, sizeof(ctx->op_text)))
+			ctx->op_text[0] = '\0';
+		ctx->op_state = 2;
+	}
+	return ctx->op_text[0] ? ctx->op_text : NULL;
+}
+
+int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op)
+{
+	const char *o = walk_operator(ctx, binop);
+
+	return o && strcmp(o, op) == 0;
 }
 
 /* Records project macro expansions and definitions and project function

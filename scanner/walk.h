@@ -101,6 +101,16 @@ int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def);
  * the construct was written by the macro, not in the source. */
 int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
 
+/* The first and last child of `cur` (a binary operator's operands), and a
+ * binary operator's operator ("=", "==", ...; NULL when not available, see
+ * ast_binary_operator). Same answers as ast_first_child, ast_last_child
+ * and ast_binary_operator, computed once per cursor for all checks. */
+CXCursor walk_first(struct walk_ctx *ctx, CXCursor cur);
+CXCursor walk_last(struct walk_ctx *ctx, CXCursor cur);
+const char *walk_operator(struct walk_ctx *ctx, CXCursor binop);
+/* 1 when walk_operator(ctx, binop) is op. */
+int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op);
+
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);
 

@@ -74,6 +74,12 @@ struct walk_ctx {
 	size_t nscopes;
 	struct walk_record *records;    /* dual-stack answers for records, as asked */
 	size_t nrecords;
+	/* the operands and operator of one cursor, shared by the checks that
+	 * ask about the same node (walk_first, walk_last, walk_operator) */
+	CXCursor op_cur;
+	CXCursor op_first, op_last;
+	int op_state;                   /* 1 operands known, 2 operator too */
+	char op_text[8];                /* "" when not available */
 };
 
 /* Grows arr (n elements of size) when n is 0 or a power of two; returns the

@@ -347,6 +347,9 @@ int walk_family_of(struct walk_ctx *ctx, CXCursor expr)
 {
 	char m[32];
 
+	/* a family macro expands to a number: anything else is not one */
+	if (clang_getCursorKind(walk_strip_implicit(expr)) != CXCursor_IntegerLiteral)
+		return 0;
 	if (!walk_macro_of(ctx, expr, m, sizeof(m)))
 		return 0;
 	if (strcmp(m, "AF_INET") == 0 || strcmp(m, "PF_INET") == 0)

@@ -62,7 +62,7 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 	enum CXCursorKind k = clang_getCursorKind(cur);
 
 	if (k == CXCursor_BinaryOperator) {
-		CXCursor lhs = ast_strip(ast_first_child(cur));
+		CXCursor lhs = ast_strip(walk_first(ctx, cur));
 		enum CXCursorKind lk = clang_getCursorKind(lhs);
 		if ((lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr) || !is_integer(clang_getCursorType(lhs)) ||
 		    ast_type_is_in_addr_t(clang_getCursorType(lhs), 0))
@@ -72,7 +72,7 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 		    (clang_getCursorKind(target) != CXCursor_FieldDecl ||
 		     clang_Location_isInSystemHeader(clang_getCursorLocation(target))))
 			return;
-		if (!is_ipv4_source(walk_tu_of(ctx), ast_last_child(cur), 0) || !ast_is_assignment(walk_tu_of(ctx), cur) ||
+		if (!is_ipv4_source(walk_tu_of(ctx), walk_last(ctx, cur), 0) || !walk_is_op(ctx, cur, "=") ||
 		    walk_in_dual_stack(ctx, cur))
 			return;
 		walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
@@ -84,11 +84,9 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 	}
 	/* a declaration a macro writes (an X-macro list of forwarders) has
 	 * its type in the macro's arguments: not this check's to place */
-	if (walk_written_by_macro(ctx, cur))
-		return;
 	CXType t = k == CXCursor_FunctionDecl ? clang_getCursorResultType(cur) : clang_getCursorType(cur);
 	if (ast_type_is_in_addr_t(t, 1)) {
-		if (!walk_in_dual_stack(ctx, cur))
+		if (!walk_written_by_macro(ctx, cur) && !walk_in_dual_stack(ctx, cur))
 			walk_report(ctx, self, cur, "in_addr_t", "%s of type in_addr_t holds an IPv4 address only",
 				    k == CXCursor_FunctionDecl ? "the result" : "a variable");
 		return;
@@ -96,7 +94,8 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 	if (k != CXCursor_VarDecl || !is_integer(t))
 		return;
 	CXCursor init = initialiser(cur);
-	if (clang_Cursor_isNull(init) || !is_ipv4_source(walk_tu_of(ctx), init, 0) || walk_in_dual_stack(ctx, cur))
+	if (clang_Cursor_isNull(init) || !is_ipv4_source(walk_tu_of(ctx), init, 0) || walk_written_by_macro(ctx, cur) ||
+	    walk_in_dual_stack(ctx, cur))
 		return;
 	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
 }

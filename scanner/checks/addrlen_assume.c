@@ -33,9 +33,9 @@ static int is_sizeof_sin(CXCursor expr)
 
 static int is_comparison(struct walk_ctx *ctx, CXCursor binop)
 {
-	char op[8];
+	const char *op = walk_operator(ctx, binop);
 
-	if (!ast_binary_operator(walk_tu_of(ctx), binop, op, sizeof(op)))
+	if (!op)
 		return 0;
 	for (size_t i = 0; i < sizeof(comparisons) / sizeof(comparisons[0]); i++)
 		if (strcmp(op, comparisons[i]) == 0)
@@ -63,7 +63,7 @@ void check_addrlen_assume_match(struct walk_ctx *ctx, const struct v6scan_check 
 			    "sockaddr_in truncates IPv6 addresses");
 		return;
 	}
-	if (!is_sizeof_sin(ast_first_child(cur)) && !is_sizeof_sin(ast_last_child(cur)))
+	if (!is_sizeof_sin(walk_first(ctx, cur)) && !is_sizeof_sin(walk_last(ctx, cur)))
 		return;
 	if (!is_comparison(ctx, cur) || walk_in_dual_stack(ctx, cur))
 		return;

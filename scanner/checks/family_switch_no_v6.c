@@ -11,14 +11,14 @@
 void check_family_switch_no_v6_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (clang_getCursorKind(cur) == CXCursor_CaseStmt) {
-		if (walk_family_of(ctx, ast_first_child(cur)) != 4 || walk_in_dual_stack(ctx, cur))
+		if (walk_family_of(ctx, walk_first(ctx, cur)) != 4 || walk_in_dual_stack(ctx, cur))
 			return;
 		walk_report(ctx, self, cur, "case", "case AF_INET in a switch with no AF_INET6 arm");
 		return;
 	}
-	if (walk_family_of(ctx, ast_first_child(cur)) != 4 && walk_family_of(ctx, ast_last_child(cur)) != 4)
+	if (walk_family_of(ctx, walk_first(ctx, cur)) != 4 && walk_family_of(ctx, walk_last(ctx, cur)) != 4)
 		return;
-	if (!ast_is_equality(walk_tu_of(ctx), cur) || walk_in_dual_stack(ctx, cur))
+	if (!(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")) || walk_in_dual_stack(ctx, cur))
 		return;
 	walk_report(ctx, self, cur, "AF_INET", "the family is tested against AF_INET only: IPv6 is rejected "
 		    "or falls through");

@@ -39,9 +39,9 @@ void check_hints_family_inet_match(struct walk_ctx *ctx, const struct v6scan_che
 		ast_init_fields(cur, on_init, &w);
 		return;
 	}
-	if (!ast_system_member(ast_first_child(cur), m, sizeof(m)) || strcmp(m, "ai_family") != 0)
+	if (!ast_system_member(walk_first(ctx, cur), m, sizeof(m)) || strcmp(m, "ai_family") != 0)
 		return;
-	if (walk_family_of(ctx, ast_last_child(cur)) != 4 || !ast_is_assignment(walk_tu_of(ctx), cur))
+	if (walk_family_of(ctx, walk_last(ctx, cur)) != 4 || !walk_is_op(ctx, cur, "="))
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;

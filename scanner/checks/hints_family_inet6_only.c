@@ -43,9 +43,9 @@ void check_hints_family_inet6_only_match(struct walk_ctx *ctx, const struct v6sc
 		ast_init_fields(cur, on_init, &w);
 		return;
 	}
-	if (!ast_system_member(ast_first_child(cur), m, sizeof(m)) || strcmp(m, "ai_family") != 0)
+	if (!ast_system_member(walk_first(ctx, cur), m, sizeof(m)) || strcmp(m, "ai_family") != 0)
 		return;
-	if (!forced(ctx, ast_last_child(cur), cur) || !ast_is_assignment(walk_tu_of(ctx), cur))
+	if (!forced(ctx, walk_last(ctx, cur), cur) || !walk_is_op(ctx, cur, "="))
 		return;
 	walk_report(ctx, self, cur, "ai_family", "getaddrinfo() hints with ai_family AF_INET6 and no "
 		    "AI_V4MAPPED skip IPv4-only peers");

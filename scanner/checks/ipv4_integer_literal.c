@@ -43,7 +43,7 @@ static CXCursor project_literal(struct walk_ctx *ctx, CXCursor expr)
 
 void check_ipv4_integer_literal_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	CXCursor lhs = ast_first_child(cur), rhs = ast_last_child(cur);
+	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
 	CXCursor lit;
 
 	if (ast_is_ipv4_value(lhs))
@@ -54,7 +54,7 @@ void check_ipv4_integer_literal_match(struct walk_ctx *ctx, const struct v6scan_
 		return;
 	if (clang_Cursor_isNull(lit))
 		return;
-	if (!ast_is_assignment(walk_tu_of(ctx), cur) && !ast_is_equality(walk_tu_of(ctx), cur))
+	if (!walk_is_op(ctx, cur, "=") && !(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")))
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;

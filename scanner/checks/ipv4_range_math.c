@@ -67,14 +67,14 @@ static int is_constant(CXCursor expr)
 
 void check_ipv4_range_math_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	CXCursor lhs = ast_first_child(cur), rhs = ast_last_child(cur);
-	char op[8];
+	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
 	int l = ast_is_ipv4_value(lhs), r = !l && ast_is_ipv4_value(rhs);
 	int mask = !l && !r && is_prefix_mask(lhs, rhs);
 
 	if (!l && !r && !mask)
 		return;
-	if (!ast_binary_operator(walk_tu_of(ctx), cur, op, sizeof(op)))
+	const char *op = walk_operator(ctx, cur);
+	if (!op)
 		return;
 	if (mask) {
 		if (strcmp(op, "<<") != 0 && strcmp(op, ">>") != 0)

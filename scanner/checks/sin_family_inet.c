@@ -48,9 +48,9 @@ void check_sin_family_inet_match(struct walk_ctx *ctx, const struct v6scan_check
 		ast_init_fields(cur, on_init, &w);
 		return;
 	}
-	if (!ast_system_member(ast_first_child(cur), m, sizeof(m)) || !is_family_member(m))
+	if (!ast_system_member(walk_first(ctx, cur), m, sizeof(m)) || !is_family_member(m))
 		return;
-	if (walk_family_of(ctx, ast_last_child(cur)) != 4 || !ast_is_assignment(walk_tu_of(ctx), cur))
+	if (walk_family_of(ctx, walk_last(ctx, cur)) != 4 || !walk_is_op(ctx, cur, "="))
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;

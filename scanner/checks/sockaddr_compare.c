@@ -42,10 +42,10 @@ void check_sockaddr_compare_match(struct walk_ctx *ctx, const struct v6scan_chec
 	/* two addresses: s_addr on one side, an address value (s_addr, an
 	 * in_addr_t, htonl/ntohl of one) on the other; a constant on the
 	 * other side is v6-ipv4-integer-literal's or v6-inaddr-constant's */
-	CXCursor lhs = ast_first_child(cur), rhs = ast_last_child(cur);
+	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
 	if (!(is_s_addr(lhs) && ast_is_ipv4_value(rhs)) && !(is_s_addr(rhs) && ast_is_ipv4_value(lhs)))
 		return;
-	if (!ast_is_equality(walk_tu_of(ctx), cur) || walk_in_dual_stack(ctx, cur))
+	if (!(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")) || walk_in_dual_stack(ctx, cur))
 		return;
 	walk_report(ctx, self, cur, "s_addr", "addresses compared through s_addr: an IPv6 address has no "
 		    "s_addr");

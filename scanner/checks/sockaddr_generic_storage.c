@@ -115,13 +115,12 @@ void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6s
 		return;
 	}
 	case CXCursor_BinaryOperator: {
-		char oper[8];
 		/* only a struct-typed expression can be a whole-struct store:
 		 * a cheap gate before reading the operator */
 		if (clang_getCanonicalType(clang_getCursorType(cur)).kind != CXType_Record)
 			return;
-		if (ast_binary_operator(walk_tu_of(ctx), cur, oper, sizeof(oper)) && strcmp(oper, "=") == 0)
-			report_storage(ctx, self, storage_object(ast_first_child(cur)));
+		if (walk_is_op(ctx, cur, "="))
+			report_storage(ctx, self, storage_object(walk_first(ctx, cur)));
 		return;
 	}
 	default:
