@@ -29,12 +29,14 @@ struct walk_expansion {
 	unsigned start, end;   /* end exclusive */
 	CXCursor def;          /* MacroDefinition, or a null cursor (builtins) */
 	int def_is_project;
+	int family;            /* walk_family_of's answer; -1 not computed yet */
 };
 
 struct walk_macro {
 	char *name;
 	CXCursor def;          /* a project MacroDefinition */
 	int names;             /* -1 not computed, else what its body names: WALK_NAMES_* */
+	int family;            /* walk_family_of's answer for it; -1 not computed */
 	int used;              /* 1: expanded in a project file, directly or through
 				  a used project macro whose body names it */
 };

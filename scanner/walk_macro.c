@@ -68,6 +68,7 @@ int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, u
 	e->end = end;
 	e->def = clang_getCursorReferenced(c);
 	e->def_is_project = 0;
+	e->family = -1;
 	if (!clang_Cursor_isNull(e->def)) {
 		unsigned doff;
 		e->def_is_project = walk_where(ctx, clang_getCursorLocation(e->def), NULL, NULL, &doff, NULL) != NULL;
@@ -138,6 +139,7 @@ int walk_macro_record_definition(struct walk_ctx *ctx, CXCursor c)
 	ctx->macros[ctx->nmacros].def = c;
 	ctx->macros[ctx->nmacros].names = -1;
 	ctx->macros[ctx->nmacros].used = 0;
+	ctx->macros[ctx->nmacros].family = -1;
 	ctx->nmacros++;
 	if (walk_macro_hash_put(ctx, ctx->nmacros - 1))
 		return ctx->err = -ENOMEM;
@@ -283,7 +285,8 @@ static CXCursor walk_strip_implicit(CXCursor c)
 	return c;
 }
 
-const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len)
+/* The expansion that produces exactly the expression expr, or NULL. */
+static struct walk_expansion *walk_expansion_of(struct walk_ctx *ctx, CXCursor expr)
 {
 	unsigned off, end;
 	size_t file;
@@ -292,10 +295,16 @@ const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t
 	CXSourceRange r = clang_getCursorExtent(expr);
 	if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, &off, &file))
 		return NULL;
-	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
 	struct walk_expansion *e = walk_expansion_at(ctx, file, off);
-	if (!e || end > e->end || clang_Cursor_isNull(e->def))
+	if (!e || clang_Cursor_isNull(e->def))
 		return NULL;
+	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
+	return end > e->end ? NULL : e;
+}
+
+/* The name expansion e finally resolves to (see walk_macro_of). */
+static const char *walk_expansion_name(struct walk_ctx *ctx, const struct walk_expansion *e, char *buf, size_t len)
+{
 	CXString s = clang_getCursorSpelling(e->def);
 	snprintf(buf, len, "%s", clang_getCString(s));
 	clang_disposeString(s);
@@ -324,6 +333,13 @@ const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t
 	return buf;
 }
 
+const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len)
+{
+	struct walk_expansion *e = walk_expansion_of(ctx, expr);
+
+	return e ? walk_expansion_name(ctx, e, buf, len) : NULL;
+}
+
 int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur)
 {
 	CXSourceLocation loc = clang_getCursorLocation(cur);
@@ -350,13 +366,25 @@ int walk_family_of(struct walk_ctx *ctx, CXCursor expr)
 	/* a family macro expands to a number: anything else is not one */
 	if (clang_getCursorKind(walk_strip_implicit(expr)) != CXCursor_IntegerLiteral)
 		return 0;
-	if (!walk_macro_of(ctx, expr, m, sizeof(m)))
+	struct walk_expansion *e = walk_expansion_of(ctx, expr);
+	if (!e)
 		return 0;
+	if (e->family >= 0)
+		return e->family;
+	/* resolving a project macro tokenizes it: once per definition */
+	struct walk_macro *pm = e->def_is_project ? walk_macro_of_def(ctx, e->def) : NULL;
+	if (pm && pm->family >= 0)
+		return e->family = pm->family;
+	walk_expansion_name(ctx, e, m, sizeof(m));
 	if (strcmp(m, "AF_INET") == 0 || strcmp(m, "PF_INET") == 0)
-		return 4;
-	if (strcmp(m, "AF_INET6") == 0 || strcmp(m, "PF_INET6") == 0)
-		return 6;
-	return 0;
+		e->family = 4;
+	else if (strcmp(m, "AF_INET6") == 0 || strcmp(m, "PF_INET6") == 0)
+		e->family = 6;
+	else
+		e->family = 0;
+	if (pm)
+		pm->family = e->family;
+	return e->family;
 }
 
 void walk_macro_free(struct walk_ctx *ctx)
