@@ -34,4 +34,34 @@ int ast_field_of_system_struct(CXCursor field, const char *struct_name);
  * available (an operator produced by a macro). */
 const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf, size_t len);
 
+/* When expr (through implicit conversions and parentheses) is a member
+ * access `x.m` or `p->m` of a struct declared in a system header, writes m
+ * into buf and returns buf; otherwise NULL. */
+const char *ast_system_member(CXCursor expr, char *buf, size_t len);
+
+/* 1 when binop is a plain assignment `a = b` (read from the operator
+ * token; 0 when the operator is not available, see ast_binary_operator). */
+int ast_is_assignment(CXTranslationUnit tu, CXCursor binop);
+
+/* 1 when binop is `==` or `!=`. */
+int ast_is_equality(CXTranslationUnit tu, CXCursor binop);
+
+/* Calls fn for each initialiser of the InitListExpr `init`: designated
+ * ones (`.m = v`) with the member name m, positional ones with field NULL
+ * and their position. `value` is the initialising expression. */
+typedef void (*ast_init_fn)(const char *field, unsigned position, CXCursor value, void *data);
+void ast_init_fields(CXCursor init, ast_init_fn fn, void *data);
+
+/* 1 when type t is the typedef in_addr_t (through further typedefs,
+ * qualifiers, and, with through_pointers, pointers and arrays). */
+int ast_type_is_in_addr_t(CXType t, int through_pointers);
+
+/* 1 when expr (through parentheses, casts and implicit conversions) is a
+ * 32-bit IPv4 address value: the s_addr member of a system struct in_addr,
+ * a variable or parameter of type in_addr_t, or htonl()/ntohl() of one. */
+int ast_is_ipv4_value(CXCursor expr);
+
+/* The last child cursor of c, or a null cursor. */
+CXCursor ast_last_child(CXCursor c);
+
 #endif

@@ -97,7 +97,8 @@ static int main_list(const struct cli_opts *o)
 		return EXIT_USAGE;
 	for (size_t i = 0; i < n; i++)
 		if (enabled[i])
-			printf("%-28s %-8s %s\n", all[i]->id, check_level_name(all[i]->level), all[i]->summary);
+			printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
+			       check_confidence_name(all[i]->confidence), all[i]->summary);
 	return EXIT_CLEAN;
 }
 

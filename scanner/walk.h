@@ -6,6 +6,10 @@
  * project are skipped with their whole subtree, so system headers cost
  * nothing beyond the parse.
  *
+ * Macro expansions on preprocessor directive lines (#if, #ifdef, #ifndef,
+ * #elif, defined()) are not handed to checks: testing a macro is not using
+ * it.
+ *
  * Where a finding lands (walk_report):
  *   - a node written in the source: at the node;
  *   - a node spelled in a macro argument: at the argument text;
@@ -43,18 +47,69 @@ void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCurso
 void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
 		     const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* 1 when `cur` sits in a dual-stack scope: the enclosing function (or, for a
- * struct/union member, the enclosing record) also names AF_INET6, PF_INET6,
- * sockaddr_in6, in6_addr, in6addr_any/loopback or their initialisers, or the
- * member is part of a union. IPv4 code there is the IPv4 half of
- * address-family independent code, so declaration-level checks stay silent. */
+/* The dual-stack rule: 1 when `cur` sits in a dual-stack scope, where IPv4
+ * code is the IPv4 half of address-family independent code and checks stay
+ * silent. A scope is the enclosing function definition, or, for a struct or
+ * union member, the enclosing record. It is dual-stack when its text names
+ * AF_INET6, PF_INET6, sockaddr_in6, in6_addr, s6_addr, sin6_family,
+ * sin6_addr, sin6_port, sin6_scope_id, in6addr_any, in6addr_loopback,
+ * IN6ADDR_ANY_INIT, IN6ADDR_LOOPBACK_INIT, IN6_IS_ADDR_*, IN6_ARE_ADDR_EQUAL,
+ * IPPROTO_IPV6, ipv6_mreq or in6_pktinfo, or a project macro whose body
+ * (through the project macros it names) does; a union is always
+ * dual-stack. A function is also dual-stack when it is the IPv4 half of a
+ * pair of per-family functions defined in the same translation unit: its
+ * twin, named with the last '4' written '6' (cidr4_match / cidr6_match) or
+ * with a "6" appended (get_localhost / get_localhost6), is dual-stack. An if/switch arm whose sibling handles AF_INET6 is in such a
+ * function, so the rule covers it. Cost: one pass over a scope's tokens the
+ * first time it is asked about, then a binary search. */
 int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
+
+/* What the scope of `cur` (as for walk_in_dual_stack) names, as a mask:
+ * WALK_NAMES_V6 the IPv6 names above; WALK_NAMES_INET AF_INET or PF_INET;
+ * WALK_NAMES_V4MAPPED AI_V4MAPPED; and the two below. 0 outside any scope.
+ * Same cost. */
+#define WALK_NAMES_V6 1u
+#define WALK_NAMES_INET 2u
+#define WALK_NAMES_V4MAPPED 4u
+#define WALK_NAMES_RESOLVER 8u  /* gethostbyname*, getaddrinfo, inet_addr/aton/pton */
+#define WALK_NAMES_BRACKET 16u  /* a '[' character or "[" string literal */
+#define WALK_NAMES_ALL 31u
+unsigned walk_scope_names(struct walk_ctx *ctx, CXCursor cur);
+
+/* The address family a family macro expression stands for: 4 when `expr`
+ * is exactly AF_INET or PF_INET (or a project macro resolving to one, see
+ * walk_macro_of), 6 for AF_INET6 or PF_INET6, else 0 (a variable, a
+ * number, an expression). */
+int walk_family_of(struct walk_ctx *ctx, CXCursor expr);
 
 /* When the expression `expr` is exactly one macro expansion (written in the
  * source, not produced by another macro), returns the name of the macro it
  * finally resolves to, following project macros whose body is a single
  * identifier ("#define FAMILY AF_INET"). Writes into buf; returns buf or NULL. */
 const char *walk_macro_of(struct walk_ctx *ctx, CXCursor expr, char *buf, size_t len);
+
+/* 1 when the project macro definition `def` (a MacroDefinition cursor) is
+ * used in this translation unit: expanded in a project file outside a
+ * preprocessor directive, directly or through a used project macro whose
+ * body names it. A check matching MacroDefinition bodies reports only used
+ * macros: a finding produced by a macro is reported at its #define, once,
+ * and a #define nothing expands produces nothing. */
+int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def);
+
+/* 1 when the location of `cur` (a declaration's name, an expression's
+ * start) is produced by the body of a macro expanded in a project file:
+ * the construct was written by the macro, not in the source. */
+int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
+
+/* The first and last child of `cur` (a binary operator's operands), and a
+ * binary operator's operator ("=", "==", ...; NULL when not available, see
+ * ast_binary_operator). Same answers as ast_first_child, ast_last_child
+ * and ast_binary_operator, computed once per cursor for all checks. */
+CXCursor walk_first(struct walk_ctx *ctx, CXCursor cur);
+CXCursor walk_last(struct walk_ctx *ctx, CXCursor cur);
+const char *walk_operator(struct walk_ctx *ctx, CXCursor binop);
+/* 1 when walk_operator(ctx, binop) is op. */
+int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op);
 
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);

@@ -9,7 +9,7 @@
 
 static const char *const names[] = { "gethostbyaddr", "gethostbyaddr_r" };
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_gethostbyaddr_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
 	char macro[64];
@@ -24,13 +24,8 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	walk_report(ctx, self, cur, fn, "%s() is a reverse lookup tied to IPv4 addresses", fn);
 }
 
-const struct v6scan_check check_gethostbyaddr = {
-	.id = "v6-gethostbyaddr",
-	.level = V6SCAN_ERROR,
-	.summary = "Call of gethostbyaddr() or gethostbyaddr_r(), the hostent reverse lookup.",
-	.why = "It takes a raw address plus a family and returns a hostent; code written around it passes "
-	       "struct in_addr and AF_INET, so IPv6 peers get no name.",
-	.fix = "use getnameinfo() on the peer's sockaddr (add NI_NAMEREQD if a name is required)",
-	.kinds = { CXCursor_CallExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(gethostbyaddr,
+	"It takes a raw address plus a family and returns a hostent; code written around it passes "
+	"struct in_addr and AF_INET, so IPv6 peers get no name.",
+	"use getnameinfo() on the peer's sockaddr (add NI_NAMEREQD if a name is required)",
+	CXCursor_CallExpr);

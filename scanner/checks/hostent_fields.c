@@ -11,7 +11,7 @@
 
 static const char *const fields[] = { "h_addr_list", "h_addrtype", "h_length" };
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_hostent_fields_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	const char *name = NULL;
 	CXCursor ref = clang_getCursorReferenced(cur);
@@ -35,13 +35,8 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	walk_report(ctx, self, cur, name, "hostent field %s assumes the IPv4 hostent API", name);
 }
 
-const struct v6scan_check check_hostent_fields = {
-	.id = "v6-hostent-fields",
-	.level = V6SCAN_WARNING,
-	.summary = "Use of the hostent fields h_addr, h_addr_list, h_length or h_addrtype.",
-	.why = "Code that copies h_addr into a struct in_addr or trusts h_length == 4 handles one IPv4 "
-	       "address of one name; the hostent API cannot carry a mix of families.",
-	.fix = "walk the getaddrinfo() result list and use ai_addr/ai_addrlen of each entry",
-	.kinds = { CXCursor_MemberRefExpr, CXCursor_MacroExpansion },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(hostent_fields,
+	"Code that copies h_addr into a struct in_addr or trusts h_length == 4 handles one IPv4 "
+	"address of one name; the hostent API cannot carry a mix of families.",
+	"walk the getaddrinfo() result list and use ai_addr/ai_addrlen of each entry",
+	CXCursor_MemberRefExpr, CXCursor_MacroExpansion);

@@ -1,6 +1,7 @@
 /* v6-inaddr-constant — INADDR_ANY, INADDR_LOOPBACK, INADDR_BROADCAST and
- * INADDR_NONE: expansions of the system macros in project code, and project
- * macros whose definition names them (reported at the #define). */
+ * INADDR_NONE: expansions of the system macros in project code (not in #if
+ * tests), and used project macros whose definition names them (reported at
+ * the #define). */
 #include "checks.h"
 
 #include <string.h>
@@ -37,10 +38,11 @@ static void match_definition(struct walk_ctx *ctx, const struct v6scan_check *se
 	clang_disposeTokens(tu, toks, n);
 }
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_inaddr_constant_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (clang_getCursorKind(cur) == CXCursor_MacroDefinition) {
-		match_definition(ctx, self, cur);
+		if (walk_macro_is_used(ctx, cur))
+			match_definition(ctx, self, cur);
 		return;
 	}
 	CXCursor def = clang_getCursorReferenced(cur);
@@ -54,14 +56,9 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	walk_report(ctx, self, cur, name, "%s is an IPv4-only address", name);
 }
 
-const struct v6scan_check check_inaddr_constant = {
-	.id = "v6-inaddr-constant",
-	.level = V6SCAN_WARNING,
-	.summary = "Use of INADDR_ANY, INADDR_LOOPBACK, INADDR_BROADCAST or INADDR_NONE.",
-	.why = "These are 32-bit IPv4 addresses: a server bound to INADDR_ANY or a client aimed at "
-	       "INADDR_LOOPBACK never sees IPv6.",
-	.fix = "use getaddrinfo(NULL, port, &hints, &res) with AI_PASSIVE and AF_UNSPEC for wildcards, "
-	       "or in6addr_any / in6addr_loopback",
-	.kinds = { CXCursor_MacroExpansion, CXCursor_MacroDefinition },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(inaddr_constant,
+	"These are 32-bit IPv4 addresses: a server bound to INADDR_ANY or a client aimed at "
+	"INADDR_LOOPBACK never sees IPv6.",
+	"use getaddrinfo(NULL, port, &hints, &res) with AI_PASSIVE and AF_UNSPEC for wildcards, "
+	"or in6addr_any / in6addr_loopback",
+	CXCursor_MacroExpansion, CXCursor_MacroDefinition);

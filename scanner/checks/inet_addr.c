@@ -6,7 +6,7 @@
 
 static const char *const names[] = { "inet_addr", "inet_aton", "inet_network" };
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_inet_addr_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
 
@@ -14,13 +14,8 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 		walk_report(ctx, self, cur, fn, "%s() parses IPv4 dotted-quad text only", fn);
 }
 
-const struct v6scan_check check_inet_addr = {
-	.id = "v6-inet-addr",
-	.level = V6SCAN_ERROR,
-	.summary = "Call of inet_addr(), inet_aton() or inet_network(), which parse only IPv4 text.",
-	.why = "They turn dotted-quad text into a 32-bit value, so an IPv6 literal such as ::1 is rejected "
-	       "(inet_addr even returns the valid address 255.255.255.255 as its error value).",
-	.fix = "use getaddrinfo() with AI_NUMERICHOST and AF_UNSPEC, or inet_pton() for each family",
-	.kinds = { CXCursor_CallExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(inet_addr,
+	"They turn dotted-quad text into a 32-bit value, so an IPv6 literal such as ::1 is rejected "
+	"(inet_addr even returns the valid address 255.255.255.255 as its error value).",
+	"use getaddrinfo() with AI_NUMERICHOST and AF_UNSPEC, or inet_pton() for each family",
+	CXCursor_CallExpr);

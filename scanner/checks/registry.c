@@ -1,5 +1,6 @@
-/* registry — see registry.h. The table below is kept sorted by id; a unit
- * test checks the order, so a new entry in the wrong place fails CI. */
+/* registry — see registry.h. The table is generated from checks.def, which
+ * is kept sorted by id; a unit test checks the order, so a new entry in the
+ * wrong place fails CI. */
 #include "registry.h"
 
 #include <errno.h>
@@ -9,17 +10,25 @@
 
 #include "checks.h"
 
+#define V6SCAN_CHECK(stem, id_, level_, confidence_, summary_)                                     \
+	{ .id = id_, .level = V6SCAN_##level_, .confidence = V6SCAN_CONF_##confidence_,            \
+	  .summary = summary_, .why = check_##stem##_why, .fix = check_##stem##_fix,               \
+	  .kinds = check_##stem##_kinds, .match = check_##stem##_match },
+static const struct v6scan_check registry_checks[] = {
+#include "checks.def"
+};
+#undef V6SCAN_CHECK
+
+enum {
+#define V6SCAN_CHECK(stem, id, level, confidence, summary) registry_idx_##stem,
+#include "checks.def"
+#undef V6SCAN_CHECK
+};
+
 static const struct v6scan_check *const registry_table[] = {
-	&check_gethostbyaddr,
-	&check_gethostbyname,
-	&check_hostent_fields,
-	&check_inaddr_constant,
-	&check_inet_addr,
-	&check_inet_ntoa,
-	&check_sockaddr_generic_storage,
-	&check_sockaddr_in_as_storage,
-	&check_sockaddr_in_decl,
-	&check_socket_af_inet,
+#define V6SCAN_CHECK(stem, id, level, confidence, summary) &registry_checks[registry_idx_##stem],
+#include "checks.def"
+#undef V6SCAN_CHECK
 };
 
 #define REGISTRY_N (sizeof(registry_table) / sizeof(registry_table[0]))

@@ -98,7 +98,7 @@ static void match_sizeof(struct walk_ctx *ctx, const struct v6scan_check *self, 
 	walk_report(ctx, self, cur, "sockaddr", "sizeof(struct sockaddr) is too small for an IPv6 address");
 }
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	switch (clang_getCursorKind(cur)) {
 	case CXCursor_UnaryExpr:
@@ -115,9 +115,12 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 		return;
 	}
 	case CXCursor_BinaryOperator: {
-		char oper[8];
-		if (ast_binary_operator(walk_tu_of(ctx), cur, oper, sizeof(oper)) && strcmp(oper, "=") == 0)
-			report_storage(ctx, self, storage_object(ast_first_child(cur)));
+		/* only a struct-typed expression can be a whole-struct store:
+		 * a cheap gate before reading the operator */
+		if (clang_getCanonicalType(clang_getCursorType(cur)).kind != CXType_Record)
+			return;
+		if (walk_is_op(ctx, cur, "="))
+			report_storage(ctx, self, storage_object(walk_first(ctx, cur)));
 		return;
 	}
 	default:
@@ -125,14 +128,9 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	}
 }
 
-const struct v6scan_check check_sockaddr_generic_storage = {
-	.id = "v6-sockaddr-generic-storage",
-	.level = V6SCAN_WARNING,
-	.summary = "struct sockaddr used as address storage, or sizeof(struct sockaddr) used as a length.",
-	.why = "struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
-	       "IPv6 addresses are truncated or rejected.",
-	.fix = "use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
-	       "getaddrinfo()",
-	.kinds = { CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(sockaddr_generic_storage,
+	"struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
+	"IPv6 addresses are truncated or rejected.",
+	"use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
+	"getaddrinfo()",
+	CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr);

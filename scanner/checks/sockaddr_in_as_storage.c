@@ -9,7 +9,7 @@
 
 static const char *const names[] = { "accept", "accept4", "getpeername", "getsockname", "recvfrom" };
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_sockaddr_in_as_storage_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
 
@@ -27,15 +27,9 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 		    "for an IPv6 address", fn);
 }
 
-const struct v6scan_check check_sockaddr_in_as_storage = {
-	.id = "v6-sockaddr-in-as-storage",
-	.level = V6SCAN_ERROR,
-	.summary = "A struct sockaddr_in is the address buffer of accept(), recvfrom(), getpeername() or "
-		   "getsockname().",
-	.why = "A struct sockaddr_in holds 16 bytes; an IPv6 address needs 28, so the address is truncated "
-	       "and its family is no longer AF_INET.",
-	.fix = "receive into a struct sockaddr_storage with socklen_t len = sizeof(ss), then dispatch on "
-	       "ss.ss_family",
-	.kinds = { CXCursor_CallExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(sockaddr_in_as_storage,
+	"A struct sockaddr_in holds 16 bytes; an IPv6 address needs 28, so the address is truncated "
+	"and its family is no longer AF_INET.",
+	"receive into a struct sockaddr_storage with socklen_t len = sizeof(ss), then dispatch on "
+	"ss.ss_family",
+	CXCursor_CallExpr);

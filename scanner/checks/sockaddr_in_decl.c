@@ -14,7 +14,7 @@ static const char *which(CXType t)
 	return NULL;
 }
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_sockaddr_in_decl_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	enum CXCursorKind k = clang_getCursorKind(cur);
 	const char *type;
@@ -35,16 +35,10 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	walk_report(ctx, self, cur, type, "%s struct %s models IPv4 endpoints only", what, type);
 }
 
-const struct v6scan_check check_sockaddr_in_decl = {
-	.id = "v6-sockaddr-in-decl",
-	.level = V6SCAN_WARNING,
-	.summary = "Declaration, cast or sizeof of struct sockaddr_in or struct in_addr in code that has no "
-		   "IPv6 counterpart.",
-	.why = "Variables, parameters and members of these types can hold only IPv4 endpoints; code built "
-	       "around them needs rework before it can carry IPv6.",
-	.fix = "keep addresses in struct sockaddr_storage (or a struct sockaddr * plus socklen_t) and "
-	       "branch on the family only where the families differ",
-	.kinds = { CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_CStyleCastExpr,
-		   CXCursor_UnaryExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(sockaddr_in_decl,
+	"Variables, parameters and members of these types can hold only IPv4 endpoints; code built "
+	"around them needs rework before it can carry IPv6.",
+	"keep addresses in struct sockaddr_storage (or a struct sockaddr * plus socklen_t) and "
+	"branch on the family only where the families differ",
+	CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_CStyleCastExpr,
+	CXCursor_UnaryExpr);

@@ -9,7 +9,7 @@
 
 static const char *const names[] = { "socket" };
 
-static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+void check_socket_af_inet_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	char macro[64];
 
@@ -23,14 +23,9 @@ static void match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCurso
 	walk_report(ctx, self, cur, "socket", "socket(%s, ...) can only ever carry IPv4", m);
 }
 
-const struct v6scan_check check_socket_af_inet = {
-	.id = "v6-socket-af-inet",
-	.level = V6SCAN_WARNING,
-	.summary = "socket() created with a constant AF_INET/PF_INET family.",
-	.why = "The family is fixed before the peer is known, so the socket can never reach or accept an "
-	       "IPv6 peer.",
-	.fix = "resolve first with getaddrinfo() and create each socket from ai_family, ai_socktype and "
-	       "ai_protocol of the result",
-	.kinds = { CXCursor_CallExpr },
-	.match = match,
-};
+V6SCAN_CHECK_PARTS(socket_af_inet,
+	"The family is fixed before the peer is known, so the socket can never reach or accept an "
+	"IPv6 peer.",
+	"resolve first with getaddrinfo() and create each socket from ai_family, ai_socktype and "
+	"ai_protocol of the result",
+	CXCursor_CallExpr);
