@@ -1,0 +1,68 @@
+#!/bin/sh
+# connect-bench.sh [BUILD_DIR] [ROUNDS] — what a connect costs under the shim.
+#
+# In a private network namespace with the test hosts file, one dual-stack
+# server ([::]:P, unshimmed) and, interleaved round by round:
+#   pool path: the legacy client (gethostbyname + AF_INET socket) to the
+#              IPv6-only name under v6run, against the ported client
+#              (getaddrinfo + socket(ai_family)) to the same name, no shim;
+#   IPv4 path: the legacy client to the IPv4-only name with and without
+#              the shim.
+# Prints the median ns per connect of each and the connect-rate ratios
+# (baseline ns / shim ns: 1.00 = as fast as the baseline), and strace -c
+# syscall counts per connect.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build/default}
+rounds=${2:-7}
+bench=$build/bench/bench_connect
+v6run=$build/shim/v6run
+for f in "$bench" "$v6run"; do
+  [ -x "$f" ] || { echo "connect-bench: $f missing: build first (cmake --build --preset default)" >&2; exit 2; }
+done
+nss=$(for d in /usr/lib/*-linux-gnu /usr/lib; do [ -e "$d/libnss_wrapper.so" ] && echo "$d/libnss_wrapper.so" && break; done)
+[ -n "$nss" ] || { echo "connect-bench: libnss_wrapper.so missing (apt-get install libnss-wrapper)" >&2; exit 2; }
+
+exec "$here/tests/netns-run.sh" sh -s "$bench" "$v6run" "$nss" "$here/tests/data/hosts" "$rounds" <<'INNER'
+set -eu
+bench=$1 v6run=$2 nss=$3 hosts=$4 rounds=$5
+export NSS_WRAPPER_HOSTS=$hosts
+# Many short connections from one client: let TIME_WAIT ports be reused.
+sysctl -qw net.ipv4.tcp_tw_reuse=1 2>/dev/null || true
+port=47914
+"$bench" serve $port &
+srv=$!
+trap 'kill $srv 2>/dev/null' EXIT
+sleep 0.3
+n=2000
+one() { LD_PRELOAD=$nss "$@" | awk '{print $4}'; }
+: >/tmp/connect-bench.$$
+for r in $(seq "$rounds"); do
+  echo "native6 $(one "$bench" native v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "pool $(one "$v6run" -- "$bench" legacy v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "v4plain $(one "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "v4shim $(one "$v6run" -- "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+done
+med() { awk -v k="$1" '$1 == k {print $2}' /tmp/connect-bench.$$ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+n6=$(med native6) p=$(med pool) v4=$(med v4plain) v4s=$(med v4shim)
+rm -f /tmp/connect-bench.$$
+printf '%-44s %10s %10s %7s\n' "case ($rounds interleaved rounds of $n)" "base ns" "shim ns" "rate"
+printf '%-44s %10s %10s %7.2f\n' "pool path: legacy+shim vs ported, IPv6 name" "$n6" "$p" "$(echo "$n6 $p" | awk '{print $1/$2}')"
+printf '%-44s %10s %10s %7.2f\n' "IPv4 path: legacy+shim vs legacy, IPv4 name" "$v4" "$v4s" "$(echo "$v4 $v4s" | awk '{print $1/$2}')"
+# Syscalls per connect (strace -c over 200 connects, minus the start-up).
+count() { # label CMD...
+  f=/tmp/connect-bench-strace.$$
+  LD_PRELOAD=$nss strace -f -c -o "$f" "$@" >/dev/null 2>&1 || true
+  awk 'NR > 2 && $NF != "total" && $1 ~ /^[0-9.]+$/ {calls = ($4 ~ /^[0-9]+$/) ? $4 : $3; s += calls} END {print s}' "$f"
+  rm -f "$f"
+}
+if command -v strace >/dev/null 2>&1; then
+  for c in "native6:$bench native v6only.v6kit.test" "pool:$v6run -- $bench legacy v6only.v6kit.test" \
+           "v4plain:$bench legacy v4only.v6kit.test" "v4shim:$v6run -- $bench legacy v4only.v6kit.test"; do
+    label=${c%%:*} cmd=${c#*:}
+    # shellcheck disable=SC2086
+    a=$(count $cmd $port 1) b=$(count $cmd $port 201)
+    printf 'syscalls per connect, %-8s %6.1f\n' "$label" "$(echo "$a $b" | awk '{print ($2-$1)/200}')"
+  done
+fi
+INNER
