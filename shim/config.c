@@ -8,14 +8,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "policy.h"
-#include "pool.h"
 #include "textfile.h"
 
 /* Largest v6shim.conf read, in bytes: a file of exactly this size is read,
@@ -28,11 +25,6 @@ const char *const config_keys[] = {
     "listen_dualstack", "socket_model",   "log_level",    "log_target",
     "log_file",    NULL,
 };
-
-/* Written once under config_once; read-only afterwards. */
-static struct v6shim_config config_global;
-static char config_err[PATH_MAX + 256];
-static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 void config_defaults(struct v6shim_config *c)
 {
@@ -297,42 +289,7 @@ int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char 
                  c->file[0] ? c->file : "V6SHIM_LOG_TARGET");
         return -EINVAL;
     }
-    if (c->gai_conf[0]) {
-        struct policy_table *t;
-        int rc2 = policy_table_new(POLICY_RFC6724, &t);
-        if (rc2 == 0) {
-            rc2 = policy_table_load_gaiconf(t, c->gai_conf, err, errlen);
-            policy_table_free(t);
-        }
-        if (rc2 < 0)
-            return rc2;
-    }
-    return pool_range_check(c->pool_net, c->pool_prefix, err, errlen);
-}
-
-static void config_do_load(void)
-{
-    struct v6shim_config c;
-    if (config_load(&c, NULL, config_err, sizeof config_err) < 0) {
-        config_defaults(&config_global);
-        config_global.enabled = false;
-        v6log_always(LOG_ERR, "%s; running unshimmed", config_err);
-        return;
-    }
-    config_global = c;
-    log_setup(c.log_level, c.log_target, c.log_file);
-}
-
-const struct v6shim_config *config_get(void)
-{
-    pthread_once(&config_once, config_do_load);
-    return &config_global;
-}
-
-const char *config_error(void)
-{
-    config_get();
-    return config_err;
+    return 0;
 }
 
 static const char *config_policy_name(enum config_policy p)

@@ -48,15 +48,11 @@ struct v6shim_config {
 };
 
 /*
- * The process's configuration, loaded once (thread-safe). When loading
- * failed the error line is logged (v6log_always) and the result has
- * enabled = false, so every hook passes calls through: a program preloaded
- * with a bad configuration runs unshimmed rather than broken.
+ * The process's configuration: shim_init() of init.h, which loads it once
+ * on the start-up path (with the log, the pool and the policy table).
+ * Defined in init.c; this name stays for the socket layer's callers.
  */
 const struct v6shim_config *config_get(void);
-
-/* The error line of config_get()'s load, or "" when it succeeded. */
-const char *config_error(void);
 
 /* Fill C with the built-in defaults. */
 void config_defaults(struct v6shim_config *c);
@@ -78,9 +74,11 @@ int config_set(struct v6shim_config *c, const char *key, const char *value, char
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen);
 
 /*
- * Load defaults, file and environment into C as described above, then check
- * the pool range against the local addresses and routes. GETENV is the
- * environment lookup (NULL: secure_getenv). Returns 0 or -errno with ERR.
+ * Load defaults, file and environment into C as described above and check
+ * the keys against each other (log_target = file needs log_file). GETENV is
+ * the environment lookup (NULL: secure_getenv). Returns 0 or -errno with
+ * ERR. What needs other modules (the pool range against this host, the
+ * gai_conf file) is checked by shim_load() in init.h.
  */
 int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char *err,
                 size_t errlen);

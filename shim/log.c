@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* Level and fd are atomics: v6log reads them lock-free from any thread.
- * log_setup is called once, from config_get()'s pthread_once. */
+ * log_setup is called once, on the start-up path (init.h: shim_init). */
 static atomic_int log_level = V6LOG_OFF;
 static atomic_int log_fd = STDERR_FILENO;
 static atomic_int log_target_now = LOG_TARGET_STDERR;

@@ -4,8 +4,8 @@
  * RFC 6724 order and the pool (see resolve.h).
  *
  * Locks: resolve_ai_lock guards the list of addrinfo lists this module
- * allocated (resolve_ai_head); it is a leaf lock. The policy table is built
- * once under resolve_once and read-only afterwards.
+ * allocated (resolve_ai_head); it is a leaf lock. The policy table is
+ * shim_policy()'s, built once on the start-up path (init.h).
  */
 /* NOLINTBEGIN(v6-*): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "hostent.h"
+#include "init.h"
 #include "log.h"
 #include "pool.h"
 #include "symbols.h"
@@ -35,9 +35,6 @@ struct resolve_ai {
 
 static pthread_mutex_t resolve_ai_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct resolve_ai *resolve_ai_head; /* guarded by resolve_ai_lock */
-
-static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
-static struct policy_table *resolve_table; /* written once under resolve_once */
 
 /* Per-thread storage for gethostbyname/gethostbyaddr (glibc shares one
  * static buffer between all threads). Allocated on a thread's first call
@@ -103,35 +100,6 @@ static const struct policy_sockops resolve_sockops = {
     .getsockname = real_getsockname,
     .close = real_close,
 };
-
-static void resolve_init(void)
-{
-    const struct v6shim_config *c = config_get();
-    enum policy_preset p = c->policy == CONFIG_POLICY_RFC3484      ? POLICY_RFC3484_GLIBC
-                           : c->policy == CONFIG_POLICY_ULA_UPDATE ? POLICY_RFC6724_ULA_UPDATE
-                                                                   : POLICY_RFC6724;
-    if (policy_table_new(p, &resolve_table) < 0) {
-        resolve_table = NULL;
-        return;
-    }
-    if (c->gai_conf[0]) {
-        char err[512];
-        if (policy_table_load_gaiconf(resolve_table, c->gai_conf, err, sizeof err) < 0)
-            v6log_always(LOG_ERR, "%s; using the default table", err);
-    }
-    if (p == POLICY_RFC6724_ULA_UPDATE) {
-        /* the draft's known-local ULAs: the /48s this host is numbered from */
-        int n = policy_table_learn_known_local(resolve_table, &resolve_sockops);
-        if (n < 0)
-            v6log(LOG_WARNING, "cannot learn known-local ULA prefixes: %s", strerror(-n));
-    }
-}
-
-const struct policy_table *resolve_policy(void)
-{
-    pthread_once(&resolve_once, resolve_init);
-    return resolve_table;
-}
 
 bool resolve_is_literal(const char *name)
 {
@@ -218,7 +186,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
     if (out->n == 0)
         return EAI_NODATA;
 
-    const struct policy_table *t = resolve_policy();
+    const struct policy_table *t = shim_policy();
     if (t && out->n > 1) {
         policy_probe_sources_ops(&resolve_sockops, out->cand, out->n);
         policy_sort(t, out->cand, out->n);
@@ -245,7 +213,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
         for (; name[k]; k++)
             key[k] = (char)tolower((unsigned char)name[k]); /* names are case-blind */
         key[k] = '\0';
-        int prc = pool_map_name(key, pc, np, config_get()->pool_ttl_s, &out->pool);
+        int prc = pool_map_name(key, pc, np, shim_init()->pool_ttl_s, &out->pool);
         out->pool_ok = prc == 0;
         if (prc < 0)
             v6log(LOG_WARNING, "%s: no pool address (%s): IPv6 answers left out", name,

@@ -30,7 +30,7 @@
 
 #include "config.h"
 #include "elfcheck.h"
-#include "pool.h"
+#include "init.h"
 #include "resolve.h"
 #include "v6kit_version.h"
 
@@ -263,18 +263,15 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
     return 0;
 }
 
-/* The policy table in effect, as gai.conf lines behind '#' (so the output
- * of --check-config still reads back as a v6shim.conf). */
-static void v6run_print_policy(void)
+/* The policy table T, as gai.conf lines behind '#' (so the output of
+ * --check-config still reads back as a v6shim.conf). */
+static void v6run_print_policy(const struct policy_table *t)
 {
     static const struct { enum policy_column col; const char *word; } cols[] = {
         {POLICY_COL_LABEL, "label"},
         {POLICY_COL_PRECEDENCE, "precedence"},
         {POLICY_COL_SCOPEV4, "scopev4"},
     };
-    const struct policy_table *t = resolve_policy();
-    if (!t)
-        return;
     printf("# policy table in effect (gai.conf syntax):\n");
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         struct policy_row rows[64];
@@ -378,18 +375,21 @@ int main(int argc, char **argv)
      * once, and a private copy would outlive v6run (it execs away) or, as an
      * inherited descriptor, be an fd the program never opened. */
     struct v6shim_config cfg;
+    struct policy_table *table;
     char err[PATH_MAX + 256];
-    if (config_load(&cfg, NULL, err, sizeof err) < 0) {
+    if (shim_load(&cfg, &table, NULL, err, sizeof err) < 0) {
         fprintf(stderr, "v6run: %s\n", err);
         return V6RUN_USAGE;
     }
     if (check) {
         fflush(stdout);
         config_print(&cfg, STDOUT_FILENO);
-        v6run_print_policy();
+        v6run_print_policy(table);
+        policy_table_free(table);
         return 0;
     }
-    if (resolve)
+    policy_table_free(table);
+    if (resolve) /* the shim's own start-up path, as a preloaded program runs it */
         return v6run_resolve(resolve, &cfg);
     if (optind >= argc) {
         fprintf(stderr, "v6run: no command given; try 'v6run --help'\n");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "init.h"
 #include "v6test.h"
 
 /* A fake environment: NAME=VALUE pairs; NULL entries end it. */
@@ -59,7 +60,9 @@ static void write_conf(const char *text)
     fclose(f);
 }
 
-/* Load with the file and the fake environment; returns rc, ERR filled. */
+/* Load with the file and the fake environment the way the start-up path
+ * does (shim_load: the configuration, the pool range against this host,
+ * the gai.conf file); returns rc, ERR filled. */
 static int load(struct v6shim_config *c, char *err, size_t len)
 {
     static char confvar[128];
@@ -68,8 +71,14 @@ static int load(struct v6shim_config *c, char *err, size_t len)
     while (fake_env[i])
         i++;
     fake_env[i] = confvar;
-    int rc = config_load(c, fake_getenv, err, len);
+    struct policy_table *t;
+    int rc = shim_load(c, &t, fake_getenv, err, len);
     fake_env[i] = NULL;
+    if (rc == 0)
+        assert_non_null(t);
+    else
+        assert_null(t);
+    policy_table_free(t);
     return rc;
 }
 
