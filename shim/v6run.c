@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <bsd/stdlib.h>
+#include <bsd/string.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -196,8 +197,7 @@ static int v6run_find_shim(char *out, size_t len)
         char rel[PATH_MAX * 2];
         snprintf(rel, sizeof rel, "%s/../%s/libv6shim.so", dir, V6SHIM_REL_LIBDIR);
         char *abs = realpath(rel, NULL);
-        if (abs && access(abs, R_OK) == 0 && strlen(abs) < len) {
-            strcpy(out, abs);
+        if (abs && access(abs, R_OK) == 0 && strlcpy(out, abs, len) < len) {
             free(abs);
             return 0;
         }
@@ -233,8 +233,8 @@ static int v6run_preload(const char *shim)
     for (char *e = strtok_r(copy, ": ", &save); e; e = strtok_r(NULL, ": ", &save)) {
         if (strcmp(e, shim) == 0 || (*rt && strcmp(e, rt) == 0))
             continue;
-        strcat(v, ":");
-        strcat(v, e);
+        strlcat(v, ":", len); /* len counts every entry: never cut */
+        strlcat(v, e, len);
     }
     int rc = v6run_set("LD_PRELOAD", v);
     free(copy);
