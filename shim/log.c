@@ -117,6 +117,12 @@ static void log_emit(bool force, int level, const char *fmt, va_list ap)
     (void)!write(fd, buf, len);
 }
 
+bool log_on(int level)
+{
+    int cur = atomic_load_explicit(&log_level, memory_order_relaxed);
+    return cur != V6LOG_OFF && level <= cur;
+}
+
 void v6log(int level, const char *fmt, ...)
 {
     int cur = atomic_load_explicit(&log_level, memory_order_relaxed);
