@@ -8,7 +8,14 @@
 #           pool address) vs glibc's getaddrinfo(AF_UNSPEC) of the same name
 #           (no shim): what a ported program asks instead
 # Inside a private network namespace (loopback only), names from the test
-# hosts file through nss_wrapper, preloaded in both runs. ROUNDS (default 11)
+# hosts file, twice:
+#   nss_wrapper   through libnss_wrapper.so, preloaded in both runs (its own
+#                 getaddrinfo: no RFC 3484 sort, no probe: the cheapest
+#                 baseline, where the shim's own work shows most)
+#   glibc files   glibc's own resolver on that file, bind-mounted over
+#                 /etc/hosts in a private mount namespace (needs root; its
+#                 getaddrinfo sorts with probes, as on a real host)
+# ROUNDS (default 11)
 # interleaved rounds, each running every case's baseline and shim once
 # (bench_resolve, N lookups each); prints the median ns per lookup of each
 # and the ratio of the medians, then the system calls per lookup of each
@@ -25,10 +32,19 @@ done
 nss=$(for d in /usr/lib/*-linux-gnu /usr/lib; do [ -e "$d/libnss_wrapper.so" ] && echo "$d/libnss_wrapper.so" && break; done)
 [ -n "$nss" ] || { echo "resolve-bench: libnss_wrapper.so missing (apt-get install libnss-wrapper)" >&2; exit 2; }
 
-exec "$here/tests/netns-run.sh" sh -s "$bench" "$shim" "$nss" "$here/tests/data/hosts" "$rounds" <<'INNER'
+inner=$(cat <<'INNER'
 set -eu
-bench=$1 shim=$2 nss=$3 hosts=$4 rounds=$5
-export NSS_WRAPPER_HOSTS=$hosts
+bench=$1 shim=$2 nss=$3 hosts=$4 rounds=$5 mode=$6
+if [ "$mode" = glibc ]; then
+  mount --bind "$hosts" /etc/hosts
+  nss= # "$nss" below: nothing extra preloaded
+  pre=$shim
+  echo "== glibc files backend (/etc/hosts = $hosts)"
+else
+  export NSS_WRAPPER_HOSTS=$hosts
+  pre=$shim:$nss
+  echo "== nss_wrapper ($nss, NSS_WRAPPER_HOSTS=$hosts)"
+fi
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 # case: name, baseline call, shim call, name looked up, lookups per run
 cases="v4only:gethostbyname:gethostbyname:v4only.v6kit.test:20000 dual:getaddrinfo:gethostbyname:dual.v6kit.test:20000"
@@ -39,7 +55,7 @@ while [ "$r" -lt "$rounds" ]; do
 $c
 EOF2
     LD_PRELOAD=$nss "$bench" "$bcall" "$name" "$n" | awk '{print $4}' >> "$tmp/$id.base"
-    LD_PRELOAD=$shim:$nss "$bench" "$scall" "$name" "$n" | awk '{print $4}' >> "$tmp/$id.shim"
+    LD_PRELOAD=$pre "$bench" "$scall" "$name" "$n" | awk '{print $4}' >> "$tmp/$id.shim"
   done
   r=$((r + 1))
 done
@@ -64,6 +80,14 @@ for c in $cases; do
   IFS=: read -r id bcall scall name n <<EOF2
 $c
 EOF2
-  printf '%-8s %18s %18s\n' "$id" "$(calls "$nss" "$bcall" "$name")" "$(calls "$shim:$nss" "$scall" "$name")"
+  printf '%-8s %18s %18s\n' "$id" "$(calls "$nss" "$bcall" "$name")" "$(calls "$pre" "$scall" "$name")"
 done
 INNER
+)
+hosts=$here/tests/data/hosts
+"$here/tests/netns-run.sh" sh -c "$inner" inner "$bench" "$shim" "$nss" "$hosts" "$rounds" nss
+if [ "$(id -u)" -eq 0 ]; then
+  "$here/tests/netns-run.sh" unshare -m sh -c "$inner" inner "$bench" "$shim" "$nss" "$hosts" "$rounds" glibc
+else
+  echo "== glibc files backend: skipped (needs root for a private mount namespace)"
+fi
