@@ -1,7 +1,6 @@
 /*
  * resolve_tls — the resolver's per-thread state (see resolve_tls.h).
  */
-/* NOLINTBEGIN(v6-*): the resolver's legacy hostent storage (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "resolve_tls.h"
 
@@ -134,4 +133,3 @@ void resolve_tls_forget(struct resolve_tls *t)
     t->order_next = 0;
     t->order_hits = 0;
 }
-/* NOLINTEND(v6-*) */

@@ -23,7 +23,6 @@
  * (same addresses in the same order, same table) takes that order and its
  * rules without a probe or a sort.
  */
-/* NOLINTBEGIN(v6-*): the resolver's legacy hostent storage (v6scan self-scan). */
 #ifndef V6SHIM_RESOLVE_TLS_H
 #define V6SHIM_RESOLVE_TLS_H
 
@@ -96,4 +95,3 @@ void resolve_tls_note_sorted(struct resolve_tls *t, const struct policy_table *t
 void resolve_tls_forget(struct resolve_tls *t);
 
 #endif
-/* NOLINTEND(v6-*) */
