@@ -7,7 +7,9 @@ if(NOT PKG_CONFIG_FOUND)
   message(FATAL_ERROR "pkg-config not found: apt-get install pkg-config")
 endif()
 
-# libbsd: strlcpy, reallocarray, <sys/queue.h>, <sys/tree.h>
+# libbsd: strtonum for numeric options and ports (v6run, v6scan, the ported
+# samples, as OpenBSD's nc uses it), strlcpy. Never linked into libv6shim.so:
+# the preloaded library needs only libc (test shim_needs_only_libc).
 pkg_check_modules(LIBBSD IMPORTED_TARGET libbsd)
 if(NOT LIBBSD_FOUND)
   message(FATAL_ERROR "libbsd not found: apt-get install libbsd-dev")
@@ -15,18 +17,22 @@ endif()
 
 find_package(Threads REQUIRED)
 
-# jansson (v6scan): reading baselines, reports and compile databases.
-pkg_check_modules(JANSSON IMPORTED_TARGET jansson)
-if(NOT JANSSON_FOUND)
-  message(FATAL_ERROR "jansson not found: apt-get install libjansson-dev")
-endif()
-
-# libclang (v6scan). No version is hard-coded: the newest llvm-N found wins,
-# and V6_LIBCLANG_ROOT overrides the search.
-find_package(LibClang)
-if(NOT LibClang_FOUND)
-  message(FATAL_ERROR "libclang not found: apt-get install libclang-dev "
-                      "(Debian 12: libclang-14-dev), or set V6_LIBCLANG_ROOT")
+# libclang and jansson (v6scan only: -DV6_BUILD_SCANNER=OFF configures
+# without them). No libclang version is hard-coded: the newest llvm-N found
+# wins, and V6_LIBCLANG_ROOT overrides the search.
+if(V6_BUILD_SCANNER)
+  # jansson: reading baselines, reports and compile databases.
+  pkg_check_modules(JANSSON IMPORTED_TARGET jansson)
+  if(NOT JANSSON_FOUND)
+    message(FATAL_ERROR "jansson not found: apt-get install libjansson-dev "
+                        "(or -DV6_BUILD_SCANNER=OFF to build without v6scan)")
+  endif()
+  find_package(LibClang)
+  if(NOT LibClang_FOUND)
+    message(FATAL_ERROR "libclang not found: apt-get install libclang-dev "
+                        "(Debian 12: libclang-14-dev), or set V6_LIBCLANG_ROOT "
+                        "(or -DV6_BUILD_SCANNER=OFF to build without v6scan)")
+  endif()
 endif()
 
 if(BUILD_TESTING)

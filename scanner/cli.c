@@ -1,6 +1,7 @@
 /* cli — see cli.h. */
 #include "cli.h"
 
+#include <bsd/stdlib.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -89,14 +90,13 @@ static int cli_push(char ***arr, size_t *n, const char *s)
 	return 0;
 }
 
+/* A decimal MIN..MAX (libbsd's strtonum). 0 or -EINVAL. */
 static int cli_uint(const char *s, unsigned *out, unsigned min, unsigned max)
 {
-	char *end;
-	unsigned long v;
+	const char *why = NULL;
+	long long v = strtonum(s, min, max, &why);
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (why)
 		return -EINVAL;
 	*out = (unsigned)v;
 	return 0;

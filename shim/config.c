@@ -8,47 +8,73 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
-#include "policy.h"
-#include "pool.h"
 #include "textfile.h"
 
 /* Largest v6shim.conf read, in bytes: a file of exactly this size is read,
  * one byte more is refused ("larger than 65536 bytes"). */
 #define CONFIG_MAX_FILE (64 * 1024)
 
-const char *const config_keys[] = {
-    "enabled",     "pool_range",          "pool_size",    "pool_ttl",
-    "policy",      "gai_conf",            "he_attempt_delay_ms", "he_budget_ms",
-    "listen_dualstack", "socket_model",   "log_level",    "log_target",
-    "log_file",    NULL,
+/* Where each key lives in struct v6shim_config; RANGE keys also use off2
+ * (the prefix length). */
+struct config_slot {
+    size_t off, off2;
 };
 
-/* Written once under config_once; read-only afterwards. */
-static struct v6shim_config config_global;
-static char config_err[PATH_MAX + 256];
-static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+#define CONFIG_OFF2_RANGE(field) offsetof(struct v6shim_config, field##_prefix)
+#define CONFIG_OFF2_BOOL(field) 0
+#define CONFIG_OFF2_UINT(field) 0
+#define CONFIG_OFF2_ENUM(field) 0
+#define CONFIG_OFF2_LEVEL(field) 0
+#define CONFIG_OFF2_PATH(field) 0
+#define CONFIG_OFF_RANGE(field) offsetof(struct v6shim_config, field##_net)
+#define CONFIG_OFF_BOOL(field) offsetof(struct v6shim_config, field)
+#define CONFIG_OFF_UINT(field) offsetof(struct v6shim_config, field)
+#define CONFIG_OFF_ENUM(field) offsetof(struct v6shim_config, field)
+#define CONFIG_OFF_LEVEL(field) offsetof(struct v6shim_config, field)
+#define CONFIG_OFF_PATH(field) offsetof(struct v6shim_config, field)
 
-void config_defaults(struct v6shim_config *c)
+#define V6_CONF_REMOVED(key, why)
+const struct config_key config_keys[CONFIG_NKEYS] = {
+#define V6_CONF(key, type, field, lo, hi, def, words, option, arg, help) \
+    {#key, CONFIG_##type, lo, hi, def, words, option, arg, help},
+#include "config.def"
+#undef V6_CONF
+};
+
+static const struct config_slot config_slots[CONFIG_NKEYS] = {
+#define V6_CONF(key, type, field, lo, hi, def, words, option, arg, help) \
+    {CONFIG_OFF_##type(field), CONFIG_OFF2_##type(field)},
+#include "config.def"
+#undef V6_CONF
+};
+#undef V6_CONF_REMOVED
+
+static const struct {
+    const char *key, *why;
+} config_removed[] = {
+#define V6_CONF(key, type, field, lo, hi, def, words, option, arg, help)
+#define V6_CONF_REMOVED(key, why) {#key, why},
+#include "config.def"
+#undef V6_CONF
+#undef V6_CONF_REMOVED
+};
+
+/* The variable of KEY: V6SHIM_ and KEY upper-cased, into BUF. */
+static const char *config_env_name(const char *key, char *buf, size_t len)
 {
-    memset(c, 0, sizeof *c);
-    c->enabled = true;
-    c->pool_net.s_addr = htonl(0xc6120000u); /* 198.18.0.0: docs/internals/pool.md */
-    c->pool_prefix = 15;
-    c->pool_size = 1024;
-    c->pool_ttl_s = 300;
-    c->policy = CONFIG_POLICY_RFC6724;
-    c->he_attempt_delay_ms = 250;
-    c->he_budget_ms = 10000;
-    c->listen_dualstack = true;
-    c->socket_model = CONFIG_SOCKET_LAZY;
-    c->log_level = V6LOG_OFF;
-    c->log_target = LOG_TARGET_STDERR;
+    size_t off = (size_t)snprintf(buf, len, "V6SHIM_");
+    for (const char *k = key; *k && off + 1 < len; k++)
+        buf[off++] = (char)toupper((unsigned char)*k);
+    buf[off] = '\0';
+    return buf;
 }
 
 static int config_bool(const char *v, bool *out)
@@ -62,6 +88,8 @@ static int config_bool(const char *v, bool *out)
     return 0;
 }
 
+/* Decimal digits only (no sign, no blank, no hex), LO..HI. Not strtonum:
+ * libbsd stays out of the preloaded library (tests: shim_needs_only_libc). */
 static int config_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
     if (!isdigit((unsigned char)v[0]))
@@ -75,7 +103,8 @@ static int config_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
-static int config_range(const char *v, struct in_addr *net, unsigned *prefix)
+static int config_range(const char *v, unsigned lo, unsigned hi, struct in_addr *net,
+                        unsigned *prefix)
 {
     char buf[32];
     const char *slash = strchr(v, '/');
@@ -85,7 +114,7 @@ static int config_range(const char *v, struct in_addr *net, unsigned *prefix)
     buf[slash - v] = '\0';
     struct in_addr a;
     unsigned p;
-    if (inet_pton(AF_INET, buf, &a) != 1 || config_uint(slash + 1, 8, 30, &p) < 0)
+    if (inet_pton(AF_INET, buf, &a) != 1 || config_uint(slash + 1, lo, hi, &p) < 0)
         return -EINVAL;
     uint32_t mask = 0xffffffffu << (32 - p);
     if (ntohl(a.s_addr) & ~mask)
@@ -95,86 +124,141 @@ static int config_range(const char *v, struct in_addr *net, unsigned *prefix)
     return 0;
 }
 
-static int config_path(const char *v, char *out)
+/* The index of V among WORDS ("a|b|c"), or -EINVAL. */
+static int config_word(const char *words, const char *v)
 {
-    if (strlen(v) >= PATH_MAX)
-        return -EINVAL;
-    strcpy(out, v);
-    return 0;
+    size_t vl = strlen(v);
+    int i = 0;
+    for (const char *w = words; *w; i++) {
+        const char *bar = strchr(w, '|');
+        size_t wl = bar ? (size_t)(bar - w) : strlen(w);
+        if (wl == vl && !strncmp(w, v, vl))
+            return i;
+        if (!bar)
+            break;
+        w = bar + 1;
+    }
+    return -EINVAL;
+}
+
+/* The I-th word of WORDS into BUF. */
+static const char *config_word_at(const char *words, int i, char *buf, size_t len)
+{
+    const char *w = words;
+    for (; i > 0 && w; i--) {
+        w = strchr(w, '|');
+        if (w)
+            w++;
+    }
+    if (!w)
+        w = "";
+    size_t wl = strcspn(w, "|");
+    snprintf(buf, len, "%.*s", (int)wl, w);
+    return buf;
+}
+
+const char *config_expect(const struct config_key *k, char *buf, size_t len)
+{
+    switch (k->type) {
+    case CONFIG_BOOL:
+        snprintf(buf, len, "yes or no");
+        break;
+    case CONFIG_UINT:
+        snprintf(buf, len, "%s%s%u..%u", k->words, *k->words ? ", " : "", k->lo, k->hi);
+        break;
+    case CONFIG_RANGE:
+        snprintf(buf, len, "A.B.C.D/N with N in %u..%u and no host bits", k->lo, k->hi);
+        break;
+    case CONFIG_ENUM: {
+        /* "a, b or c" */
+        size_t off = 0;
+        buf[0] = '\0';
+        for (const char *w = k->words; *w && off < len;) {
+            size_t wl = strcspn(w, "|");
+            const char *next = w[wl] ? w + wl + 1 : w + wl;
+            const char *sep = off == 0 ? "" : *next ? ", " : " or ";
+            off += (size_t)snprintf(buf + off, len - off, "%s%.*s", sep, (int)wl, w);
+            w = next;
+        }
+        break;
+    }
+    case CONFIG_LEVEL:
+        snprintf(buf, len, "off, error, warning, info or debug");
+        break;
+    case CONFIG_PATH:
+        snprintf(buf, len, "a path");
+        break;
+    }
+    return buf;
+}
+
+/* Parse V for key I into C. 0 or -EINVAL. */
+static int config_parse(struct v6shim_config *c, size_t i, const char *v)
+{
+    const struct config_key *k = &config_keys[i];
+    char *at = (char *)c + config_slots[i].off;
+    int n;
+    switch (k->type) {
+    case CONFIG_BOOL:
+        return config_bool(v, (bool *)(void *)at);
+    case CONFIG_UINT:
+        return config_uint(v, k->lo, k->hi, (unsigned *)(void *)at);
+    case CONFIG_RANGE:
+        return config_range(v, k->lo, k->hi, (struct in_addr *)(void *)at,
+                            (unsigned *)(void *)((char *)c + config_slots[i].off2));
+    case CONFIG_ENUM:
+        n = config_word(k->words, v);
+        if (n < 0)
+            return n;
+        *(int *)(void *)at = n;
+        return 0;
+    case CONFIG_LEVEL:
+        return log_level_parse(v, (int *)(void *)at);
+    case CONFIG_PATH:
+        if (strlen(v) >= PATH_MAX)
+            return -EINVAL;
+        strcpy(at, v);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+/* Index of KEY in config_keys, or -1. */
+static ssize_t config_find(const char *key)
+{
+    for (size_t i = 0; i < CONFIG_NKEYS; i++)
+        if (!strcmp(config_keys[i].key, key))
+            return (ssize_t)i;
+    return -1;
+}
+
+void config_defaults(struct v6shim_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < CONFIG_NKEYS; i++)
+        config_parse(c, i, config_keys[i].def); /* test_config: every default parses */
 }
 
 int config_set(struct v6shim_config *c, const char *key, const char *v, char *err,
                size_t errlen)
 {
-    int rc = -EINVAL;
-    const char *expect = "";
-    if (!strcmp(key, "enabled")) {
-        rc = config_bool(v, &c->enabled);
-        expect = "yes or no";
-    } else if (!strcmp(key, "pool_range")) {
-        rc = config_range(v, &c->pool_net, &c->pool_prefix);
-        expect = "A.B.C.D/N with N in 8..30 and no host bits";
-    } else if (!strcmp(key, "pool_size")) {
-        rc = config_uint(v, 1, 65536, &c->pool_size);
-        expect = "1..65536";
-    } else if (!strcmp(key, "pool_ttl")) {
-        rc = config_uint(v, 1, 86400, &c->pool_ttl_s);
-        expect = "seconds, 1..86400";
-    } else if (!strcmp(key, "policy")) {
-        expect = "rfc6724, rfc3484 or ula-update";
-        rc = 0;
-        if (!strcmp(v, "rfc6724"))
-            c->policy = CONFIG_POLICY_RFC6724;
-        else if (!strcmp(v, "rfc3484"))
-            c->policy = CONFIG_POLICY_RFC3484;
-        else if (!strcmp(v, "ula-update"))
-            c->policy = CONFIG_POLICY_ULA_UPDATE;
-        else
-            rc = -EINVAL;
-    } else if (!strcmp(key, "gai_conf")) {
-        rc = config_path(v, c->gai_conf);
-        expect = "a path";
-    } else if (!strcmp(key, "he_attempt_delay_ms")) {
-        rc = config_uint(v, 10, 2000, &c->he_attempt_delay_ms);
-        expect = "milliseconds, 10..2000";
-    } else if (!strcmp(key, "he_budget_ms")) {
-        rc = config_uint(v, 100, 600000, &c->he_budget_ms);
-        expect = "milliseconds, 100..600000";
-    } else if (!strcmp(key, "listen_dualstack")) {
-        rc = config_bool(v, &c->listen_dualstack);
-        expect = "yes or no";
-    } else if (!strcmp(key, "socket_model")) {
-        expect = "lazy or eager";
-        rc = 0;
-        if (!strcmp(v, "lazy"))
-            c->socket_model = CONFIG_SOCKET_LAZY;
-        else if (!strcmp(v, "eager"))
-            c->socket_model = CONFIG_SOCKET_EAGER;
-        else
-            rc = -EINVAL;
-    } else if (!strcmp(key, "log_level")) {
-        rc = log_level_parse(v, &c->log_level);
-        expect = "off, error, warning, info or debug";
-    } else if (!strcmp(key, "log_target")) {
-        expect = "stderr, syslog or file";
-        rc = 0;
-        if (!strcmp(v, "stderr"))
-            c->log_target = LOG_TARGET_STDERR;
-        else if (!strcmp(v, "syslog"))
-            c->log_target = LOG_TARGET_SYSLOG;
-        else if (!strcmp(v, "file"))
-            c->log_target = LOG_TARGET_FILE;
-        else
-            rc = -EINVAL;
-    } else if (!strcmp(key, "log_file")) {
-        rc = config_path(v, c->log_file);
-        expect = "a path";
-    } else {
+    ssize_t i = config_find(key);
+    if (i < 0) {
+        for (size_t r = 0; r < sizeof config_removed / sizeof config_removed[0]; r++) {
+            if (!strcmp(config_removed[r].key, key)) {
+                snprintf(err, errlen, "%s was removed: %s", key, config_removed[r].why);
+                return -EINVAL;
+            }
+        }
         snprintf(err, errlen, "unknown key '%s'", key);
         return -EINVAL;
     }
-    if (rc < 0)
-        snprintf(err, errlen, "bad value '%s' for %s (expected %s)", v, key, expect);
+    int rc = config_parse(c, (size_t)i, v);
+    if (rc < 0) {
+        char expect[128];
+        snprintf(err, errlen, "bad value '%s' for %s (expected %s)", v, key,
+                 config_expect(&config_keys[i], expect, sizeof expect));
+    }
     return rc;
 }
 
@@ -207,7 +291,8 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
         return -EINVAL;
     }
     /* An empty path means "none", so config_print's output reads back. */
-    if (*val == '\0' && strcmp(key, "gai_conf") != 0 && strcmp(key, "log_file") != 0) {
+    ssize_t i = config_find(key);
+    if (*val == '\0' && i >= 0 && config_keys[i].type != CONFIG_PATH) {
         snprintf(err, errlen, "missing value for %s", key);
         return -EINVAL;
     }
@@ -277,18 +362,18 @@ int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char 
         if (rc < 0)
             return rc;
     }
-    for (size_t i = 0; config_keys[i]; i++) {
-        char name[64] = "V6SHIM_";
-        size_t off = strlen(name);
-        for (const char *k = config_keys[i]; *k && off < sizeof name - 1; k++)
-            name[off++] = (char)toupper((unsigned char)*k);
-        name[off] = '\0';
-        const char *v = getenv_fn(name);
-        if (!v)
-            continue;
-        char problem[PATH_MAX + 64];
-        if (config_set(c, config_keys[i], v, problem, sizeof problem) < 0) {
+    char name[64], problem[PATH_MAX + 64];
+    for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+        const char *v = getenv_fn(config_env_name(config_keys[i].key, name, sizeof name));
+        if (v && config_set(c, config_keys[i].key, v, problem, sizeof problem) < 0) {
             snprintf(err, errlen, "%s: %s", name, problem);
+            return -EINVAL;
+        }
+    }
+    for (size_t r = 0; r < sizeof config_removed / sizeof config_removed[0]; r++) {
+        if (getenv_fn(config_env_name(config_removed[r].key, name, sizeof name))) {
+            snprintf(err, errlen, "%s: %s was removed: %s", name, config_removed[r].key,
+                     config_removed[r].why);
             return -EINVAL;
         }
     }
@@ -297,68 +382,45 @@ int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char 
                  c->file[0] ? c->file : "V6SHIM_LOG_TARGET");
         return -EINVAL;
     }
-    if (c->gai_conf[0]) {
-        struct policy_table *t;
-        int rc2 = policy_table_new(POLICY_RFC6724, &t);
-        if (rc2 == 0) {
-            rc2 = policy_table_load_gaiconf(t, c->gai_conf, err, errlen);
-            policy_table_free(t);
-        }
-        if (rc2 < 0)
-            return rc2;
+    return 0;
+}
+
+/* K's value in C as the file writes it, into BUF. */
+static const char *config_value(const struct v6shim_config *c, size_t i, char *buf, size_t len)
+{
+    const struct config_key *k = &config_keys[i];
+    const char *at = (const char *)c + config_slots[i].off;
+    char net[INET_ADDRSTRLEN];
+    switch (k->type) {
+    case CONFIG_BOOL:
+        snprintf(buf, len, "%s", *(const bool *)(const void *)at ? "yes" : "no");
+        break;
+    case CONFIG_UINT:
+        snprintf(buf, len, "%u", *(const unsigned *)(const void *)at);
+        break;
+    case CONFIG_RANGE:
+        inet_ntop(AF_INET, at, net, sizeof net);
+        snprintf(buf, len, "%s/%u", net,
+                 *(const unsigned *)(const void *)((const char *)c + config_slots[i].off2));
+        break;
+    case CONFIG_ENUM:
+        config_word_at(k->words, *(const int *)(const void *)at, buf, len);
+        break;
+    case CONFIG_LEVEL:
+        snprintf(buf, len, "%s", log_level_name(*(const int *)(const void *)at));
+        break;
+    case CONFIG_PATH:
+        snprintf(buf, len, "%s", at);
+        break;
     }
-    return pool_range_check(c->pool_net, c->pool_prefix, err, errlen);
-}
-
-static void config_do_load(void)
-{
-    struct v6shim_config c;
-    if (config_load(&c, NULL, config_err, sizeof config_err) < 0) {
-        config_defaults(&config_global);
-        config_global.enabled = false;
-        v6log_always(LOG_ERR, "%s; running unshimmed", config_err);
-        return;
-    }
-    config_global = c;
-    log_setup(c.log_level, c.log_target, c.log_file);
-}
-
-const struct v6shim_config *config_get(void)
-{
-    pthread_once(&config_once, config_do_load);
-    return &config_global;
-}
-
-const char *config_error(void)
-{
-    config_get();
-    return config_err;
-}
-
-static const char *config_policy_name(enum config_policy p)
-{
-    return p == CONFIG_POLICY_RFC3484 ? "rfc3484" : p == CONFIG_POLICY_ULA_UPDATE ? "ula-update"
-                                                                                 : "rfc6724";
+    return buf;
 }
 
 void config_print(const struct v6shim_config *c, int fd)
 {
-    char net[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &c->pool_net, net, sizeof net);
-    static const char *const targets[] = {"stderr", "syslog", "file"};
+    char v[PATH_MAX + 32];
     dprintf(fd, "# read from: %s\n", c->file[0] ? c->file : "(no file: defaults and environment)");
-    dprintf(fd, "enabled = %s\n", c->enabled ? "yes" : "no");
-    dprintf(fd, "pool_range = %s/%u\n", net, c->pool_prefix);
-    dprintf(fd, "pool_size = %u\n", c->pool_size);
-    dprintf(fd, "pool_ttl = %u\n", c->pool_ttl_s);
-    dprintf(fd, "policy = %s\n", config_policy_name(c->policy));
-    dprintf(fd, "gai_conf = %s\n", c->gai_conf);
-    dprintf(fd, "he_attempt_delay_ms = %u\n", c->he_attempt_delay_ms);
-    dprintf(fd, "he_budget_ms = %u\n", c->he_budget_ms);
-    dprintf(fd, "listen_dualstack = %s\n", c->listen_dualstack ? "yes" : "no");
-    dprintf(fd, "socket_model = %s\n", c->socket_model == CONFIG_SOCKET_EAGER ? "eager" : "lazy");
-    dprintf(fd, "log_level = %s\n", log_level_name(c->log_level));
-    dprintf(fd, "log_target = %s\n", targets[c->log_target]);
-    dprintf(fd, "log_file = %s\n", c->log_file);
+    for (size_t i = 0; i < CONFIG_NKEYS; i++)
+        dprintf(fd, "%s = %s\n", config_keys[i].key, config_value(c, i, v, sizeof v));
 }
 /* NOLINTEND(v6-*) */

@@ -26,44 +26,71 @@
 
 #define CONFIG_SYSTEM_FILE "/etc/v6shim.conf"
 
+/* Values of the ENUM keys: the index of the word in config.def. */
 enum config_policy { CONFIG_POLICY_RFC6724, CONFIG_POLICY_RFC3484, CONFIG_POLICY_ULA_UPDATE };
-enum config_socket_model { CONFIG_SOCKET_LAZY, CONFIG_SOCKET_EAGER };
+/* log_target's values are enum log_target (log.h): stderr, syslog, file. */
+
+/* One member per key of config.def (its comment there says what it holds). */
+#define CONFIG_MEMBER_BOOL(field) bool field;
+#define CONFIG_MEMBER_UINT(field) unsigned field;
+#define CONFIG_MEMBER_RANGE(field) struct in_addr field##_net; unsigned field##_prefix;
+#define CONFIG_MEMBER_ENUM(field) int field;
+#define CONFIG_MEMBER_LEVEL(field) int field;
+#define CONFIG_MEMBER_PATH(field) char field[PATH_MAX];
 
 struct v6shim_config {
-    bool enabled;                 /* enabled = yes|no (default yes); false after a bad config */
-    struct in_addr pool_net;      /* pool_range = A.B.C.D/N (default 198.18.0.0/15) */
-    unsigned pool_prefix;         /*   N in 8..30 */
-    unsigned pool_size;           /* pool_size = entries kept (default 1024, 1..65536) */
-    unsigned pool_ttl_s;          /* pool_ttl = seconds a mapping lives after its lookup (300) */
-    enum config_policy policy;    /* policy = rfc6724|rfc3484|ula-update (rfc6724) */
-    char gai_conf[PATH_MAX];      /* gai_conf = PATH of gai.conf lines ("" none) */
-    unsigned he_attempt_delay_ms; /* he_attempt_delay_ms = 10..2000 (250, RFC 8305 §5) */
-    unsigned he_budget_ms;        /* he_budget_ms = 100..600000 (10000): whole connect */
-    bool listen_dualstack;        /* listen_dualstack = yes|no (yes): 0.0.0.0 -> [::] */
-    enum config_socket_model socket_model; /* socket_model = lazy|eager (lazy) */
-    int log_level;                /* log_level = off|error|warning|info|debug (off) */
-    enum log_target log_target;   /* log_target = stderr|syslog|file (stderr) */
-    char log_file[PATH_MAX];      /* log_file = PATH, for log_target = file */
-    char file[PATH_MAX];          /* the file that was read ("" none) */
+#define V6_CONF(key, type, field, lo, hi, def, words, option, arg, help) CONFIG_MEMBER_##type(field)
+#define V6_CONF_REMOVED(key, why)
+#include "config.def"
+#undef V6_CONF
+#undef V6_CONF_REMOVED
+    char file[PATH_MAX]; /* the file that was read ("" none) */
 };
 
+enum config_type { CONFIG_BOOL, CONFIG_UINT, CONFIG_RANGE, CONFIG_ENUM, CONFIG_LEVEL, CONFIG_PATH };
+
+/* A row of config.def, for the programs that list the keys (v6run). */
+struct config_key {
+    const char *key;       /* "pool_range" */
+    enum config_type type;
+    unsigned lo, hi;       /* UINT: values; RANGE: prefix lengths */
+    const char *def;       /* the default as the file writes it */
+    const char *words;     /* UINT: unit; ENUM: "a|b|c" */
+    const char *option;    /* v6run's long option without "--", "" none */
+    const char *arg;       /* its argument in --help */
+    const char *help;      /* its --help line */
+};
+
+/* config.def's keys in its order, CONFIG_NKEYS of them. */
+enum {
+#define V6_CONF(key, type, field, lo, hi, def, words, option, arg, help) CONFIG_KEY_##key,
+#define V6_CONF_REMOVED(key, why)
+#include "config.def"
+#undef V6_CONF
+#undef V6_CONF_REMOVED
+    CONFIG_NKEYS
+};
+extern const struct config_key config_keys[CONFIG_NKEYS];
+
+/* "expected ..." text for K's values: "1..65536", "seconds, 1..86400",
+ * "rfc6724, rfc3484 or ula-update", "yes or no", "a path", ... */
+const char *config_expect(const struct config_key *k, char *buf, size_t len);
+
 /*
- * The process's configuration, loaded once (thread-safe). When loading
- * failed the error line is logged (v6log_always) and the result has
- * enabled = false, so every hook passes calls through: a program preloaded
- * with a bad configuration runs unshimmed rather than broken.
+ * The process's configuration: shim_init() of init.h, which loads it once
+ * on the start-up path (with the log, the pool and the policy table).
+ * Defined in init.c; this name stays for the socket layer's callers.
  */
 const struct v6shim_config *config_get(void);
-
-/* The error line of config_get()'s load, or "" when it succeeded. */
-const char *config_error(void);
 
 /* Fill C with the built-in defaults. */
 void config_defaults(struct v6shim_config *c);
 
 /*
  * Set KEY to VALUE in C. Returns 0, or -EINVAL with ERR = "problem"
- * (no location: the caller prefixes FILE:LINE or the variable name).
+ * (no location: the caller prefixes FILE:LINE or the variable name):
+ * "unknown key 'K'", "K was removed: WHY" (config.def's V6_CONF_REMOVED),
+ * "bad value 'V' for K (expected ...)".
  */
 int config_set(struct v6shim_config *c, const char *key, const char *value, char *err,
                size_t errlen);
@@ -78,18 +105,19 @@ int config_set(struct v6shim_config *c, const char *key, const char *value, char
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen);
 
 /*
- * Load defaults, file and environment into C as described above, then check
- * the pool range against the local addresses and routes. GETENV is the
- * environment lookup (NULL: secure_getenv). Returns 0 or -errno with ERR.
+ * Load defaults, file and environment into C as described above and check
+ * the keys against each other (log_target = file needs log_file). GETENV is
+ * the environment lookup (NULL: secure_getenv). Returns 0 or -errno with
+ * ERR. What needs other modules (the pool range against this host, the
+ * gai_conf file) is checked by shim_load() in init.h.
  */
 int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char *err,
                 size_t errlen);
 
-/* Write the effective configuration to FD as `key = value` lines. */
+/* Write the effective configuration to FD: a "# read from:" line, then one
+ * `key = value` line per key in config.def's order (it reads back). */
 void config_print(const struct v6shim_config *c, int fd);
 
-/* Names of the keys, NULL-terminated (v6run maps its options onto them). */
-extern const char *const config_keys[];
 
 #endif
 /* NOLINTEND(v6-*) */

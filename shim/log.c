@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* Level and fd are atomics: v6log reads them lock-free from any thread.
- * log_setup is called once, from config_get()'s pthread_once. */
+ * log_setup is called once, on the start-up path (init.h: shim_init). */
 static atomic_int log_level = V6LOG_OFF;
 static atomic_int log_fd = STDERR_FILENO;
 static atomic_int log_target_now = LOG_TARGET_STDERR;
@@ -115,6 +115,12 @@ static void log_emit(bool force, int level, const char *fmt, va_list ap)
     buf[len++] = '\n';
     int fd = (force && !on) ? STDERR_FILENO : atomic_load(&log_fd);
     (void)!write(fd, buf, len);
+}
+
+bool log_on(int level)
+{
+    int cur = atomic_load_explicit(&log_level, memory_order_relaxed);
+    return cur != V6LOG_OFF && level <= cur;
 }
 
 void v6log(int level, const char *fmt, ...)

@@ -30,6 +30,10 @@ enum log_target { LOG_TARGET_STDERR, LOG_TARGET_SYSLOG, LOG_TARGET_FILE };
  */
 int log_setup(int level, enum log_target target, const char *file);
 
+/* True when a message at LEVEL would be written: one atomic load. For a
+ * caller whose message costs work to prepare (inet_ntop and the like). */
+bool log_on(int level);
+
 /* Write one message at LEVEL if the log is on at that level. */
 void v6log(int level, const char *fmt, ...) V6_PRINTF(2, 3);
 

@@ -446,6 +446,12 @@ int policy_compare(const struct policy_table *t, const struct policy_cand *a,
 
 void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n)
 {
+    policy_sort_rules(t, c, n, NULL);
+}
+
+void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n,
+                       int *rule)
+{
     if (n < 2)
         return;
     if (n > POLICY_SORT_KEYS) {
@@ -458,6 +464,8 @@ void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n)
             }
             c[j] = x;
         }
+        for (size_t i = 0; rule && i + 1 < n; i++)
+            policy_compare(t, &c[i], &c[i + 1], &rule[i]);
         return;
     }
     /* Insertion sort of keys: stable, and well defined even where the
@@ -476,6 +484,8 @@ void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n)
         }
         key[j] = x;
     }
+    for (size_t i = 0; rule && i + 1 < n; i++)
+        policy_key_compare(&key[i], &key[i + 1], &rule[i]);
     for (size_t i = 0; i < n; i++)
         c[i] = *key[i].c;
 }

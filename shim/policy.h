@@ -165,6 +165,14 @@ int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_can
 void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n);
 
 /*
+ * policy_sort, and RULE[i] (0 <= i < N-1) = the rule that puts the sorted
+ * C[i] before C[i+1], as policy_compare would say, from the same per-
+ * candidate lookups as the sort (no second pass over the table).
+ */
+void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n,
+                       int *rule);
+
+/*
  * Compare two candidates: <0 when A comes first, >0 when B does, 0 only when
  * A and B have the same index. *RULE (if not NULL) is set to the deciding
  * rule 1..10 (0 when equal).

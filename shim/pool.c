@@ -22,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-
 
 #define POOL_KEY_MAX (POOL_NAME_MAX + 1)
 
@@ -132,16 +130,14 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
     return 0;
 }
 
+/* The default pool (pool.h), until pool_setup gives the configured one. */
 static void pool_first_init(void)
 {
     pthread_atfork(pool_atfork_prepare, pool_atfork_release, pool_atfork_release);
-    const struct v6shim_config *c = config_get();
     pthread_mutex_lock(&pool_lock);
     atomic_store(&pool_clock, pool_monotonic_ms);
-    if (pool_reset_locked(c->pool_net, c->pool_prefix, c->pool_size) < 0) {
-        struct in_addr def = {htonl(0xc6120000u)}; /* 198.18.0.0/15: docs/internals/pool.md */
-        pool_reset_locked(def, 15, 1024);
-    }
+    struct in_addr def = {htonl(POOL_DEFAULT_NET)};
+    pool_reset_locked(def, POOL_DEFAULT_PREFIX, POOL_DEFAULT_CAPACITY);
     pthread_mutex_unlock(&pool_lock);
 }
 

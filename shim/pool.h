@@ -25,7 +25,14 @@
  * pool_unpin_async are lock-free. pool_setup must not run concurrently with
  * any other pool call (start-up and tests only).
  * Fork-safe: pthread_atfork handlers hold the mutex across fork.
- * Every function initialises the pool from config_get() on first use.
+ *
+ * Configuration: the pool never reads the configuration. The start-up path
+ * (init.h) calls pool_setup() once with the configured range and size,
+ * before any hook uses the pool. Until then (a unit test, a program linking
+ * the module directly) every function works on the default pool:
+ * POOL_DEFAULT_NET/POOL_DEFAULT_PREFIX (198.18.0.0/15, RFC 2544's benchmark
+ * range: docs/internals/pool.md) with POOL_DEFAULT_CAPACITY entries, the
+ * same values config.def gives as defaults.
  */
 /* NOLINTBEGIN(v6-*): the pool hands out synthetic IPv4 addresses by design (v6scan self-scan). */
 #ifndef V6SHIM_POOL_H
@@ -37,6 +44,10 @@
 #include <stdint.h>
 
 #define POOL_MAX_CAND 16
+
+#define POOL_DEFAULT_NET 0xc6120000u /* 198.18.0.0, host order */
+#define POOL_DEFAULT_PREFIX 15
+#define POOL_DEFAULT_CAPACITY 1024
 
 struct pool_cand {
     int family; /* AF_INET or AF_INET6 */
@@ -105,7 +116,7 @@ void pool_unpin_async(struct in_addr a);
 /*
  * (Re)initialise the pool on NET/PREFIX (8..30) with room for CAPACITY
  * entries (also bounded by the range's usable addresses), dropping every
- * entry. config_get() supplies these on first use; tests call it directly.
+ * entry. The start-up path calls it once; tests call it directly.
  * Returns 0, -EINVAL, -ENOMEM.
  */
 int pool_setup(struct in_addr net, unsigned prefix, size_t capacity);

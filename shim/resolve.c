@@ -4,8 +4,8 @@
  * RFC 6724 order and the pool (see resolve.h).
  *
  * Locks: resolve_ai_lock guards the list of addrinfo lists this module
- * allocated (resolve_ai_head); it is a leaf lock. The policy table is built
- * once under resolve_once and read-only afterwards.
+ * allocated (resolve_ai_head); it is a leaf lock. The policy table is
+ * shim_policy()'s, built once on the start-up path (init.h).
  */
 /* NOLINTBEGIN(v6-*): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "hostent.h"
+#include "init.h"
 #include "log.h"
 #include "pool.h"
+#include "resolve_tls.h"
 #include "symbols.h"
 
 /* An addrinfo node the shim allocated: one block per node, as glibc does.
@@ -35,43 +36,6 @@ struct resolve_ai {
 
 static pthread_mutex_t resolve_ai_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct resolve_ai *resolve_ai_head; /* guarded by resolve_ai_lock */
-
-static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
-static struct policy_table *resolve_table; /* written once under resolve_once */
-
-/* Per-thread storage for gethostbyname/gethostbyaddr (glibc shares one
- * static buffer between all threads). Allocated on a thread's first call
- * and freed when it exits (pthread key destructor), so threads that never
- * resolve pay nothing. */
-struct resolve_tls {
-    struct hostent he;
-    char buf[8192];
-};
-static pthread_key_t resolve_tls_key;
-static pthread_once_t resolve_tls_once = PTHREAD_ONCE_INIT;
-static bool resolve_tls_ok; /* written once under resolve_tls_once */
-
-static void resolve_tls_init(void)
-{
-    resolve_tls_ok = pthread_key_create(&resolve_tls_key, free) == 0;
-}
-
-/* This thread's storage, or NULL (out of memory). */
-static struct resolve_tls *resolve_tls_get(void)
-{
-    pthread_once(&resolve_tls_once, resolve_tls_init);
-    if (!resolve_tls_ok)
-        return NULL;
-    struct resolve_tls *t = pthread_getspecific(resolve_tls_key);
-    if (!t) {
-        t = malloc(sizeof *t);
-        if (t && pthread_setspecific(resolve_tls_key, t) != 0) {
-            free(t);
-            t = NULL;
-        }
-    }
-    return t;
-}
 
 static void resolve_atfork_prepare(void)
 {
@@ -104,46 +68,25 @@ static const struct policy_sockops resolve_sockops = {
     .close = real_close,
 };
 
-static void resolve_init(void)
-{
-    const struct v6shim_config *c = config_get();
-    enum policy_preset p = c->policy == CONFIG_POLICY_RFC3484      ? POLICY_RFC3484_GLIBC
-                           : c->policy == CONFIG_POLICY_ULA_UPDATE ? POLICY_RFC6724_ULA_UPDATE
-                                                                   : POLICY_RFC6724;
-    if (policy_table_new(p, &resolve_table) < 0) {
-        resolve_table = NULL;
-        return;
-    }
-    if (c->gai_conf[0]) {
-        char err[512];
-        if (policy_table_load_gaiconf(resolve_table, c->gai_conf, err, sizeof err) < 0)
-            v6log_always(LOG_ERR, "%s; using the default table", err);
-    }
-    if (p == POLICY_RFC6724_ULA_UPDATE) {
-        /* the draft's known-local ULAs: the /48s this host is numbered from */
-        int n = policy_table_learn_known_local(resolve_table, &resolve_sockops);
-        if (n < 0)
-            v6log(LOG_WARNING, "cannot learn known-local ULA prefixes: %s", strerror(-n));
-    }
-}
-
-const struct policy_table *resolve_policy(void)
-{
-    pthread_once(&resolve_once, resolve_init);
-    return resolve_table;
-}
-
 bool resolve_is_literal(const char *name)
 {
-    struct in_addr a;
+    /* One pass: a ':' is IPv6; inet_aton reads only digits, dots and hex
+     * ("0x7f.1"), so anything else is a name without asking it. */
+    bool digits = *name != '\0';
+    for (const char *p = name; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (isdigit(ch) || ch == '.')
+            continue;
+        digits = false;
+        if (!isxdigit(ch) && ch != 'x' && ch != 'X')
+            return strchr(p, ':') != NULL;
+    }
+    if (digits)
+        return true;
     /* real_: the exported inet_aton hook would count this as the program's
      * own IPv4-only call in report mode. */
-    if (strchr(name, ':') || real_inet_aton(name, &a))
-        return true;
-    bool digits = *name != '\0';
-    for (const char *p = name; *p; p++)
-        digits = digits && (isdigit((unsigned char)*p) || *p == '.');
-    return digits;
+    struct in_addr a;
+    return real_inet_aton(name, &a) != 0;
 }
 
 
@@ -193,6 +136,26 @@ static void resolve_push(struct resolve_answer *out, struct in_addr a)
     out->addr[out->naddr++] = a;
 }
 
+/* Order OUT's candidates by RFC 6724 with T, sorting each answer once
+ * (resolve_tls.h: orders and probes are remembered for a short time). */
+static void resolve_order(const struct policy_table *t, struct resolve_answer *out)
+{
+    struct resolve_tls *tls = resolve_tls_get();
+    if (!tls) {
+        policy_probe_sources_ops(&resolve_sockops, out->cand, out->n);
+        policy_sort_rules(t, out->cand, out->n, out->rule);
+        return;
+    }
+    if (resolve_tls_sorted(tls, t, out->cand, out->n, out->rule))
+        return;
+    struct sockaddr_in6 in[RESOLVE_TLS_ORDER_MAX];
+    for (size_t i = 0; i < out->n && i < RESOLVE_TLS_ORDER_MAX; i++)
+        in[i] = out->cand[i].dst;
+    probe_cache_sources(&tls->probes, &resolve_sockops, out->cand, out->n, resolve_tls_now_ms());
+    policy_sort_rules(t, out->cand, out->n, out->rule);
+    resolve_tls_note_sorted(tls, t, in, out->cand, out->n, out->rule);
+}
+
 bool resolve_passthrough(const char *name)
 {
     return !name || resolve_is_literal(name) || strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX;
@@ -200,7 +163,12 @@ bool resolve_passthrough(const char *name)
 
 int resolve_lookup(const char *name, struct resolve_answer *out)
 {
-    memset(out, 0, sizeof *out);
+    /* not a memset of the whole ~4 KiB: resolve_add fills each candidate */
+    out->name[0] = '\0';
+    out->n = out->naddr = 0;
+    out->has_v6 = out->pool_ok = false;
+    out->pool.s_addr = 0;
+    memset(out->rule, 0, sizeof out->rule);
     if (strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX)
         return EAI_NONAME; /* a pool key is never cut: two names would share it */
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
@@ -210,7 +178,9 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
     if (rc != 0)
         return rc;
     const char *canon = res->ai_canonname ? res->ai_canonname : name;
-    snprintf(out->name, sizeof out->name, "%s", canon);
+    size_t clen = strnlen(canon, sizeof out->name - 1); /* cut as snprintf would */
+    memcpy(out->name, canon, clen);
+    out->name[clen] = '\0';
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
         if (ai->ai_addr)
             resolve_add(out, ai->ai_addr);
@@ -218,13 +188,9 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
     if (out->n == 0)
         return EAI_NODATA;
 
-    const struct policy_table *t = resolve_policy();
-    if (t && out->n > 1) {
-        policy_probe_sources_ops(&resolve_sockops, out->cand, out->n);
-        policy_sort(t, out->cand, out->n);
-        for (size_t i = 0; i + 1 < out->n; i++)
-            policy_compare(t, &out->cand[i], &out->cand[i + 1], &out->rule[i]);
-    }
+    const struct policy_table *t = shim_policy();
+    if (t && out->n > 1) /* one answer: nothing to sort, nothing to probe */
+        resolve_order(t, out);
     if (out->has_v6) {
         struct pool_cand pc[POOL_MAX_CAND];
         size_t np = 0;
@@ -245,7 +211,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
         for (; name[k]; k++)
             key[k] = (char)tolower((unsigned char)name[k]); /* names are case-blind */
         key[k] = '\0';
-        int prc = pool_map_name(key, pc, np, config_get()->pool_ttl_s, &out->pool);
+        int prc = pool_map_name(key, pc, np, shim_init()->pool_ttl_s, &out->pool);
         out->pool_ok = prc == 0;
         if (prc < 0)
             v6log(LOG_WARNING, "%s: no pool address (%s): IPv6 answers left out", name,
@@ -261,7 +227,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
             resolve_push(out, out->pool);
         }
     }
-    if (out->pool_ok) {
+    if (out->pool_ok && log_on(LOG_DEBUG)) {
         char p[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &out->pool, p, sizeof p);
         v6log(LOG_DEBUG, "%s: %zu answer(s), pool address %s, %zu for legacy callers", name,
@@ -314,37 +280,70 @@ static int resolve_gai_failure(int eai, int saved, struct hostent **result, int 
     return resolve_r_result(herr, err, result, h_errnop);
 }
 
-int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
-                            struct hostent **result, int *h_errnop)
+_Static_assert(sizeof(struct resolve_answer) <= RESOLVE_TLS_ANSWER_BYTES,
+              "resolve_tls.h: RESOLVE_TLS_ANSWER_BYTES too small");
+
+/* An answer to fill: this thread's scratch one, or (no TLS, or a lookup
+ * inside a lookup: an NSS module that calls gethostbyname) a new one. */
+static struct resolve_answer *resolve_answer_take(struct resolve_tls *tls)
 {
-    if (resolve_passthrough(name))
-        return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+    if (tls && !tls->answer_busy) {
+        tls->answer_busy = true;
+        return (struct resolve_answer *)(void *)tls->answer;
+    }
+    return malloc(sizeof(struct resolve_answer));
+}
+
+static void resolve_answer_give(struct resolve_tls *tls, struct resolve_answer *a)
+{
+    if (tls && a == (struct resolve_answer *)(void *)tls->answer)
+        tls->answer_busy = false;
+    else
+        free(a);
+}
+
+/* resolve_gethostbyname_r for a NAME that is not passed through at once
+ * (TLS: this thread's state, or NULL). */
+static int resolve_byname_r(struct resolve_tls *tls, const char *name, struct hostent *ret,
+                            char *buf, size_t buflen, struct hostent **result, int *h_errnop)
+{
     int saved = errno;
-    struct resolve_answer *a = malloc(sizeof *a);
+    struct resolve_answer *a = resolve_answer_take(tls);
     if (!a)
         return resolve_r_result(NETDB_INTERNAL, ENOMEM, result, h_errnop);
     int rc = resolve_lookup(name, a);
     if (rc != 0) {
-        free(a);
+        resolve_answer_give(tls, a);
         return resolve_gai_failure(rc, saved, result, h_errnop);
     }
     if (!a->has_v6) {
-        free(a);
+        resolve_answer_give(tls, a);
+        if (tls)
+            resolve_tls_note_v4only(tls, name);
         errno = saved;
         return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
     }
     if (a->naddr == 0) { /* only IPv6 answers and no pool address for them */
-        free(a);
+        resolve_answer_give(tls, a);
         return resolve_r_result(TRY_AGAIN, EAGAIN, result, h_errnop);
     }
     rc = hostent_build(ret, buf, buflen, a->name, a->addr, a->naddr);
-    free(a);
+    resolve_answer_give(tls, a);
     if (rc < 0)
         return resolve_r_result(NETDB_INTERNAL, ERANGE, result, h_errnop);
     *result = ret;
     *h_errnop = NETDB_SUCCESS;
     errno = saved;
     return 0;
+}
+
+int resolve_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen,
+                            struct hostent **result, int *h_errnop)
+{
+    struct resolve_tls *tls;
+    if (resolve_passthrough(name) || ((tls = resolve_tls_get()) && resolve_tls_v4only(tls, name)))
+        return real_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
+    return resolve_byname_r(tls, name, ret, buf, buflen, result, h_errnop);
 }
 
 struct hostent *resolve_gethostbyname(const char *name)
@@ -354,7 +353,12 @@ struct hostent *resolve_gethostbyname(const char *name)
         return real_gethostbyname(name);
     struct hostent *res = NULL;
     int herr = 0;
-    int rc = resolve_gethostbyname_r(name, &t->he, t->buf, sizeof t->buf, &res, &herr);
+    /* Always this thread's storage, as glibc's one buffer per call site:
+     * the answer of a literal or a name just seen without IPv6
+     * (resolve_tls.h) is glibc's own, copied there by its _r call. */
+    int rc = resolve_passthrough(name) || resolve_tls_v4only(t, name)
+                 ? real_gethostbyname_r(name, &t->he, t->buf, sizeof t->buf, &res, &herr)
+                 : resolve_byname_r(t, name, &t->he, t->buf, sizeof t->buf, &res, &herr);
     if (rc == ERANGE && herr == NETDB_INTERNAL)
         return real_gethostbyname(name); /* a glibc answer larger than 8 KiB */
     if (!res && herr != 0)
@@ -431,14 +435,19 @@ static void resolve_free_chain(struct addrinfo *ai)
 int resolve_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                         struct addrinfo **res)
 {
+    struct resolve_tls *tls = NULL;
     if (!node || !hints || hints->ai_family != AF_INET || !res ||
-        (hints->ai_flags & AI_NUMERICHOST) || resolve_passthrough(node))
+        (hints->ai_flags & AI_NUMERICHOST) || resolve_passthrough(node) ||
+        ((tls = resolve_tls_get()) && resolve_tls_v4only(tls, node)))
         return real_getaddrinfo(node, service, hints, res);
     int saved = errno;
     struct resolve_answer *a = malloc(sizeof *a);
     if (!a)
         return EAI_MEMORY;
-    if (resolve_lookup(node, a) != 0 || !a->has_v6) {
+    int rc = resolve_lookup(node, a);
+    if (rc != 0 || !a->has_v6) {
+        if (rc == 0 && tls)
+            resolve_tls_note_v4only(tls, node);
         free(a);
         errno = saved;
         return real_getaddrinfo(node, service, hints, res);
@@ -455,7 +464,7 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
     struct addrinfo th = *hints;
     th.ai_flags = (hints->ai_flags & ~(AI_CANONNAME | AI_ADDRCONFIG)) | AI_NUMERICHOST;
     struct addrinfo *tmpl = NULL;
-    int rc = real_getaddrinfo("0.0.0.0", service, &th, &tmpl);
+    rc = real_getaddrinfo("0.0.0.0", service, &th, &tmpl);
     if (rc != 0) {
         free(a);
         return rc;

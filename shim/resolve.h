@@ -4,7 +4,7 @@
  * A name is looked up once with the real getaddrinfo(AF_UNSPEC) (so it
  * composes with NSS preloads such as libnss-wrapper that come after the
  * shim), the answers are ordered by RFC 6724 (policy_probe_sources +
- * policy_sort, table from the configuration), and when any answer is IPv6
+ * policy_sort, shim_policy()'s table: init.h), and when any answer is IPv6
  * the name gets one pool address that stands for all of its answers (see
  * pool.h). The caller then sees: the pool address where the first IPv6
  * answer sorted, and the real IPv4 answers in their places.
@@ -54,9 +54,6 @@ int resolve_lookup(const char *name, struct resolve_answer *out);
 /* True for a name the shim leaves to libc untouched: NULL, a literal, or one
  * longer than POOL_NAME_MAX (a pool key is never cut). */
 bool resolve_passthrough(const char *name);
-
-/* The policy table in use (built once from the configuration). */
-const struct policy_table *resolve_policy(void);
 
 /* True for a name glibc takes as a numeric address: IPv4 digits-and-dots
  * (inet_aton forms) or anything with a ':' (IPv6). */

@@ -146,15 +146,6 @@ bool sockets_upgradable(int fd, struct fdtab_sock *s)
 
 /* ---- socket, bind ---- */
 
-/* socket_model = eager is accepted by the configuration, but only the lazy
- * model exists (docs/internals/fdtable.md): say so once. */
-static void sockets_model_note(void)
-{
-    static atomic_bool said;
-    if (config_get()->socket_model == CONFIG_SOCKET_EAGER && !atomic_exchange(&said, true))
-        v6log(LOG_WARNING, "socket_model = eager is not supported: using lazy");
-}
-
 int sockets_socket(int domain, int type, int protocol)
 {
     int fd = real_socket(domain, type, protocol);
@@ -163,7 +154,6 @@ int sockets_socket(int domain, int type, int protocol)
     int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (domain != AF_INET || (base != SOCK_STREAM && base != SOCK_DGRAM) || !sockets_enabled())
         return fd;
-    sockets_model_note();
     if (fdtab_register(fd, base, protocol, FDTAB_REAL_INET) < 0)
         v6log(LOG_WARNING, "fd %d: not tracked (fd table full)", fd);
     return fd;

@@ -17,6 +17,9 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -30,7 +33,7 @@
 
 #include "config.h"
 #include "elfcheck.h"
-#include "pool.h"
+#include "init.h"
 #include "resolve.h"
 #include "v6kit_version.h"
 
@@ -44,15 +47,29 @@ static void v6run_help(FILE *f)
           "Run a legacy IPv4-only program over IPv6 with libv6shim.so preloaded.\n"
           "\n"
           "options:\n"
-          "  --config FILE        read FILE instead of " CONFIG_SYSTEM_FILE " (V6SHIM_CONF)\n"
-          "  --policy NAME        address order: rfc6724 (default), rfc3484 (glibc's\n"
-          "                       table) or ula-update\n"
-          "  --gai-conf FILE      policy table lines in gai.conf syntax\n"
-          "  --pool-range A/N     synthetic IPv4 range (default 198.18.0.0/15)\n"
-          "  --log LEVEL          off, error, warning, info or debug\n"
-          "  --log-target T       stderr, syslog or file\n"
-          "  --log-file FILE      log to FILE (implies --log-target file)\n"
-          "  --report FILE        report mode: append, at exit, one JSON line per process\n"
+          "  --config FILE        read FILE instead of " CONFIG_SYSTEM_FILE " (V6SHIM_CONF)\n",
+          f);
+    /* one line per setting that has an option (config.def) */
+    for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (!*k->option)
+            continue;
+        char opt[64], def[64] = "";
+        snprintf(opt, sizeof opt, "--%s %s", k->option, k->arg);
+        if (*k->def)
+            snprintf(def, sizeof def, " (default %s)", k->def);
+        /* 79 columns: the text from column 24, a long option on a line of
+         * its own, the default on the next line when it does not fit */
+        if (strlen(opt) > 20)
+            fprintf(f, "  %s\n%23s", opt, "");
+        else
+            fprintf(f, "  %-20s ", opt);
+        if (strlen(k->help) + strlen(def) > 79 - 23)
+            fprintf(f, "%s\n%22s%s\n", k->help, "", def);
+        else
+            fprintf(f, "%s%s\n", k->help, def);
+    }
+    fputs("  --report FILE        report mode: append, at exit, one JSON line per process\n"
           "                       listing the IPv4-only calls it made and from where\n"
           "  --check-config       print the effective configuration and exit\n"
           "  --resolve NAME       print NAME's answers in order, the pool address the\n"
@@ -60,6 +77,7 @@ static void v6run_help(FILE *f)
           "  -h, --help           this text\n"
           "  -V, --version        version\n"
           "\n"
+          "Every other setting of v6shim.conf(5) is its V6SHIM_<KEY> variable.\n"
           "exit status: the command's; 2 bad usage, bad configuration, missing shim or\n"
           "statically linked command; 126 command not executable; 127 command not found.\n",
           f);
@@ -74,25 +92,6 @@ static int v6run_set(const char *var, const char *value)
     return 0;
 }
 
-/*
- * Set VAR to VALUE for option OPT (as typed: "--policy"), which stands for
- * the setting KEY. The value is checked here first, so a bad one is
- * reported against the option the user typed ("--policy: bad value ...")
- * rather than against a variable they never set. Returns 0 or -1 with a
- * message.
- */
-static int v6run_set_key(const char *opt, const char *var, const char *key, const char *value)
-{
-    struct v6shim_config scratch;
-    char problem[PATH_MAX + 64];
-    config_defaults(&scratch);
-    if (config_set(&scratch, key, value, problem, sizeof problem) < 0) {
-        fprintf(stderr, "v6run: %s: %s\n", opt, problem);
-        return -1;
-    }
-    return v6run_set(var, value);
-}
-
 /* Set VAR to the file name PATH given with option OPT, refusing "": an
  * empty V6SHIM_CONF would silently mean "the system file" instead. */
 static int v6run_set_file(const char *opt, const char *var, const char *path)
@@ -102,6 +101,45 @@ static int v6run_set_file(const char *opt, const char *var, const char *path)
         return -1;
     }
     return v6run_set(var, path);
+}
+
+/*
+ * The option of setting K (config.def) was given VALUE. The value is
+ * checked here first, so a bad one is reported against the option the user
+ * typed ("--policy: bad value ...") rather than against a variable they
+ * never set; then it becomes V6SHIM_<KEY>. A number is read with strtonum
+ * and passed on in plain decimal ("--pool-size 010" is 10, as the shim reads
+ * it). Returns 0 or -1 with a message.
+ */
+static int v6run_set_key(const struct config_key *k, const char *value)
+{
+    char opt[64], var[64], problem[PATH_MAX + 64], num[32];
+    snprintf(opt, sizeof opt, "--%s", k->option);
+    size_t n = (size_t)snprintf(var, sizeof var, "V6SHIM_");
+    for (const char *p = k->key; *p && n + 1 < sizeof var; p++)
+        var[n++] = (char)toupper((unsigned char)*p);
+    var[n] = '\0';
+    if (k->type == CONFIG_PATH)
+        return v6run_set_file(opt, var, value);
+    if (k->type == CONFIG_UINT) {
+        const char *why = NULL;
+        long long v = strtonum(value, k->lo, k->hi, &why);
+        if (why) {
+            char expect[128];
+            fprintf(stderr, "v6run: %s: '%s' is %s (expected %s)\n", opt, value, why,
+                    config_expect(k, expect, sizeof expect));
+            return -1;
+        }
+        snprintf(num, sizeof num, "%lld", v);
+        value = num;
+    }
+    struct v6shim_config scratch;
+    config_defaults(&scratch);
+    if (config_set(&scratch, k->key, value, problem, sizeof problem) < 0) {
+        fprintf(stderr, "v6run: %s: %s\n", opt, problem);
+        return -1;
+    }
+    return v6run_set(var, value);
 }
 
 /*
@@ -159,8 +197,7 @@ static int v6run_find_shim(char *out, size_t len)
         char rel[PATH_MAX * 2];
         snprintf(rel, sizeof rel, "%s/../%s/libv6shim.so", dir, V6SHIM_REL_LIBDIR);
         char *abs = realpath(rel, NULL);
-        if (abs && access(abs, R_OK) == 0 && strlen(abs) < len) {
-            strcpy(out, abs);
+        if (abs && access(abs, R_OK) == 0 && strlcpy(out, abs, len) < len) {
             free(abs);
             return 0;
         }
@@ -196,8 +233,8 @@ static int v6run_preload(const char *shim)
     for (char *e = strtok_r(copy, ": ", &save); e; e = strtok_r(NULL, ": ", &save)) {
         if (strcmp(e, shim) == 0 || (*rt && strcmp(e, rt) == 0))
             continue;
-        strcat(v, ":");
-        strcat(v, e);
+        strlcat(v, ":", len); /* len counts every entry: never cut */
+        strlcat(v, e, len);
     }
     int rc = v6run_set("LD_PRELOAD", v);
     free(copy);
@@ -263,18 +300,15 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
     return 0;
 }
 
-/* The policy table in effect, as gai.conf lines behind '#' (so the output
- * of --check-config still reads back as a v6shim.conf). */
-static void v6run_print_policy(void)
+/* The policy table T, as gai.conf lines behind '#' (so the output of
+ * --check-config still reads back as a v6shim.conf). */
+static void v6run_print_policy(const struct policy_table *t)
 {
     static const struct { enum policy_column col; const char *word; } cols[] = {
         {POLICY_COL_LABEL, "label"},
         {POLICY_COL_PRECEDENCE, "precedence"},
         {POLICY_COL_SCOPEV4, "scopev4"},
     };
-    const struct policy_table *t = resolve_policy();
-    if (!t)
-        return;
     printf("# policy table in effect (gai.conf syntax):\n");
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         struct policy_row rows[64];
@@ -314,49 +348,43 @@ static char *v6run_which(const char *cmd)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_POLICY, OPT_GAICONF, OPT_POOL, OPT_LOG, OPT_LOGTARGET,
-           OPT_LOGFILE, OPT_CHECK, OPT_RESOLVE, OPT_REPORT };
-    static const struct option opts[] = {
+    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_KEY };
+    static const struct option fixed[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
-        {"policy", required_argument, NULL, OPT_POLICY},
-        {"gai-conf", required_argument, NULL, OPT_GAICONF},
-        {"pool-range", required_argument, NULL, OPT_POOL},
-        {"log", required_argument, NULL, OPT_LOG},
-        {"log-target", required_argument, NULL, OPT_LOGTARGET},
-        {"log-file", required_argument, NULL, OPT_LOGFILE},
         {"report", required_argument, NULL, OPT_REPORT},
         {"check-config", no_argument, NULL, OPT_CHECK},
         {"resolve", required_argument, NULL, OPT_RESOLVE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
     };
+    /* the fixed options, one per setting that has one (config.def), the end */
+    struct option opts[sizeof fixed / sizeof fixed[0] + CONFIG_NKEYS + 1];
+    size_t nopts = 0;
+    for (; nopts < sizeof fixed / sizeof fixed[0]; nopts++)
+        opts[nopts] = fixed[nopts];
+    for (size_t i = 0; i < CONFIG_NKEYS; i++)
+        if (*config_keys[i].option)
+            opts[nopts++] = (struct option){config_keys[i].option, required_argument, NULL,
+                                            OPT_KEY + (int)i};
+    opts[nopts] = (struct option){NULL, 0, NULL, 0};
     bool check = false;
     const char *resolve = NULL;
     int c;
     /* "+": stop at the first non-option, the command. */
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         int rc = 0;
+        if (c >= OPT_KEY && c < OPT_KEY + CONFIG_NKEYS) {
+            const struct config_key *k = &config_keys[c - OPT_KEY];
+            rc = v6run_set_key(k, optarg);
+            /* a log file is where the log goes */
+            if (rc == 0 && !strcmp(k->key, "log_file"))
+                rc = v6run_set("V6SHIM_LOG_TARGET", "file");
+            if (rc < 0)
+                return V6RUN_USAGE;
+            continue;
+        }
         switch (c) {
         case OPT_CONFIG: rc = v6run_set_file("--config", "V6SHIM_CONF", optarg); break;
-        case OPT_POLICY:
-            rc = v6run_set_key("--policy", "V6SHIM_POLICY", "policy", optarg);
-            break;
-        case OPT_GAICONF:
-            rc = v6run_set_key("--gai-conf", "V6SHIM_GAI_CONF", "gai_conf", optarg);
-            break;
-        case OPT_POOL:
-            rc = v6run_set_key("--pool-range", "V6SHIM_POOL_RANGE", "pool_range", optarg);
-            break;
-        case OPT_LOG: rc = v6run_set_key("--log", "V6SHIM_LOG_LEVEL", "log_level", optarg); break;
-        case OPT_LOGTARGET:
-            rc = v6run_set_key("--log-target", "V6SHIM_LOG_TARGET", "log_target", optarg);
-            break;
-        case OPT_LOGFILE:
-            rc = v6run_set_file("--log-file", "V6SHIM_LOG_FILE", optarg);
-            if (rc == 0)
-                rc = v6run_set("V6SHIM_LOG_TARGET", "file");
-            break;
         case OPT_REPORT: rc = v6run_set_path("--report", "V6SHIM_REPORT", optarg); break;
         case OPT_CHECK: check = true; break;
         case OPT_RESOLVE: resolve = optarg; break;
@@ -378,18 +406,21 @@ int main(int argc, char **argv)
      * once, and a private copy would outlive v6run (it execs away) or, as an
      * inherited descriptor, be an fd the program never opened. */
     struct v6shim_config cfg;
+    struct policy_table *table;
     char err[PATH_MAX + 256];
-    if (config_load(&cfg, NULL, err, sizeof err) < 0) {
+    if (shim_load(&cfg, &table, NULL, err, sizeof err) < 0) {
         fprintf(stderr, "v6run: %s\n", err);
         return V6RUN_USAGE;
     }
     if (check) {
         fflush(stdout);
         config_print(&cfg, STDOUT_FILENO);
-        v6run_print_policy();
+        v6run_print_policy(table);
+        policy_table_free(table);
         return 0;
     }
-    if (resolve)
+    policy_table_free(table);
+    if (resolve) /* the shim's own start-up path, as a preloaded program runs it */
         return v6run_resolve(resolve, &cfg);
     if (optind >= argc) {
         fprintf(stderr, "v6run: no command given; try 'v6run --help'\n");

@@ -27,6 +27,7 @@
  * Exit: 0 on success, 1 when nothing connects, 2 on bad arguments.
  */
 #define _GNU_SOURCE
+#include <bsd/stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -55,14 +56,13 @@ static void usage(void)
 
 static long parse_number(const char *what, const char *text, long lo, long hi)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi) {
+    const char *why;
+    long long v = strtonum(text, lo, hi, &why); /* libbsd, as OpenBSD's nc */
+    if (why != NULL) {
         fprintf(stderr, "ported_happy_eyeballs: bad %s '%s' (want %ld..%ld)\n", what, text, lo, hi);
         exit(2);
     }
-    return v;
+    return (long)v;
 }
 
 static long now_ms(void)

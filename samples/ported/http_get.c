@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <bsd/stdlib.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -127,19 +128,31 @@ static int url_parse(const char *text, struct url *u, const char **why)
     }
     strcpy(u->port, "80");
     if (port != NULL && port < rest) {
+        /* RFC 3986 §3.2.3: port = *DIGIT; strtonum alone would take a sign
+         * or a blank too */
+        char digits[8];
         size_t plen = (size_t)(rest - port);
-        long v = 0;
-        for (size_t i = 0; i < plen; i++) {
-            if (!isdigit((unsigned char)port[i]) || (v = v * 10 + (port[i] - '0')) > 65535) {
-                *why = "bad port";
-                return -EINVAL;
-            }
-        }
-        if (v == 0) {
+        const char *bad = NULL;
+        if (plen == 0 || strspn(port, "0123456789") < plen) {
             *why = "bad port";
             return -EINVAL;
         }
-        snprintf(u->port, sizeof u->port, "%hu", (unsigned short)v); /* "080" -> "80" */
+        while (plen > 1 && *port == '0') { /* "0080" is port 80 */
+            port++;
+            plen--;
+        }
+        if (plen >= sizeof digits) {
+            *why = "bad port";
+            return -EINVAL;
+        }
+        memcpy(digits, port, plen);
+        digits[plen] = '\0';
+        long long v = strtonum(digits, 1, 65535, &bad);
+        if (bad != NULL) {
+            *why = "bad port";
+            return -EINVAL;
+        }
+        snprintf(u->port, sizeof u->port, "%lld", v); /* "080" -> "80" */
     }
     /* "http://h?q" has the path "/?q": the path always starts with '/'. */
     size_t at = *rest == '/' ? 0 : 1, rlen = strlen(rest);
@@ -279,9 +292,9 @@ int main(int argc, char **argv)
     while ((opt = getopt(argc, argv, "t:")) != -1) {
         if (opt != 't')
             goto usage;
-        char *endp;
-        long v = strtol(optarg, &endp, 10);
-        if (*optarg == '\0' || *endp != '\0' || v < 1 || v > 3600) {
+        const char *why;
+        long long v = strtonum(optarg, 1, 3600, &why); /* libbsd, as OpenBSD's nc */
+        if (why != NULL) {
             fprintf(stderr, "ported_http_get: bad timeout '%s' (want 1..3600 seconds)\n", optarg);
             return 2;
         }

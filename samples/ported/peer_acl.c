@@ -34,6 +34,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <bsd/stdlib.h>
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
@@ -157,10 +158,9 @@ static int acl_parse(const char *text, struct acl_entry *e)
     unsigned max = e->family == AF_INET ? 32 : 128;
     e->bits = max;
     if (slash != NULL) {
-        char *end;
-        errno = 0;
-        unsigned long b = strtoul(slash + 1, &end, 10);
-        if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || errno != 0 || b > max)
+        const char *why;
+        long long b = strtonum(slash + 1, 0, max, &why); /* libbsd, as OpenBSD's nc */
+        if (slash[1] < '0' || slash[1] > '9' || why != NULL) /* no sign, no blank */
             return -EINVAL;
         e->bits = (unsigned)b;
     }
@@ -304,7 +304,6 @@ int main(int argc, char **argv)
     int opt;
 
     while ((opt = getopt(argc, argv, "p:n:a:")) != -1) {
-        char *end;
         if (opt == 'a') {
             if (nacl == ACL_MAX || acl_parse(optarg, &acl[nacl]) < 0) {
                 fprintf(stderr, "ported_peer_acl: bad prefix '%s' (want e.g. 192.0.2.0/24 "
@@ -316,14 +315,14 @@ int main(int argc, char **argv)
         }
         if (opt != 'p' && opt != 'n')
             goto usage;
-        errno = 0;
-        long v = strtol(optarg, &end, 10);
-        if (errno || *optarg == '\0' || *end != '\0' || v < 1 || v > (opt == 'p' ? 65535 : INT_MAX)) {
+        const char *why;
+        long long v = strtonum(optarg, 1, opt == 'p' ? 65535 : INT_MAX, &why); /* libbsd */
+        if (why != NULL) {
             fprintf(stderr, "ported_peer_acl: bad %s '%s'\n", opt == 'p' ? "port" : "client count",
                     optarg);
             return 2;
         }
-        *(opt == 'p' ? &port : &maxclients) = v;
+        *(opt == 'p' ? &port : &maxclients) = (long)v;
     }
     if (port == 0 || optind != argc)
         goto usage;

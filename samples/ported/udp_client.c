@@ -17,6 +17,7 @@
  * Exit: 0 on a reply, 1 when no address answered, 2 on bad arguments.
  */
 #define _GNU_SOURCE
+#include <bsd/stdlib.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -71,9 +72,9 @@ int main(int argc, char **argv)
     while ((opt = getopt(argc, argv, "t:")) != -1) {
         if (opt != 't')
             usage();
-        char *end;
-        long v = strtol(optarg, &end, 10);
-        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 3600) {
+        const char *why;
+        long long v = strtonum(optarg, 1, 3600, &why); /* libbsd, as OpenBSD's nc */
+        if (why != NULL) {
             fprintf(stderr, "ported_udp_client: bad timeout '%s' (want 1..3600 seconds)\n", optarg);
             return 2;
         }

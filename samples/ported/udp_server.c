@@ -24,6 +24,7 @@
  * 1 when no socket could be bound, 2 on bad arguments.
  */
 #define _GNU_SOURCE
+#include <bsd/stdlib.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -45,14 +46,13 @@ static void usage(void)
 
 static long parse_number(const char *what, const char *text, long lo, long hi)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi) {
+    const char *why;
+    long long v = strtonum(text, lo, hi, &why); /* libbsd, as OpenBSD's nc */
+    if (why != NULL) {
         fprintf(stderr, "ported_udp_server: bad %s '%s' (want %ld..%ld)\n", what, text, lo, hi);
         exit(2);
     }
-    return v;
+    return (long)v;
 }
 
 /* Bind a datagram socket for every passive address of PORT into FDS. */

@@ -16,14 +16,14 @@
 #include <netdb.h>
 
 #include "compat.h"
-#include "config.h"
+#include "init.h"
 #include "report.h"
 #include "resolve.h"
 #include "symbols.h"
 
 static inline bool hook_on(void)
 {
-    return config_get()->enabled;
+    return shim_init()->enabled;
 }
 
 /* Report mode records the legacy call whether or not translation is on; the

@@ -28,6 +28,7 @@ static void test_url_parse_splits_every_host_form(void **state)
         {"http://[fe80::1%eth0]/", "fe80::1%eth0", "80", "/", "[fe80::1]", true},
         {"http://[::ffff:192.0.2.1]:81/", "::ffff:192.0.2.1", "81", "/", "[::ffff:192.0.2.1]:81", true},
         {"http://192.0.2.1:8080/x", "192.0.2.1", "8080", "/x", "192.0.2.1:8080", false},
+        {"http://192.0.2.1:0000000080/", "192.0.2.1", "80", "/", "192.0.2.1", false},
         {"HTTP://www.example.org?q", "www.example.org", "80", "/?q", "www.example.org", false},
         {"http://www.example.org:080#f", "www.example.org", "80", "/#f", "www.example.org", false},
     };
@@ -64,6 +65,9 @@ static void test_url_parse_names_what_is_wrong(void **state)
         {"http://192.0.2.1:http/", "bad port"},
         {"http://192.0.2.1:65536/", "bad port"},
         {"http://192.0.2.1:0/", "bad port"},
+        {"http://192.0.2.1:+80/", "bad port"},    /* strtonum takes a sign; a URL port does not */
+        {"http://192.0.2.1: 80/", "bad port"},
+        {"http://192.0.2.1:000065536/", "bad port"},
         {"http://u:p@192.0.2.1/", "user information in URLs is not supported"},
         {"http://", "bad host"},
         {"http://a]b/", "bad host"},

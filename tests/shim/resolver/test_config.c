@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "init.h"
+#include "pool.h"
 #include "v6test.h"
 
 /* A fake environment: NAME=VALUE pairs; NULL entries end it. */
@@ -59,7 +61,9 @@ static void write_conf(const char *text)
     fclose(f);
 }
 
-/* Load with the file and the fake environment; returns rc, ERR filled. */
+/* Load with the file and the fake environment the way the start-up path
+ * does (shim_load: the configuration, the pool range against this host,
+ * the gai.conf file); returns rc, ERR filled. */
 static int load(struct v6shim_config *c, char *err, size_t len)
 {
     static char confvar[128];
@@ -68,8 +72,14 @@ static int load(struct v6shim_config *c, char *err, size_t len)
     while (fake_env[i])
         i++;
     fake_env[i] = confvar;
-    int rc = config_load(c, fake_getenv, err, len);
+    struct policy_table *t;
+    int rc = shim_load(c, &t, fake_getenv, err, len);
     fake_env[i] = NULL;
+    if (rc == 0)
+        assert_non_null(t);
+    else
+        assert_null(t);
+    policy_table_free(t);
     return rc;
 }
 
@@ -90,7 +100,6 @@ static void test_defaults_are_the_documented_ones(void **state)
     assert_int_equal(c.he_attempt_delay_ms, 250);
     assert_int_equal(c.he_budget_ms, 10000);
     assert_true(c.listen_dualstack);
-    assert_int_equal(c.socket_model, CONFIG_SOCKET_LAZY);
     assert_int_equal(c.log_level, V6LOG_OFF);
 }
 
@@ -105,7 +114,6 @@ static void test_file_sets_every_key(void **state)
                "he_attempt_delay_ms = 100\n"
                "he_budget_ms = 2000\n"
                "listen_dualstack = no\n"
-               "socket_model = eager\n"
                "log_level = debug\n"
                "log_target = file\n"
                "log_file = /tmp/x.log\n");
@@ -120,7 +128,6 @@ static void test_file_sets_every_key(void **state)
     assert_int_equal(c.he_attempt_delay_ms, 100);
     assert_int_equal(c.he_budget_ms, 2000);
     assert_false(c.listen_dualstack);
-    assert_int_equal(c.socket_model, CONFIG_SOCKET_EAGER);
     assert_int_equal(c.log_level, LOG_DEBUG);
     assert_int_equal(c.log_target, LOG_TARGET_FILE);
     assert_string_equal(c.log_file, "/tmp/x.log");
@@ -157,8 +164,10 @@ static void test_each_bad_line_names_file_line_and_problem(void **state)
     expect_bad_line("enabled = maybe\n", "1: bad value 'maybe' for enabled (expected yes or no)");
     expect_bad_line("he_attempt_delay_ms = 5\n",
                     "1: bad value '5' for he_attempt_delay_ms (expected milliseconds, 10..2000)");
-    expect_bad_line("socket_model = early\n",
-                    "1: bad value 'early' for socket_model (expected lazy or eager)");
+    expect_bad_line("pool_ttl = 86401\n",
+                    "1: bad value '86401' for pool_ttl (expected seconds, 1..86400)");
+    expect_bad_line("pool_range = 10.0.0.0/31\n",
+                    "1: bad value '10.0.0.0/31' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
     expect_bad_line("log_level = loud\n",
                     "1: bad value 'loud' for log_level (expected off, error, warning, info or debug)");
     expect_bad_line("log_target = tape\n",
@@ -385,7 +394,60 @@ static void test_print_shows_the_effective_values(void **state)
     assert_non_null(strstr(buf, "\npool_size = 77\n"));
     assert_non_null(strstr(buf, "\npolicy = rfc6724\n"));
     assert_non_null(strstr(buf, "\nhe_attempt_delay_ms = 250\n"));
-    assert_non_null(strstr(buf, "\nsocket_model = lazy\n"));
+    assert_null(strstr(buf, "socket_model"));
+}
+
+/* socket_model did nothing (only the lazy model exists): it is gone, and
+ * setting it says so instead of being an unknown key or silently ignored. */
+static void test_removed_key_is_an_error_that_says_why(void **state)
+{
+    write_conf("pool_size = 16\nsocket_model = lazy\n");
+    struct v6shim_config c;
+    char err[512], want[512];
+    assert_int_equal(load(&c, err, sizeof err), -EINVAL);
+    snprintf(want, sizeof want,
+             "%s:2: socket_model was removed: the shim makes the AF_INET6 socket at connect "
+             "or bind only (docs/internals/fdtable.md)", conf_path);
+    assert_string_equal(err, want);
+    fake_env[0] = "V6SHIM_CONF=/dev/null";
+    fake_env[1] = "V6SHIM_SOCKET_MODEL=eager";
+    assert_int_equal(config_load(&c, fake_getenv, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "V6SHIM_SOCKET_MODEL: socket_model was removed: the shim makes the "
+                             "AF_INET6 socket at connect or bind only (docs/internals/fdtable.md)");
+}
+
+/* config.def is the one list: every default parses back to itself, every
+ * key prints once in its order, and the pool's own fallback (pool.h) is
+ * config.def's default. */
+static void test_key_table_defaults_read_back_and_match_the_pool(void **state)
+{
+    struct v6shim_config c;
+    config_defaults(&c);
+    char path[] = "/tmp/v6shim-keys-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    config_print(&c, fd);
+    char buf[4096] = {0};
+    assert_true(pread(fd, buf, sizeof buf - 1, 0) > 0);
+    close(fd);
+    unlink(path);
+    const char *line = strchr(buf, '\n') + 1; /* past "# read from:" */
+    for (size_t i = 0; i < CONFIG_NKEYS; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s = %s\n", config_keys[i].key, config_keys[i].def);
+        assert_memory_equal(line, want, strlen(want));
+        line += strlen(want);
+    }
+    assert_string_equal(line, "");
+    assert_int_equal(ntohl(c.pool_net.s_addr), POOL_DEFAULT_NET);
+    assert_int_equal(c.pool_prefix, POOL_DEFAULT_PREFIX);
+    assert_int_equal(c.pool_size, POOL_DEFAULT_CAPACITY);
+    assert_int_equal(c.log_target, LOG_TARGET_STDERR);
+    char err[128];
+    assert_int_equal(config_set(&c, "log_target", "file", err, sizeof err), 0);
+    assert_int_equal(c.log_target, LOG_TARGET_FILE);
+    assert_int_equal(config_set(&c, "policy", "ula-update", err, sizeof err), 0);
+    assert_int_equal(c.policy, CONFIG_POLICY_ULA_UPDATE);
 }
 
 int main(void)
@@ -409,6 +471,8 @@ int main(void)
         T(test_secure_mode_ignores_the_environment_and_conf_variable),
         T(test_set_accepts_boolean_spellings),
         T(test_print_shows_the_effective_values),
+        T(test_removed_key_is_an_error_that_says_why),
+        T(test_key_table_defaults_read_back_and_match_the_pool),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

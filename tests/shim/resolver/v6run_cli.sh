@@ -68,8 +68,23 @@ expect config-bom 0 '~pool_size = 78~' -- "$V6RUN" --config "$tmp/bom.conf" --ch
 printf 'label ::1/128 zero\n' > "$tmp/gai.conf"
 expect bad-gai-conf 2 "^v6run: $tmp/gai.conf:1: " -- "$V6RUN" --gai-conf "$tmp/gai.conf" true
 
-printf 'pool_size = 77\nsocket_model = eager\n' > "$tmp/good.conf"
-expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*socket_model = eager~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
+printf 'pool_size = 77\nlisten_dualstack = no\n' > "$tmp/good.conf"
+expect check-config 0 "^# read from: $tmp/good.conf~enabled = yes~pool_range = 198.18.0.0/15~pool_size = 77~.*policy = rfc3484~.*listen_dualstack = no~" -- "$V6RUN" --config "$tmp/good.conf" --policy rfc3484 --check-config
+# a removed setting says so (config.def's V6_CONF_REMOVED)
+printf 'socket_model = eager\n' > "$tmp/removed.conf"
+expect removed-key 2 "^v6run: $tmp/removed.conf:1: socket_model was removed: the shim makes the AF_INET6 socket at connect or bind only \(docs/internals/fdtable\.md\)~\$" -- "$V6RUN" --config "$tmp/removed.conf" true
+expect removed-key-env 2 "^v6run: V6SHIM_SOCKET_MODEL: socket_model was removed: " -- env V6SHIM_SOCKET_MODEL=lazy "$V6RUN" true
+
+# every numeric option goes through strtonum and its range from config.def
+expect num-too-small 2 "^v6run: --pool-size: '0' is too small \(expected 1\.\.65536\)~\$" -- "$V6RUN" --pool-size 0 true
+expect num-too-large 2 "^v6run: --pool-ttl: '86401' is too large \(expected seconds, 1\.\.86400\)~\$" -- "$V6RUN" --pool-ttl 86401 true
+expect num-invalid 2 "^v6run: --he-budget: '5s' is invalid \(expected milliseconds, 100\.\.600000\)~\$" -- "$V6RUN" --he-budget 5s true
+expect num-overflow 2 "^v6run: --he-attempt-delay: '99999999999999999999' is too large " -- "$V6RUN" --he-attempt-delay 99999999999999999999 true
+# a number reaches the shim as plain decimal: leading zeros and blanks strtonum accepts
+expect num-canonical 0 '~pool_size = 10~pool_ttl = 7~.*he_attempt_delay_ms = 100~he_budget_ms = 2000~listen_dualstack = no~' -- "$V6RUN" --pool-size 010 --pool-ttl ' 7' --he-attempt-delay 100 --he-budget 2000 --listen-dualstack no --check-config
+expect num-canonical-env 0 '^7~$' -- "$V6RUN" --pool-ttl ' 7' sh -c 'echo "$V6SHIM_POOL_TTL"'
+expect bad-option-bool 2 "^v6run: --listen-dualstack: bad value 'maybe' for listen_dualstack \(expected yes or no\)~\$" -- "$V6RUN" --listen-dualstack maybe true
+expect bad-option-empty-gai-conf 2 "^v6run: --gai-conf: empty file name~\$" -- "$V6RUN" --gai-conf '' true
 
 expect check-config-policy-table 0 '~# policy table in effect \(gai\.conf syntax\):~# label ::1/128 0~.*~# precedence ::1/128 50~# precedence ::ffff:0\.0\.0\.0/96 35~.*~# scopev4 ::ffff:169\.254\.0\.0/112 2~' -- "$V6RUN" --check-config
 expect check-config-policy-rfc3484 0 '~# precedence ::ffff:0\.0\.0\.0/96 10~' -- "$V6RUN" --policy rfc3484 --check-config
