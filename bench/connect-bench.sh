@@ -8,9 +8,10 @@
 #              (getaddrinfo + socket(ai_family)) to the same name, no shim;
 #   IPv4 path: the legacy client to the IPv4-only name with and without
 #              the shim.
-# Prints the median ns per connect of each and the connect-rate ratios
-# (baseline ns / shim ns: 1.00 = as fast as the baseline), and strace -c
-# syscall counts per connect.
+# Prints the median wall and CPU ns per connect of each and the connect-rate
+# ratios (baseline / shim: 1.00 = as fast as the baseline; the CPU-time ratio
+# is the one a busy machine disturbs least), and strace -c syscall counts per
+# connect.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/default}
@@ -35,7 +36,7 @@ srv=$!
 trap 'kill $srv 2>/dev/null' EXIT
 sleep 0.3
 n=2000
-one() { LD_PRELOAD=$nss "$@" | awk '{print $4}'; }
+one() { LD_PRELOAD=$nss "$@" | awk '{print $4, $5}'; }
 : >/tmp/connect-bench.$$
 for r in $(seq "$rounds"); do
   echo "native6 $(one "$bench" native v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
@@ -43,12 +44,20 @@ for r in $(seq "$rounds"); do
   echo "v4plain $(one "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
   echo "v4shim $(one "$v6run" -- "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
 done
-med() { awk -v k="$1" '$1 == k {print $2}' /tmp/connect-bench.$$ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-n6=$(med native6) p=$(med pool) v4=$(med v4plain) v4s=$(med v4shim)
+med() { # med LABEL FIELD: median of field FIELD (2 wall, 3 CPU) over the rounds
+  awk -v k="$1" -v f="$2" '$1 == k {print $f}' /tmp/connect-bench.$$ | sort -n |
+    awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+printf '%-44s %10s %10s %6s %10s %10s %6s\n' "case ($rounds interleaved rounds of $n)" \
+  "base ns" "shim ns" "rate" "base cpu" "shim cpu" "rate"
+row() { # row TEXT BASE SHIM
+  bw=$(med "$2" 2) sw=$(med "$3" 2) bc=$(med "$2" 3) sc=$(med "$3" 3)
+  printf '%-44s %10s %10s %6.2f %10s %10s %6.2f\n' "$1" "$bw" "$sw" \
+    "$(echo "$bw $sw" | awk '{print $1/$2}')" "$bc" "$sc" "$(echo "$bc $sc" | awk '{print $1/$2}')"
+}
+row "pool path: legacy+shim vs ported, IPv6 name" native6 pool
+row "IPv4 path: legacy+shim vs legacy, IPv4 name" v4plain v4shim
 rm -f /tmp/connect-bench.$$
-printf '%-44s %10s %10s %7s\n' "case ($rounds interleaved rounds of $n)" "base ns" "shim ns" "rate"
-printf '%-44s %10s %10s %7.2f\n' "pool path: legacy+shim vs ported, IPv6 name" "$n6" "$p" "$(echo "$n6 $p" | awk '{print $1/$2}')"
-printf '%-44s %10s %10s %7.2f\n' "IPv4 path: legacy+shim vs legacy, IPv4 name" "$v4" "$v4s" "$(echo "$v4 $v4s" | awk '{print $1/$2}')"
 # Syscalls per connect (strace -c over 200 connects, minus the start-up).
 count() { # label CMD...
   f=/tmp/connect-bench-strace.$$
