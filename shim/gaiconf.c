@@ -4,6 +4,7 @@
  * inet_pton.
  */
 #include "gaiconf.h"
+#include "addr.h"
 #include "textfile.h"
 
 #include <arpa/inet.h>
@@ -123,8 +124,7 @@ static int gaiconf_scope_line(struct gaiconf_state *s, char **tok)
     struct in_addr v4;
     unsigned long bits, lo, hi;
     if (inet_pton(AF_INET, tok[0], &v4) == 1) {
-        r.prefix.s6_addr[10] = r.prefix.s6_addr[11] = 0xff;
-        memcpy(&r.prefix.s6_addr[12], &v4, 4);
+        addr_mapped(v4, &r.prefix);
         lo = 0, hi = 32;
     } else if (inet_pton(AF_INET6, tok[0], &r.prefix) == 1 &&
                IN6_IS_ADDR_V4MAPPED(&r.prefix)) {

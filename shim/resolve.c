@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "hostent.h"
 #include "init.h"
 #include "log.h"
@@ -97,9 +98,7 @@ static void resolve_add(struct resolve_answer *out, const struct sockaddr *sa)
     if (sa->sa_family == AF_INET) {
         struct sockaddr_in sin;
         memcpy(&sin, sa, sizeof sin);
-        d.sin6_addr.s6_addr[10] = 0xff;
-        d.sin6_addr.s6_addr[11] = 0xff;
-        memcpy(&d.sin6_addr.s6_addr[12], &sin.sin_addr, 4);
+        addr_mapped(sin.sin_addr, &d.sin6_addr);
     } else if (sa->sa_family == AF_INET6) {
         struct sockaddr_in6 s6;
         memcpy(&s6, sa, sizeof s6);
@@ -199,7 +198,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
             memset(&pc[np], 0, sizeof pc[np]);
             if (resolve_is_v4(c)) {
                 pc[np].family = AF_INET;
-                memcpy(&pc[np].addr.v4, &c->dst.sin6_addr.s6_addr[12], 4);
+                addr_unmap(&c->dst.sin6_addr, &pc[np].addr.v4);
             } else {
                 pc[np].family = AF_INET6;
                 pc[np].addr.v6 = c->dst.sin6_addr;
@@ -221,7 +220,7 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
         const struct policy_cand *c = &out->cand[i];
         if (resolve_is_v4(c)) {
             struct in_addr a;
-            memcpy(&a, &c->dst.sin6_addr.s6_addr[12], 4);
+            addr_unmap(&c->dst.sin6_addr, &a);
             resolve_push(out, a);
         } else if (out->pool_ok) {
             resolve_push(out, out->pool);

@@ -11,6 +11,7 @@
 #include <sys/syslog.h>
 #include <sys/time.h>
 
+#include "addr.h"
 #include "config.h"
 #include "eyeballs.h"
 #include "fdtable.h"
@@ -187,7 +188,7 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
     if (real == FDTAB_REAL_INET6) {
         /* Already IPv6 (a second bind): let the kernel answer for the mapped address. */
         struct sockaddr_in6 m;
-        sockets_mapped(sin->sin_addr, sin->sin_port, &m);
+        addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
         rc = real_bind(fd, (struct sockaddr *)&m, sizeof m);
         goto out_errno;
     }
@@ -254,38 +255,6 @@ int sockets_listen(int fd, int backlog)
 
 /* ---- connect ---- */
 
-/* The real destinations of pool entry V at PORT, in its (RFC 6724) order. */
-size_t sockets_candidates(const struct pool_view *v, in_port_t port,
-                                 struct sockaddr_storage *dst, size_t max)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < v->ncand && n < max; i++) {
-        const struct pool_cand *c = &v->cand[i];
-        memset(&dst[n], 0, sizeof dst[n]);
-        if (c->family == AF_INET6) {
-            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&dst[n];
-            s6->sin6_family = AF_INET6;
-            s6->sin6_port = port;
-            s6->sin6_addr = c->addr.v6;
-            s6->sin6_scope_id = c->scope_id;
-        } else if (c->family == AF_INET) {
-            struct sockaddr_in *s4 = (struct sockaddr_in *)&dst[n];
-            s4->sin_family = AF_INET;
-            s4->sin_port = port;
-            s4->sin_addr = c->addr.v4;
-        } else {
-            continue;
-        }
-        n++;
-    }
-    return n;
-}
-
-socklen_t sockets_len(const struct sockaddr_storage *ss)
-{
-    return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
 /* Race budget: he_budget_ms, cut by SO_SNDTIMEO (connect(2): EINPROGRESS
  * when that runs out). */
 static void sockets_budget(int fd, unsigned *budget, int *timeout_err)
@@ -330,7 +299,7 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
         s->real = FDTAB_REAL_INET6;
         fdtab_unlock();
     }
-    return real_connect(fd, (const struct sockaddr *)dst, sockets_len(dst)) == 0 ? 0 : -errno;
+    return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
 
 /*
@@ -344,7 +313,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
                                 const struct pool_view *v, struct sockaddr_storage *used)
 {
     struct sockaddr_storage dst[POOL_MAX_CAND];
-    size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
+    size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
     if (n == 0)
         return -EHOSTUNREACH;
     fdtab_lock();
@@ -369,7 +338,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
         /* The race connected it without blocking; one more connect moves it
          * to the state a blocking connect leaves (the next one says EISCONN). */
         if (nfd >= 0)
-            real_connect(nfd, (struct sockaddr *)&dst[win], sockets_len(&dst[win]));
+            real_connect(nfd, (struct sockaddr *)&dst[win], addr_len(&dst[win]));
     } else {
         for (size_t i = 0; i < n; i++) {
             nfd = sockets_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
@@ -377,7 +346,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
                 rc = nfd;
                 continue;
             }
-            rc = real_connect(nfd, (struct sockaddr *)&dst[i], sockets_len(&dst[i])) == 0 ? 0 : -errno;
+            rc = real_connect(nfd, (struct sockaddr *)&dst[i], addr_len(&dst[i])) == 0 ? 0 : -errno;
             if (rc == 0 || rc == -EINPROGRESS) {
                 win = i;
                 break;
@@ -410,22 +379,13 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
 static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct sockaddr_in *sin,
                                   const struct pool_view *v, struct sockaddr_storage *used)
 {
-    struct sockaddr_storage dst[POOL_MAX_CAND];
-    size_t n = sockets_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
-    struct sockaddr_storage to;
-    size_t i;
-    for (i = 0; i < n && dst[i].ss_family != (real == FDTAB_REAL_INET6 ? AF_INET6 : AF_INET); i++)
-        ;
-    if (i < n) {
-        to = dst[i];
-    } else if (real == FDTAB_REAL_INET6 && n > 0) {
-        sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port,
-                       (struct sockaddr_in6 *)&to);
-    } else {
-        return -ENETUNREACH;
-    }
+    struct sockaddr_storage dst[POOL_MAX_CAND], to;
+    size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
+    int rc = addr_pick(dst, n, real == FDTAB_REAL_INET6 ? AF_INET6 : AF_INET, &to);
+    if (rc < 0)
+        return rc;
     *used = to;
-    return real_connect(fd, (struct sockaddr *)&to, sockets_len(&to)) == 0 ? 0 : -errno;
+    return real_connect(fd, (struct sockaddr *)&to, addr_len(&to)) == 0 ? 0 : -errno;
 }
 
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
@@ -448,7 +408,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         peer.sin_port == sin->sin_port) {
         /* Again, to the same place (after EINPROGRESS): the kernel's answer
          * for the real destination (EALREADY, EISCONN, the error…). */
-        rc = real_connect(fd, (struct sockaddr *)&real_dst, sockets_len(&real_dst)) == 0 ? 0 : -errno;
+        rc = real_connect(fd, (struct sockaddr *)&real_dst, addr_len(&real_dst)) == 0 ? 0 : -errno;
         goto out;
     }
     if (pool_contains(sin->sin_addr)) {
@@ -486,7 +446,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
     if (real == FDTAB_REAL_INET6) {
         /* A plain IPv4 destination on a socket that became IPv6. */
         struct sockaddr_in6 m;
-        sockets_mapped(sin->sin_addr, sin->sin_port, &m);
+        addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
         rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
         goto out;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/syslog.h>
 
+#include "addr.h"
 #include "fdtable.h"
 #include "log.h"
 #include "pool.h"
@@ -50,15 +51,12 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             /* Stays IPv4 (bound to an IPv4 address, connected, shared…):
              * the entry's first IPv4 candidate, if it has one. */
             struct sockaddr_storage dst[POOL_MAX_CAND];
-            size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
-            for (size_t i = 0; i < n; i++) {
-                if (dst[i].ss_family == AF_INET) {
-                    memcpy(out, &dst[i], sizeof(struct sockaddr_in));
-                    *outlen = sizeof(struct sockaddr_in);
-                    return 1;
-                }
-            }
-            return -ENETUNREACH;
+            size_t n = addr_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+            int rc = addr_pick(dst, n, AF_INET, out);
+            if (rc < 0)
+                return rc;
+            *outlen = sizeof(struct sockaddr_in);
+            return 1;
         }
         fdtab_lock();
         s->real = FDTAB_REAL_INET6;
@@ -68,22 +66,15 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
     memset(out, 0, sizeof *out);
     if (pooled) {
         struct sockaddr_storage dst[POOL_MAX_CAND];
-        size_t n = sockets_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
-        if (n == 0)
+        size_t n = addr_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
+        if (n == 0 || addr_pick(dst, n, AF_INET6, out) < 0)
             return -EHOSTUNREACH;
-        size_t i = 0;
-        while (i < n && dst[i].ss_family != AF_INET6)
-            i++;
-        if (i < n)
-            memcpy(m, &dst[i], sizeof *m);
-        else
-            sockets_mapped(((struct sockaddr_in *)&dst[0])->sin_addr, sin->sin_port, m);
         fdtab_lock();
         s->dgram_view = *sin;
         s->dgram_real = *m;
         fdtab_unlock();
     } else {
-        sockets_mapped(sin->sin_addr, sin->sin_port, m);
+        addr_sin6_mapped(sin->sin_addr, sin->sin_port, m);
     }
     *outlen = sizeof *m;
     return 1;

@@ -27,9 +27,6 @@ void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, soc
 void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
                   struct sockaddr *addr, socklen_t *len);
 
-/* A:PORT as the IPv4-mapped IPv6 socket address ::ffff:A. */
-void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out);
-
 /* The application's sockaddr_in copied into BUF, if ADDR/LEN is one; else NULL. */
 const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
                                         struct sockaddr_in *buf);
@@ -63,13 +60,6 @@ int sockets_swap(int fd, struct fdtab_sock *s, int nfd);
  * the socket. */
 bool sockets_upgradable(int fd, struct fdtab_sock *s);
 
-/* The real destinations of pool entry V at PORT, in its order, into DST
- * (at most MAX). Returns how many. */
-size_t sockets_candidates(const struct pool_view *v, in_port_t port,
-                          struct sockaddr_storage *dst, size_t max);
-
-/* sizeof the sockaddr_in or sockaddr_in6 in SS. */
-socklen_t sockets_len(const struct sockaddr_storage *ss);
 
 #endif
 /* NOLINTEND(v6-*) */

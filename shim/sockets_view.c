@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/syslog.h>
 
+#include "addr.h"
 #include "config.h"
 #include "fdtable.h"
 #include "log.h"
@@ -45,8 +46,8 @@ static int sockets_view_pin(const struct sockaddr *real, socklen_t len, struct s
     struct sockaddr_in6 s6;
     memcpy(&s6, real, sizeof s6);
     out->sin_port = s6.sin6_port;
-    if (IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr)) {
-        memcpy(&out->sin_addr, &s6.sin6_addr.s6_addr[12], 4);
+    if (addr_unmap(&s6.sin6_addr, &out->sin_addr)) {
+        /* an IPv4 client of a dual-stack socket: its own address */
     } else if (IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr)) {
         out->sin_addr.s_addr = htonl(INADDR_ANY);
     } else {
@@ -113,17 +114,6 @@ void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
         sockets_copy_out(&view, addr, len);
     else
         sockets_copy_raw(real, rlen, addr, len);
-}
-
-/* IPv4 address A:PORT as an IPv4-mapped IPv6 socket address. */
-void sockets_mapped(struct in_addr a, in_port_t port, struct sockaddr_in6 *out)
-{
-    memset(out, 0, sizeof *out);
-    out->sin6_family = AF_INET6;
-    out->sin6_port = port;
-    out->sin6_addr.s6_addr[10] = 0xff;
-    out->sin6_addr.s6_addr[11] = 0xff;
-    memcpy(&out->sin6_addr.s6_addr[12], &a, 4);
 }
 
 /* The application's sockaddr_in, if ADDR/LEN is one. */
