@@ -214,6 +214,40 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
     return config_set(c, key, val, err, errlen);
 }
 
+int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len,
+                 char *err, size_t errlen)
+{
+    if (memchr(text, '\0', len)) {
+        snprintf(err, errlen, "%s:0: not a text file (NUL byte)", name);
+        return -EINVAL;
+    }
+    char *copy = malloc(len + 1), problem[PATH_MAX + 64];
+    if (copy == NULL) {
+        snprintf(err, errlen, "%s:0: out of memory", name);
+        return -ENOMEM;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int rc = 0;
+    unsigned lineno = 0;
+    for (char *line = copy; line; ) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        if (config_line(c, line, problem, sizeof problem) < 0) {
+            rc = -EINVAL;
+            snprintf(err, errlen, "%s:%u: %s", name, lineno, problem);
+            break;
+        }
+        line = nl ? nl + 1 : NULL;
+        if (line && *line == '\0')
+            break;
+    }
+    free(copy);
+    return rc;
+}
+
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen)
 {
     char *text, problem[PATH_MAX + 64];
@@ -223,28 +257,9 @@ int config_read_file(struct v6shim_config *c, const char *path, char *err, size_
         snprintf(err, errlen, "%s:0: %s", path, problem);
         return rc;
     }
-    if (memchr(text, '\0', len)) {
-        rc = -EINVAL;
-        snprintf(err, errlen, "%s:0: not a text file (NUL byte)", path);
-        goto out;
-    }
-    unsigned lineno = 0;
-    for (char *line = text; line; ) {
-        char *nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        if (config_line(c, line, problem, sizeof problem) < 0) {
-            rc = -EINVAL;
-            snprintf(err, errlen, "%s:%u: %s", path, lineno, problem);
-            goto out;
-        }
-        line = nl ? nl + 1 : NULL;
-        if (line && *line == '\0')
-            break;
-    }
-    snprintf(c->file, sizeof c->file, "%s", path);
-out:
+    rc = config_parse(c, path, text, len, err, errlen);
+    if (rc == 0)
+        snprintf(c->file, sizeof c->file, "%s", path);
     free(text);
     return rc;
 }
