@@ -169,10 +169,72 @@ static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
         buf[(*off)++] = '"';
 }
 
+ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
+                      unsigned long dropped, report_describe_fn *describe, void *ctx)
+{
+    size_t off = 0;
+    off += (size_t)snprintf(line, len, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", pid);
+    report_json_str(line, len, &off, program);
+    off += (size_t)snprintf(line + off, len - off, ",\"sites\":[");
+    size_t i;
+    for (i = 0; i < n && off + 2 * PATH_MAX + 1024 < len; i++) {
+        struct report_entry e;
+        describe(i, &e, ctx);
+        off += (size_t)snprintf(line + off, len - off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
+                                i ? "," : "", e.check, e.call, e.count);
+        report_json_str(line, len, &off, e.object);
+        off += (size_t)snprintf(line + off, len - off, ",\"symbol\":");
+        report_json_str(line, len, &off, e.symbol);
+        if (e.symbol)
+            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":\"0x%zx\"",
+                                    e.symbol_offset);
+        else
+            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":null");
+        if (e.object)
+            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":\"0x%zx\"}",
+                                    e.object_offset);
+        else
+            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":null}");
+    }
+    dropped += n - i; /* sites that did not fit in the line */
+    off += (size_t)snprintf(line + off, len - off, "],\"dropped\":%lu}\n", dropped);
+    if (off >= len)
+        return -ENOBUFS;
+    return (ssize_t)off;
+}
+
+/* report_write's describe: symbolise site I of the snapshot with dladdr. */
+struct report_snapshot {
+    const struct report_site *sites;
+    char obj[PATH_MAX];
+};
+
+static void report_describe(size_t i, struct report_entry *e, void *ctx)
+{
+    struct report_snapshot *snap = ctx;
+    const struct report_site *s = &snap->sites[i];
+    Dl_info di;
+    bool known = dladdr(s->caller, &di) != 0;
+    uintptr_t pc = (uintptr_t)s->caller;
+    *e = (struct report_entry){.check = report_check_id(s->what), .call = s->call,
+                               .count = s->count};
+    if (!known)
+        return;
+    /* The object as an absolute path (the main program's may be relative). */
+    if (di.dli_fname)
+        e->object = realpath(di.dli_fname, snap->obj) ? snap->obj : di.dli_fname;
+    e->object_offset = (size_t)(pc - (uintptr_t)di.dli_fbase);
+    if (di.dli_sname && di.dli_saddr) {
+        e->symbol = di.dli_sname;
+        e->symbol_offset = (size_t)(pc - (uintptr_t)di.dli_saddr);
+    }
+}
+
 /* Not reentrant (static buffers): called at exit, or by a test. */
 int report_write(int fd)
 {
     static struct report_site sites[REPORT_MAX_SITES];
+    static struct report_snapshot snap = {.sites = sites};
     static char line[REPORT_MAX_SITES * 512 + 4 * PATH_MAX];
     pthread_mutex_lock(&report_lock);
     size_t n = report_nsites;
@@ -183,41 +245,11 @@ int report_write(int fd)
     char exe[PATH_MAX];
     ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = '\0';
-    size_t len = sizeof line, off = 0;
-    off += (size_t)snprintf(line, len, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", (int)getpid());
-    report_json_str(line, len, &off, exe);
-    off += (size_t)snprintf(line + off, len - off, ",\"sites\":[");
-    size_t i;
-    for (i = 0; i < n && off + 2 * PATH_MAX + 1024 < len; i++) {
-        Dl_info di;
-        bool known = dladdr(sites[i].caller, &di) != 0;
-        off += (size_t)snprintf(line + off, len - off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
-                                i ? "," : "", report_check_id(sites[i].what), sites[i].call,
-                                sites[i].count);
-        /* The object as an absolute path (the main program's may be relative). */
-        char obj[PATH_MAX];
-        const char *object = NULL;
-        if (known && di.dli_fname)
-            object = realpath(di.dli_fname, obj) ? obj : di.dli_fname;
-        report_json_str(line, len, &off, object);
-        off += (size_t)snprintf(line + off, len - off, ",\"symbol\":");
-        report_json_str(line, len, &off, known ? di.dli_sname : NULL);
-        uintptr_t pc = (uintptr_t)sites[i].caller;
-        if (known && di.dli_saddr)
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":\"0x%zx\"",
-                                    (size_t)(pc - (uintptr_t)di.dli_saddr));
-        else
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":null");
-        if (known)
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":\"0x%zx\"}",
-                                    (size_t)(pc - (uintptr_t)di.dli_fbase));
-        else
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":null}");
-    }
-    dropped += n - i; /* sites that did not fit in the line */
-    off += (size_t)snprintf(line + off, len - off, "],\"dropped\":%lu}\n", dropped);
-    if (off >= len)
-        return -ENOBUFS;
+    ssize_t k = report_format(line, sizeof line, (int)getpid(), exe, n, dropped,
+                              report_describe, &snap);
+    if (k < 0)
+        return (int)k;
+    size_t off = (size_t)k;
     for (size_t done = 0; done < off;) {
         ssize_t w = write(fd, line + done, off - done);
         if (w < 0) {

@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum report_what {
     REPORT_SOCKET_AF_INET,   /* socket(AF_INET)                  v6-socket-af-inet */
@@ -53,6 +54,28 @@ void report_record(enum report_what what, const char *call, const void *caller);
 
 /* The check id of WHAT ("v6-socket-af-inet", …). */
 const char *report_check_id(enum report_what what);
+
+/* One call site as the report line shows it (report_format). */
+struct report_entry {
+    const char *check;    /* the check id */
+    const char *call;     /* the hooked function */
+    unsigned long count;
+    const char *object;   /* the object's path; NULL: not known (no offsets) */
+    size_t object_offset; /* the return address minus the object's base */
+    const char *symbol;   /* the nearest exported symbol; NULL: none */
+    size_t symbol_offset; /* the return address minus the symbol's */
+};
+
+/* Fill *E for site I (0..N) of report_format's caller. */
+typedef void report_describe_fn(size_t i, struct report_entry *e, void *ctx);
+
+/* Write the JSON line (with its newline) of process PID running PROGRAM,
+ * with N sites described by DESCRIBE and DROPPED more, into LINE[0..LEN).
+ * Returns the line's length, or -ENOBUFS when LEN is too small. Sites that
+ * do not fit are counted as dropped. (report_write's formatter; exposed
+ * for tests and the fuzz target.) */
+ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
+                      unsigned long dropped, report_describe_fn *describe, void *ctx);
 
 /* Append this process's JSON line to FD. Returns 0 or -errno. (At exit this
  * runs by itself; tests call it directly.) */
