@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -147,57 +148,84 @@ const char *report_check_id(enum report_what what)
     return what < REPORT_NWHAT ? report_ids[what] : "?";
 }
 
-/* Append S as a JSON string (quoted, escaped) to BUF at *OFF, or null. */
+/*
+ * The line is built in BUF[0..LEN) at *OFF, which never passes LEN: a piece
+ * that does not fit sets *OFF = LEN ("full"), and the caller drops what
+ * it was writing. (snprintf returns what it would have written, so adding
+ * that unchecked would move *OFF past the buffer and the next LEN - *OFF
+ * would wrap.)
+ */
+__attribute__((format(printf, 4, 5))) static void report_put(char *buf, size_t len,
+                                                            size_t *off, const char *fmt, ...)
+{
+    if (*off >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *off, len - *off, fmt, ap);
+    va_end(ap);
+    *off = k < 0 || (size_t)k >= len - *off ? len : *off + (size_t)k;
+}
+
+/* Append S as a JSON string (quoted, escaped), or null when S is NULL. */
 static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
 {
     if (!s) {
-        *off += (size_t)snprintf(buf + *off, *off < len ? len - *off : 0, "null");
+        report_put(buf, len, off, "null");
         return;
     }
-    if (*off < len)
-        buf[(*off)++] = '"';
-    for (; *s && *off + 8 < len; s++) {
+    report_put(buf, len, off, "\"");
+    for (; *s && *off < len; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            *off += (size_t)snprintf(buf + *off, len - *off, "\\%c", c);
+            report_put(buf, len, off, "\\%c", c);
         else if (c < 0x20)
-            *off += (size_t)snprintf(buf + *off, len - *off, "\\u%04x", c);
+            report_put(buf, len, off, "\\u%04x", c);
         else
-            buf[(*off)++] = (char)c;
+            report_put(buf, len, off, "%c", c);
     }
-    if (*off < len)
-        buf[(*off)++] = '"';
+    report_put(buf, len, off, "\"");
 }
+
+/* Room kept for the line's end, "],\"dropped\":N}\n". */
+#define REPORT_TAIL_MAX 48
 
 ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
                       unsigned long dropped, report_describe_fn *describe, void *ctx)
 {
-    size_t off = 0;
-    off += (size_t)snprintf(line, len, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", pid);
-    report_json_str(line, len, &off, program);
-    off += (size_t)snprintf(line + off, len - off, ",\"sites\":[");
+    if (len <= REPORT_TAIL_MAX)
+        return -ENOBUFS;
+    size_t body = len - REPORT_TAIL_MAX, off = 0;
+    report_put(line, body, &off, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", pid);
+    report_json_str(line, body, &off, program);
+    report_put(line, body, &off, ",\"sites\":[");
+    if (off >= body)
+        return -ENOBUFS;
     size_t i;
-    for (i = 0; i < n && off + 2 * PATH_MAX + 1024 < len; i++) {
+    for (i = 0; i < n; i++) {
         struct report_entry e;
         describe(i, &e, ctx);
-        off += (size_t)snprintf(line + off, len - off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
-                                i ? "," : "", e.check, e.call, e.count);
-        report_json_str(line, len, &off, e.object);
-        off += (size_t)snprintf(line + off, len - off, ",\"symbol\":");
-        report_json_str(line, len, &off, e.symbol);
+        size_t start = off;
+        report_put(line, body, &off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
+                   i ? "," : "", e.check, e.call, e.count);
+        report_json_str(line, body, &off, e.object);
+        report_put(line, body, &off, ",\"symbol\":");
+        report_json_str(line, body, &off, e.symbol);
         if (e.symbol)
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":\"0x%zx\"",
-                                    e.symbol_offset);
+            report_put(line, body, &off, ",\"symbol_offset\":\"0x%zx\"", e.symbol_offset);
         else
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":null");
+            report_put(line, body, &off, ",\"symbol_offset\":null");
         if (e.object)
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":\"0x%zx\"}",
-                                    e.object_offset);
+            report_put(line, body, &off, ",\"object_offset\":\"0x%zx\"}", e.object_offset);
         else
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":null}");
+            report_put(line, body, &off, ",\"object_offset\":null}");
+        if (off >= body) { /* this site does not fit: it and the rest are dropped */
+            off = start;
+            break;
+        }
     }
-    dropped += n - i; /* sites that did not fit in the line */
-    off += (size_t)snprintf(line + off, len - off, "],\"dropped\":%lu}\n", dropped);
+    dropped += n - i;
+    report_put(line, len, &off, "],\"dropped\":%lu}\n", dropped);
     if (off >= len)
         return -ENOBUFS;
     return (ssize_t)off;

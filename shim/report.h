@@ -18,6 +18,8 @@
  *    "call":"inet_ntoa","count":2,"object":"/path/prog","symbol":null,
  *    "symbol_offset":null,"object_offset":"0x1a2b"}…],"dropped":0}
  *
+ * Strings are JSON-escaped. A site is written whole or counted as dropped.
+ *
  * Check ids are v6scan's where the two meet (docs/checks/), so runtime and
  * static findings can be joined; "v6-ipv6-peer-as-ipv4" is runtime-only.
  * Lock: report_lock guards the site table; a leaf. report_on() is one atomic
@@ -71,9 +73,11 @@ typedef void report_describe_fn(size_t i, struct report_entry *e, void *ctx);
 
 /* Write the JSON line (with its newline) of process PID running PROGRAM,
  * with N sites described by DESCRIBE and DROPPED more, into LINE[0..LEN).
- * Returns the line's length, or -ENOBUFS when LEN is too small. Sites that
- * do not fit are counted as dropped. (report_write's formatter; exposed
- * for tests and the fuzz target.) */
+ * Never writes past LEN. Returns the line's length (< LEN; LINE is then
+ * NUL-terminated), or -ENOBUFS when LEN cannot hold the line without any
+ * site. A site is written whole or not at all: the sites from the first one
+ * that does not fit on are counted as dropped. (report_write's formatter;
+ * exposed for tests and the fuzz target.) */
 ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
                       unsigned long dropped, report_describe_fn *describe, void *ctx);
 

@@ -26,7 +26,7 @@
 #include "report.h"
 
 #define MAX_SITES 64
-#define MAX_STR 512
+#define MAX_STR PATH_MAX
 
 struct fuzz_site {
     struct report_entry e;
@@ -40,13 +40,14 @@ static void describe(size_t i, struct report_entry *e, void *ctx)
     *e = sites[i].e;
 }
 
-/* A string of up to MAX_STR - 1 bytes, with a long run of one byte now and
- * then (an escaped control character takes 6 bytes in JSON). */
+/* A string: up to 255 bytes from the input, or now and then a run of one
+ * byte up to PATH_MAX - 1 long (a control character takes 6 bytes in JSON,
+ * so a few such paths fill report_write's buffer). */
 static void site_str(struct fuzz_input *in, char *out)
 {
     uint8_t how = fuzz_u8(in);
     if (how >= 0xf0) {
-        size_t n = (size_t)(how - 0xf0 + 1) * 31;
+        size_t n = (size_t)(how - 0xf0 + 1) * 255;
         memset(out, (char)(fuzz_u8(in) | 1), n);
         out[n] = '\0';
         return;
