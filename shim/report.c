@@ -167,7 +167,33 @@ __attribute__((format(printf, 4, 5))) static void report_put(char *buf, size_t l
     *off = k < 0 || (size_t)k >= len - *off ? len : *off + (size_t)k;
 }
 
-/* Append S as a JSON string (quoted, escaped), or null when S is NULL. */
+/* Length of the well-formed UTF-8 sequence at S (Unicode, table 3-7: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), 0 when S does not
+ * start one. S is NUL-terminated, so a cut sequence ends at its NUL. */
+static size_t report_utf8_len(const unsigned char *s)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t k;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        k = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        k = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        k = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return k;
+}
+
+/* Append S as a JSON string (quoted, escaped), or null when S is NULL.
+ * JSON text is UTF-8 (RFC 8259 §8.1) but a path or symbol is any bytes:
+ * a byte that does not start a well-formed UTF-8 sequence is written as
+ * U+FFFD, so the line always parses. */
 static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
 {
     if (!s) {
@@ -175,14 +201,19 @@ static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
         return;
     }
     report_put(buf, len, off, "\"");
-    for (; *s && *off < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            report_put(buf, len, off, "\\%c", c);
-        else if (c < 0x20)
-            report_put(buf, len, off, "\\u%04x", c);
+    for (const unsigned char *p = (const unsigned char *)s; *p && *off < len;) {
+        size_t k = 1;
+        if (*p == '"' || *p == '\\')
+            report_put(buf, len, off, "\\%c", *p);
+        else if (*p < 0x20)
+            report_put(buf, len, off, "\\u%04x", *p);
+        else if (*p < 0x80)
+            report_put(buf, len, off, "%c", *p);
+        else if ((k = report_utf8_len(p)) > 0)
+            report_put(buf, len, off, "%.*s", (int)k, (const char *)p);
         else
-            report_put(buf, len, off, "%c", c);
+            report_put(buf, len, off, "\\ufffd"), k = 1;
+        p += k;
     }
     report_put(buf, len, off, "\"");
 }

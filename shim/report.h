@@ -18,7 +18,9 @@
  *    "call":"inet_ntoa","count":2,"object":"/path/prog","symbol":null,
  *    "symbol_offset":null,"object_offset":"0x1a2b"}…],"dropped":0}
  *
- * Strings are JSON-escaped. A site is written whole or counted as dropped.
+ * Strings are JSON-escaped; a byte of a path or symbol name that is not
+ * well-formed UTF-8 is written as \ufffd (U+FFFD), since JSON text must
+ * be UTF-8 (RFC 8259 §8.1). A site is written whole or counted as dropped.
  *
  * Check ids are v6scan's where the two meet (docs/checks/), so runtime and
  * static findings can be joined; "v6-ipv6-peer-as-ipv4" is runtime-only.

@@ -110,12 +110,60 @@ static void test_report_format_without_room_for_a_site_drops_it(void **state)
     free(line);
 }
 
+static void describe_bytes(size_t i, struct report_entry *e, void *ctx)
+{
+    *e = (struct report_entry){.check = "v6-socket-af-inet", .call = "socket", .count = 1,
+                               .object = ctx, .symbol = ctx};
+}
+
+/* Each string: what the report holds for it once parsed. */
+static void assert_reads_back(const char *given, const char *want)
+{
+    char line[4096];
+    ssize_t k = report_format(line, sizeof line, 1, given, 1, 0, describe_bytes, (void *)given);
+    assert_true(k > 0);
+    struct json_value *v;
+    char err[128] = "";
+    int rc = json_parse(line, (size_t)k, &v, err, sizeof err);
+    if (rc != 0)
+        print_message("not JSON (%s): %s", err, line);
+    assert_int_equal(rc, 0);
+    const struct json_value *sites = json_get(v, "sites");
+    assert_non_null(sites);
+    assert_int_equal(sites->n, 1);
+    const struct json_value *got[] = {json_get(v, "program"),
+                                      json_get(&sites->items[0], "object"),
+                                      json_get(&sites->items[0], "symbol")};
+    for (size_t i = 0; i < 3; i++) {
+        assert_non_null(got[i]);
+        assert_int_equal(got[i]->len, strlen(want));
+        assert_memory_equal(got[i]->str, want, strlen(want));
+    }
+    json_free(v);
+}
+
+static void test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters(
+    void **state)
+{
+    /* Latin-1 e-acute, then a real UTF-8 one. */
+    assert_reads_back("/tmp/caf\xe9/caf\xc3\xa9", "/tmp/caf\xef\xbf\xbd/caf\xc3\xa9");
+    /* Overlong '/', an encoded surrogate, past U+10FFFF, a cut sequence. */
+    assert_reads_back("a\xc0\xaf" "b", "a\xef\xbf\xbd\xef\xbf\xbd" "b");
+    assert_reads_back("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    assert_reads_back("\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    assert_reads_back("x\xe4\xb8", "x\xef\xbf\xbd\xef\xbf\xbd");
+    /* Valid 2-, 3- and 4-byte forms and escapes pass as they are. */
+    assert_reads_back("\xc2\xa0\xe4\xb8\xad\xf0\x9f\x98\x80\"\\\x01\x7f",
+                      "\xc2\xa0\xe4\xb8\xad\xf0\x9f\x98\x80\"\\\x01\x7f");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_format_long_escaped_paths_stay_inside_the_buffer),
         cmocka_unit_test(test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them),
         cmocka_unit_test(test_report_format_without_room_for_a_site_drops_it),
+        cmocka_unit_test(test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
