@@ -10,7 +10,8 @@
  * Properties: report_format returns -ENOBUFS or the length of one line
  * that ends in its only newline and is one strict JSON object (json_check.h)
  * holding exactly the fields documented in report.h, every string equal to
- * the one given, sites in order, and sites written + dropped = sites given
+ * the one given (with U+FFFD for each byte that is not UTF-8), sites in
+ * order, and sites written + dropped = sites given
  * + dropped given; nothing is written past the buffer.
  */
 #define _GNU_SOURCE
@@ -55,12 +56,36 @@ static void site_str(struct fuzz_input *in, char *out)
     fuzz_str(in, out, MAX_STR, '?');
 }
 
-static void check_string(const struct json_value *v, const char *want)
+/* What GIVEN reads back as: every byte that does not start well-formed
+ * UTF-8 becomes U+FFFD (report.h). Into OUT, at least 3 * strlen + 1. */
+static void as_utf8(const char *given, char *out)
 {
-    if (want == NULL) {
+    const unsigned char *p = (const unsigned char *)given;
+    size_t n = strlen(given);
+    while (n > 0) {
+        size_t k = json_utf8_len(p, n);
+        if (k == 0) {
+            memcpy(out, "\xef\xbf\xbd", 3);
+            out += 3;
+            k = 1;
+        } else {
+            memcpy(out, p, k);
+            out += k;
+        }
+        p += k;
+        n -= k;
+    }
+    *out = '\0';
+}
+
+static void check_string(const struct json_value *v, const char *given)
+{
+    static char want[3 * MAX_STR + 1];
+    if (given == NULL) {
         FUZZ_CHECK(v != NULL && v->type == JSON_NULL);
         return;
     }
+    as_utf8(given, want);
     FUZZ_CHECK(v != NULL && v->type == JSON_STRING);
     FUZZ_CHECK(v->len == strlen(want) && memcmp(v->str, want, v->len) == 0);
 }

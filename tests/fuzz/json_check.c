@@ -92,11 +92,14 @@ static size_t json_utf8(uint32_t cp, unsigned char *out)
     return 4;
 }
 
-/* Length of the valid UTF-8 sequence at S[0..N) (Unicode 15, table 3-7),
- * or 0 when it is not one. */
-static size_t json_utf8_len(const unsigned char *s, size_t n)
+/* Unicode 15, table 3-7. */
+size_t json_utf8_len(const unsigned char *s, size_t n)
 {
+    if (n == 0)
+        return 0;
     unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
     size_t k;
     unsigned char lo = 0x80, hi = 0xbf;
     if (c >= 0xc2 && c <= 0xdf)
@@ -210,7 +213,7 @@ static int json_string(struct json_parser *p, struct json_value *v)
             }
             continue;
         }
-        size_t k = c < 0x80 ? 1 : json_utf8_len(p->s + p->pos, p->len - p->pos);
+        size_t k = json_utf8_len(p->s + p->pos, p->len - p->pos);
         if (k == 0) {
             json_fail(p, "invalid UTF-8 in string");
             goto fail;

@@ -38,6 +38,11 @@ struct json_value {
 int json_parse(const char *text, size_t len, struct json_value **out, char *err,
                size_t errlen);
 
+/* Length of the well-formed UTF-8 sequence at S[0..N) (1..4), or 0 when S
+ * does not start one (a stray or cut byte, an overlong form, a surrogate,
+ * a code point past U+10FFFF). */
+size_t json_utf8_len(const unsigned char *s, size_t n);
+
 /* Free V and everything in it. NULL is a no-op. */
 void json_free(struct json_value *v);
 
