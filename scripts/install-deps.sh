@@ -28,8 +28,9 @@ fi
 # libclang-dev pulls Debian's default LLVM), cmocka, libbsd; tests: nss_wrapper
 # (test hosts files), netcat-traditional (a real legacy binary), mandoc (man
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
-# clang (v6scan's benchmark baseline); npm for the SARIF validator.
-pkgs="build-essential cmake pkg-config git libclang-dev clang libcmocka-dev libbsd-dev
+# clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
+# libFuzzer and clang's sanitizer runtimes); npm for the SARIF validator.
+pkgs="build-essential cmake pkg-config git libclang-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates"
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"
