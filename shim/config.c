@@ -95,11 +95,16 @@ static int config_range(const char *v, struct in_addr *net, unsigned *prefix)
     return 0;
 }
 
+/* A path that a `key = value` line can hold, so that what config_print
+ * writes (v6run --check-config) reads back the same: no newline, and no
+ * white space at either end (a line's value is trimmed). */
 static int config_path(const char *v, char *out)
 {
-    if (strlen(v) >= PATH_MAX)
+    size_t n = strlen(v);
+    if (n >= PATH_MAX || strchr(v, '\n') ||
+        (n > 0 && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))))
         return -EINVAL;
-    strcpy(out, v);
+    memcpy(out, v, n + 1);
     return 0;
 }
 
@@ -133,7 +138,7 @@ int config_set(struct v6shim_config *c, const char *key, const char *v, char *er
             rc = -EINVAL;
     } else if (!strcmp(key, "gai_conf")) {
         rc = config_path(v, c->gai_conf);
-        expect = "a path";
+        expect = "a path without a newline or white space at either end";
     } else if (!strcmp(key, "he_attempt_delay_ms")) {
         rc = config_uint(v, 10, 2000, &c->he_attempt_delay_ms);
         expect = "milliseconds, 10..2000";
@@ -168,13 +173,22 @@ int config_set(struct v6shim_config *c, const char *key, const char *v, char *er
             rc = -EINVAL;
     } else if (!strcmp(key, "log_file")) {
         rc = config_path(v, c->log_file);
-        expect = "a path";
+        expect = "a path without a newline or white space at either end";
     } else {
         snprintf(err, errlen, "unknown key '%s'", key);
         return -EINVAL;
     }
-    if (rc < 0)
-        snprintf(err, errlen, "bad value '%s' for %s (expected %s)", v, key, expect);
+    if (rc < 0) {
+        /* The message is one line even for a value from the environment,
+         * which may hold any byte: control characters are shown as '?'. */
+        char shown[PATH_MAX];
+        size_t i;
+        for (i = 0; v[i] && i < sizeof shown - 1; i++)
+            shown[i] = (unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+        shown[i] = '\0';
+        snprintf(err, errlen, "bad value '%s%s' for %s (expected %s)", shown,
+                 v[i] ? "..." : "", key, expect);
+    }
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -77,6 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(fd);
     config_defaults(&back);
     rc = config_parse(&back, "printed", text, (size_t)len, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "printed configuration does not parse back: %s\n%.*s", err, (int)len,
+                text);
     free(text);
     FUZZ_CHECK(rc == 0);
     config_same(&c, &back);
