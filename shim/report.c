@@ -202,17 +202,21 @@ static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
     }
     report_put(buf, len, off, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p && *off < len;) {
-        size_t k = 1;
+        char esc[8];
+        const char *out = (const char *)p;
+        size_t k = 1, w = 1;
         if (*p == '"' || *p == '\\')
-            report_put(buf, len, off, "\\%c", *p);
+            w = (size_t)snprintf(esc, sizeof esc, "\\%c", *p), out = esc;
         else if (*p < 0x20)
-            report_put(buf, len, off, "\\u%04x", *p);
-        else if (*p < 0x80)
-            report_put(buf, len, off, "%c", *p);
-        else if ((k = report_utf8_len(p)) > 0)
-            report_put(buf, len, off, "%.*s", (int)k, (const char *)p);
-        else
-            report_put(buf, len, off, "\\ufffd"), k = 1;
+            w = (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p), out = esc;
+        else if (*p >= 0x80 && (k = w = report_utf8_len(p)) == 0)
+            out = "\\ufffd", w = 6, k = 1;
+        if (w >= len - *off) {
+            *off = len; /* full */
+            break;
+        }
+        memcpy(buf + *off, out, w);
+        *off += w;
         p += k;
     }
     report_put(buf, len, off, "\"");
