@@ -4,6 +4,9 @@
 #                "address"     AddressSanitizer + UndefinedBehaviorSanitizer
 #                "thread"      ThreadSanitizer
 #   V6_WERROR    ON in CI: warnings are errors
+#   V6_FUZZ      ON in the `fuzz` preset: clang's libFuzzer with ASan + UBSan
+#                for every object, and the fuzz_<target> binaries of
+#                tests/fuzz (scripts/fuzz.sh runs them)
 #
 # Sanitizer runtimes matter to the shim: a sanitized libv6shim.so preloaded
 # into an uninstrumented program (nc.traditional) needs the runtime loaded
@@ -18,6 +21,31 @@ add_compile_options(-Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes
                     -Wmissing-prototypes -Wno-unused-parameter)
 if(V6_WERROR)
   add_compile_options(-Werror)
+endif()
+
+option(V6_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only)" OFF)
+if(V6_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "V6_FUZZ needs clang (libFuzzer): use `cmake --preset fuzz`, "
+                        "or CC=clang (apt-get install clang libclang-rt-dev)")
+  endif()
+  if(NOT V6_SANITIZE STREQUAL "")
+    message(FATAL_ERROR "V6_FUZZ brings its own sanitizers (ASan + UBSan): leave V6_SANITIZE empty")
+  endif()
+  include(CheckCSourceCompiles)
+  set(CMAKE_REQUIRED_FLAGS -fsanitize=fuzzer)
+  check_c_source_compiles("#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return 0; }" V6_HAVE_LIBFUZZER)
+  unset(CMAKE_REQUIRED_FLAGS)
+  if(NOT V6_HAVE_LIBFUZZER)
+    message(FATAL_ERROR "clang cannot link -fsanitize=fuzzer: apt-get install libclang-rt-dev")
+  endif()
+  # Coverage for libFuzzer in every object; the fuzz binaries add the
+  # libFuzzer main (-fsanitize=fuzzer) themselves.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
 endif()
 
 set(V6_SANITIZER_RUNTIME "")

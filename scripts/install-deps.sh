@@ -29,9 +29,10 @@ fi
 # cmocka, libbsd; tests: nss_wrapper
 # (test hosts files), netcat-traditional (a real legacy binary), mandoc (man
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
-# clang (v6scan's benchmark baseline), python3 (strict
-# JSON validation of reports); npm for the SARIF validator.
-pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libcmocka-dev libbsd-dev
+# clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
+# libFuzzer and clang's sanitizer runtimes), python3 (strict JSON validation
+# of reports); npm for the SARIF validator.
+pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"

@@ -186,14 +186,27 @@ const char *config_expect(const struct config_key *k, char *buf, size_t len)
         snprintf(buf, len, "off, error, warning, info or debug");
         break;
     case CONFIG_PATH:
-        snprintf(buf, len, "a path");
+        snprintf(buf, len, "a path without a newline or white space at either end");
         break;
     }
     return buf;
 }
 
+/* A path that a `key = value` line can hold, so that what config_print
+ * writes (v6run --check-config) reads back the same: no newline, and no
+ * white space at either end (a line's value is trimmed). */
+static int config_path(const char *v, char *out)
+{
+    size_t n = strlen(v);
+    if (n >= PATH_MAX || strchr(v, '\n') ||
+        (n > 0 && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))))
+        return -EINVAL;
+    memcpy(out, v, n + 1);
+    return 0;
+}
+
 /* Parse V for key I into C. 0 or -EINVAL. */
-static int config_parse(struct v6shim_config *c, size_t i, const char *v)
+static int config_parse_value(struct v6shim_config *c, size_t i, const char *v)
 {
     const struct config_key *k = &config_keys[i];
     char *at = (char *)c + config_slots[i].off;
@@ -215,10 +228,7 @@ static int config_parse(struct v6shim_config *c, size_t i, const char *v)
     case CONFIG_LEVEL:
         return log_level_parse(v, (int *)(void *)at);
     case CONFIG_PATH:
-        if (strlen(v) >= PATH_MAX)
-            return -EINVAL;
-        strcpy(at, v);
-        return 0;
+        return config_path(v, at);
     }
     return -EINVAL;
 }
@@ -236,7 +246,7 @@ void config_defaults(struct v6shim_config *c)
 {
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < CONFIG_NKEYS; i++)
-        config_parse(c, i, config_keys[i].def); /* test_config: every default parses */
+        config_parse_value(c, i, config_keys[i].def); /* test_config: every default parses */
 }
 
 int config_set(struct v6shim_config *c, const char *key, const char *v, char *err,
@@ -253,11 +263,17 @@ int config_set(struct v6shim_config *c, const char *key, const char *v, char *er
         snprintf(err, errlen, "unknown key '%s'", key);
         return -EINVAL;
     }
-    int rc = config_parse(c, (size_t)i, v);
+    int rc = config_parse_value(c, (size_t)i, v);
     if (rc < 0) {
-        char expect[128];
-        snprintf(err, errlen, "bad value '%s' for %s (expected %s)", v, key,
-                 config_expect(&config_keys[i], expect, sizeof expect));
+        /* The message is one line even for a value from the environment,
+         * which may hold any byte: control characters are shown as '?'. */
+        char expect[128], shown[PATH_MAX];
+        size_t n;
+        for (n = 0; v[n] && n < sizeof shown - 1; n++)
+            shown[n] = (unsigned char)v[n] < 0x20 || v[n] == 0x7f ? '?' : v[n];
+        shown[n] = '\0';
+        snprintf(err, errlen, "bad value '%s%s' for %s (expected %s)", shown, v[n] ? "..." : "",
+                 key, config_expect(&config_keys[i], expect, sizeof expect));
     }
     return rc;
 }
@@ -299,6 +315,40 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
     return config_set(c, key, val, err, errlen);
 }
 
+int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len,
+                 char *err, size_t errlen)
+{
+    if (memchr(text, '\0', len)) {
+        snprintf(err, errlen, "%s:0: not a text file (NUL byte)", name);
+        return -EINVAL;
+    }
+    char *copy = malloc(len + 1), problem[PATH_MAX + 64];
+    if (copy == NULL) {
+        snprintf(err, errlen, "%s:0: out of memory", name);
+        return -ENOMEM;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int rc = 0;
+    unsigned lineno = 0;
+    for (char *line = copy; line; ) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        if (config_line(c, line, problem, sizeof problem) < 0) {
+            rc = -EINVAL;
+            snprintf(err, errlen, "%s:%u: %s", name, lineno, problem);
+            break;
+        }
+        line = nl ? nl + 1 : NULL;
+        if (line && *line == '\0')
+            break;
+    }
+    free(copy);
+    return rc;
+}
+
 int config_read_file(struct v6shim_config *c, const char *path, char *err, size_t errlen)
 {
     char *text, problem[PATH_MAX + 64];
@@ -308,28 +358,9 @@ int config_read_file(struct v6shim_config *c, const char *path, char *err, size_
         snprintf(err, errlen, "%s:0: %s", path, problem);
         return rc;
     }
-    if (memchr(text, '\0', len)) {
-        rc = -EINVAL;
-        snprintf(err, errlen, "%s:0: not a text file (NUL byte)", path);
-        goto out;
-    }
-    unsigned lineno = 0;
-    for (char *line = text; line; ) {
-        char *nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        lineno++;
-        if (config_line(c, line, problem, sizeof problem) < 0) {
-            rc = -EINVAL;
-            snprintf(err, errlen, "%s:%u: %s", path, lineno, problem);
-            goto out;
-        }
-        line = nl ? nl + 1 : NULL;
-        if (line && *line == '\0')
-            break;
-    }
-    snprintf(c->file, sizeof c->file, "%s", path);
-out:
+    rc = config_parse(c, path, text, len, err, errlen);
+    if (rc == 0)
+        snprintf(c->file, sizeof c->file, "%s", path);
     free(text);
     return rc;
 }

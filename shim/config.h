@@ -96,6 +96,16 @@ int config_set(struct v6shim_config *c, const char *key, const char *value, char
                size_t errlen);
 
 /*
+ * Apply the `key = value` lines of TEXT[0..LEN) (not NUL-terminated) to C;
+ * NAME is where they came from, for messages. Stops at the first bad line,
+ * keeping the lines before it. 0, or -EINVAL with ERR = "NAME:LINE:
+ * problem" (LINE 0: "not a text file (NUL byte)"), or -ENOMEM. Does not
+ * set C->file.
+ */
+int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len,
+                 char *err, size_t errlen);
+
+/*
  * Apply the `key = value` lines of PATH to C. 0, or -errno with
  * ERR = "PATH:LINE: problem": textfile_read's errors with LINE 0 (-ENOENT
  * "PATH:0: cannot open: ...", -EINVAL "PATH:0: not a regular file (a FIFO

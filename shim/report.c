@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -147,32 +148,156 @@ const char *report_check_id(enum report_what what)
     return what < REPORT_NWHAT ? report_ids[what] : "?";
 }
 
-/* Append S as a JSON string (quoted, escaped) to BUF at *OFF, or null. */
+/*
+ * The line is built in BUF[0..LEN) at *OFF, which never passes LEN: a piece
+ * that does not fit sets *OFF = LEN ("full"), and the caller drops what
+ * it was writing. (snprintf returns what it would have written, so adding
+ * that unchecked would move *OFF past the buffer and the next LEN - *OFF
+ * would wrap.)
+ */
+__attribute__((format(printf, 4, 5))) static void report_put(char *buf, size_t len,
+                                                            size_t *off, const char *fmt, ...)
+{
+    if (*off >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *off, len - *off, fmt, ap);
+    va_end(ap);
+    *off = k < 0 || (size_t)k >= len - *off ? len : *off + (size_t)k;
+}
+
+/* Length of the well-formed UTF-8 sequence at S (Unicode, table 3-7: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), 0 when S does not
+ * start one. S is NUL-terminated, so a cut sequence ends at its NUL. */
+static size_t report_utf8_len(const unsigned char *s)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t k;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        k = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        k = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        k = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return k;
+}
+
+/* Append S as a JSON string (quoted, escaped), or null when S is NULL.
+ * JSON text is UTF-8 (RFC 8259 §8.1) but a path or symbol is any bytes:
+ * a byte that does not start a well-formed UTF-8 sequence is written as
+ * U+FFFD, so the line always parses. */
 static void report_json_str(char *buf, size_t len, size_t *off, const char *s)
 {
     if (!s) {
-        *off += (size_t)snprintf(buf + *off, *off < len ? len - *off : 0, "null");
+        report_put(buf, len, off, "null");
         return;
     }
-    if (*off < len)
-        buf[(*off)++] = '"';
-    for (; *s && *off + 8 < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            *off += (size_t)snprintf(buf + *off, len - *off, "\\%c", c);
-        else if (c < 0x20)
-            *off += (size_t)snprintf(buf + *off, len - *off, "\\u%04x", c);
-        else
-            buf[(*off)++] = (char)c;
+    report_put(buf, len, off, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p && *off < len;) {
+        char esc[8];
+        const char *out = (const char *)p;
+        size_t k = 1, w = 1;
+        if (*p == '"' || *p == '\\')
+            w = (size_t)snprintf(esc, sizeof esc, "\\%c", *p), out = esc;
+        else if (*p < 0x20)
+            w = (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p), out = esc;
+        else if (*p >= 0x80 && (k = w = report_utf8_len(p)) == 0)
+            out = "\\ufffd", w = 6, k = 1;
+        if (w >= len - *off) {
+            *off = len; /* full */
+            break;
+        }
+        memcpy(buf + *off, out, w);
+        *off += w;
+        p += k;
     }
-    if (*off < len)
-        buf[(*off)++] = '"';
+    report_put(buf, len, off, "\"");
+}
+
+/* Room kept for the line's end, "],\"dropped\":N}\n". */
+#define REPORT_TAIL_MAX 48
+
+ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
+                      unsigned long dropped, report_describe_fn *describe, void *ctx)
+{
+    if (len <= REPORT_TAIL_MAX)
+        return -ENOBUFS;
+    size_t body = len - REPORT_TAIL_MAX, off = 0;
+    report_put(line, body, &off, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", pid);
+    report_json_str(line, body, &off, program);
+    report_put(line, body, &off, ",\"sites\":[");
+    if (off >= body)
+        return -ENOBUFS;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        struct report_entry e;
+        describe(i, &e, ctx);
+        size_t start = off;
+        report_put(line, body, &off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
+                   i ? "," : "", e.check, e.call, e.count);
+        report_json_str(line, body, &off, e.object);
+        report_put(line, body, &off, ",\"symbol\":");
+        report_json_str(line, body, &off, e.symbol);
+        if (e.symbol)
+            report_put(line, body, &off, ",\"symbol_offset\":\"0x%zx\"", e.symbol_offset);
+        else
+            report_put(line, body, &off, ",\"symbol_offset\":null");
+        if (e.object)
+            report_put(line, body, &off, ",\"object_offset\":\"0x%zx\"}", e.object_offset);
+        else
+            report_put(line, body, &off, ",\"object_offset\":null}");
+        if (off >= body) { /* this site does not fit: it and the rest are dropped */
+            off = start;
+            break;
+        }
+    }
+    dropped += n - i;
+    report_put(line, len, &off, "],\"dropped\":%lu}\n", dropped);
+    if (off >= len)
+        return -ENOBUFS;
+    return (ssize_t)off;
+}
+
+/* report_write's describe: symbolise site I of the snapshot with dladdr. */
+struct report_snapshot {
+    const struct report_site *sites;
+    char obj[PATH_MAX];
+};
+
+static void report_describe(size_t i, struct report_entry *e, void *ctx)
+{
+    struct report_snapshot *snap = ctx;
+    const struct report_site *s = &snap->sites[i];
+    Dl_info di;
+    bool known = dladdr(s->caller, &di) != 0;
+    uintptr_t pc = (uintptr_t)s->caller;
+    *e = (struct report_entry){.check = report_check_id(s->what), .call = s->call,
+                               .count = s->count};
+    if (!known)
+        return;
+    /* The object as an absolute path (the main program's may be relative). */
+    if (di.dli_fname)
+        e->object = realpath(di.dli_fname, snap->obj) ? snap->obj : di.dli_fname;
+    e->object_offset = (size_t)(pc - (uintptr_t)di.dli_fbase);
+    if (di.dli_sname && di.dli_saddr) {
+        e->symbol = di.dli_sname;
+        e->symbol_offset = (size_t)(pc - (uintptr_t)di.dli_saddr);
+    }
 }
 
 /* Not reentrant (static buffers): called at exit, or by a test. */
 int report_write(int fd)
 {
     static struct report_site sites[REPORT_MAX_SITES];
+    static struct report_snapshot snap = {.sites = sites};
     static char line[REPORT_MAX_SITES * 512 + 4 * PATH_MAX];
     pthread_mutex_lock(&report_lock);
     size_t n = report_nsites;
@@ -183,41 +308,11 @@ int report_write(int fd)
     char exe[PATH_MAX];
     ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = '\0';
-    size_t len = sizeof line, off = 0;
-    off += (size_t)snprintf(line, len, "{\"v6shim_report\":1,\"pid\":%d,\"program\":", (int)getpid());
-    report_json_str(line, len, &off, exe);
-    off += (size_t)snprintf(line + off, len - off, ",\"sites\":[");
-    size_t i;
-    for (i = 0; i < n && off + 2 * PATH_MAX + 1024 < len; i++) {
-        Dl_info di;
-        bool known = dladdr(sites[i].caller, &di) != 0;
-        off += (size_t)snprintf(line + off, len - off, "%s{\"check\":\"%s\",\"call\":\"%s\",\"count\":%lu,\"object\":",
-                                i ? "," : "", report_check_id(sites[i].what), sites[i].call,
-                                sites[i].count);
-        /* The object as an absolute path (the main program's may be relative). */
-        char obj[PATH_MAX];
-        const char *object = NULL;
-        if (known && di.dli_fname)
-            object = realpath(di.dli_fname, obj) ? obj : di.dli_fname;
-        report_json_str(line, len, &off, object);
-        off += (size_t)snprintf(line + off, len - off, ",\"symbol\":");
-        report_json_str(line, len, &off, known ? di.dli_sname : NULL);
-        uintptr_t pc = (uintptr_t)sites[i].caller;
-        if (known && di.dli_saddr)
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":\"0x%zx\"",
-                                    (size_t)(pc - (uintptr_t)di.dli_saddr));
-        else
-            off += (size_t)snprintf(line + off, len - off, ",\"symbol_offset\":null");
-        if (known)
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":\"0x%zx\"}",
-                                    (size_t)(pc - (uintptr_t)di.dli_fbase));
-        else
-            off += (size_t)snprintf(line + off, len - off, ",\"object_offset\":null}");
-    }
-    dropped += n - i; /* sites that did not fit in the line */
-    off += (size_t)snprintf(line + off, len - off, "],\"dropped\":%lu}\n", dropped);
-    if (off >= len)
-        return -ENOBUFS;
+    ssize_t k = report_format(line, sizeof line, (int)getpid(), exe, n, dropped,
+                              report_describe, &snap);
+    if (k < 0)
+        return (int)k;
+    size_t off = (size_t)k;
     for (size_t done = 0; done < off;) {
         ssize_t w = write(fd, line + done, off - done);
         if (w < 0) {

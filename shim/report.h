@@ -18,6 +18,10 @@
  *    "call":"inet_ntoa","count":2,"object":"/path/prog","symbol":null,
  *    "symbol_offset":null,"object_offset":"0x1a2b"}…],"dropped":0}
  *
+ * Strings are JSON-escaped; a byte of a path or symbol name that is not
+ * well-formed UTF-8 is written as \ufffd (U+FFFD), since JSON text must
+ * be UTF-8 (RFC 8259 §8.1). A site is written whole or counted as dropped.
+ *
  * Check ids are v6scan's where the two meet (docs/checks/), so runtime and
  * static findings can be joined; "v6-ipv6-peer-as-ipv4" is runtime-only.
  * Lock: report_lock guards the site table; a leaf. report_on() is one atomic
@@ -28,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum report_what {
     REPORT_SOCKET_AF_INET,   /* socket(AF_INET)                  v6-socket-af-inet */
@@ -53,6 +58,30 @@ void report_record(enum report_what what, const char *call, const void *caller);
 
 /* The check id of WHAT ("v6-socket-af-inet", …). */
 const char *report_check_id(enum report_what what);
+
+/* One call site as the report line shows it (report_format). */
+struct report_entry {
+    const char *check;    /* the check id */
+    const char *call;     /* the hooked function */
+    unsigned long count;
+    const char *object;   /* the object's path; NULL: not known (no offsets) */
+    size_t object_offset; /* the return address minus the object's base */
+    const char *symbol;   /* the nearest exported symbol; NULL: none */
+    size_t symbol_offset; /* the return address minus the symbol's */
+};
+
+/* Fill *E for site I (0..N) of report_format's caller. */
+typedef void report_describe_fn(size_t i, struct report_entry *e, void *ctx);
+
+/* Write the JSON line (with its newline) of process PID running PROGRAM,
+ * with N sites described by DESCRIBE and DROPPED more, into LINE[0..LEN).
+ * Never writes past LEN. Returns the line's length (< LEN; LINE is then
+ * NUL-terminated), or -ENOBUFS when LEN cannot hold the line without any
+ * site. A site is written whole or not at all: the sites from the first one
+ * that does not fit on are counted as dropped. (report_write's formatter;
+ * exposed for tests and the fuzz target.) */
+ssize_t report_format(char *line, size_t len, int pid, const char *program, size_t n,
+                      unsigned long dropped, report_describe_fn *describe, void *ctx);
 
 /* Append this process's JSON line to FD. Returns 0 or -errno. (At exit this
  * runs by itself; tests call it directly.) */

@@ -34,6 +34,15 @@ static struct sockaddr_storage make(const char *addr, uint16_t port, socklen_t *
     return ss;
 }
 
+/* Change SS's family as the kernel writes it, through memory. A store to
+ * ss.ss_family followed, once inlined, by the sample's load of
+ * sa->sa_family (another struct type) breaks strict aliasing, and gcc -Os
+ * (a MinSizeRel build) reordered them: the load saw the old family. */
+static void set_family(struct sockaddr_storage *ss, sa_family_t family)
+{
+    memcpy((char *)ss + offsetof(struct sockaddr_storage, ss_family), &family, sizeof family);
+}
+
 static void test_normalize_turns_mapped_ipv6_into_ipv4_with_port(void **state)
 {
     socklen_t len, nlen;
@@ -68,7 +77,7 @@ static void test_normalize_rejects_short_and_foreign_addresses(void **state)
     socklen_t len, nlen;
     struct sockaddr_storage in = make("2001:db8::7", 80, &len), out;
     assert_int_equal(peer_normalize((struct sockaddr *)&in, len - 1, &out, &nlen), -EINVAL);
-    in.ss_family = AF_UNIX;
+    set_family(&in, AF_UNIX);
     assert_int_equal(peer_normalize((struct sockaddr *)&in, len, &out, &nlen), -EAFNOSUPPORT);
 }
 
@@ -128,7 +137,7 @@ static void test_db_key_maps_ipv4_into_ipv6_space(void **state)
     ss = make("2001:db8::1", 1, &len);
     assert_int_equal(peer_db_key((struct sockaddr *)&ss, key), 0);
     assert_memory_equal(key, v6, 16);
-    ss.ss_family = AF_UNIX;
+    set_family(&ss, AF_UNIX);
     assert_int_equal(peer_db_key((struct sockaddr *)&ss, key), -EAFNOSUPPORT);
 }
 

@@ -347,6 +347,34 @@ static void test_bad_environment_value_names_the_variable(void **state)
                              "(expected rfc6724, rfc3484 or ula-update)");
 }
 
+/* Regression (fuzz_config_env): a path with a newline printed by
+ * --check-config as two lines, and the error line quoting it was two. */
+static void test_path_the_file_cannot_hold_is_refused_in_one_line(void **state)
+{
+    static const char *const bad[] = {"/tmp/a\nenabled = no", " /tmp/lead", "/tmp/trail\t",
+                                      "\n"};
+    struct v6shim_config c;
+    char err[512];
+    config_defaults(&c);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(config_set(&c, "log_file", bad[i], err, sizeof err), -EINVAL);
+        assert_null(strchr(err, '\n'));
+        assert_int_equal(config_set(&c, "gai_conf", bad[i], err, sizeof err), -EINVAL);
+        assert_null(strchr(err, '\n'));
+    }
+    assert_string_equal(c.log_file, "");
+    assert_string_equal(c.gai_conf, "");
+    /* Spaces inside, '#' and the empty path ("none") are fine. */
+    assert_int_equal(config_set(&c, "log_file", "/tmp/my logs/#1", err, sizeof err), 0);
+    assert_string_equal(c.log_file, "/tmp/my logs/#1");
+    assert_int_equal(config_set(&c, "gai_conf", "", err, sizeof err), 0);
+
+    fake_env[0] = "V6SHIM_LOG_FILE=/tmp/a\nenabled = no";
+    assert_int_equal(config_load(&c, fake_getenv, err, sizeof err), -EINVAL);
+    assert_string_equal(err, "V6SHIM_LOG_FILE: bad value '/tmp/a?enabled = no' for log_file "
+                             "(expected a path without a newline or white space at either end)");
+}
+
 static void test_secure_mode_ignores_the_environment_and_conf_variable(void **state)
 {
     /* What secure_getenv does for a set-uid program: every V6SHIM_* is unset,
@@ -468,6 +496,7 @@ int main(void)
         T(test_log_file_target_needs_a_file),
         T(test_environment_overrides_the_file),
         T(test_bad_environment_value_names_the_variable),
+        T(test_path_the_file_cannot_hold_is_refused_in_one_line),
         T(test_secure_mode_ignores_the_environment_and_conf_variable),
         T(test_set_accepts_boolean_spellings),
         T(test_print_shows_the_effective_values),

@@ -1,4 +1,5 @@
 /* sockets_test_util — see sockets_test_util.h. */
+/* NOLINTBEGIN(v6-*): test helpers that speak the IPv4-only API on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
