@@ -3,9 +3,10 @@
  * A translation unit is handled in two passes over cursors, the second being
  * the one AST walk:
  *   1. a shallow pass over the top-level cursors only (no recursion) that
- *      records project macro expansions and definitions, and the extents of
- *      project function definitions (for scopes and the dual-stack rule);
- *   2. the recursive walk that dispatches cursors to checks.
+ *      keeps those in project files, and records project macro expansions
+ *      and definitions and the extents of project function definitions
+ *      (for scopes and the dual-stack rule);
+ *   2. the recursive walk from the kept cursors, dispatching to checks.
  * The first pass is needed because libclang lists macro expansions of the
  * preprocessing record at the top level, not beside the AST nodes they
  * produce, and a finding inside a macro must be moved to its `#define`.
@@ -232,14 +233,28 @@ static enum CXChildVisitResult walk_prepass(CXCursor c, CXCursor parent, CXClien
 {
 	struct walk_ctx *ctx = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
+	unsigned off;
+	size_t file;
 
+	/* the walk visits only the top-level cursors kept here: a system
+	 * header's declarations and macros are skipped with their subtrees */
+	if (!walk_where(ctx, clang_getCursorLocation(c), NULL, NULL, &off, &file))
+		return CXChildVisit_Continue;
+	/* a macro name in #if/#ifdef/#ifndef/#elif/defined() is a test, not
+	 * a use */
+	if (k != CXCursor_MacroExpansion || !walk_on_directive_line(ctx, file, off)) {
+		CXCursor *nt = walk_grow(ctx->top, ctx->ntop, sizeof(*nt), ctx);
+		if (!nt)
+			return CXChildVisit_Break;
+		ctx->top = nt;
+		ctx->top[ctx->ntop++] = c;
+	}
 	if (k != CXCursor_MacroExpansion && k != CXCursor_MacroDefinition && k != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
 	if (k == CXCursor_FunctionDecl && !clang_isCursorDefinition(c))
 		return CXChildVisit_Continue;
 	CXSourceRange r = clang_getCursorExtent(c);
 	unsigned start, end;
-	size_t file;
 	if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, &start, &file))
 		return CXChildVisit_Continue;
 	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
@@ -261,20 +276,9 @@ static enum CXChildVisitResult walk_visit(CXCursor c, CXCursor parent, CXClientD
 
 	if (ctx->err)
 		return CXChildVisit_Break;
-	/* Only top-level cursors are placed: everything below a project
-	 * declaration expands in the project too (a finding's own location is
-	 * checked again when it is reported), and a system header's
-	 * declaration is skipped with its whole subtree. */
-	if (clang_getCursorKind(parent) == CXCursor_TranslationUnit) {
-		unsigned off;
-		size_t file;
-		if (!walk_where(ctx, clang_getCursorLocation(c), NULL, NULL, &off, &file))
-			return CXChildVisit_Continue;
-		/* a macro name in #if/#ifdef/#ifndef/#elif/defined() is a
-		 * test, not a use */
-		if (k == CXCursor_MacroExpansion && walk_on_directive_line(ctx, file, off))
-			return CXChildVisit_Continue;
-	}
+	/* Only top-level cursors are placed (walk_prepass): everything below a
+	 * project declaration expands in the project too (a finding's own
+	 * location is checked again when it is reported). */
 	if ((unsigned)k < WALK_KIND_MAX && ctx->want[k]) {
 		uint64_t bits = ctx->want[k];
 		ctx->parent = parent;
@@ -301,12 +305,14 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	clang_visitChildren(root, walk_prepass, &ctx);
 	walk_macro_index(&ctx);
 	walk_scope_index(&ctx);
-	if (!ctx.err)
-		clang_visitChildren(root, walk_visit, &ctx);
+	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++)
+		if (walk_visit(ctx.top[i], root, &ctx) == CXChildVisit_Recurse)
+			clang_visitChildren(ctx.top[i], walk_visit, &ctx);
 
 	for (size_t i = 0; i < ctx.nfiles; i++)
 		free(ctx.files[i].relpath);
 	free(ctx.files);
+	free(ctx.top);
 	walk_macro_free(&ctx);
 	walk_scope_free(&ctx);
 	return ctx.err;

@@ -74,6 +74,8 @@ struct walk_ctx {
 	size_t macro_hash_cap;          /* a power of two, or 0 */
 	struct walk_scope *scopes;      /* sorted by (file, start) after the prepass */
 	size_t nscopes;
+	CXCursor *top;                  /* the project's top-level cursors, in order */
+	size_t ntop;
 	struct walk_record *records;    /* dual-stack answers for records, as asked */
 	size_t nrecords;
 	/* the operands and operator of one cursor, shared by the checks that
