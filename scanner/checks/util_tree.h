@@ -1,0 +1,212 @@
+/* util_tree — small syntax-tree queries shared by the checks of this
+ * directory that need more than the cursor they are handed: the enclosing
+ * declaration, the chain of ancestors of a cursor, the name of a callee, a
+ * string literal's text, the variable an expression names.
+ *
+ * Header-only (static inline): the list of sources CMake compiles is the list
+ * of checks (checks.def), and these helpers belong to no single check.
+ *
+ * Cost: util_ancestors visits only the subtrees whose extent contains the
+ * target (a descent, not a walk), so it is cheap even in a long function;
+ * checks call it only for candidates that passed their own cheap tests.
+ */
+#ifndef V6SCAN_CHECKS_UTIL_TREE_H
+#define V6SCAN_CHECKS_UTIL_TREE_H
+
+#include <clang-c/Index.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../ast.h"
+
+#define UTIL_MAX_DEPTH 64
+
+/* The function definition or file-scope variable whose body or initializer
+ * holds `c` (an expression or statement), found through semantic parents;
+ * a null cursor when there is none. libclang gives an expression the
+ * nearest declaration as its semantic parent (a local variable, a
+ * function), so the chain ends at the outermost one below the translation
+ * unit. */
+static inline CXCursor util_enclosing_decl(CXCursor c)
+{
+	CXCursor decl = clang_getNullCursor();
+
+	for (int i = 0; i < UTIL_MAX_DEPTH; i++) {
+		CXCursor p = clang_getCursorSemanticParent(c);
+		enum CXCursorKind k = clang_getCursorKind(p);
+		if (clang_Cursor_isNull(p) || clang_isInvalid(k) || k == CXCursor_TranslationUnit)
+			break;
+		if (k == CXCursor_FunctionDecl || k == CXCursor_VarDecl)
+			decl = p;
+		c = p;
+	}
+	return decl;
+}
+
+/* The enclosing function definition of c, or a null cursor. */
+static inline CXCursor util_enclosing_function(CXCursor c)
+{
+	CXCursor d = util_enclosing_decl(c);
+
+	for (int i = 0; i < UTIL_MAX_DEPTH && !clang_Cursor_isNull(d); i++) {
+		if (clang_getCursorKind(d) == CXCursor_FunctionDecl)
+			return clang_isCursorDefinition(d) ? d : clang_getNullCursor();
+		d = clang_getCursorSemanticParent(d);
+		if (clang_getCursorKind(d) == CXCursor_TranslationUnit)
+			break;
+	}
+	return clang_getNullCursor();
+}
+
+struct util_descent {
+	CXCursor target;
+	enum CXCursorKind t_kind;
+	CXSourceRange t_range;
+	unsigned t_start, t_end;
+	CXCursor *out;
+	int max, n, found;
+};
+
+static inline void util_offsets(CXSourceRange r, unsigned *s, unsigned *e)
+{
+	clang_getExpansionLocation(clang_getRangeStart(r), NULL, NULL, NULL, s);
+	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, e);
+}
+
+static inline enum CXChildVisitResult util_descend(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct util_descent *d = data;
+	unsigned s, e;
+
+	(void)parent;
+	/* not clang_equalCursors: an expression cursor carries the
+	 * declaration it was reached from, which differs between walks */
+	if (clang_getCursorKind(c) == d->t_kind && clang_equalRanges(clang_getCursorExtent(c), d->t_range)) {
+		d->found = 1;
+		return CXChildVisit_Break;
+	}
+	util_offsets(clang_getCursorExtent(c), &s, &e);
+	if (s > d->t_start || e < d->t_end)
+		return CXChildVisit_Continue;
+	if (d->n >= d->max)
+		return CXChildVisit_Break;
+	d->out[d->n++] = c;
+	clang_visitChildren(c, util_descend, d);
+	if (d->found)
+		return CXChildVisit_Break;
+	d->n--;
+	return CXChildVisit_Continue;
+}
+
+/* Fills out[0..n) with the ancestors of `target` below `root` (root
+ * itself first, the target's parent last) and returns n; 0 when the target
+ * is not found under root. */
+static inline int util_ancestors(CXCursor root, CXCursor target, CXCursor *out, int max)
+{
+	struct util_descent d = { .target = target, .out = out, .max = max };
+
+	if (max < 1 || clang_Cursor_isNull(root))
+		return 0;
+	d.t_kind = clang_getCursorKind(target);
+	d.t_range = clang_getCursorExtent(target);
+	util_offsets(d.t_range, &d.t_start, &d.t_end);
+	out[d.n++] = root;
+	clang_visitChildren(root, util_descend, &d);
+	return d.found ? d.n : 0;
+}
+
+/* 1 for the cursors that only wrap an expression (implicit conversions,
+ * parentheses, casts). */
+static inline int util_is_wrapper(CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	return k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr;
+}
+
+/* The name of the function a CallExpr calls (project or system), written
+ * into buf; NULL when the callee is not a named function. */
+static inline const char *util_callee_name(CXCursor call, char *buf, size_t len)
+{
+	CXCursor fn = clang_getCursorReferenced(call);
+
+	if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
+		return NULL;
+	CXString s = clang_getCursorSpelling(fn);
+	snprintf(buf, len, "%s", clang_getCString(s));
+	clang_disposeString(s);
+	return buf;
+}
+
+/* 1 when s contains `word`, ignoring case. */
+static inline int util_contains_nocase(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The contents of a plain string literal cursor (no escapes, no
+ * concatenation), read from its spelling into buf; NULL otherwise. An
+ * encoding prefix (L, u, U, u8) is allowed. */
+static inline const char *util_string_of(CXCursor lit, char *buf, size_t len)
+{
+	if (clang_getCursorKind(lit) != CXCursor_StringLiteral)
+		return NULL;
+	CXString s = clang_getCursorSpelling(lit);
+	const char *p = clang_getCString(s), *q;
+	const char *ret = NULL;
+
+	while (*p && *p != '"')
+		p++;
+	if (*p == '"' && (q = strchr(p + 1, '"')) != NULL && q[1] == '\0' && !memchr(p, '\\', (size_t)(q - p)) &&
+	    (size_t)(q - p) <= len) {
+		memcpy(buf, p + 1, (size_t)(q - p - 1));
+		buf[q - p - 1] = '\0';
+		ret = buf;
+	}
+	clang_disposeString(s);
+	return ret;
+}
+
+/* The variable, parameter or field an expression designates, through
+ * wrappers, `&x` and `x[i]` (the base); a null cursor otherwise. */
+static inline CXCursor util_named_object(CXCursor expr)
+{
+	for (int i = 0; i < 8; i++) {
+		expr = ast_strip(expr);
+		enum CXCursorKind k = clang_getCursorKind(expr);
+		if (k == CXCursor_UnaryOperator || k == CXCursor_ArraySubscriptExpr) {
+			CXCursor child = ast_first_child(expr);
+			if (clang_Cursor_isNull(child))
+				break;
+			expr = child;
+			continue;
+		}
+		if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr)
+			break;
+		CXCursor obj = clang_getCursorReferenced(expr);
+		enum CXCursorKind ok = clang_getCursorKind(obj);
+		if (ok == CXCursor_VarDecl || ok == CXCursor_ParmDecl || ok == CXCursor_FieldDecl)
+			return obj;
+		break;
+	}
+	return clang_getNullCursor();
+}
+
+/* 1 when the cursor's spelling (a declaration's name) contains word,
+ * ignoring case. */
+static inline int util_name_has(CXCursor c, const char *word)
+{
+	CXString s = clang_getCursorSpelling(c);
+	int has = util_contains_nocase(clang_getCString(s), word);
+
+	clang_disposeString(s);
+	return has;
+}
+
+#endif
