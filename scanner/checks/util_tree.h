@@ -150,27 +150,64 @@ static inline int util_contains_nocase(const char *s, const char *word)
 	return 0;
 }
 
-/* The contents of a plain string literal cursor (no escapes, no
- * concatenation), read from its spelling into buf; NULL otherwise. An
- * encoding prefix (L, u, U, u8) is allowed. */
+/* The contents of a string literal cursor, unescaped from its spelling
+ * into buf (at most len bytes with the NUL); NULL when cur is not a string
+ * literal, is several concatenated literals, or its text does not fit.
+ * (clang_Cursor_Evaluate gives nothing for a literal that is a call
+ * argument.) An encoding prefix (L, u, U, u8) is skipped. */
 static inline const char *util_string_of(CXCursor lit, char *buf, size_t len)
 {
-	if (clang_getCursorKind(lit) != CXCursor_StringLiteral)
+	if (clang_getCursorKind(lit) != CXCursor_StringLiteral || len == 0)
 		return NULL;
 	CXString s = clang_getCursorSpelling(lit);
-	const char *p = clang_getCString(s), *q;
-	const char *ret = NULL;
+	const char *p = clang_getCString(s);
+	size_t n = 0;
+	int ok = 0;
 
 	while (*p && *p != '"')
 		p++;
-	if (*p == '"' && (q = strchr(p + 1, '"')) != NULL && q[1] == '\0' && !memchr(p, '\\', (size_t)(q - p)) &&
-	    (size_t)(q - p) <= len) {
-		memcpy(buf, p + 1, (size_t)(q - p - 1));
-		buf[q - p - 1] = '\0';
-		ret = buf;
+	if (*p == '"')
+		p++;
+	while (*p && *p != '"' && n + 1 < len) {
+		char c = *p++;
+		if (c == '\\') {
+			c = *p++;
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'a': c = '\a'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'v': c = '\v'; break;
+			case 'x': {
+				unsigned v = 0;
+				while (isxdigit((unsigned char)*p))
+					v = v * 16 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10)), p++;
+				c = (char)v;
+				break;
+			}
+			case '\0':
+				p--;
+				c = '\\';
+				break;
+			default:
+				if (c >= '0' && c <= '7') {
+					unsigned v = (unsigned)(c - '0');
+					for (int k = 0; k < 2 && *p >= '0' && *p <= '7'; k++)
+						v = v * 8 + (unsigned)(*p++ - '0');
+					c = (char)v;
+				}
+				break; /* \\ \" \' \? stand for themselves */
+			}
+		}
+		buf[n++] = c;
 	}
+	if (*p == '"' && p[1] == '\0')
+		ok = 1;
+	buf[n] = '\0';
 	clang_disposeString(s);
-	return ret;
+	return ok ? buf : NULL;
 }
 
 /* The variable, parameter or field an expression designates, through
