@@ -114,13 +114,6 @@ static int const_value(CXCursor e, long long *v)
 	return ok;
 }
 
-static enum CXChildVisitResult last_child(CXCursor c, CXCursor parent, CXClientData d)
-{
-	(void)parent;
-	*(CXCursor *)d = c;
-	return CXChildVisit_Continue;
-}
-
 /* 1 when e extracts a byte of an address: x >> 24/16/8 (or << for the
  * parse), x & 0xff, an unsigned char element, through parentheses and
  * casts. */
@@ -136,8 +129,7 @@ static int byte_view(struct walk_ctx *ctx, CXCursor e, int depth)
 		return is_byte_type(clang_getCursorType(e));
 	if (clang_getCursorKind(e) != CXCursor_BinaryOperator)
 		return 0;
-	CXCursor lhs = ast_first_child(e), rhs = clang_getNullCursor();
-	clang_visitChildren(e, last_child, &rhs);
+	CXCursor lhs = ast_first_child(e), rhs = util_last_child(e);
 	if (!ast_binary_operator(walk_tu_of(ctx), e, op, sizeof(op)))
 		return 0;
 	if ((strcmp(op, ">>") == 0 || strcmp(op, "<<") == 0) && const_value(rhs, &v))
@@ -159,8 +151,7 @@ static int four_elements(CXCursor call, int first)
 		long long idx;
 		if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr)
 			return 0;
-		CXCursor base = util_named_object(ast_first_child(e)), sub = clang_getNullCursor();
-		clang_visitChildren(e, last_child, &sub);
+		CXCursor base = util_named_object(ast_first_child(e)), sub = util_last_child(e);
 		if (clang_Cursor_isNull(base) || !const_value(sub, &idx) || idx != i)
 			return 0;
 		if (i == 0)

@@ -116,6 +116,23 @@ static inline int util_ancestors(CXCursor root, CXCursor target, CXCursor *out, 
 	return d.found ? d.n : 0;
 }
 
+static inline enum CXChildVisitResult util_last_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	*(CXCursor *)d = c;
+	return CXChildVisit_Continue;
+}
+
+/* The last child of c (a binary operator's right operand, a variable's
+ * initializer, a subscript's index), or a null cursor. */
+static inline CXCursor util_last_child(CXCursor c)
+{
+	CXCursor last = clang_getNullCursor();
+
+	clang_visitChildren(c, util_last_visit, &last);
+	return last;
+}
+
 /* 1 for the cursors that only wrap an expression (implicit conversions,
  * parentheses, casts). */
 static inline int util_is_wrapper(CXCursor c)
