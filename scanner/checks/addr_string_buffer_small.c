@@ -4,7 +4,7 @@
  *     char array with fewer than 46 elements: reported at the array's
  *     declaration, where the size is written;
  *   - their length argument is a constant below 46 while the array (if the
- *     call names one) is large enough: reported at the length argument;
+ *     call names one) is large enough: reported at the call;
  *   - the destination of strcpy, strncpy, stpcpy, memcpy, sprintf or
  *     snprintf is such an array and another argument is an inet_ntoa()
  *     call (the 16-byte buffer that will have to grow with the port).
@@ -101,7 +101,7 @@ static void match_converter(struct walk_ctx *ctx, const struct v6scan_check *sel
 	}
 	CXCursor lenarg = clang_Cursor_getArgument(call, 3);
 	if (eval_int(lenarg, &len) && len > 0 && len < V6_TEXT_MIN)
-		walk_report(ctx, self, lenarg, fn,
+		walk_report(ctx, self, call, fn, /* not lenarg: INET_ADDRSTRLEN is a system macro */
 			    "%s() is given room for %lld characters of address text; an IPv6 address needs up to 45",
 			    fn, len - 1);
 }
