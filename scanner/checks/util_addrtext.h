@@ -3,10 +3,10 @@
  * "this file handles IPv6" test. Header-only, like util_tree.h.
  *
  * The file-level test: a file that names an IPv6 identifier (AF_INET6,
- * sockaddr_in6, in6_addr, an IN6_IS_ADDR_ test, INET6_ADDRSTRLEN, ...) or
- * spells an IPv6 literal in a string ("::1", "[2001:db8::1]:80") already
- * handles IPv6 somewhere; the IPv4 text it writes, parses or compares is
- * taken to be the IPv4 half of dual-stack code (a "127.0.0.1" test beside
+ * sockaddr_in6, in6_addr, an IN6_IS_ADDR_ test, INET6_ADDRSTRLEN, an
+ * IPV6_* socket option, ...) or spells an IPv6 literal in a string ("::1",
+ * "[2001:db8::1]:80") already handles IPv6 somewhere; the IPv4 text it
+ * writes, parses or compares is taken to be the IPv4 half of dual-stack code (a "127.0.0.1" test beside
  * its "::1" twin, the IPv4 formatter of an inet_ntop). It reads the file's
  * text (owned by the translation unit, no copy) once per call: checks call
  * it only for candidates that passed every cheaper test.
@@ -105,7 +105,7 @@ static inline int util_is_ipv6_text(const char *t, size_t n)
 
 static const char *const util_v6_words[] = {
 	"AF_INET6", "PF_INET6", "sockaddr_in6", "in6_addr", "IN6_IS_ADDR_", "IN6_ARE_ADDR_EQUAL",
-	"in6addr_", "IN6ADDR_", "INET6_ADDRSTRLEN", "IPPROTO_IPV6", "sin6_", "s6_addr", "ipv6_mreq",
+	"in6addr_", "IN6ADDR_", "INET6_ADDRSTRLEN", "IPPROTO_IPV6", "IPV6_", "sin6_", "s6_addr", "ipv6_mreq",
 };
 
 static inline int util_ident_char(char c)

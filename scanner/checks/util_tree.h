@@ -263,4 +263,40 @@ static inline int util_name_has(CXCursor c, const char *word)
 	return has;
 }
 
+/* The source text of c's extent (expansion locations, one file), pointing
+ * into the translation unit's copy of the file: *len receives its length.
+ * NULL when the extent spans files. */
+static inline const char *util_text_of(CXTranslationUnit tu, CXCursor c, size_t *len)
+{
+	CXSourceRange r = clang_getCursorExtent(c);
+	CXFile f1, f2;
+	unsigned o1, o2;
+	size_t size;
+
+	clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+	clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+	if (!f1 || !f2 || !clang_File_isEqual(f1, f2) || o2 < o1)
+		return NULL;
+	const char *text = clang_getFileContents(tu, f1, &size);
+	if (!text || o2 > size)
+		return NULL;
+	*len = o2 - o1;
+	return text + o1;
+}
+
+/* 1 when the text of c's extent contains `word` as a whole identifier. */
+static inline int util_text_names(CXTranslationUnit tu, CXCursor c, const char *word)
+{
+	size_t n, wl = strlen(word);
+	const char *t = util_text_of(tu, c, &n);
+
+	for (const char *p = t; p && (p = memmem(p, n - (size_t)(p - t), word, wl)) != NULL; p++) {
+		int before = p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		int after = (size_t)(p - t) + wl < n && (isalnum((unsigned char)p[wl]) || p[wl] == '_');
+		if (!before && !after)
+			return 1;
+	}
+	return 0;
+}
+
 #endif
