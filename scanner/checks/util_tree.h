@@ -284,11 +284,10 @@ static inline const char *util_text_of(CXTranslationUnit tu, CXCursor c, size_t 
 	return text + o1;
 }
 
-/* 1 when the text of c's extent contains `word` as a whole identifier. */
-static inline int util_text_names(CXTranslationUnit tu, CXCursor c, const char *word)
+/* 1 when t[0..n) contains `word` as a whole identifier. */
+static inline int util_names_in(const char *t, size_t n, const char *word)
 {
-	size_t n, wl = strlen(word);
-	const char *t = util_text_of(tu, c, &n);
+	size_t wl = strlen(word);
 
 	for (const char *p = t; p && (p = memmem(p, n - (size_t)(p - t), word, wl)) != NULL; p++) {
 		int before = p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
@@ -297,6 +296,27 @@ static inline int util_text_names(CXTranslationUnit tu, CXCursor c, const char *
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when the text of c's extent names `word` (a whole identifier). */
+static inline int util_text_names(CXTranslationUnit tu, CXCursor c, const char *word)
+{
+	size_t n;
+	const char *t = util_text_of(tu, c, &n);
+
+	return t && util_names_in(t, n, word);
+}
+
+/* 1 when the file where c expands names `word` anywhere (inactive #if
+ * branches and comments included). */
+static inline int util_file_names(CXTranslationUnit tu, CXCursor c, const char *word)
+{
+	CXFile file;
+	size_t n = 0;
+
+	clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, NULL);
+	const char *t = file ? clang_getFileContents(tu, file, &n) : NULL;
+	return t && util_names_in(t, n, word);
 }
 
 #endif
