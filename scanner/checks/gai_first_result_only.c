@@ -1,6 +1,7 @@
 /* v6-gai-first-result-only — getaddrinfo(node, service, hints, &res) whose
  * list is used only through its first entry: in the function that calls
- * it, res is dereferenced (res->ai_addr, res->ai_family ...), no ai_next
+ * it, res is dereferenced (res->ai_addr, res->ai_family ...; not only
+ * res->ai_canonname, which only the first entry holds), no ai_next
  * member is read anywhere, and res does not leave the function (it is only
  * dereferenced, tested, or given to freeaddrinfo: an assignment, another
  * call, a return or an initializer would hand the list to code this check
@@ -43,13 +44,15 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 		break;
 	case CXCursor_MemberRefExpr: {
 		CXString s = clang_getCursorSpelling(c);
-		if (strcmp(clang_getCString(s), "ai_next") == 0)
+		const char *member = clang_getCString(s);
+		if (strcmp(member, "ai_next") == 0)
 			f->next = 1;
-		clang_disposeString(s);
 		if (is_res(f, ast_first_child(c))) {
 			f->benign++;
-			f->used = 1;
+			/* the canonical name is in the first entry only */
+			f->used |= strcmp(member, "ai_canonname") != 0;
 		}
+		clang_disposeString(s);
 		break;
 	}
 	case CXCursor_UnaryOperator:
