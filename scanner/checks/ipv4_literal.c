@@ -1,11 +1,12 @@
 /* v6-ipv4-literal — a string literal that is, as a whole, an IPv4 address,
- * endpoint or URL ("127.0.0.1", "0.0.0.0:80", "http://192.0.2.1/x", see
+ * endpoint or URL ("127.0.0.1", "0.0.0.0:80", "http://10.1.2.3/x", see
  * util_is_ipv4_endpoint) used as data: a default host, an argument, a value
  * compared with a peer's text. Reported at the literal, or at the #define of
  * the project macro that spells it.
  *
  * Left alone: text that only contains a quad (messages, help text, printf
- * formats), OIDs with four arcs, five-part versions; the operand of sizeof
+ * formats), OIDs with four arcs, five-part versions, RFC 5737
+ * documentation addresses (example data); the operand of sizeof
  * (a buffer sized by the longest IPv4 text is v6-addr-string-buffer-small's
  * business); arguments of printf-like calls (the text is printed, not
  * used); version strings (the variable, the callee or another argument of

@@ -50,7 +50,8 @@ static inline size_t util_quad_len(const char *s)
  * ("http://") and user part ("user@"), a dotted quad, then nothing, a port
  * (":8080"), a prefix length or a path ("/24", "/index.html"). X.500 and
  * SNMP object identifiers that happen to have four arcs (2.5.x.y, 1.3.6.x)
- * are not addresses. The quad's offset is stored in *at. */
+ * are not addresses, and the RFC 5737 documentation ranges (192.0.2.0/24,
+ * 198.51.100.0/24, 203.0.113.0/24) are example data, not endpoints. The quad's offset is stored in *at. */
 static inline int util_is_ipv4_endpoint(const char *s, size_t *at)
 {
 	const char *p = s, *q = strstr(s, "://");
@@ -66,6 +67,10 @@ static inline int util_is_ipv4_endpoint(const char *s, size_t *at)
 	}
 	size_t n = util_quad_len(p);
 	if (!n || strncmp(p, "2.5.", 4) == 0 || strncmp(p, "1.3.6.", 6) == 0)
+		return 0;
+	/* RFC 5737 documentation ranges are example data by definition,
+	 * never a deployment's endpoint */
+	if (strncmp(p, "192.0.2.", 8) == 0 || strncmp(p, "198.51.100.", 11) == 0 || strncmp(p, "203.0.113.", 10) == 0)
 		return 0;
 	const char *r = p + n;
 	if (*r == ':') {
