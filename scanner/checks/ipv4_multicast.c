@@ -21,8 +21,13 @@ static const char *const types[] = { "struct ip_mreq", "struct ip_mreqn", "struc
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A listed name in a used project #define; the file test only now, on a
+ * hit (it reads the whole file: per definition it would cost more than the
+ * parse). */
 static void report_def(struct walk_ctx *ctx, const struct v6scan_check *self, CXSourceLocation loc, const char *name)
 {
+	if (util_loc_handles_v6(walk_tu_of(ctx), loc))
+		return;
 	walk_report_loc(ctx, self, loc, name, "%s manages IPv4 multicast groups only", name);
 }
 
@@ -32,8 +37,7 @@ void check_ipv4_multicast_match(struct walk_ctx *ctx, const struct v6scan_check 
 	enum CXCursorKind k = clang_getCursorKind(cur);
 
 	if (k == CXCursor_MacroDefinition) {
-		if (!util_file_handles_v6(walk_tu_of(ctx), cur))
-			util_project_macro_names(ctx, self, cur, macros, N(macros), report_def);
+		util_project_macro_names(ctx, self, cur, macros, N(macros), report_def);
 		return;
 	}
 	if (k == CXCursor_MacroExpansion) {

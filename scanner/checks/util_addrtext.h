@@ -148,17 +148,24 @@ static inline int util_text_handles_v6(const char *b, size_t n)
 	return 0;
 }
 
-/* The file-level test (see above) for the file where `cur` expands. */
-static inline int util_file_handles_v6(CXTranslationUnit tu, CXCursor cur)
+/* The file-level test (see above) for the file of the expansion location
+ * of loc. */
+static inline int util_loc_handles_v6(CXTranslationUnit tu, CXSourceLocation loc)
 {
 	CXFile file;
 	size_t size = 0;
 
-	clang_getExpansionLocation(clang_getCursorLocation(cur), &file, NULL, NULL, NULL);
+	clang_getExpansionLocation(loc, &file, NULL, NULL, NULL);
 	if (!file)
 		return 0;
 	const char *text = clang_getFileContents(tu, file, &size);
 	return text && util_text_handles_v6(text, size);
+}
+
+/* The file-level test for the file where `cur` expands. */
+static inline int util_file_handles_v6(CXTranslationUnit tu, CXCursor cur)
+{
+	return util_loc_handles_v6(tu, clang_getCursorLocation(cur));
 }
 
 #endif
