@@ -31,13 +31,13 @@ if [ "$rc" -ne 0 ]; then
   cat "$tmp/err"
   exit 1
 fi
-# a finding ends in its [v6-id] (a note-level check's findings too); the
-# line after it is its advice note
-grep ' \[v6-[a-z0-9-]*\]$' "$tmp/out" > "$tmp/findings"
+# a finding ends in its [v6-id] (a note-level finding too); the advice
+# line after it is a note without one
+grep -E ' \[v6-[a-z0-9-]+\]$' "$tmp/out" > "$tmp/findings"
 sed -n 's/^\([^:]*\):\([0-9]*\):[0-9]*: [a-z]*: .* \[\(v6-[a-z0-9-]*\)\]$/\1:\2:\3/p' "$tmp/findings" |
   sort > "$tmp/actual"
-nfind=$(wc -l < "$tmp/findings")
-nnote=$(grep ': note: ' "$tmp/out" | grep -vc ' \[v6-[a-z0-9-]*\]$')
+nnote=$(grep ': note: ' "$tmp/out" | grep -Evc ' \[v6-[a-z0-9-]+\]$')
+nfind=$(($(grep -Ec ': (error|warning|note): ' "$tmp/out") - nnote))
 if [ "$nfind" -ne "$(wc -l < "$tmp/actual")" ] || [ "$nnote" -ne "$nfind" ]; then
   echo "FAIL: malformed output (each finding must be one line plus one note line):"
   cat "$tmp/out"
