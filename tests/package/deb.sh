@@ -49,7 +49,8 @@ grep -E 'libv6shim\.so$' "$tmp/files" | grep -vqx './usr/lib/v6kit/libv6shim.so'
 grep -Eq '(legacy|ported)_[a-z_]+$' "$tmp/files" && fail "sample executables packaged: $(grep -E '(legacy|ported)_' "$tmp/files")"
 for f in ./usr/bin/v6run ./usr/bin/v6scan ./usr/share/man/man1/v6run.1 ./usr/share/man/man1/v6scan.1 \
          ./usr/share/man/man5/v6shim.conf.5 ./usr/share/doc/v6kit/checks/v6-gethostbyname.md \
-         ./usr/share/doc/v6kit/porting-guide.md; do
+         ./usr/share/doc/v6kit/porting-guide.md ./usr/share/bash-completion/completions/v6run \
+         ./usr/share/bash-completion/completions/v6scan; do
   grep -qx "$f" "$tmp/files" && ok "packaged $f" || fail "not packaged: $f"
 done
 dpkg-deb -c "$shim" | awk '{print $6}' | grep -q 'v6scan\|checks/' && fail "the shim package carries scanner files"

@@ -18,7 +18,8 @@ libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 (cd "$p" && find . -type f | sed 's|^\./||' | sort) > "$tmp/files"
 for f in bin/v6run bin/v6scan "$libdir/v6kit/libv6shim.so" share/man/man1/v6run.1 share/man/man1/v6scan.1 \
          share/man/man5/v6shim.conf.5 share/doc/v6kit/checks/v6-inet-addr.md share/doc/v6kit/porting-guide.md \
-         share/doc/v6kit/v6shim.conf.example share/v6kit/samples/legacy/echo_client.c; do
+         share/doc/v6kit/v6shim.conf.example share/v6kit/samples/legacy/echo_client.c \
+         share/bash-completion/completions/v6run share/bash-completion/completions/v6scan; do
   grep -qx "$f" "$tmp/files" && ok "installed $f" || fail "not installed: $f"
 done
 n=$(grep -c 'libv6shim\.so$' "$tmp/files")
