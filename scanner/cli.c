@@ -55,7 +55,7 @@ void cli_usage(FILE *f)
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
-	      "  --format FMT            text (default), json or sarif\n"
+	      "  --format FMT            text (default), json, sarif or html\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  --baseline FILE         findings listed in FILE do not count\n"
 	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
@@ -144,7 +144,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FORMAT:
 			if (emit_format_parse(optarg, &o->format))
-				cli_bad(o, "--format must be text, json or sarif (got '%s')", optarg);
+				cli_bad(o, "--format must be text, json, sarif or html (got '%s')", optarg);
 			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "none") == 0)

@@ -27,6 +27,14 @@
  * baselineState ("new"/"unchanged") when a baseline was applied, and
  * properties {function, subject, message}. run.properties carries the file counters
  * and failed files so that `v6scan merge` can rebuild the summary.
+ *
+ * HTML (emit_html.c): one self-contained page (inline CSS, no script, no
+ * external reference): the summary line, the files that did not parse,
+ * totals of active findings per check and per directory, then per file each
+ * active finding with the source lines around it (read from info->root/path;
+ * "(source line not available)" when unreadable) and the check's
+ * replacement advice. Every text is HTML-escaped, non-UTF-8 bytes and C0
+ * controls as U+FFFD.
  */
 #ifndef V6SCAN_EMIT_H
 #define V6SCAN_EMIT_H
@@ -35,12 +43,13 @@
 
 #include "findings.h"
 
-enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF };
+enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF, EMIT_HTML };
 
 struct emit_info {
 	int baseline_used;    /* 1: --baseline was given */
 	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
 	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
+	const char *root;     /* HTML: directory the findings' paths are relative to (NULL: cwd) */
 };
 
 /* Base of every rule's helpUri (<base><check id>.md) and of the driver's
@@ -54,6 +63,7 @@ struct emit_info {
 int emit_text(FILE *f, const struct findings *fs);
 int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info);
+int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info);
 
 /* Writes the one-line summary (with a trailing newline):
  * "N findings (E errors, W warnings, N notes), S suppressed, B baselined,
@@ -61,7 +71,7 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
  * -std=gnu11 -D_GNU_SOURCE" when default flags were used. */
 void emit_summary(FILE *f, const struct findings *fs);
 
-/* Parses "text", "json", "sarif". 0 or -EINVAL. */
+/* Parses "text", "json", "sarif", "html". 0 or -EINVAL. */
 int emit_format_parse(const char *s, enum emit_format *out);
 
 #endif

@@ -12,6 +12,8 @@ int emit_format_parse(const char *s, enum emit_format *out)
 		*out = EMIT_JSON;
 	else if (strcmp(s, "sarif") == 0)
 		*out = EMIT_SARIF;
+	else if (strcmp(s, "html") == 0)
+		*out = EMIT_HTML;
 	else
 		return -EINVAL;
 	return 0;

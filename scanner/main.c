@@ -159,12 +159,14 @@ static int main_explain(const char *id)
 
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used)
 {
-	struct emit_info info = { .baseline_used = baseline_used };
+	struct emit_info info = { .baseline_used = baseline_used, .root = o->root };
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
 	if (o->format == EMIT_SARIF)
 		return emit_sarif(out, fs, &info);
+	if (o->format == EMIT_HTML)
+		return emit_html(out, fs, &info);
 	return emit_text(out, fs);
 }
 

@@ -214,10 +214,10 @@ shard-merge)
 
 sarif-validate)
   if [ -z "$tool" ] || [ ! -x "$tool" ]; then
-    echo "FAIL: Microsoft SARIF Multitool not found. Install it with:"
-    echo "  npm install --prefix <source dir>/.tools @microsoft/sarif-multitool"
-    echo "then re-run cmake so find_program sees .tools/node_modules/.bin/sarif-multitool."
-    exit 1
+    # a test dependency from npm: skipped, not failed (test.sh --strict fails on it)
+    echo "SKIP: SARIF output not validated: Microsoft SARIF Multitool not found" \
+         "(scripts/install-deps.sh --with-npm installs it into .tools/; then re-run cmake)"
+    exit 77
   fi
   expect_status 1 "$v6scan" --format sarif -o "$tmp/all.sarif" fixtures
   cp fixtures/gethostbyname.c "$tmp/g.c"
