@@ -23,7 +23,7 @@ enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERS
 struct cli_opts {
 	enum cli_action action;
 	const char *build_dir;       /* -p */
-	const char *root;            /* --root (default: current directory) */
+	const char *root;            /* --root (NULL: jobs_default_root) */
 	const char *checks;          /* --checks */
 	const char *explain;         /* --explain ID */
 	enum emit_format format;     /* --format */

@@ -238,6 +238,30 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 	return 0;
 }
 
+/* The root when --root is not given (jobs_default_root): of the paths given
+ * on the command line, else of the files of the compilation database.
+ * Returns 0 or -ENOMEM. */
+static int main_default_root(const struct cli_opts *o, const struct joblist *jobs, char **root)
+{
+	size_t n = o->ninputs ? o->ninputs : jobs->count;
+	char **sources = calloc(n + 1, sizeof(*sources));
+	int rc = 0;
+
+	if (!sources)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sources[i] = o->ninputs ? realpath(o->inputs[i], NULL) : strdup(jobs->items[i].file);
+		if (!sources[i])
+			rc = -ENOMEM; /* the inputs exist: jobs_collect resolved them */
+	}
+	if (rc == 0)
+		rc = jobs_default_root(sources, n, root);
+	for (size_t i = 0; i < n; i++)
+		free(sources[i]);
+	free(sources);
+	return rc == -EINVAL ? -ENOMEM : rc;
+}
+
 static int main_scan(const struct cli_opts *o)
 {
 	size_t nall;
@@ -261,18 +285,18 @@ static int main_scan(const struct cli_opts *o)
 	for (size_t i = 0; i < nall; i++)
 		if (enabled[i])
 			enabled_checks[nenabled++] = all[i];
-	root = realpath(o->root ? o->root : ".", NULL);
-	if (!root) {
-		fprintf(stderr, "v6scan: --root %s: %s\n", o->root ? o->root : ".", strerror(errno));
-		goto out;
+	if (o->root) {
+		root = realpath(o->root, NULL);
+		if (!root) {
+			fprintf(stderr, "v6scan: --root %s: %s\n", o->root, strerror(errno));
+			goto out;
+		}
 	}
 	/* an input outside the root would be parsed and never reported on:
 	 * refuse it rather than print a clean result */
-	for (size_t i = 0; i < o->ninputs; i++) {
+	for (size_t i = 0; root && i < o->ninputs; i++) {
 		char *real = realpath(o->inputs[i], NULL);
-		size_t rl = strlen(root);
-		int inside = real && (strcmp(real, root) == 0 ||
-				      (strncmp(real, root, rl) == 0 && (real[rl] == '/' || rl == 1)));
+		int inside = real && (strcmp(real, root) == 0 || strcmp(root, "/") == 0 || jobs_below(real, root));
 		free(real);
 		if (real && !inside) {
 			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
@@ -301,17 +325,44 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: %s: no such file or directory\n", bad);
 		goto out;
 	}
-	if (rc == 0)
-		rc = jobs_finish(&jobs, root, o->excludes, o->nexcludes, o->shard_k, o->shard_n);
 	if (rc)
 		goto nomem;
+	if (jobs.count == 0) {
+		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
+			"no entry of the compilation database and no .c or .h file is below the given paths" :
+			"no .c or .h file in the given paths");
+		goto out;
+	}
+	if (!root) {
+		rc = main_default_root(o, &jobs, &root);
+		if (rc)
+			goto nomem;
+	}
+	/* the walker and the job list take "/" as "" (a root without its
+	 * trailing '/'): every absolute path is below it */
+	const char *iroot = strcmp(root, "/") == 0 ? "" : root;
+	size_t found = jobs.count;
+	rc = jobs_finish(&jobs, iroot, o->excludes, o->nexcludes, o->shard_k, o->shard_n);
+	if (rc)
+		goto nomem;
+	if (jobs.dropped.outside)
+		fprintf(stderr, "v6scan: %zu file%s outside --root %s not scanned\n", jobs.dropped.outside,
+			jobs.dropped.outside == 1 ? "" : "s", root);
+	if (jobs.count == 0 && jobs.dropped.sharded == 0) {
+		/* never a silent zero: a CI job must not go green having
+		 * scanned nothing */
+		fprintf(stderr, "v6scan: nothing to scan: of %zu file%s, %zu %s outside --root %s and %zu "
+			"matched --exclude\n", found, found == 1 ? "" : "s", jobs.dropped.outside,
+			jobs.dropped.outside == 1 ? "is" : "are", root, jobs.dropped.excluded);
+		goto out;
+	}
 
 	struct parse_opts popts = {
 		.resource_dir = resdir_detect(resdir, sizeof(resdir)),
 		.extra_before = o->extra_before, .nextra_before = o->nextra_before,
 		.extra = o->extra, .nextra = o->nextra, .quiet = o->quiet,
 	};
-	struct walk_config wcfg = { .root = root, .checks = enabled_checks, .nchecks = nenabled };
+	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
 				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
 	rc = workers_run(&jobs, &ws, &fs);
@@ -319,7 +370,7 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
 		goto out;
 	}
-	rc = main_finish(o, &paths, &fs, root, 1);
+	rc = main_finish(o, &paths, &fs, iroot, 1);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)

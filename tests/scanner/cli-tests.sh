@@ -89,14 +89,14 @@ exit-codes)
   ln -s "$tmp/nowhere.c" "$tmp/dangling/lost.c"
   expect_status 3 "$v6scan" --root "$tmp" "$tmp/dangling"
   grep -q 'dangling/lost.c: cannot read: No such file or directory' "$tmp/err" || die "no message for an unreadable file: $(cat "$tmp/err")"
-  # a directory with no sources: 0 files, 0
+  # a directory with no sources: nothing scanned is a configuration error
   mkdir "$tmp/empty"
-  expect_status 0 "$v6scan" --root "$tmp" "$tmp/empty"
+  expect_status 2 "$v6scan" --root "$tmp" "$tmp/empty"
   ;;
 
 text-format)
   # exact compiler-style lines, each followed by its note
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . fixtures/inet_ntoa.c
   printf '%s\n%s\n' \
     'fixtures/inet_ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' \
     'fixtures/inet_ntoa.c:15:17: note: use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)' \
@@ -105,7 +105,7 @@ text-format)
   summary_of "$tmp/err" | grep -qx '1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' ||
     die "summary line: $(cat "$tmp/err")"
   # -o writes the same report to a file and nothing to stdout
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' -o "$tmp/report.txt" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . -o "$tmp/report.txt" fixtures/inet_ntoa.c
   [ -s "$tmp/out" ] && die "-o still wrote to stdout"
   diff -u "$tmp/want" "$tmp/report.txt" || die "-o file differs"
   # progress line: on a terminal only
@@ -114,7 +114,7 @@ text-format)
     die "progress line drawn although stderr is not a terminal"
   fi
   if command -v script > /dev/null; then
-    script -qec "'$v6scan' -j 2 fixtures > /dev/null; '$v6scan' -j 1 fixtures > /dev/null" /dev/null > "$tmp/tty" 2>&1
+    script -qec "'$v6scan' -j 2 fixtures > /dev/null; '$v6scan' -j 1 --root . fixtures > /dev/null" /dev/null > "$tmp/tty" 2>&1
     grep -q 'v6scan: \[1/[0-9]*\]' "$tmp/tty" || die "no progress line on a terminal (-j 2)"
     grep -q 'v6scan: \[0/[0-9]*\] fixtures/' "$tmp/tty" || die "no progress line on a terminal (-j 1)"
   fi
@@ -242,7 +242,7 @@ compdb)
   bdir="$tmp/build"
   cmake -S compdb-project -B "$bdir" > "$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; die "fixture project did not configure"; exit 1; }
   # with the database: the -D enables the call, the -I finds the header
-  expect_status 1 "$v6scan" -p "$bdir" compdb-project
+  expect_status 1 "$v6scan" -p "$bdir" --root . compdb-project
   grep -qx 'compdb-project/legacy.c:7:9: error: gethostbyname() returns IPv4 addresses only \[v6-gethostbyname\]' "$tmp/out" ||
     die "finding enabled by the database's -D not reported: $(cat "$tmp/out" "$tmp/err")"
   # include/resolver.h is covered by legacy.c, which includes it
@@ -327,8 +327,8 @@ utf8-output)
 bad-inputs)
   # JSON inputs: every bad field is a configuration error (2) with a
   # message naming the file and the field; never a hang, never a crash
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
   # bad_report NAME SED-EXPR MESSAGE [FILE]: the mutated report is refused
   bad_report() {
     src_=${4:-$tmp/r.json}
@@ -532,6 +532,85 @@ file-timeout)
   expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
   expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
   cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
+  ;;
+
+root)
+  # the report root without --root: the repository's top level (the nearest
+  # directory with .git above the sources), else their common directory;
+  # never a silent zero from another working directory
+  ntoa='fixtures/inet_ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]'
+  mkdir -p "$tmp/repo/.git" "$tmp/repo/src/net" "$tmp/repo/build" "$tmp/elsewhere"
+  cp fixtures/inet_ntoa.c "$tmp/repo/src/net/ntoa.c"
+  cp fixtures/neg_af_independent.c "$tmp/repo/src/clean.c"
+  printf '[{"directory": "%s", "file": "%s/src/net/ntoa.c", "arguments": ["cc", "-c", "%s/src/net/ntoa.c"]},
+  {"directory": "%s", "file": "%s/src/clean.c", "arguments": ["cc", "-c", "%s/src/clean.c"]}]\n' \
+    "$tmp/repo/build" "$tmp/repo" "$tmp/repo" "$tmp/repo/build" "$tmp/repo" "$tmp/repo" > "$tmp/repo/build/compile_commands.json"
+  for cwd in / "$tmp/elsewhere" "$tmp/repo/src/net" "$tmp/repo/build"; do
+    (cd "$cwd" && "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/repo/build" > "$tmp/out" 2> "$tmp/err")
+    [ $? -eq 1 ] || die "from $cwd: exit status (wanted 1): $(cat "$tmp/err")"
+    grep -qxF "src/net/ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" "$tmp/out" ||
+      die "from $cwd: path not relative to the repository top: $(cat "$tmp/out")"
+    summary_of "$tmp/err" | grep -q '^1 finding .* 2/2 files parsed$' || die "from $cwd: $(cat "$tmp/err")"
+  done
+  # a file given on the command line: the same path as through the database
+  (cd "$tmp/elsewhere" && "$v6scan" --checks='-*,v6-inet-ntoa' "$tmp/repo/src/net/ntoa.c" > "$tmp/out" 2> "$tmp/err")
+  grep -q '^src/net/ntoa.c:15:17: ' "$tmp/out" || die "explicit file: $(cat "$tmp/out" "$tmp/err")"
+  # a .git file (a worktree or submodule) marks a top level too
+  mkdir -p "$tmp/wt/lib"
+  echo 'gitdir: /nowhere' > "$tmp/wt/.git"
+  cp fixtures/inet_ntoa.c "$tmp/wt/lib/x.c"
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' "$tmp/wt/lib/x.c"
+  grep -q '^lib/x.c:15:17: ' "$tmp/out" || die ".git file: $(cat "$tmp/out")"
+  # no repository: the common directory of the sources
+  mkdir -p "$tmp/plain/a" "$tmp/plain/b"
+  cp fixtures/inet_ntoa.c "$tmp/plain/a/x.c"
+  cp fixtures/inet_ntoa.c "$tmp/plain/b/y.c"
+  printf '[{"directory": "%s", "file": "a/x.c", "arguments": ["cc", "-c", "a/x.c"]},
+  {"directory": "%s", "file": "b/y.c", "arguments": ["cc", "-c", "b/y.c"]}]\n' "$tmp/plain" "$tmp/plain" \
+    > "$tmp/plain/compile_commands.json"
+  (cd / && "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/plain" > "$tmp/out" 2> "$tmp/err")
+  printf '%s\n' "a/x.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" \
+    "b/y.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" > "$tmp/want"
+  grep -v -e ': note: ' -e '^ ' "$tmp/out" | grep ': error: ' | diff -u "$tmp/want" - || die "common directory as the root"
+  # a generated source outside the repository: counted, the rest scanned
+  cp fixtures/inet_ntoa.c "$tmp/elsewhere/gen.c"
+  printf '[{"directory": "%s", "file": "%s/src/net/ntoa.c", "arguments": ["cc", "-c", "%s/src/net/ntoa.c"]},
+  {"directory": "%s", "file": "%s/gen.c", "arguments": ["cc", "-c", "%s/gen.c"]}]\n' \
+    "$tmp/repo/build" "$tmp/repo" "$tmp/repo" "$tmp/elsewhere" "$tmp/elsewhere" "$tmp/elsewhere" \
+    > "$tmp/elsewhere/compile_commands.json"
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/elsewhere"
+  grep -qxF "v6scan: 1 file outside --root $tmp/repo not scanned" "$tmp/err" || die "outside count: $(cat "$tmp/err")"
+  grep -c ': error: ' "$tmp/out" | grep -qx 1 || die "outside file scanned: $(cat "$tmp/out")"
+  # an explicit --root that leaves nothing: counted, and a configuration error
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" --root "$tmp/elsewhere"
+  printf '%s\n' "v6scan: 2 files outside --root $tmp/elsewhere not scanned" \
+    "v6scan: nothing to scan: of 2 files, 2 are outside --root $tmp/elsewhere and 0 matched --exclude" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "--root that excludes everything"
+  [ -s "$tmp/out" ] && die "a report was written for an empty scan"
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" --exclude 'src/*'
+  grep -qxF "v6scan: nothing to scan: of 2 files, 0 are outside --root $tmp/repo and 2 matched --exclude" "$tmp/err" ||
+    die "everything excluded: $(cat "$tmp/err")"
+  mkdir "$tmp/empty"
+  expect_status 2 "$v6scan" "$tmp/empty"
+  grep -qxF 'v6scan: nothing to scan: no .c or .h file in the given paths' "$tmp/err" || die "empty directory: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" "$tmp/empty"
+  grep -qxF 'v6scan: nothing to scan: no entry of the compilation database and no .c or .h file is below the given paths' \
+    "$tmp/err" || die "database and an empty directory: $(cat "$tmp/err")"
+  # a shard that happens to get no file is not an error: the others have them
+  st=""
+  for k in 1 2 3 4; do
+    "$v6scan" --shard $k/4 "$tmp/repo/src/net/ntoa.c" > /dev/null 2> "$tmp/err"
+    st="$st$?"
+  done
+  [ "$st" = 0001 ] || [ "$st" = 0010 ] || [ "$st" = 0100 ] || [ "$st" = 1000 ] || die "shards of one file: statuses $st"
+  # --root / : every path is below it
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root / "$tmp/repo/src/net/ntoa.c"
+  grep -qF "${tmp#/}/repo/src/net/ntoa.c:15:17: error: " "$tmp/out" || die "--root /: $(cat "$tmp/out" "$tmp/err")"
+  (cd / && "$v6scan" --checks='-*,v6-inet-ntoa' --root / -p "$tmp/repo/build" > "$tmp/out" 2> "$tmp/err")
+  summary_of "$tmp/err" | grep -q '^1 finding .* 2/2 files parsed$' || die "--root / with a database: $(cat "$tmp/err")"
+  # an explicit --root keeps paths relative to it
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . fixtures/inet_ntoa.c
+  grep -qxF "$ntoa" "$tmp/out" || die "--root .: $(cat "$tmp/out")"
   ;;
 
 samples)

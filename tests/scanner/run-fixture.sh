@@ -24,7 +24,7 @@ find "$@" -name '*.[ch]' | sort | while read -r f; do
   }' "$f"
 done | sort > "$tmp/expected"
 
-"$v6scan" --checks='*' --fail-on none "$@" > "$tmp/out" 2> "$tmp/err"
+"$v6scan" --checks='*' --fail-on none --root . "$@" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "FAIL: v6scan exited $rc (expected 0 with --fail-on none)"

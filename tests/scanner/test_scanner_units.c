@@ -285,12 +285,15 @@ static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
 	for (size_t i = 0; i < 6; i++)
 		assert_int_equal(jobs_add(&all, files[i], "/r", args, 1, i != 3, 0), 0);
 	assert_int_equal(jobs_finish(&all, "/r", excl, 1, 0, 0), 0);
-	assert_int_equal(all.count, 4);
-	assert_string_equal(all.items[0].relpath, "/o/e.c"); /* outside the root: absolute */
-	assert_string_equal(all.items[1].relpath, "a.c");
-	assert_int_equal(all.items[1].from_db, 1);        /* the database entry won */
-	assert_string_equal(all.items[2].relpath, "b.c");
-	assert_string_equal(all.items[3].relpath, "sub/c.c");
+	assert_int_equal(all.count, 3);
+	assert_string_equal(all.items[0].relpath, "a.c");
+	assert_int_equal(all.items[0].from_db, 1);        /* the database entry won */
+	assert_string_equal(all.items[1].relpath, "b.c");
+	assert_string_equal(all.items[2].relpath, "sub/c.c");
+	/* /o/e.c is outside the root: counted, not scanned */
+	assert_int_equal(all.dropped.outside, 1);
+	assert_int_equal(all.dropped.excluded, 1);
+	assert_int_equal(all.dropped.sharded, 0);
 
 	/* shards partition the files, deterministically */
 	size_t total = 0;
@@ -299,14 +302,104 @@ static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
 		for (size_t i = 0; i < 6; i++)
 			assert_int_equal(jobs_add(&part, files[i], "/r", args, 1, 1, 0), 0);
 		assert_int_equal(jobs_finish(&part, "/r", excl, 1, k, 3), 0);
+		assert_int_equal(part.count + part.dropped.sharded, 3);
 		for (size_t i = 0; i < part.count; i++)
 			for (size_t j = 0; j < all.count; j++)
 				if (strcmp(part.items[i].relpath, all.items[j].relpath) == 0)
 					total++;
 		jobs_free(&part);
 	}
-	assert_int_equal(total, 4);
+	assert_int_equal(total, 3);
 	jobs_free(&all);
+
+	/* the root "/" is written "" (no trailing '/'): everything is below it */
+	struct joblist top = { 0 };
+	assert_int_equal(jobs_add(&top, "/o/e.c", "/o", args, 1, 1, 0), 0);
+	assert_int_equal(jobs_finish(&top, "", NULL, 0, 0, 0), 0);
+	assert_int_equal(top.count, 1);
+	assert_string_equal(top.items[0].relpath, "o/e.c");
+	jobs_free(&top);
+	assert_null(jobs_below("/rx/a.c", "/r"));
+	assert_null(jobs_below("/r", "/r"));
+	assert_string_equal(jobs_below("/r/a.c", "/r"), "a.c");
+}
+
+/* mkdir -p of tmp/rel, with an optional .git directory or file in it */
+static void make_dir(const char *tmp, const char *rel, const char *git)
+{
+	char path[512], cmd[1200];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	if (git && strcmp(git, "dir") == 0) {
+		snprintf(cmd, sizeof(cmd), "mkdir '%s/.git'", path);
+		assert_int_equal(system(cmd), 0);
+	} else if (git) {
+		snprintf(cmd, sizeof(cmd), "echo 'gitdir: x' > '%s/.git'", path);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+static void test_jobs_default_root_is_repository_top_or_common_dir(void **state)
+{
+	char tmpl[] = "/tmp/v6scan-root-XXXXXX", *tmp = mkdtemp(tmpl), *root = NULL;
+	char a[600], b[600], c[600], cmd[700];
+
+	assert_non_null(tmp);
+	make_dir(tmp, "repo", "dir");
+	make_dir(tmp, "repo/src/net", NULL);
+	make_dir(tmp, "repo/lib/sub", NULL);
+	make_dir(tmp, "repo/mod", "file"); /* a submodule: a .git file */
+	make_dir(tmp, "plain/a/deep", NULL);
+	make_dir(tmp, "plain/ab", NULL);
+	make_dir(tmp, "gen", NULL);
+
+	/* files deep in a repository: its top level */
+	snprintf(a, sizeof(a), "%s/repo/src/net/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/repo/lib/sub/y.c", tmp);
+	char *two[] = { a, b };
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a submodule (a .git file) alone: its own top; with its parent: the parent */
+	snprintf(a, sizeof(a), "%s/repo/mod/m.c", tmp);
+	char *one[] = { a };
+	assert_int_equal(jobs_default_root(one, 1, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo/mod", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a generated file outside the repository does not pull the root up */
+	snprintf(a, sizeof(a), "%s/repo/src/net/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/gen/g.c", tmp);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	assert_string_equal(root, c);
+	free(root);
+	/* no repository: the common directory, split at '/' ("a" and "ab") */
+	snprintf(a, sizeof(a), "%s/plain/a/deep/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/plain/ab/y.c", tmp);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/plain", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a directory stands for itself */
+	snprintf(a, sizeof(a), "%s/plain/a", tmp);
+	assert_int_equal(jobs_default_root(one, 1, &root), 0);
+	assert_string_equal(root, a);
+	free(root);
+	/* nothing in common but "/" */
+	char *far[] = { "/usr/include/stdio.h", a };
+	assert_int_equal(jobs_default_root(far, 2, &root), 0);
+	assert_string_equal(root, "/");
+	free(root);
+	assert_int_equal(jobs_default_root(NULL, 0, &root), -EINVAL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
@@ -395,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_registry_select_applies_globs_in_order),
 		cmocka_unit_test(test_compdb_sanitise_keeps_ast_flags_only),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
+		cmocka_unit_test(test_jobs_default_root_is_repository_top_or_common_dir),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
 		cmocka_unit_test(test_resdir_finds_builtin_headers_and_honours_override),
 	};
