@@ -284,6 +284,52 @@ JSON
     die "--extra-arg-before not applied: $(cat "$tmp/out" "$tmp/err")"
   ;;
 
+compdb-styles)
+  # hand-written databases as CMake, bear (autotools out of tree), meson and
+  # compiledb write them: "arguments" or "command", absolute or relative
+  # "file", an "output" field, the source spelled differently in the command
+  # than in "file"; each must scan cleanly and find the -D-enabled call
+  p=$tmp/proj
+  mkdir -p "$p/.git" "$p/src/include" "$p/build/cmake" "$p/build/src" "$p/builddir" "$p/cdb"
+  cp compdb-project/legacy.c "$p/src/legacy.c"
+  cp compdb-project/include/resolver.h "$p/src/include/resolver.h"
+  line7='src/legacy.c:7:9: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]'
+  # style DIR JSON: the database in DIR scans with the finding, 1/1 parsed
+  style() {
+    printf '%s\n' "$2" > "$1/compile_commands.json"
+    expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' -p "$1"
+    grep -qxF "$line7" "$tmp/out" || die "$1: finding missing: $(cat "$tmp/out" "$tmp/err")"
+    summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "$1: not parsed cleanly: $(cat "$tmp/err")"
+    grep -q 'CXError' "$tmp/err" && die "$1: libclang refused the command: $(cat "$tmp/err")"
+  }
+  # CMake: "command" with an escaped quoted define, absolute file, output
+  style "$p/build/cmake" '[{"directory": "'"$p"'/build/cmake",
+  "command": "/usr/bin/cc -DLEGACY_RESOLVER=1 -DNAME=\\\"v6\\ kit\\\" -I'"$p"'/src/include -O2 -g -o CMakeFiles/legacy.dir/src/legacy.c.o -c '"$p"'/src/legacy.c",
+  "file": "'"$p"'/src/legacy.c", "output": "CMakeFiles/legacy.dir/src/legacy.c.o"}]'
+  # bear over an autotools VPATH build: the command says ../../src/legacy.c,
+  # "file" is absolute
+  style "$p/build/src" '[{"arguments": ["/usr/bin/gcc", "-DHAVE_CONFIG_H", "-I.", "-I../../src/include", "-DLEGACY_RESOLVER",
+  "-g", "-O2", "-MT", "legacy.o", "-MD", "-MP", "-MF", ".deps/legacy.Tpo", "-c", "-o", "legacy.o", "../../src/legacy.c"],
+  "directory": "'"$p"'/build/src", "file": "'"$p"'/src/legacy.c", "output": "'"$p"'/build/src/legacy.o"}]'
+  # meson: relative "file", "command", output, -MQ/-MF
+  style "$p/builddir" '[{"directory": "'"$p"'/builddir",
+  "command": "cc -Ilegacy.p -I. -I.. -I../src/include -fdiagnostics-color=always -D_FILE_OFFSET_BITS=64 -Wall -O0 -g -DLEGACY_RESOLVER -MD -MQ legacy.p/src_legacy.c.o -MF legacy.p/src_legacy.c.o.d -o legacy.p/src_legacy.c.o -c ../src/legacy.c",
+  "file": "../src/legacy.c", "output": "legacy.p/src_legacy.c.o"}]'
+  # compiledb: "./legacy.c" in the command, "legacy.c" in "file"
+  style "$p/cdb" '[{"directory": "'"$p"'/src", "arguments": ["gcc", "-DLEGACY_RESOLVER", "-Iinclude", "-c", "-o", "legacy.o", "./legacy.c"],
+  "file": "legacy.c"}]'
+  # bear: relative "file", absolute source in the arguments
+  style "$p/cdb" '[{"directory": "'"$p"'/src", "arguments": ["cc", "-DLEGACY_RESOLVER", "-I", "include", "-c", "'"$p"'/src/legacy.c"],
+  "file": "legacy.c"}]'
+  # what libclang refuses is said with the CXErrorCode and the command, never
+  # a bare "AST read error" (here: a second input added by --extra-arg)
+  cp "$p/src/legacy.c" "$p/src/second.c"
+  expect_status 3 "$v6scan" -p "$p/cdb" --extra-arg=second.c
+  grep -q "^v6scan: src/legacy.c: libclang could not build a translation unit from the command (a second input file or an option clang does not accept) (CXError_ASTReadError); the command was: clang -resource-dir [^ ]* -DLEGACY_RESOLVER -I include second.c -working-directory $p/src $p/src/legacy.c\$" "$tmp/err" ||
+    die "libclang's refusal not explained: $(cat "$tmp/err")"
+  grep -qx 'v6scan: .*: AST read error' "$tmp/err" && die "a bare AST read error"
+  ;;
+
 utf8-output)
   # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
   # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte

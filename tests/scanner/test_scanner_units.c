@@ -266,13 +266,59 @@ static void test_compdb_sanitise_keeps_ast_flags_only(void **state)
 	char **out = NULL;
 	size_t n = 0;
 
-	assert_int_equal(compdb_sanitise(argv, sizeof(argv) / sizeof(argv[0]), "src/x.c", &out, &n), 0);
+	assert_int_equal(compdb_sanitise(argv, sizeof(argv) / sizeof(argv[0]), "/b", "src/x.c", &out, &n), 0);
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(out[i], want[i]);
 		free(out[i]);
 	}
 	free(out);
+}
+
+/* The input is found by its resolved path, however the build tool spells it:
+ * the command's spelling and the `file` field differ in every row. */
+static void test_compdb_sanitise_drops_the_input_by_resolved_path(void **state)
+{
+	static const struct { const char *dir, *file, *arg; } cases[] = {
+		{ "/w/build/src", "/w/src/x.c", "../../src/x.c" },   /* autotools VPATH via bear */
+		{ "/w/build", "../src/x.c", "/w/src/x.c" },          /* meson: relative file */
+		{ "/w", "x.c", "./x.c" },                            /* compiledb */
+		{ "/w", "/w/sub/../x.c", "x.c" },
+		{ "/w/", "x.c", "/w//./x.c" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char *argv[] = { "cc", "-DA", "-include", "pre.h", "-c", (char *)cases[c].arg, "-Iinc" };
+		static const char *const want[] = { "-DA", "-include", "pre.h", "-Iinc" };
+		char **out = NULL;
+		size_t n = 0;
+		assert_int_equal(compdb_sanitise(argv, 7, cases[c].dir, cases[c].file, &out, &n), 0);
+		assert_int_equal(n, 4);
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(out[i], want[i]);
+			free(out[i]);
+		}
+		free(out);
+	}
+	/* a second source on the command line is not given to libclang either;
+	 * an argument that is not a source name stays */
+	char *argv[] = { "cc", "-c", "a.c", "b.c", "-target", "x86_64-linux-gnu", "extra.o" };
+	char **out = NULL;
+	size_t n = 0;
+	assert_int_equal(compdb_sanitise(argv, 7, "/w", "a.c", &out, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "-target");
+	assert_string_equal(out[1], "x86_64-linux-gnu");
+	assert_string_equal(out[2], "extra.o");
+	for (size_t i = 0; i < n; i++)
+		free(out[i]);
+	free(out);
+	char *r = compdb_resolve("/no/such/dir", "../x/./y/../z.c");
+	assert_string_equal(r, "/no/such/x/z.c");
+	free(r);
+	r = compdb_resolve("/no", "../../..");
+	assert_string_equal(r, "/");
+	free(r);
 }
 
 static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
@@ -487,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_registry_is_sorted_and_complete),
 		cmocka_unit_test(test_registry_select_applies_globs_in_order),
 		cmocka_unit_test(test_compdb_sanitise_keeps_ast_flags_only),
+		cmocka_unit_test(test_compdb_sanitise_drops_the_input_by_resolved_path),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
 		cmocka_unit_test(test_jobs_default_root_is_repository_top_or_common_dir),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
