@@ -15,6 +15,7 @@
 #include "checks/registry.h"
 #include "cli.h"
 #include "compdb.h"
+#include "discover.h"
 #include "emit.h"
 #include "findings.h"
 #include "jobs.h"
@@ -327,6 +328,23 @@ static int main_scan(const struct cli_opts *o)
 	}
 	if (rc)
 		goto nomem;
+	if (!o->build_dir) {
+		char err[PATH_MAX + 400];
+		struct discover_result found;
+		rc = discover_apply(&jobs, &found, err, sizeof(err));
+		if (rc == -EINVAL) {
+			fprintf(stderr, "v6scan: %s (found above the sources; give -p BUILD_DIR to use another)\n",
+				err);
+			goto out;
+		}
+		if (rc)
+			goto nomem;
+		for (size_t i = 0; i < found.count; i++)
+			fprintf(stderr, "v6scan: using the compilation database %s/compile_commands.json for %zu "
+				"file%s\n", strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir,
+				found.used[i].files, found.used[i].files == 1 ? "" : "s");
+		discover_free(&found);
+	}
 	if (jobs.count == 0) {
 		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
 			"no entry of the compilation database and no .c or .h file is below the given paths" :

@@ -65,8 +65,9 @@ exit-codes)
   grep -q 'no readable compile_commands.json' "$tmp/err" || die "no message for a missing database"
   expect_status 2 "$v6scan" --root fixtures/header fixtures/gethostbyname.c
   grep -q 'fixtures/gethostbyname.c is outside the project root' "$tmp/err" || die "no message for a file outside the root"
-  echo '{ not json' > "$tmp/compile_commands.json"
-  expect_status 2 "$v6scan" -p "$tmp" fixtures
+  mkdir "$tmp/brokendb"
+  echo '{ not json' > "$tmp/brokendb/compile_commands.json"
+  expect_status 2 "$v6scan" -p "$tmp/brokendb" fixtures
   grep -q 'not a valid compilation database' "$tmp/err" || die "no message for a broken database"
   expect_status 2 "$v6scan" --baseline "$tmp/missing.json" fixtures/gethostbyname.c
   expect_status 2 "$v6scan" -o /nonexistent-dir/out.txt fixtures/gethostbyname.c
@@ -80,9 +81,10 @@ exit-codes)
   grep -q 'not fully analysed: bad/broken.c' "$tmp/err" || die "broken file not named: $(cat "$tmp/err")"
   summary_of "$tmp/err" | grep -q ' 1/2 files parsed' || die "broken file counted as parsed: $(cat "$tmp/err")"
   # a database entry whose file is gone: 3, with a message
+  mkdir "$tmp/gone"
   printf '[{"directory": "%s", "file": "%s/gone.c", "arguments": ["cc", "-c", "gone.c"]}]\n' "$tmp" "$tmp" \
-    > "$tmp/compile_commands.json"
-  expect_status 3 "$v6scan" --root "$tmp" -p "$tmp"
+    > "$tmp/gone/compile_commands.json"
+  expect_status 3 "$v6scan" --root "$tmp" -p "$tmp/gone"
   grep -q 'gone.c: cannot read' "$tmp/err" || die "no message for a missing database file: $(cat "$tmp/err")"
   # an unreadable source in a scanned directory (a dangling symlink): 3
   mkdir "$tmp/dangling"
@@ -328,6 +330,55 @@ compdb-styles)
   grep -q "^v6scan: src/legacy.c: libclang could not build a translation unit from the command (a second input file or an option clang does not accept) (CXError_ASTReadError); the command was: clang -resource-dir [^ ]* -DLEGACY_RESOLVER -I include second.c -working-directory $p/src $p/src/legacy.c\$" "$tmp/err" ||
     die "libclang's refusal not explained: $(cat "$tmp/err")"
   grep -qx 'v6scan: .*: AST read error' "$tmp/err" && die "a bare AST read error"
+  ;;
+
+discover)
+  # no -p: each file's database is looked up upward from its directory, in
+  # DIR/compile_commands.json and DIR/build/compile_commands.json (as clangd
+  # does), and the one used is named on stderr
+  p=$tmp/proj
+  mkdir -p "$p/.git" "$p/src/include" "$p/src/sub" "$p/build" "$tmp/cwd"
+  cp compdb-project/legacy.c "$p/src/legacy.c"
+  cp compdb-project/legacy.c "$p/src/sub/other.c"
+  cp compdb-project/include/resolver.h "$p/src/include/resolver.h"
+  printf '[{"directory": "%s/build", "file": "%s/src/legacy.c",
+  "arguments": ["cc", "-DLEGACY_RESOLVER", "-I%s/src/include", "-c", "%s/src/legacy.c"]}]\n' "$p" "$p" "$p" "$p" \
+    > "$p/build/compile_commands.json"
+  (cd "$tmp/cwd" && "$v6scan" --checks='-*,v6-gethostbyname' "$p/src/legacy.c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 1 ] || die "discovered database: exit status: $(cat "$tmp/err")"
+  printf '%s\n' "v6scan: using the compilation database $p/build/compile_commands.json for 1 file" \
+    '1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed' > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "discovered database not named"
+  grep -q '^src/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" || die "database flags not used: $(cat "$tmp/out")"
+  # a directory: a file the database does not list borrows the flags of the
+  # nearest entry, and counts for the database too (with the header found
+  # there: 3 files)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' "$p/src"
+  grep -qxF "v6scan: using the compilation database $p/build/compile_commands.json for 3 files" "$tmp/err" ||
+    die "two files: $(cat "$tmp/err")"
+  [ "$(grep -c 'error: gethostbyname' "$tmp/out")" -eq 2 ] || die "borrowed flags: $(cat "$tmp/out")"
+  summary_of "$tmp/err" | grep -qx '2 findings (2 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 2/2 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' &&
+    die "borrowed flags reported as defaults"
+  # the nearest database wins: one in src/sub (no -D) hides the call there
+  printf '[{"directory": "%s/src/sub", "file": "other.c", "arguments": ["cc", "-I../include", "-c", "other.c"]}]\n' "$p" \
+    > "$p/src/sub/compile_commands.json"
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' "$p/src"
+  printf '%s\n' "v6scan: using the compilation database $p/build/compile_commands.json for 2 files" \
+    "v6scan: using the compilation database $p/src/sub/compile_commands.json for 1 file" > "$tmp/want"
+  grep '^v6scan: using' "$tmp/err" | diff -u "$tmp/want" - || die "nearest database"
+  grep -q 'sub/other.c' "$tmp/out" && die "the nearer database's flags were not used: $(cat "$tmp/out")"
+  # -p overrides discovery; a broken database found is a configuration error
+  expect_status 0 "$v6scan" --checks='-*,v6-gethostbyname' -p "$p/src/sub" "$p/src/sub/other.c"
+  grep -q 'using the compilation database' "$tmp/err" && die "-p still discovered: $(cat "$tmp/err")"
+  echo '[' > "$p/src/sub/compile_commands.json"
+  expect_status 2 "$v6scan" "$p/src/sub/other.c"
+  grep -qxF "v6scan: $p/src/sub/compile_commands.json: not a valid compilation database: line 2, column 0: ']' expected near end of file (found above the sources; give -p BUILD_DIR to use another)" "$tmp/err" ||
+    die "broken discovered database: $(cat "$tmp/err")"
+  # no database anywhere: the defaults, and no line about a database
+  mkdir "$tmp/lone"
+  cp fixtures/inet_ntoa.c "$tmp/lone/x.c"
+  expect_status 1 "$v6scan" "$tmp/lone/x.c"
+  grep -q '^v6scan: using' "$tmp/err" && die "a database was named: $(cat "$tmp/err")"
   ;;
 
 utf8-output)
