@@ -27,6 +27,7 @@ struct cli_opts {
 	const char *checks;          /* --checks */
 	const char *explain;         /* --explain ID */
 	enum emit_format format;     /* --format */
+	enum emit_color color;       /* --color (default auto) */
 	const char *output;          /* -o */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */

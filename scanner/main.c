@@ -22,6 +22,7 @@
 #include "load.h"
 #include "outfile.h"
 #include "resdir.h"
+#include "source.h"
 #include "suppress.h"
 #include "v6kit_version.h"
 #include "walk.h"
@@ -158,15 +159,16 @@ static int main_explain(const char *id)
 	return EXIT_CLEAN;
 }
 
-static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used)
+static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
+		      int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used };
+	struct emit_info info = { .baseline_used = baseline_used, .color = color };
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
 	if (o->format == EMIT_SARIF)
 		return emit_sarif(out, fs, &info);
-	return emit_text(out, fs);
+	return emit_text(out, fs, &info);
 }
 
 /* Writes the report in the chosen format to -o (replaced whole or not at
@@ -181,7 +183,7 @@ static int main_emit(const struct cli_opts *o, const struct main_paths *p, const
 
 	if (!p->output) {
 		errno = 0;
-		main_write(stdout, o, fs, baseline_used);
+		main_write(stdout, o, fs, baseline_used, emit_color_wanted(o->color, STDOUT_FILENO));
 		int e = errno;
 		if (fflush(stdout) == 0 && !ferror(stdout))
 			return 0;
@@ -192,7 +194,7 @@ static int main_emit(const struct cli_opts *o, const struct main_paths *p, const
 	}
 	rc = outfile_open(&of, p->output);
 	if (rc == 0) {
-		main_write(of.f, o, fs, baseline_used);
+		main_write(of.f, o, fs, baseline_used, o->color == EMIT_COLOR_ALWAYS);
 		rc = outfile_commit(&of);
 	}
 	if (rc) {
@@ -225,6 +227,9 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 
 	findings_normalise(fs);
 	if (apply_suppressions && suppress_apply(fs, root) < 0)
+		return -ENOMEM;
+	/* a merge carries the snippets of its reports */
+	if (apply_suppressions && source_annotate(fs, root) < 0)
 		return -ENOMEM;
 	rc = baseline_fingerprint_all(fs);
 	if (rc)

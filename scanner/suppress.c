@@ -1,73 +1,14 @@
 /* suppress — see suppress.h. */
 #include "suppress.h"
 
+#include "source.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct suppress_file {
-	char **lines;
-	size_t count;
-	char *buf;
-};
-
-static void suppress_file_free(struct suppress_file *sf)
-{
-	free(sf->lines);
-	free(sf->buf);
-	memset(sf, 0, sizeof(*sf));
-}
-
-/* Loads a file split into lines; an unreadable file has no lines. */
-static int suppress_file_load(struct suppress_file *sf, const char *root, const char *path)
-{
-	char *full = NULL;
-	FILE *f;
-	size_t len = 0;
-
-	memset(sf, 0, sizeof(*sf));
-	if (path[0] == '/')
-		full = strdup(path);
-	else if (asprintf(&full, "%s/%s", root, path) < 0)
-		full = NULL;
-	if (!full)
-		return -ENOMEM;
-	f = fopen(full, "r");
-	free(full);
-	if (!f)
-		return 0;
-	FILE *mem = open_memstream(&sf->buf, &len);
-	if (!mem) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, mem);
-	fclose(f);
-	fclose(mem);
-	size_t cap = 0;
-	for (char *p = sf->buf; p && *p;) {
-		if (sf->count == cap) {
-			cap = cap ? cap * 2 : 256;
-			char **nl = reallocarray(sf->lines, cap, sizeof(*nl));
-			if (!nl)
-				return -ENOMEM;
-			sf->lines = nl;
-		}
-		sf->lines[sf->count++] = p;
-		char *nlp = strchr(p, '\n');
-		if (!nlp)
-			break;
-		*nlp = '\0';
-		p = nlp + 1;
-	}
-	return 0;
-}
 
 /* Does the glob list in [list, end) name check id? */
 static int suppress_list_matches(const char *list, const char *end, const char *id)
@@ -201,7 +142,7 @@ static int suppress_ignore(const char *line, const char *id, char **reason, cons
 
 /* A finding of id on line L is covered by a comment on L, or by one alone
  * on line L-1 (a comment that shares L-1 with code is about L-1 only). */
-static int suppress_one(struct finding *f, const struct suppress_file *sf, const char *path, int *rejected)
+static int suppress_one(struct finding *f, const struct source_file *sf, const char *path, int *rejected)
 {
 	const char *id = f->check->id, *at;
 	size_t L = f->line;
@@ -258,20 +199,20 @@ static int suppress_one(struct finding *f, const struct suppress_file *sf, const
 
 int suppress_apply(struct findings *fs, const char *root)
 {
-	struct suppress_file sf = { 0 };
+	struct source_file sf = { 0 };
 	const char *loaded = NULL;
 	int rejected = 0, rc = 0;
 
 	for (size_t i = 0; i < fs->count && rc == 0; i++) {
 		struct finding *f = &fs->items[i];
 		if (!loaded || strcmp(loaded, f->path) != 0) {
-			suppress_file_free(&sf);
-			rc = suppress_file_load(&sf, root, f->path);
+			source_free(&sf);
+			rc = source_load(&sf, root, f->path);
 			loaded = f->path;
 		}
 		if (rc == 0)
 			rc = suppress_one(f, &sf, f->path, &rejected);
 	}
-	suppress_file_free(&sf);
+	source_free(&sf);
 	return rc < 0 ? rc : rejected;
 }

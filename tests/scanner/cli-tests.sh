@@ -97,10 +97,13 @@ exit-codes)
   ;;
 
 text-format)
-  # exact compiler-style lines, each followed by its note
+  # exact compiler-style lines: the finding, its source line with a caret
+  # under the token (a tab stays a tab), the advice note
   expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . fixtures/inet_ntoa.c
-  printf '%s\n%s\n' \
+  printf '%s\n' \
     'fixtures/inet_ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' \
+    '   15 | 	printf("%s\n", inet_ntoa(a)); // expect: v6-inet-ntoa' \
+    '      | 	               ^~~~~~~~~' \
     'fixtures/inet_ntoa.c:15:17: note: use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)' \
     > "$tmp/want"
   diff -u "$tmp/want" "$tmp/out" || die "text output differs"
@@ -110,6 +113,64 @@ text-format)
   expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . -o "$tmp/report.txt" fixtures/inet_ntoa.c
   [ -s "$tmp/out" ] && die "-o still wrote to stdout"
   diff -u "$tmp/want" "$tmp/report.txt" || die "-o file differs"
+  # the advice once per check and file (4 findings of one check: 1 note)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' --root . fixtures/gethostbyname.c
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 4 ] || die "4 findings expected: $(cat "$tmp/out")"
+  [ "$(grep -c '^fixtures/gethostbyname.c:5:23: note: use getaddrinfo()' "$tmp/out")" -eq 1 ] &&
+    [ "$(grep -c ': note: ' "$tmp/out")" -eq 1 ] || die "the note is not printed once, at the first finding: $(cat "$tmp/out")"
+  # sorted by line, then column (not by check id); a UTF-8 character before
+  # the column is one column under it
+  mkdir "$tmp/order"
+  cat > "$tmp/order/o.c" <<'EOF'
+#include <arpa/inet.h>
+#include <netdb.h>
+void f(const char *n, struct in_addr a);
+void f(const char *n, struct in_addr a)
+{
+  (void)inet_ntoa(a), (void)gethostbyname(n);
+  (void)"\u00e9", (void)"é", (void)gethostbyname(n);
+}
+EOF
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa,v6-gethostbyname' --root "$tmp/order" "$tmp/order/o.c"
+  printf '%s\n' \
+    'o.c:6:9: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' \
+    '    6 |   (void)inet_ntoa(a), (void)gethostbyname(n);' \
+    '      |         ^~~~~~~~~' \
+    'o.c:6:9: note: use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)' \
+    'o.c:6:29: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]' \
+    '    6 |   (void)inet_ntoa(a), (void)gethostbyname(n);' \
+    '      |                             ^~~~~~~~~~~~~' \
+    'o.c:6:29: note: use getaddrinfo() with ai_family = AF_UNSPEC and try every result in order' \
+    'o.c:7:37: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]' \
+    '    7 |   (void)"\u00e9", (void)"é", (void)gethostbyname(n);' \
+    '      |                                    ^~~~~~~~~~~~~' > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "order or caret"
+  # colour: --color=always (GCC's colours), never, auto on a terminal only
+  # and not with NO_COLOR; a bad value is refused
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --color=always fixtures/inet_ntoa.c
+  e=$(printf '\033')
+  printf '%s\n' \
+    "${e}[1mfixtures/inet_ntoa.c:15:17:${e}[m ${e}[1;31merror:${e}[m ${e}[1minet_ntoa() formats IPv4 addresses only${e}[m [${e}[1;31mv6-inet-ntoa${e}[m]" \
+    '   15 | 	printf("%s\n", inet_ntoa(a)); // expect: v6-inet-ntoa' \
+    "      | 	               ${e}[1;32m^~~~~~~~~${e}[m" \
+    "${e}[1mfixtures/inet_ntoa.c:15:17:${e}[m ${e}[1;36mnote:${e}[m use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)" \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "coloured output differs"
+  NO_COLOR=1 "$v6scan" --root . --color=always fixtures/inet_ntoa.c 2> /dev/null | grep -q "$e" || die "--color=always must override NO_COLOR"
+  for c in never auto; do
+    expect_status 1 "$v6scan" --root . --color=$c fixtures/inet_ntoa.c
+    grep -q "$e" "$tmp/out" && die "--color=$c coloured a pipe"
+  done
+  expect_status 2 "$v6scan" --color=sometimes fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --color must be auto, always or never (got 'sometimes')" "$tmp/err" || die "--color=sometimes: $(cat "$tmp/err")"
+  if command -v script > /dev/null; then
+    script -qec "'$v6scan' --root . fixtures/inet_ntoa.c" /dev/null > "$tmp/tty" 2>&1
+    grep -q "${e}\[1;31merror:" "$tmp/tty" || die "no colour on a terminal"
+    NO_COLOR=1 script -qec "'$v6scan' --root . fixtures/inet_ntoa.c" /dev/null > "$tmp/tty" 2>&1
+    grep -q "${e}\[1;31m" "$tmp/tty" && die "colour on a terminal despite NO_COLOR"
+    script -qec "'$v6scan' --root . -o '$tmp/col.txt' fixtures/inet_ntoa.c" /dev/null > /dev/null 2>&1
+    grep -q "$e" "$tmp/col.txt" && die "auto coloured a report written with -o"
+  fi
   # progress line: on a terminal only
   expect_status 1 "$v6scan" -j 2 fixtures
   if grep -q "$(printf '\r')" "$tmp/err" || grep -q 'v6scan: \[[0-9]*/' "$tmp/err"; then
@@ -269,7 +330,7 @@ compdb)
 ]
 JSON
   expect_status 1 "$v6scan" -p "$tmp"
-  [ "$(grep -c 'v6-gethostbyname' "$tmp/out")" -eq 1 ] || die "file compiled twice not reported once: $(cat "$tmp/out")"
+  [ "$(grep -c ': error: .*v6-gethostbyname' "$tmp/out")" -eq 1 ] || die "file compiled twice not reported once: $(cat "$tmp/out")"
   summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "sanitised flags did not parse cleanly: $(cat "$tmp/err")"
   [ -e "$tmp/legacy.d" ] && die "libclang wrote the -MF dependency file: -M flags were not dropped"
   [ -e "$tmp/legacy.o" ] && die "an object file was written"

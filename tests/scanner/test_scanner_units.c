@@ -23,6 +23,7 @@
 #include "json_read.h"
 #include "json_write.h"
 #include "resdir.h"
+#include "source.h"
 #include "utf8.h"
 
 static char *capture(void (*write)(FILE *, const char *), const char *s)
@@ -448,6 +449,65 @@ static void test_jobs_default_root_is_repository_top_or_common_dir(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void test_source_token_end_and_utf16_columns(void **state)
+{
+	static const struct { const char *line; unsigned col, end; } cases[] = {
+		{ "\treturn inet_ntoa(a);", 9, 18 },      /* identifier */
+		{ "x = 0x7f000001UL;", 5, 17 },           /* pp-number */
+		{ "x = 1e+5;", 5, 9 },                    /* exponent sign */
+		{ "s = \"127.0.0.1\";", 5, 16 },          /* string literal */
+		{ "s = \"a\\\"b\";", 5, 11 },                /* escaped quote */
+		{ "s = L\"x\";", 5, 9 },                    /* encoding prefix */
+		{ "c = '.';", 5, 8 },
+		{ "a == b", 3, 4 },                       /* punctuation: one character */
+		{ "s = \"open", 5, 10 },                   /* unterminated: to the end */
+		{ "ab", 3, 0 },                            /* past the end */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(source_token_end(cases[i].line, cases[i].col), cases[i].end);
+	/* "é" is 2 bytes and 1 UTF-16 unit, U+1F600 4 bytes and 2 units */
+	const char *line = "\"\xc3\xa9\xf0\x9f\x98\x80\" x";
+	assert_int_equal(source_utf16_column(line, 1), 1);
+	assert_int_equal(source_utf16_column(line, 2), 2);
+	assert_int_equal(source_utf16_column(line, 4), 3);
+	assert_int_equal(source_utf16_column(line, 8), 5);
+	assert_int_equal(source_utf16_column(line, 10), 7);
+	assert_int_equal(source_utf16_column(line, 14), 11); /* past the end: one per byte */
+	for (unsigned c = 1; c <= 14; c++)
+		if (c != 3 && (c < 5 || c > 7)) /* character boundaries */
+			assert_int_equal(source_byte_column(line, source_utf16_column(line, c)), c);
+	assert_int_equal(source_utf16_column("a\xff" "b", 3), 3); /* a stray byte is one unit */
+}
+
+static void test_findings_sorted_by_column_and_deduplicated_per_check(void **state)
+{
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+	struct findings fs;
+	/* the same check twice on line 3 (kept: the lower column), a later
+	 * check at a lower column, and another check at column 9 */
+	const struct { size_t check; unsigned line, col; } in[] = {
+		{ 1, 3, 20 }, { 0, 3, 9 }, { 1, 3, 5 }, { 1, 2, 7 }, { 0, 3, 30 },
+	};
+
+	assert_true(n >= 2);
+	findings_init(&fs);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct finding f = { .check = all[in[i].check], .level = V6SCAN_WARNING, .path = "a.c",
+				     .line = in[i].line, .column = in[i].col, .message = "m" };
+		assert_int_equal(findings_add(&fs, &f), 0);
+	}
+	findings_normalise(&fs);
+	assert_int_equal(fs.count, 3);
+	assert_int_equal(fs.items[0].line, 2);
+	assert_int_equal(fs.items[1].column, 5);
+	assert_ptr_equal(fs.items[1].check, all[1]);
+	assert_int_equal(fs.items[2].column, 9);
+	assert_ptr_equal(fs.items[2].check, all[0]);
+	findings_free(&fs);
+}
+
 static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
 {
 	const struct v6scan_check *c = registry_find("v6-gethostbyname");
@@ -536,6 +596,8 @@ int main(void)
 		cmocka_unit_test(test_compdb_sanitise_drops_the_input_by_resolved_path),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
 		cmocka_unit_test(test_jobs_default_root_is_repository_top_or_common_dir),
+		cmocka_unit_test(test_source_token_end_and_utf16_columns),
+		cmocka_unit_test(test_findings_sorted_by_column_and_deduplicated_per_check),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
 		cmocka_unit_test(test_resdir_finds_builtin_headers_and_honours_override),
 	};
