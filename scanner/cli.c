@@ -12,7 +12,7 @@
 
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR,
 };
 
 static const struct option cli_long[] = {
@@ -20,6 +20,7 @@ static const struct option cli_long[] = {
 	{ "list-checks", no_argument, NULL, OPT_LIST },
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
@@ -46,16 +47,23 @@ void cli_usage(FILE *f)
 	      "files; a header is analysed through the files that include it and parsed on its\n"
 	      "own only when no scanned file includes it.\n"
 	      "\n"
-	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json\n"
+	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json (without -p: the\n"
+	      "                          nearest compile_commands.json or build/compile_commands.json\n"
+	      "                          above each file, named on stderr)\n"
 	      "  --extra-arg=ARG         append ARG to every compile command (repeatable)\n"
 	      "  --extra-arg-before=ARG  prepend ARG to every compile command (repeatable)\n"
-	      "  --root DIR              project root: only files below it are reported, paths are\n"
-	      "                          relative to it (default: current directory)\n"
+	      "  --root DIR              project root: only files below it are scanned, paths are\n"
+	      "                          relative to it (default: the top level of the repository\n"
+	      "                          (.git) holding the paths given, or the database's files;\n"
+	      "                          else their common directory)\n"
 	      "  --exclude GLOB          skip files whose root-relative path matches (repeatable)\n"
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
 	      "  --format FMT            text (default), json, sarif or html\n"
+	      "  --color[=WHEN]          colour the text report: auto (default: on a terminal,\n"
+	      "                          unless NO_COLOR is set), never, or always (what a bare\n"
+	      "                          option means)\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  --baseline FILE         findings listed in FILE do not count\n"
 	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
@@ -145,6 +153,12 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_FORMAT:
 			if (emit_format_parse(optarg, &o->format))
 				cli_bad(o, "--format must be text, json, sarif or html (got '%s')", optarg);
+			break;
+		case OPT_COLOR:
+			if (!optarg)
+				o->color = EMIT_COLOR_ALWAYS;
+			else if (emit_color_parse(optarg, &o->color))
+				cli_bad(o, "--color must be auto, always or never (got '%s')", optarg);
 			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "none") == 0)

@@ -23,10 +23,11 @@ enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERS
 struct cli_opts {
 	enum cli_action action;
 	const char *build_dir;       /* -p */
-	const char *root;            /* --root (default: current directory) */
+	const char *root;            /* --root (NULL: jobs_default_root) */
 	const char *checks;          /* --checks */
 	const char *explain;         /* --explain ID */
 	enum emit_format format;     /* --format */
+	enum emit_color color;       /* --color (default auto) */
 	const char *output;          /* -o */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */

@@ -53,61 +53,21 @@ static int compdb_prefixed(const char *a, const char *const *list, size_t n)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static int compdb_is_input(const char *a, const char *file)
+/* Kept options whose value is the next argument: the value is kept with
+ * them and is never taken for an input file ("-include cfg.h"). */
+static const char *const compdb_keep_with_arg[] = {
+	"-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
+	"-iwithprefix", "-iwithprefixbefore", "-isysroot", "--sysroot", "-x", "-target", "-arch", "-F",
+	"-ivfsoverlay", "-A", "--include", "--include-directory", "--define-macro", "--undefine-macro",
+};
+
+char *compdb_resolve(const char *dir, const char *path)
 {
-	if (strcmp(a, file) == 0)
-		return 1;
-	const char *base = strrchr(file, '/');
-	size_t la = strlen(a);
-	/* the entry may name the file relative to its directory */
-	return base && la <= strlen(file) && la > 0 && a[0] != '-' &&
-	       strcmp(file + strlen(file) - la, a) == 0 && (la == strlen(file) || file[strlen(file) - la - 1] == '/');
-}
+	char *joined = NULL, *real;
 
-int compdb_sanitise(char *const *argv, size_t argc, const char *file, char ***out, size_t *nout)
-{
-	char **kept = calloc(argc + 1, sizeof(*kept));
-	size_t n = 0;
-
-	if (!kept)
-		return -ENOMEM;
-	for (size_t i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (compdb_in(a, compdb_drop_with_arg, N(compdb_drop_with_arg))) {
-			i++;
-			continue;
-		}
-		if (compdb_in(a, compdb_drop, N(compdb_drop)) ||
-		    compdb_prefixed(a, compdb_drop_prefix, N(compdb_drop_prefix)))
-			continue;
-		if (a[0] != '-' && compdb_is_input(a, file))
-			continue;
-		/* "--" ends options; nothing after it is ours to keep */
-		if (strcmp(a, "--") == 0)
-			break;
-		kept[n] = strdup(a);
-		if (!kept[n])
-			goto nomem;
-		n++;
-	}
-	*out = kept;
-	*nout = n;
-	return 0;
-nomem:
-	for (size_t i = 0; i < n; i++)
-		free(kept[i]);
-	free(kept);
-	return -ENOMEM;
-}
-
-static char *compdb_absolute(const char *dir, const char *file)
-{
-	char *joined = NULL;
-	char *real;
-
-	if (file[0] == '/')
-		joined = strdup(file);
-	else if (asprintf(&joined, "%s/%s", dir, file) < 0)
+	if (path[0] == '/')
+		joined = strdup(path);
+	else if (asprintf(&joined, "%s/%s", dir, path) < 0)
 		joined = NULL;
 	if (!joined)
 		return NULL;
@@ -116,7 +76,91 @@ static char *compdb_absolute(const char *dir, const char *file)
 		free(joined);
 		return real;
 	}
-	return joined;
+	/* no such file (yet): "." and ".." removed from the text */
+	char *out = joined, *w = joined;
+	for (const char *r = joined; *r;) {
+		const char *end = strchrnul(r + 1, '/');
+		size_t n = (size_t)(end - r);   /* "/name" */
+		if (n == 1 || (n == 2 && r[1] == '.')) {
+			/* "//" or "/." */
+		} else if (n == 3 && r[1] == '.' && r[2] == '.') {
+			while (w > out && *--w != '/')
+				;
+		} else {
+			memmove(w, r, n);
+			w += n;
+		}
+		r = end;
+	}
+	if (w == out)
+		*w++ = '/';
+	*w = '\0';
+	return out;
+}
+
+/* C-family source and header names: a second input libclang must not see. */
+static int compdb_is_source_name(const char *a)
+{
+	static const char *const ext[] = { ".c", ".h", ".i", ".cc", ".cpp", ".cxx", ".c++", ".C", ".m", ".S", ".s" };
+	const char *dot = strrchr(a, '.');
+
+	return dot && compdb_in(dot, ext, N(ext));
+}
+
+int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out,
+		    size_t *nout)
+{
+	char **kept = calloc(argc + 1, sizeof(*kept));
+	char *file_abs = compdb_resolve(directory, file);
+	size_t n = 0;
+
+	if (!kept || !file_abs)
+		goto nomem;
+	for (size_t i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int with_value = 0;
+		if (compdb_in(a, compdb_drop_with_arg, N(compdb_drop_with_arg))) {
+			i++;
+			continue;
+		}
+		if (compdb_in(a, compdb_drop, N(compdb_drop)) ||
+		    compdb_prefixed(a, compdb_drop_prefix, N(compdb_drop_prefix)))
+			continue;
+		/* "--" ends options; nothing after it is ours to keep */
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-') {
+			/* an input: the entry's file however it is spelled
+			 * ("../../src/x.c", "./x.c", absolute), or another
+			 * source; libclang is given the file on its own */
+			char *abs = compdb_resolve(directory, a);
+			int input;
+			if (!abs)
+				goto nomem;
+			input = strcmp(abs, file_abs) == 0 || compdb_is_source_name(a);
+			free(abs);
+			if (input)
+				continue;
+		}
+		with_value = compdb_in(a, compdb_keep_with_arg, N(compdb_keep_with_arg)) && i + 1 < argc;
+		for (int k = 0; k <= with_value; k++) {
+			kept[n] = strdup(argv[i + (size_t)k]);
+			if (!kept[n])
+				goto nomem;
+			n++;
+		}
+		i += (size_t)with_value;
+	}
+	free(file_abs);
+	*out = kept;
+	*nout = n;
+	return 0;
+nomem:
+	for (size_t i = 0; kept && i < n; i++)
+		free(kept[i]);
+	free(kept);
+	free(file_abs);
+	return -ENOMEM;
 }
 
 /* One entry of the database at index i: the members libclang reads. */
@@ -217,7 +261,7 @@ int compdb_load(const char *build_dir, struct joblist *db, char *errbuf, size_t 
 		char **argv = calloc(argc + 1, sizeof(*argv));
 		char **kept = NULL;
 		size_t nkept = 0;
-		char *abs = compdb_absolute(clang_getCString(dir), clang_getCString(fname));
+		char *abs = compdb_resolve(clang_getCString(dir), clang_getCString(fname));
 
 		if (!argv || !abs)
 			rc = -ENOMEM;
@@ -229,7 +273,7 @@ int compdb_load(const char *build_dir, struct joblist *db, char *errbuf, size_t 
 				rc = -ENOMEM;
 		}
 		if (rc == 0)
-			rc = compdb_sanitise(argv, argc, clang_getCString(fname), &kept, &nkept);
+			rc = compdb_sanitise(argv, argc, clang_getCString(dir), clang_getCString(fname), &kept, &nkept);
 		if (rc == 0)
 			rc = jobs_add(db, abs, clang_getCString(dir), kept, nkept, 1, 0);
 		for (size_t j = 0; j < nkept; j++)

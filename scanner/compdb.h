@@ -35,8 +35,20 @@ int compdb_load(const char *build_dir, struct joblist *db, char *err, size_t err
  * naming the first bad entry or field ("[3].file: missing"). */
 int compdb_check(const char *path, char *err, size_t errlen);
 
-/* Sanitises argv[0..argc) (argv[0] is the compiler). Writes the kept
+/* Sanitises argv[0..argc) (argv[0] is the compiler) of the entry for `file`
+ * compiled in `directory`. The input is recognised by its resolved path
+ * (compdb_resolve of both), not its text: meson, autotools and bear spell
+ * it "../../src/x.c" or "./x.c" beside an absolute or differently relative
+ * `file`; any other C-family source name (.c, .h, .i, .cc, ...) that is not
+ * the value of an option such as -include is dropped too: libclang is
+ * given the file on its own and fails on a second input. Writes the kept
  * arguments as new strings into *out (count *nout). Returns 0 or -ENOMEM. */
-int compdb_sanitise(char *const *argv, size_t argc, const char *file, char ***out, size_t *nout);
+int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out,
+		    size_t *nout);
+
+/* path (absolute, or relative to the absolute dir) as its real path when
+ * it exists, else made absolute with "." and ".." removed from the text.
+ * A new string, or NULL when out of memory. */
+char *compdb_resolve(const char *dir, const char *path);
 
 #endif

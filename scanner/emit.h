@@ -1,16 +1,23 @@
 /* emit — writing a scan's findings: compiler-style text, JSON and SARIF 2.1.0.
  *
- * Text: one `path:line:col: <level>: <message> [<check id>]` line per active
- * finding (neither suppressed nor baselined), followed by
- * `path:line:col: note: <replacement advice>`.
+ * Text: per active finding (neither suppressed nor baselined), in the order
+ * of the store (path, line, column):
+ *   path:line:col: <level>: <message> [<check id>]
+ *      15 |         <the source line, when it could be read>
+ *         |         ^~~~~~~~~  (under [column, end_column))
+ * and, after the first finding of each check in each file only, the
+ * replacement advice `path:line:col: note: <advice>`. With colour (GCC's
+ * defaults): bold location and message, the level and check id in red
+ * (error), magenta (warning) or cyan (note), a green caret.
  *
  * JSON (the format `v6scan merge` and the -j workers read back):
  *   {"version": 1, "tool": "v6scan", "toolVersion": "...",
  *    "summary": {"findings", "errors", "warnings", "notes", "suppressed",
  *                "baselined", "filesParsed", "filesTotal", "defaultFlags"},
  *    "baselineUsed": bool, "failedFiles": [path...],
- *    "findings": [{"check", "level", "path", "line", "column", "message",
- *                  "function", "subject", "fingerprint",
+ *    "findings": [{"check", "level", "path", "line", "column",
+ *                  "endColumn" and "snippet" (when the source was read),
+ *                  "message", "function", "subject", "fingerprint",
  *                  "suppressed": bool, "justification" (when suppressed),
  *                  "baselined": bool}]}
  *
@@ -45,8 +52,11 @@
 
 enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF, EMIT_HTML };
 
+enum emit_color { EMIT_COLOR_AUTO, EMIT_COLOR_ALWAYS, EMIT_COLOR_NEVER };
+
 struct emit_info {
 	int baseline_used;    /* 1: --baseline was given */
+	int color;            /* text: 1 to colour (emit_color_wanted) */
 	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
 	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
 	const char *root;     /* HTML: directory the findings' paths are relative to (NULL: cwd) */
@@ -60,7 +70,7 @@ struct emit_info {
 #define EMIT_HELP_URI_BASE "https://github.com/v6kit/v6kit/blob/main/docs/checks/"
 #endif
 
-int emit_text(FILE *f, const struct findings *fs);
+int emit_text(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info);
@@ -70,6 +80,14 @@ int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info);
  *  P/T files parsed" plus "; no compilation database: parsed with
  * -std=gnu11 -D_GNU_SOURCE" when default flags were used. */
 void emit_summary(FILE *f, const struct findings *fs);
+
+/* Parses "auto", "always", "never". 0 or -EINVAL. */
+int emit_color_parse(const char *s, enum emit_color *out);
+
+/* Whether to colour output written to fd: always, never, or for auto when
+ * fd is a terminal, TERM is not "dumb" and NO_COLOR is unset or empty
+ * (https://no-color.org: --color=always overrides it). */
+int emit_color_wanted(enum emit_color when, int fd);
 
 /* Parses "text", "json", "sarif", "html". 0 or -EINVAL. */
 int emit_format_parse(const char *s, enum emit_format *out);

@@ -43,7 +43,15 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 		emit_str(f, info, x->check->id);
 		fprintf(f, ", \"level\": \"%s\", \"path\": ", check_level_name(x->level));
 		emit_str(f, info, x->path);
-		fprintf(f, ", \"line\": %u, \"column\": %u, \"message\": ", x->line, x->column);
+		fprintf(f, ", \"line\": %u, \"column\": %u, ", x->line, x->column);
+		if (x->end_column)
+			fprintf(f, "\"endColumn\": %u, ", x->end_column);
+		if (x->snippet) {
+			fputs("\"snippet\": ", f);
+			emit_str(f, info, x->snippet);
+			fputs(", ", f);
+		}
+		fputs("\"message\": ", f);
 		emit_str(f, info, x->message);
 		fputs(", \"function\": ", f);
 		emit_str(f, info, x->scope);

@@ -8,6 +8,7 @@
 
 #include "checks/registry.h"
 #include "json_write.h"
+#include "source.h"
 #include "v6kit_version.h"
 
 /* Writes s as a JSON string that ends with a period. */
@@ -69,6 +70,24 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, int last)
 		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
 }
 
+/* "region": start, end (the token: source.h) and the source line, columns
+ * in UTF-16 code units as the run's columnKind says. */
+static void emit_region(FILE *f, const struct finding *x)
+{
+	const char *line = x->snippet ? x->snippet : "";
+
+	fprintf(f, "\"region\": {\"startLine\": %u, \"startColumn\": %u", x->line,
+		source_utf16_column(line, x->column));
+	if (x->end_column > x->column)
+		fprintf(f, ", \"endLine\": %u, \"endColumn\": %u", x->line, source_utf16_column(line, x->end_column));
+	if (x->snippet) {
+		fputs(", \"snippet\": {\"text\": ", f);
+		json_write_string(f, x->snippet);
+		fputc('}', f);
+	}
+	fputc('}', f);
+}
+
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 {
 	size_t nrules;
@@ -99,8 +118,9 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		emit_sentence(f, msg);
 		fputs("},\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
 		json_write_uri(f, x->path);
-		fprintf(f, ", \"uriBaseId\": \"SRCROOT\"}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}],\n",
-			x->line, x->column);
+		fputs(", \"uriBaseId\": \"SRCROOT\"}, ", f);
+		emit_region(f, x);
+		fputs("}}],\n", f);
 		fputs("          \"partialFingerprints\": {\"v6scanFingerprint/v1\": ", f);
 		json_write_string(f, x->fingerprint ? x->fingerprint : "");
 		fputs("},\n", f);

@@ -18,6 +18,7 @@ static void findings_free_one(struct finding *f)
 	free(f->subject);
 	free(f->fingerprint);
 	free(f->justification);
+	free(f->snippet);
 }
 
 void findings_free(struct findings *fs)
@@ -56,8 +57,9 @@ int findings_add(struct findings *fs, const struct finding *f)
 	n->subject = findings_dup(f->subject);
 	n->fingerprint = f->fingerprint ? strdup(f->fingerprint) : NULL;
 	n->justification = f->justification ? strdup(f->justification) : NULL;
-	if (!n->path || !n->message || !n->scope || !n->subject ||
-	    (f->fingerprint && !n->fingerprint) || (f->justification && !n->justification)) {
+	n->snippet = f->snippet ? strdup(f->snippet) : NULL;
+	if (!n->path || !n->message || !n->scope || !n->subject || (f->fingerprint && !n->fingerprint) ||
+	    (f->justification && !n->justification) || (f->snippet && !n->snippet)) {
 		findings_free_one(n);
 		return -ENOMEM;
 	}
@@ -79,7 +81,8 @@ int findings_add_failed(struct findings *fs, const char *path)
 	return 0;
 }
 
-static int findings_cmp(const void *a, const void *b)
+/* The order that puts duplicates side by side: path, line, check, column. */
+static int findings_cmp_check(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
 	int c = strcmp(x->path, y->path);
@@ -96,6 +99,24 @@ static int findings_cmp(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
+/* The order of the reports: path, line, column, check. */
+static int findings_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	c = strcmp(x->check->id, y->check->id);
+	if (c)
+		return c;
+	return strcmp(x->message, y->message);
+}
+
 static int findings_strcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -106,7 +127,7 @@ void findings_normalise(struct findings *fs)
 	size_t out = 0;
 
 	if (fs->count > 1)
-		qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
+		qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp_check);
 	for (size_t i = 0; i < fs->count; i++) {
 		struct finding *f = &fs->items[i];
 		if (out > 0) {
@@ -120,6 +141,8 @@ void findings_normalise(struct findings *fs)
 		fs->items[out++] = *f;
 	}
 	fs->count = out;
+	if (fs->count > 1)
+		qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
 
 	if (fs->failed_count > 1)
 		qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_strcmp);

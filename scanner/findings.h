@@ -15,7 +15,9 @@ struct finding {
 	const struct v6scan_check *check;
 	enum v6scan_level level;
 	char *path;
-	unsigned line, column;     /* 1-based */
+	unsigned line, column;     /* 1-based; column in bytes */
+	unsigned end_column;       /* just after the token at column (source.h), 0: unknown */
+	char *snippet;             /* the source line (source_annotate), or NULL */
 	char *message;
 	char *scope;               /* enclosing function, or "" at file scope */
 	char *subject;             /* the matched token, e.g. "gethostbyname" */
@@ -45,10 +47,11 @@ int findings_add(struct findings *fs, const struct finding *f);
 /* Records a file that failed to parse (copy of path). 0 or -ENOMEM. */
 int findings_add_failed(struct findings *fs, const char *path);
 
-/* Sorts by (path, line, column, check id) and removes duplicates: the same
- * check on the same path and line is one finding (a header seen through
- * many translation units, or a declaration and its cast on one line).
- * Failed paths are sorted and de-duplicated too. */
+/* Removes duplicates: the same check on the same path and line is one
+ * finding, the one with the lowest column (a header seen through many
+ * translation units, or a declaration and its cast on one line); then
+ * sorts by (path, line, column, check id, message). Failed paths are
+ * sorted and de-duplicated too. */
 void findings_normalise(struct findings *fs);
 
 /* Moves everything from src into dst (src is left empty) and adds src's

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,31 +235,150 @@ static uint64_t jobs_fnv1a(const char *s)
 	return h;
 }
 
+const char *jobs_below(const char *file, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(file, root, n) != 0 || file[n] != '/')
+		return NULL;
+	return file + n + 1;
+}
+
+/* The nearest directory at or above dir (absolute, modified in place)
+ * holding a .git entry; 1 when found (dir is then that directory). */
+static int jobs_repo_top(char *dir)
+{
+	char probe[PATH_MAX + 8];
+	struct stat st;
+
+	for (;;) {
+		snprintf(probe, sizeof(probe), "%s/.git", strcmp(dir, "/") == 0 ? "" : dir);
+		if (lstat(probe, &st) == 0)
+			return 1;
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			if (strcmp(dir, "/") == 0)
+				return 0;
+			strcpy(dir, "/");
+			continue;
+		}
+		*slash = '\0';
+	}
+}
+
+/* Shortens common (an absolute directory) to the directory it shares with
+ * dir (absolute): "/a/bc" and "/a/bd" share "/a", "/x" and "/y" share "/". */
+static void jobs_common_dir(char *common, const char *dir)
+{
+	size_t n = 0;
+
+	while (common[n] && common[n] == dir[n])
+		n++;
+	if ((common[n] == '\0' || common[n] == '/') && (dir[n] == '\0' || dir[n] == '/')) {
+		common[n > 1 ? n : 1] = '\0';
+		return;
+	}
+	while (n > 0 && common[n - 1] != '/')
+		n--;
+	common[n > 1 ? n - 1 : 1] = '\0';
+}
+
+int jobs_default_root(char *const *sources, size_t nsources, char **out)
+{
+	char common[PATH_MAX], tops[PATH_MAX], dir[PATH_MAX], last_dir[PATH_MAX] = "", last_top[PATH_MAX];
+	size_t have = 0, have_top = 0;
+	int last_found = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < nsources; i++) {
+		if (sources[i][0] != '/' || strlen(sources[i]) >= sizeof(dir))
+			continue;
+		strcpy(dir, sources[i]);
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			char *slash = strrchr(dir, '/');
+			if (slash == dir)
+				dir[1] = '\0';
+			else
+				*slash = '\0';
+		}
+		if (have++ == 0)
+			strcpy(common, dir);
+		else
+			jobs_common_dir(common, dir);
+		/* sources come sorted or grouped: ask once per directory */
+		if (strcmp(dir, last_dir) != 0) {
+			strcpy(last_dir, dir);
+			strcpy(last_top, dir);
+			last_found = jobs_repo_top(last_top);
+		}
+		if (!last_found)
+			continue;
+		if (have_top++ == 0)
+			strcpy(tops, last_top);
+		else
+			jobs_common_dir(tops, last_top);
+	}
+	if (!have)
+		return -EINVAL;
+	if (have_top) {
+		/* repositories side by side, or a submodule and its parent */
+		strcpy(common, tops);
+		if (jobs_repo_top(tops))
+			strcpy(common, tops);
+	}
+	*out = strdup(common);
+	return *out ? 0 : -ENOMEM;
+}
+
 int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes,
 		unsigned shard_k, unsigned shard_n)
 {
-	size_t rootlen = strlen(root), out = 0;
+	size_t out = 0;
 
+	memset(&jl->dropped, 0, sizeof(jl->dropped));
 	for (size_t i = 0; i < jl->count; i++) {
 		struct job *j = &jl->items[i];
-		const char *rel = j->file;
-		if (strncmp(j->file, root, rootlen) == 0 && j->file[rootlen] == '/')
-			rel = j->file + rootlen + 1;
+		const char *rel = jobs_below(j->file, root);
+		if (!rel) {
+			jl->dropped.outside++;
+			jobs_free_one(j);
+			continue;
+		}
 		j->relpath = strdup(rel);
-		if (!j->relpath)
+		if (!j->relpath) {
+			jobs_free_one(j);
+			for (size_t k = i + 1; k < jl->count; k++)
+				jl->items[out++] = jl->items[k];
+			jl->count = out;
 			return -ENOMEM;
+		}
+		jl->items[out++] = *j;
 	}
+	jl->count = out;
 	/* qsort is not stable: jobs_cmp breaks ties by insertion order */
 	if (jl->count > 1)
 		qsort(jl->items, jl->count, sizeof(jl->items[0]), jobs_cmp);
+	out = 0;
 	for (size_t i = 0; i < jl->count; i++) {
 		struct job *j = &jl->items[i];
-		int drop = out > 0 && strcmp(jl->items[out - 1].relpath, j->relpath) == 0;
-		for (size_t e = 0; e < nexcludes && !drop; e++)
-			drop = fnmatch(excludes[e], j->relpath, 0) == 0;
-		if (!drop && shard_n > 1)
-			drop = jobs_fnv1a(j->relpath) % shard_n != shard_k - 1;
-		if (drop) {
+		if (out > 0 && strcmp(jl->items[out - 1].relpath, j->relpath) == 0) {
+			jobs_free_one(j);
+			continue;
+		}
+		jl->items[out++] = *j;
+	}
+	jl->count = out;
+	out = 0;
+	for (size_t i = 0; i < jl->count; i++) {
+		struct job *j = &jl->items[i];
+		int excluded = 0, sharded = 0;
+		for (size_t e = 0; e < nexcludes && !excluded; e++)
+			excluded = fnmatch(excludes[e], j->relpath, 0) == 0;
+		if (!excluded && shard_n > 1)
+			sharded = jobs_fnv1a(j->relpath) % shard_n != shard_k - 1;
+		jl->dropped.excluded += (size_t)excluded;
+		jl->dropped.sharded += (size_t)sharded;
+		if (excluded || sharded) {
 			jobs_free_one(j);
 			continue;
 		}

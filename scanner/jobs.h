@@ -18,9 +18,17 @@ struct job {
 	size_t order;      /* insertion order, the tie-break of sorting */
 };
 
+/* What jobs_finish left out, beside duplicates. */
+struct jobs_dropped {
+	size_t outside;    /* files outside the root: not scanned */
+	size_t excluded;   /* matched an --exclude glob */
+	size_t sharded;    /* belong to another shard */
+};
+
 struct joblist {
 	struct job *items;
 	size_t count;
+	struct jobs_dropped dropped;  /* set by jobs_finish */
 };
 
 void jobs_free(struct joblist *jl);
@@ -43,13 +51,28 @@ int jobs_add_undeclared(struct joblist *jl, const struct joblist *db, const char
 int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths,
 		 const char **bad);
 
-/* Sets relpath against root (absolute real path; files outside the root keep
- * their absolute path, and the walker reports nothing in them), sorts by
- * relpath, removes duplicates
- * (first database entry wins), drops jobs whose relpath matches an exclude
- * glob (fnmatch without FNM_PATHNAME: '*' crosses '/'), and keeps shard
- * k of n (1-based): a file belongs to shard 1 + fnv1a(relpath) % n.
- * Returns 0 or -ENOMEM. */
+/* The part of the absolute path `file` below `root` (absolute real path
+ * without a trailing '/', so "" stands for "/"), or NULL when file is not
+ * below root. */
+const char *jobs_below(const char *file, const char *root);
+
+/* The default scan root of a scan of `sources` (absolute real paths of
+ * files or directories; a file stands for its directory): their common
+ * directory C, then the nearest directory at or above C that holds a
+ * `.git` entry (a directory, or the file of a worktree or submodule): the
+ * repository's top level; C itself when there is none. Sources that are
+ * in no repository do not take part when some are (generated files in an
+ * out-of-tree build directory do not pull the root up to "/"). Written as
+ * an absolute path ("/" for the file system root) into a new string *out.
+ * Returns 0, -EINVAL (no source), -ENOMEM. */
+int jobs_default_root(char *const *sources, size_t nsources, char **out);
+
+/* Sets relpath against root (jobs_below; "" is "/"), drops the jobs outside
+ * the root, sorts by relpath, removes duplicates (first database entry
+ * wins), drops jobs whose relpath matches an exclude glob (fnmatch without
+ * FNM_PATHNAME: '*' crosses '/'), and keeps shard k of n (1-based): a file
+ * belongs to shard 1 + fnv1a(relpath) % n. jl->dropped counts what was
+ * left out and why. Returns 0 or -ENOMEM. */
 int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes,
 		unsigned shard_k, unsigned shard_n);
 

@@ -9,6 +9,7 @@
 
 #include "checks/registry.h"
 #include "json_read.h"
+#include "source.h"
 
 struct load_ctx {
 	struct findings *fs;
@@ -19,8 +20,9 @@ struct load_ctx {
 
 /* The strings of one finding as read (decoded copies when lossless). */
 struct load_strings {
-	const char *check, *level, *path, *message, *function, *subject, *fingerprint, *justification;
-	char *owned[8];
+	const char *check, *level, *path, *message, *function, *subject, *fingerprint, *justification, *snippet;
+	json_int_t end_column;
+	char *owned[9];
 	size_t nowned;
 };
 
@@ -116,7 +118,7 @@ static int load_add(const struct load_ctx *c, const char *where, struct load_str
 		return -EINVAL;
 	}
 	const char **text[] = { &s->path, &s->message, &s->function, &s->subject, &s->fingerprint,
-				&s->justification };
+				&s->justification, &s->snippet };
 	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]) && rc == 0; i++)
 		rc = load_decode(c, s, text[i], where, 0);
 	if (rc)
@@ -128,6 +130,8 @@ static int load_add(const struct load_ctx *c, const char *where, struct load_str
 	f.path = (char *)s->path;
 	f.line = (unsigned)line;
 	f.column = (unsigned)col;
+	f.end_column = (unsigned)s->end_column;
+	f.snippet = (char *)s->snippet;
 	f.message = (char *)s->message;
 	f.scope = (char *)s->function;
 	f.subject = (char *)s->subject;
@@ -180,6 +184,10 @@ static int load_json(const struct load_ctx *c, const json_t *doc, int *baseline_
 		if (rc == 0)
 			rc = json_read_int(x, where, "column", 1, 1, UINT_MAX, &col, err, el);
 		if (rc == 0)
+			rc = json_read_int(x, where, "endColumn", 0, 1, UINT_MAX, &s.end_column, err, el);
+		if (rc == 0)
+			rc = json_read_str(x, where, "snippet", 0, &s.snippet, err, el);
+		if (rc == 0)
 			rc = json_read_str(x, where, "message", 1, &s.message, err, el);
 		if (rc == 0)
 			rc = json_read_str(x, where, "function", 1, &s.function, err, el);
@@ -204,6 +212,7 @@ static int load_json(const struct load_ctx *c, const json_t *doc, int *baseline_
 static int load_sarif_result(const struct load_ctx *c, const json_t *x, const char *where)
 {
 	json_t *locs = NULL, *pl = NULL, *art = NULL, *region = NULL, *props = NULL, *pf = NULL, *sup = NULL;
+	json_t *snip = NULL;
 	struct load_strings s = { 0 };
 	json_int_t line = 0, col = 0;
 	const char *bstate = NULL;
@@ -242,6 +251,20 @@ static int load_sarif_result(const struct load_ctx *c, const json_t *x, const ch
 		rc = json_read_int(region, at, "startLine", 1, 1, UINT_MAX, &line, err, el);
 	if (rc == 0)
 		rc = json_read_int(region, at, "startColumn", 1, 1, UINT_MAX, &col, err, el);
+	if (rc == 0)
+		rc = json_read_int(region, at, "endColumn", 0, 1, UINT_MAX, &s.end_column, err, el);
+	if (rc == 0)
+		rc = json_read_object(region, at, "snippet", 0, &snip, err, el);
+	if (rc == 0 && snip) {
+		snprintf(at, sizeof(at), "%s.locations[0].physicalLocation.region.snippet", where);
+		rc = json_read_str(snip, at, "text", 1, &s.snippet, err, el);
+	}
+	/* SARIF columns are UTF-16 code units; the store's are bytes */
+	if (rc == 0 && s.snippet) {
+		col = source_byte_column(s.snippet, (unsigned)col);
+		if (s.end_column)
+			s.end_column = source_byte_column(s.snippet, (unsigned)s.end_column);
+	}
 	if (rc == 0)
 		rc = json_read_object(x, where, "properties", 1, &props, err, el);
 	snprintf(at, sizeof(at), "%s.properties", where);

@@ -15,12 +15,14 @@
 #include "checks/registry.h"
 #include "cli.h"
 #include "compdb.h"
+#include "discover.h"
 #include "emit.h"
 #include "findings.h"
 #include "jobs.h"
 #include "load.h"
 #include "outfile.h"
 #include "resdir.h"
+#include "source.h"
 #include "suppress.h"
 #include "v6kit_version.h"
 #include "walk.h"
@@ -157,9 +159,10 @@ static int main_explain(const char *id)
 	return EXIT_CLEAN;
 }
 
-static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used)
+static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
+		      int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used, .root = o->root };
+	struct emit_info info = { .baseline_used = baseline_used, .root = o->root, .color = color };
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
@@ -167,7 +170,7 @@ static int main_write(FILE *out, const struct cli_opts *o, const struct findings
 		return emit_sarif(out, fs, &info);
 	if (o->format == EMIT_HTML)
 		return emit_html(out, fs, &info);
-	return emit_text(out, fs);
+	return emit_text(out, fs, &info);
 }
 
 /* Writes the report in the chosen format to -o (replaced whole or not at
@@ -182,7 +185,7 @@ static int main_emit(const struct cli_opts *o, const struct main_paths *p, const
 
 	if (!p->output) {
 		errno = 0;
-		main_write(stdout, o, fs, baseline_used);
+		main_write(stdout, o, fs, baseline_used, emit_color_wanted(o->color, STDOUT_FILENO));
 		int e = errno;
 		if (fflush(stdout) == 0 && !ferror(stdout))
 			return 0;
@@ -193,7 +196,7 @@ static int main_emit(const struct cli_opts *o, const struct main_paths *p, const
 	}
 	rc = outfile_open(&of, p->output);
 	if (rc == 0) {
-		main_write(of.f, o, fs, baseline_used);
+		main_write(of.f, o, fs, baseline_used, o->color == EMIT_COLOR_ALWAYS);
 		rc = outfile_commit(&of);
 	}
 	if (rc) {
@@ -227,6 +230,9 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 	findings_normalise(fs);
 	if (apply_suppressions && suppress_apply(fs, root) < 0)
 		return -ENOMEM;
+	/* a merge carries the snippets of its reports */
+	if (apply_suppressions && source_annotate(fs, root) < 0)
+		return -ENOMEM;
 	rc = baseline_fingerprint_all(fs);
 	if (rc)
 		return rc;
@@ -238,6 +244,30 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 		}
 	}
 	return 0;
+}
+
+/* The root when --root is not given (jobs_default_root): of the paths given
+ * on the command line, else of the files of the compilation database.
+ * Returns 0 or -ENOMEM. */
+static int main_default_root(const struct cli_opts *o, const struct joblist *jobs, char **root)
+{
+	size_t n = o->ninputs ? o->ninputs : jobs->count;
+	char **sources = calloc(n + 1, sizeof(*sources));
+	int rc = 0;
+
+	if (!sources)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sources[i] = o->ninputs ? realpath(o->inputs[i], NULL) : strdup(jobs->items[i].file);
+		if (!sources[i])
+			rc = -ENOMEM; /* the inputs exist: jobs_collect resolved them */
+	}
+	if (rc == 0)
+		rc = jobs_default_root(sources, n, root);
+	for (size_t i = 0; i < n; i++)
+		free(sources[i]);
+	free(sources);
+	return rc == -EINVAL ? -ENOMEM : rc;
 }
 
 static int main_scan(const struct cli_opts *o)
@@ -263,18 +293,18 @@ static int main_scan(const struct cli_opts *o)
 	for (size_t i = 0; i < nall; i++)
 		if (enabled[i])
 			enabled_checks[nenabled++] = all[i];
-	root = realpath(o->root ? o->root : ".", NULL);
-	if (!root) {
-		fprintf(stderr, "v6scan: --root %s: %s\n", o->root ? o->root : ".", strerror(errno));
-		goto out;
+	if (o->root) {
+		root = realpath(o->root, NULL);
+		if (!root) {
+			fprintf(stderr, "v6scan: --root %s: %s\n", o->root, strerror(errno));
+			goto out;
+		}
 	}
 	/* an input outside the root would be parsed and never reported on:
 	 * refuse it rather than print a clean result */
-	for (size_t i = 0; i < o->ninputs; i++) {
+	for (size_t i = 0; root && i < o->ninputs; i++) {
 		char *real = realpath(o->inputs[i], NULL);
-		size_t rl = strlen(root);
-		int inside = real && (strcmp(real, root) == 0 ||
-				      (strncmp(real, root, rl) == 0 && (real[rl] == '/' || rl == 1)));
+		int inside = real && (strcmp(real, root) == 0 || strcmp(root, "/") == 0 || jobs_below(real, root));
 		free(real);
 		if (real && !inside) {
 			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
@@ -303,17 +333,61 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: %s: no such file or directory\n", bad);
 		goto out;
 	}
-	if (rc == 0)
-		rc = jobs_finish(&jobs, root, o->excludes, o->nexcludes, o->shard_k, o->shard_n);
 	if (rc)
 		goto nomem;
+	if (!o->build_dir) {
+		char err[PATH_MAX + 400];
+		struct discover_result found;
+		rc = discover_apply(&jobs, &found, err, sizeof(err));
+		if (rc == -EINVAL) {
+			fprintf(stderr, "v6scan: %s (found above the sources; give -p BUILD_DIR to use another)\n",
+				err);
+			goto out;
+		}
+		if (rc)
+			goto nomem;
+		for (size_t i = 0; i < found.count; i++)
+			fprintf(stderr, "v6scan: using the compilation database %s/compile_commands.json for %zu "
+				"file%s\n", strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir,
+				found.used[i].files, found.used[i].files == 1 ? "" : "s");
+		discover_free(&found);
+	}
+	if (jobs.count == 0) {
+		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
+			"no entry of the compilation database and no .c or .h file is below the given paths" :
+			"no .c or .h file in the given paths");
+		goto out;
+	}
+	if (!root) {
+		rc = main_default_root(o, &jobs, &root);
+		if (rc)
+			goto nomem;
+	}
+	/* the walker and the job list take "/" as "" (a root without its
+	 * trailing '/'): every absolute path is below it */
+	const char *iroot = strcmp(root, "/") == 0 ? "" : root;
+	size_t found = jobs.count;
+	rc = jobs_finish(&jobs, iroot, o->excludes, o->nexcludes, o->shard_k, o->shard_n);
+	if (rc)
+		goto nomem;
+	if (jobs.dropped.outside)
+		fprintf(stderr, "v6scan: %zu file%s outside --root %s not scanned\n", jobs.dropped.outside,
+			jobs.dropped.outside == 1 ? "" : "s", root);
+	if (jobs.count == 0 && jobs.dropped.sharded == 0) {
+		/* never a silent zero: a CI job must not go green having
+		 * scanned nothing */
+		fprintf(stderr, "v6scan: nothing to scan: of %zu file%s, %zu %s outside --root %s and %zu "
+			"matched --exclude\n", found, found == 1 ? "" : "s", jobs.dropped.outside,
+			jobs.dropped.outside == 1 ? "is" : "are", root, jobs.dropped.excluded);
+		goto out;
+	}
 
 	struct parse_opts popts = {
 		.resource_dir = resdir_detect(resdir, sizeof(resdir)),
 		.extra_before = o->extra_before, .nextra_before = o->nextra_before,
 		.extra = o->extra, .nextra = o->nextra, .quiet = o->quiet,
 	};
-	struct walk_config wcfg = { .root = root, .checks = enabled_checks, .nchecks = nenabled };
+	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
 				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
 	rc = workers_run(&jobs, &ws, &fs);
@@ -321,7 +395,7 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
 		goto out;
 	}
-	rc = main_finish(o, &paths, &fs, root, 1);
+	rc = main_finish(o, &paths, &fs, iroot, 1);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)

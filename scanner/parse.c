@@ -35,14 +35,47 @@ static int parse_is_argument_error(CXDiagnostic d)
 	return yes;
 }
 
-static const char *parse_error_name(enum CXErrorCode e)
+/* The name of a CXErrorCode and what it means. */
+static const char *parse_error_name(enum CXErrorCode e, const char **what)
 {
 	switch (e) {
-	case CXError_Crashed: return "libclang crashed while parsing";
-	case CXError_InvalidArguments: return "invalid arguments";
-	case CXError_ASTReadError: return "AST read error";
-	default: return "libclang could not parse the file";
+	case CXError_Failure:
+		*what = "libclang failed";
+		return "CXError_Failure";
+	case CXError_Crashed:
+		*what = "libclang crashed";
+		return "CXError_Crashed";
+	case CXError_InvalidArguments:
+		*what = "libclang was given invalid arguments";
+		return "CXError_InvalidArguments";
+	case CXError_ASTReadError:
+		/* what libclang 14 returns when its driver refuses the command:
+		 * a second input file, an unknown -Xclang option */
+		*what = "libclang could not build a translation unit from the command (a second input file "
+			"or an option clang does not accept)";
+		return "CXError_ASTReadError";
+	default:
+		*what = "libclang could not parse the file";
+		return "an unknown CXErrorCode";
 	}
+}
+
+/* Writes s to f as one shell word (quoted when it needs to be). */
+static void parse_put_word(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+./,:@%") ==
+			  strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
 }
 
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
@@ -90,11 +123,22 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 	enum CXErrorCode rc = clang_parseTranslationUnit2(
 		idx, job->file, argv, (int)argc, NULL, 0,
 		CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, tu);
-	free(argv);
 	if (rc != CXError_Success || !*tu) {
-		fprintf(stderr, "v6scan: %s: %s\n", job->relpath, parse_error_name(rc));
+		/* libclang says nothing more: show the command it refused, so
+		 * that the user can see the argument at fault */
+		const char *what, *name = parse_error_name(rc == CXError_Success ? CXError_Failure : rc, &what);
+		fprintf(stderr, "v6scan: %s: %s (%s); the command was: clang", job->relpath, what, name);
+		for (size_t i = 0; i < argc; i++) {
+			fputc(' ', stderr);
+			parse_put_word(stderr, argv[i]);
+		}
+		fputc(' ', stderr);
+		parse_put_word(stderr, job->file);
+		fputc('\n', stderr);
+		free(argv);
 		return -EIO;
 	}
+	free(argv);
 
 	unsigned nd = clang_getNumDiagnostics(*tu), shown = 0;
 	*clean = 1;

@@ -31,7 +31,10 @@ struct parse_opts {
  * as "v6scan: <path>:<line>:<col>: error: ...". Returns -EIO with a message
  * on stderr when libclang could not build a translation unit at all (missing
  * or unreadable file, a file that is not a regular file: a FIFO would block
- * the parse; unusable arguments), -ENOMEM when out of memory. A header the
+ * the parse; unusable arguments: then the message names the CXErrorCode and
+ * prints the whole command as shell words, "v6scan: <path>: <what>
+ * (CXError_ASTReadError); the command was: clang <args> <file>"), -ENOMEM
+ * when out of memory. A header the
  * file includes is libclang's to read: an #include of a FIFO blocks until
  * the workers' time limit (workers.h) stops the parse. */
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,

@@ -1,73 +1,14 @@
 /* suppress — see suppress.h. */
 #include "suppress.h"
 
+#include "source.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct suppress_file {
-	char **lines;
-	size_t count;
-	char *buf;
-};
-
-static void suppress_file_free(struct suppress_file *sf)
-{
-	free(sf->lines);
-	free(sf->buf);
-	memset(sf, 0, sizeof(*sf));
-}
-
-/* Loads a file split into lines; an unreadable file has no lines. */
-static int suppress_file_load(struct suppress_file *sf, const char *root, const char *path)
-{
-	char *full = NULL;
-	FILE *f;
-	size_t len = 0;
-
-	memset(sf, 0, sizeof(*sf));
-	if (path[0] == '/')
-		full = strdup(path);
-	else if (asprintf(&full, "%s/%s", root, path) < 0)
-		full = NULL;
-	if (!full)
-		return -ENOMEM;
-	f = fopen(full, "r");
-	free(full);
-	if (!f)
-		return 0;
-	FILE *mem = open_memstream(&sf->buf, &len);
-	if (!mem) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, mem);
-	fclose(f);
-	fclose(mem);
-	size_t cap = 0;
-	for (char *p = sf->buf; p && *p;) {
-		if (sf->count == cap) {
-			cap = cap ? cap * 2 : 256;
-			char **nl = reallocarray(sf->lines, cap, sizeof(*nl));
-			if (!nl)
-				return -ENOMEM;
-			sf->lines = nl;
-		}
-		sf->lines[sf->count++] = p;
-		char *nlp = strchr(p, '\n');
-		if (!nlp)
-			break;
-		*nlp = '\0';
-		p = nlp + 1;
-	}
-	return 0;
-}
 
 /* Does the glob list in [list, end) name check id? */
 static int suppress_list_matches(const char *list, const char *end, const char *id)
@@ -94,9 +35,53 @@ static int suppress_list_matches(const char *list, const char *end, const char *
 	return 0;
 }
 
+/* 1 when s[0..n) holds nothing but blanks and comments (block comments,
+ * and a line comment to the end). */
+static int suppress_blank(const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		if (isspace((unsigned char)*s)) {
+			s++;
+		} else if (end - s >= 2 && s[0] == '/' && s[1] == '/') {
+			return 1;
+		} else if (end - s >= 2 && s[0] == '/' && s[1] == '*') {
+			const char *close = NULL;
+			for (const char *p = s + 2; p + 1 < end && !close; p++)
+				if (p[0] == '*' && p[1] == '/')
+					close = p;
+			if (!close)
+				return 1; /* the comment goes on past the line */
+			s = close + 2;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* 1 when the comment holding line[at] is alone on its line: no code before
+ * its opening nor after its end (other comments do not count). A marker
+ * with no opening on its line is inside a block comment begun above. */
+static int suppress_alone(const char *line, const char *at)
+{
+	const char *open = NULL;
+
+	for (const char *p = line; p + 1 <= at; p++)
+		if (p[0] == '/' && (p[1] == '/' || p[1] == '*'))
+			open = p;
+	if (open && !suppress_blank(line, (size_t)(open - line)))
+		return 0;
+	if (open && open[1] == '/')
+		return 1;
+	const char *close = strstr(at, "*/");
+	return !close || suppress_blank(close + 2, strlen(close + 2));
+}
+
 /* Finds marker `word` (NOLINT, NOLINTNEXTLINE, NOLINTBEGIN, NOLINTEND) as a
- * whole word in line; returns 1 when it applies to id. */
-static int suppress_marker(const char *line, const char *word, const char *id)
+ * whole word in line; returns 1 when it applies to id (*at: where). */
+static int suppress_marker_at(const char *line, const char *word, const char *id, const char **at)
 {
 	size_t wl = strlen(word);
 
@@ -106,6 +91,7 @@ static int suppress_marker(const char *line, const char *word, const char *id)
 			continue; /* NOLINT inside NOLINTNEXTLINE etc. */
 		if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
 			continue;
+		*at = p;
 		if (*after != '(')
 			return 1;
 		const char *close = strchr(after, ')');
@@ -117,14 +103,22 @@ static int suppress_marker(const char *line, const char *word, const char *id)
 	return 0;
 }
 
+static int suppress_marker(const char *line, const char *word, const char *id)
+{
+	const char *at;
+
+	return suppress_marker_at(line, word, id, &at);
+}
+
 /* Looks for "v6scan: ignore[list] reason" on line. Returns 1 when present
- * and it names id; sets *reason (malloc'd, may be "") */
-static int suppress_ignore(const char *line, const char *id, char **reason)
+ * and it names id; sets *reason (malloc'd, may be "") and *at. */
+static int suppress_ignore(const char *line, const char *id, char **reason, const char **at)
 {
 	const char *p = strstr(line, "v6scan:");
 
 	if (!p)
 		return 0;
+	*at = p;
 	p += 7;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -146,19 +140,25 @@ static int suppress_ignore(const char *line, const char *id, char **reason)
 	return *reason ? 1 : -ENOMEM;
 }
 
-static int suppress_one(struct finding *f, const struct suppress_file *sf, const char *path, int *rejected)
+/* A finding of id on line L is covered by a comment on L, or by one alone
+ * on line L-1 (a comment that shares L-1 with code is about L-1 only). */
+static int suppress_one(struct finding *f, const struct source_file *sf, const char *path, int *rejected)
 {
-	const char *id = f->check->id;
+	const char *id = f->check->id, *at;
 	size_t L = f->line;
 
 	if (L == 0 || L > sf->count)
 		return 0;
-	/* v6scan: ignore, on the line or the line above */
-	for (size_t l = L; l + 1 >= L && l >= 1; l--) {
+	/* v6scan: ignore, on the line or alone on the line above */
+	for (size_t l = L; l >= 1 && l + 1 >= L; l--) {
 		char *reason = NULL;
-		int rc = suppress_ignore(sf->lines[l - 1], id, &reason);
+		int rc = suppress_ignore(sf->lines[l - 1], id, &reason, &at);
 		if (rc < 0)
 			return rc;
+		if (rc == 1 && l < L && !suppress_alone(sf->lines[l - 1], at)) {
+			free(reason);
+			rc = 0;
+		}
 		if (rc == 1) {
 			if (reason[0] == '\0') {
 				fprintf(stderr, "v6scan: %s:%zu: 'v6scan: ignore[...]' needs a reason after the "
@@ -172,11 +172,11 @@ static int suppress_one(struct finding *f, const struct suppress_file *sf, const
 			f->justification = reason;
 			return 0;
 		}
-		if (l == 1)
-			break;
 	}
 	int hit = suppress_marker(sf->lines[L - 1], "NOLINT", id) ||
-		  (L >= 2 && suppress_marker(sf->lines[L - 2], "NOLINTNEXTLINE", id));
+		  (L >= 2 && suppress_marker(sf->lines[L - 2], "NOLINTNEXTLINE", id)) ||
+		  (L >= 2 && suppress_marker_at(sf->lines[L - 2], "NOLINT", id, &at) &&
+		   suppress_alone(sf->lines[L - 2], at));
 	if (!hit) {
 		int depth = 0;
 		for (size_t l = 1; l <= L; l++) {
@@ -199,20 +199,20 @@ static int suppress_one(struct finding *f, const struct suppress_file *sf, const
 
 int suppress_apply(struct findings *fs, const char *root)
 {
-	struct suppress_file sf = { 0 };
+	struct source_file sf = { 0 };
 	const char *loaded = NULL;
 	int rejected = 0, rc = 0;
 
 	for (size_t i = 0; i < fs->count && rc == 0; i++) {
 		struct finding *f = &fs->items[i];
 		if (!loaded || strcmp(loaded, f->path) != 0) {
-			suppress_file_free(&sf);
-			rc = suppress_file_load(&sf, root, f->path);
+			source_free(&sf);
+			rc = source_load(&sf, root, f->path);
 			loaded = f->path;
 		}
 		if (rc == 0)
 			rc = suppress_one(f, &sf, f->path, &rejected);
 	}
-	suppress_file_free(&sf);
+	source_free(&sf);
 	return rc < 0 ? rc : rejected;
 }

@@ -65,8 +65,9 @@ exit-codes)
   grep -q 'no readable compile_commands.json' "$tmp/err" || die "no message for a missing database"
   expect_status 2 "$v6scan" --root fixtures/header fixtures/gethostbyname.c
   grep -q 'fixtures/gethostbyname.c is outside the project root' "$tmp/err" || die "no message for a file outside the root"
-  echo '{ not json' > "$tmp/compile_commands.json"
-  expect_status 2 "$v6scan" -p "$tmp" fixtures
+  mkdir "$tmp/brokendb"
+  echo '{ not json' > "$tmp/brokendb/compile_commands.json"
+  expect_status 2 "$v6scan" -p "$tmp/brokendb" fixtures
   grep -q 'not a valid compilation database' "$tmp/err" || die "no message for a broken database"
   expect_status 2 "$v6scan" --baseline "$tmp/missing.json" fixtures/gethostbyname.c
   expect_status 2 "$v6scan" -o /nonexistent-dir/out.txt fixtures/gethostbyname.c
@@ -80,41 +81,103 @@ exit-codes)
   grep -q 'not fully analysed: bad/broken.c' "$tmp/err" || die "broken file not named: $(cat "$tmp/err")"
   summary_of "$tmp/err" | grep -q ' 1/2 files parsed' || die "broken file counted as parsed: $(cat "$tmp/err")"
   # a database entry whose file is gone: 3, with a message
+  mkdir "$tmp/gone"
   printf '[{"directory": "%s", "file": "%s/gone.c", "arguments": ["cc", "-c", "gone.c"]}]\n' "$tmp" "$tmp" \
-    > "$tmp/compile_commands.json"
-  expect_status 3 "$v6scan" --root "$tmp" -p "$tmp"
+    > "$tmp/gone/compile_commands.json"
+  expect_status 3 "$v6scan" --root "$tmp" -p "$tmp/gone"
   grep -q 'gone.c: cannot read' "$tmp/err" || die "no message for a missing database file: $(cat "$tmp/err")"
   # an unreadable source in a scanned directory (a dangling symlink): 3
   mkdir "$tmp/dangling"
   ln -s "$tmp/nowhere.c" "$tmp/dangling/lost.c"
   expect_status 3 "$v6scan" --root "$tmp" "$tmp/dangling"
   grep -q 'dangling/lost.c: cannot read: No such file or directory' "$tmp/err" || die "no message for an unreadable file: $(cat "$tmp/err")"
-  # a directory with no sources: 0 files, 0
+  # a directory with no sources: nothing scanned is a configuration error
   mkdir "$tmp/empty"
-  expect_status 0 "$v6scan" --root "$tmp" "$tmp/empty"
+  expect_status 2 "$v6scan" --root "$tmp" "$tmp/empty"
   ;;
 
 text-format)
-  # exact compiler-style lines, each followed by its note
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' fixtures/inet_ntoa.c
-  printf '%s\n%s\n' \
+  # exact compiler-style lines: the finding, its source line with a caret
+  # under the token (a tab stays a tab), the advice note
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . fixtures/inet_ntoa.c
+  printf '%s\n' \
     'fixtures/inet_ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' \
+    '   15 | 	printf("%s\n", inet_ntoa(a)); // expect: v6-inet-ntoa' \
+    '      | 	               ^~~~~~~~~' \
     'fixtures/inet_ntoa.c:15:17: note: use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)' \
     > "$tmp/want"
   diff -u "$tmp/want" "$tmp/out" || die "text output differs"
   summary_of "$tmp/err" | grep -qx '1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' ||
     die "summary line: $(cat "$tmp/err")"
   # -o writes the same report to a file and nothing to stdout
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' -o "$tmp/report.txt" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . -o "$tmp/report.txt" fixtures/inet_ntoa.c
   [ -s "$tmp/out" ] && die "-o still wrote to stdout"
   diff -u "$tmp/want" "$tmp/report.txt" || die "-o file differs"
+  # the advice once per check and file (4 findings of one check: 1 note)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' --root . fixtures/gethostbyname.c
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 4 ] || die "4 findings expected: $(cat "$tmp/out")"
+  [ "$(grep -c '^fixtures/gethostbyname.c:5:23: note: use getaddrinfo()' "$tmp/out")" -eq 1 ] &&
+    [ "$(grep -c ': note: ' "$tmp/out")" -eq 1 ] || die "the note is not printed once, at the first finding: $(cat "$tmp/out")"
+  # sorted by line, then column (not by check id); a UTF-8 character before
+  # the column is one column under it
+  mkdir "$tmp/order"
+  cat > "$tmp/order/o.c" <<'EOF'
+#include <arpa/inet.h>
+#include <netdb.h>
+void f(const char *n, struct in_addr a);
+void f(const char *n, struct in_addr a)
+{
+  (void)inet_ntoa(a), (void)gethostbyname(n);
+  (void)"\u00e9", (void)"é", (void)gethostbyname(n);
+}
+EOF
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa,v6-gethostbyname' --root "$tmp/order" "$tmp/order/o.c"
+  printf '%s\n' \
+    'o.c:6:9: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' \
+    '    6 |   (void)inet_ntoa(a), (void)gethostbyname(n);' \
+    '      |         ^~~~~~~~~' \
+    'o.c:6:9: note: use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)' \
+    'o.c:6:29: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]' \
+    '    6 |   (void)inet_ntoa(a), (void)gethostbyname(n);' \
+    '      |                             ^~~~~~~~~~~~~' \
+    'o.c:6:29: note: use getaddrinfo() with ai_family = AF_UNSPEC and try every result in order' \
+    'o.c:7:37: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]' \
+    '    7 |   (void)"\u00e9", (void)"é", (void)gethostbyname(n);' \
+    '      |                                    ^~~~~~~~~~~~~' > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "order or caret"
+  # colour: --color=always (GCC's colours), never, auto on a terminal only
+  # and not with NO_COLOR; a bad value is refused
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --color=always fixtures/inet_ntoa.c
+  e=$(printf '\033')
+  printf '%s\n' \
+    "${e}[1mfixtures/inet_ntoa.c:15:17:${e}[m ${e}[1;31merror:${e}[m ${e}[1minet_ntoa() formats IPv4 addresses only${e}[m [${e}[1;31mv6-inet-ntoa${e}[m]" \
+    '   15 | 	printf("%s\n", inet_ntoa(a)); // expect: v6-inet-ntoa' \
+    "      | 	               ${e}[1;32m^~~~~~~~~${e}[m" \
+    "${e}[1mfixtures/inet_ntoa.c:15:17:${e}[m ${e}[1;36mnote:${e}[m use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or inet_ntop(sa->sa_family, ...)" \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "coloured output differs"
+  NO_COLOR=1 "$v6scan" --root . --color=always fixtures/inet_ntoa.c 2> /dev/null | grep -q "$e" || die "--color=always must override NO_COLOR"
+  for c in never auto; do
+    expect_status 1 "$v6scan" --root . --color=$c fixtures/inet_ntoa.c
+    grep -q "$e" "$tmp/out" && die "--color=$c coloured a pipe"
+  done
+  expect_status 2 "$v6scan" --color=sometimes fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --color must be auto, always or never (got 'sometimes')" "$tmp/err" || die "--color=sometimes: $(cat "$tmp/err")"
+  if command -v script > /dev/null; then
+    script -qec "'$v6scan' --root . fixtures/inet_ntoa.c" /dev/null > "$tmp/tty" 2>&1
+    grep -q "${e}\[1;31merror:" "$tmp/tty" || die "no colour on a terminal"
+    NO_COLOR=1 script -qec "'$v6scan' --root . fixtures/inet_ntoa.c" /dev/null > "$tmp/tty" 2>&1
+    grep -q "${e}\[1;31m" "$tmp/tty" && die "colour on a terminal despite NO_COLOR"
+    script -qec "'$v6scan' --root . -o '$tmp/col.txt' fixtures/inet_ntoa.c" /dev/null > /dev/null 2>&1
+    grep -q "$e" "$tmp/col.txt" && die "auto coloured a report written with -o"
+  fi
   # progress line: on a terminal only
   expect_status 1 "$v6scan" -j 2 fixtures
   if grep -q "$(printf '\r')" "$tmp/err" || grep -q 'v6scan: \[[0-9]*/' "$tmp/err"; then
     die "progress line drawn although stderr is not a terminal"
   fi
   if command -v script > /dev/null; then
-    script -qec "'$v6scan' -j 2 fixtures > /dev/null; '$v6scan' -j 1 fixtures > /dev/null" /dev/null > "$tmp/tty" 2>&1
+    script -qec "'$v6scan' -j 2 fixtures > /dev/null; '$v6scan' -j 1 --root . fixtures > /dev/null" /dev/null > "$tmp/tty" 2>&1
     grep -q 'v6scan: \[1/[0-9]*\]' "$tmp/tty" || die "no progress line on a terminal (-j 2)"
     grep -q 'v6scan: \[0/[0-9]*\] fixtures/' "$tmp/tty" || die "no progress line on a terminal (-j 1)"
   fi
@@ -242,7 +305,7 @@ compdb)
   bdir="$tmp/build"
   cmake -S compdb-project -B "$bdir" > "$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; die "fixture project did not configure"; exit 1; }
   # with the database: the -D enables the call, the -I finds the header
-  expect_status 1 "$v6scan" -p "$bdir" compdb-project
+  expect_status 1 "$v6scan" -p "$bdir" --root . compdb-project
   grep -qx 'compdb-project/legacy.c:7:9: error: gethostbyname() returns IPv4 addresses only \[v6-gethostbyname\]' "$tmp/out" ||
     die "finding enabled by the database's -D not reported: $(cat "$tmp/out" "$tmp/err")"
   # include/resolver.h is covered by legacy.c, which includes it
@@ -267,7 +330,7 @@ compdb)
 ]
 JSON
   expect_status 1 "$v6scan" -p "$tmp"
-  [ "$(grep -c 'v6-gethostbyname' "$tmp/out")" -eq 1 ] || die "file compiled twice not reported once: $(cat "$tmp/out")"
+  [ "$(grep -c ': error: .*v6-gethostbyname' "$tmp/out")" -eq 1 ] || die "file compiled twice not reported once: $(cat "$tmp/out")"
   summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "sanitised flags did not parse cleanly: $(cat "$tmp/err")"
   [ -e "$tmp/legacy.d" ] && die "libclang wrote the -MF dependency file: -M flags were not dropped"
   [ -e "$tmp/legacy.o" ] && die "an object file was written"
@@ -282,6 +345,101 @@ JSON
   (cd / && "$v6scan" --root "$src" -p "$tmp" --extra-arg-before=-DLEGACY_RESOLVER > "$tmp/out" 2> "$tmp/err")
   grep -q '^compdb-project/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" ||
     die "--extra-arg-before not applied: $(cat "$tmp/out" "$tmp/err")"
+  ;;
+
+compdb-styles)
+  # hand-written databases as CMake, bear (autotools out of tree), meson and
+  # compiledb write them: "arguments" or "command", absolute or relative
+  # "file", an "output" field, the source spelled differently in the command
+  # than in "file"; each must scan cleanly and find the -D-enabled call
+  p=$tmp/proj
+  mkdir -p "$p/.git" "$p/src/include" "$p/build/cmake" "$p/build/src" "$p/builddir" "$p/cdb"
+  cp compdb-project/legacy.c "$p/src/legacy.c"
+  cp compdb-project/include/resolver.h "$p/src/include/resolver.h"
+  line7='src/legacy.c:7:9: error: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]'
+  # style DIR JSON: the database in DIR scans with the finding, 1/1 parsed
+  style() {
+    printf '%s\n' "$2" > "$1/compile_commands.json"
+    expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' -p "$1"
+    grep -qxF "$line7" "$tmp/out" || die "$1: finding missing: $(cat "$tmp/out" "$tmp/err")"
+    summary_of "$tmp/err" | grep -q ' 1/1 files parsed$' || die "$1: not parsed cleanly: $(cat "$tmp/err")"
+    grep -q 'CXError' "$tmp/err" && die "$1: libclang refused the command: $(cat "$tmp/err")"
+  }
+  # CMake: "command" with an escaped quoted define, absolute file, output
+  style "$p/build/cmake" '[{"directory": "'"$p"'/build/cmake",
+  "command": "/usr/bin/cc -DLEGACY_RESOLVER=1 -DNAME=\\\"v6\\ kit\\\" -I'"$p"'/src/include -O2 -g -o CMakeFiles/legacy.dir/src/legacy.c.o -c '"$p"'/src/legacy.c",
+  "file": "'"$p"'/src/legacy.c", "output": "CMakeFiles/legacy.dir/src/legacy.c.o"}]'
+  # bear over an autotools VPATH build: the command says ../../src/legacy.c,
+  # "file" is absolute
+  style "$p/build/src" '[{"arguments": ["/usr/bin/gcc", "-DHAVE_CONFIG_H", "-I.", "-I../../src/include", "-DLEGACY_RESOLVER",
+  "-g", "-O2", "-MT", "legacy.o", "-MD", "-MP", "-MF", ".deps/legacy.Tpo", "-c", "-o", "legacy.o", "../../src/legacy.c"],
+  "directory": "'"$p"'/build/src", "file": "'"$p"'/src/legacy.c", "output": "'"$p"'/build/src/legacy.o"}]'
+  # meson: relative "file", "command", output, -MQ/-MF
+  style "$p/builddir" '[{"directory": "'"$p"'/builddir",
+  "command": "cc -Ilegacy.p -I. -I.. -I../src/include -fdiagnostics-color=always -D_FILE_OFFSET_BITS=64 -Wall -O0 -g -DLEGACY_RESOLVER -MD -MQ legacy.p/src_legacy.c.o -MF legacy.p/src_legacy.c.o.d -o legacy.p/src_legacy.c.o -c ../src/legacy.c",
+  "file": "../src/legacy.c", "output": "legacy.p/src_legacy.c.o"}]'
+  # compiledb: "./legacy.c" in the command, "legacy.c" in "file"
+  style "$p/cdb" '[{"directory": "'"$p"'/src", "arguments": ["gcc", "-DLEGACY_RESOLVER", "-Iinclude", "-c", "-o", "legacy.o", "./legacy.c"],
+  "file": "legacy.c"}]'
+  # bear: relative "file", absolute source in the arguments
+  style "$p/cdb" '[{"directory": "'"$p"'/src", "arguments": ["cc", "-DLEGACY_RESOLVER", "-I", "include", "-c", "'"$p"'/src/legacy.c"],
+  "file": "legacy.c"}]'
+  # what libclang refuses is said with the CXErrorCode and the command, never
+  # a bare "AST read error" (here: a second input added by --extra-arg)
+  cp "$p/src/legacy.c" "$p/src/second.c"
+  expect_status 3 "$v6scan" -p "$p/cdb" --extra-arg=second.c
+  grep -q "^v6scan: src/legacy.c: libclang could not build a translation unit from the command (a second input file or an option clang does not accept) (CXError_ASTReadError); the command was: clang -resource-dir [^ ]* -DLEGACY_RESOLVER -I include second.c -working-directory $p/src $p/src/legacy.c\$" "$tmp/err" ||
+    die "libclang's refusal not explained: $(cat "$tmp/err")"
+  grep -qx 'v6scan: .*: AST read error' "$tmp/err" && die "a bare AST read error"
+  ;;
+
+discover)
+  # no -p: each file's database is looked up upward from its directory, in
+  # DIR/compile_commands.json and DIR/build/compile_commands.json (as clangd
+  # does), and the one used is named on stderr
+  p=$tmp/proj
+  mkdir -p "$p/.git" "$p/src/include" "$p/src/sub" "$p/build" "$tmp/cwd"
+  cp compdb-project/legacy.c "$p/src/legacy.c"
+  cp compdb-project/legacy.c "$p/src/sub/other.c"
+  cp compdb-project/include/resolver.h "$p/src/include/resolver.h"
+  printf '[{"directory": "%s/build", "file": "%s/src/legacy.c",
+  "arguments": ["cc", "-DLEGACY_RESOLVER", "-I%s/src/include", "-c", "%s/src/legacy.c"]}]\n' "$p" "$p" "$p" "$p" \
+    > "$p/build/compile_commands.json"
+  (cd "$tmp/cwd" && "$v6scan" --checks='-*,v6-gethostbyname' "$p/src/legacy.c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 1 ] || die "discovered database: exit status: $(cat "$tmp/err")"
+  printf '%s\n' "v6scan: using the compilation database $p/build/compile_commands.json for 1 file" \
+    '1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed' > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "discovered database not named"
+  grep -q '^src/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" || die "database flags not used: $(cat "$tmp/out")"
+  # a directory: a file the database does not list borrows the flags of the
+  # nearest entry, and counts for the database too (with the header found
+  # there: 3 files)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' "$p/src"
+  grep -qxF "v6scan: using the compilation database $p/build/compile_commands.json for 3 files" "$tmp/err" ||
+    die "two files: $(cat "$tmp/err")"
+  [ "$(grep -c 'error: gethostbyname' "$tmp/out")" -eq 2 ] || die "borrowed flags: $(cat "$tmp/out")"
+  summary_of "$tmp/err" | grep -qx '2 findings (2 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 2/2 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' &&
+    die "borrowed flags reported as defaults"
+  # the nearest database wins: one in src/sub (no -D) hides the call there
+  printf '[{"directory": "%s/src/sub", "file": "other.c", "arguments": ["cc", "-I../include", "-c", "other.c"]}]\n' "$p" \
+    > "$p/src/sub/compile_commands.json"
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' "$p/src"
+  printf '%s\n' "v6scan: using the compilation database $p/build/compile_commands.json for 2 files" \
+    "v6scan: using the compilation database $p/src/sub/compile_commands.json for 1 file" > "$tmp/want"
+  grep '^v6scan: using' "$tmp/err" | diff -u "$tmp/want" - || die "nearest database"
+  grep -q 'sub/other.c' "$tmp/out" && die "the nearer database's flags were not used: $(cat "$tmp/out")"
+  # -p overrides discovery; a broken database found is a configuration error
+  expect_status 0 "$v6scan" --checks='-*,v6-gethostbyname' -p "$p/src/sub" "$p/src/sub/other.c"
+  grep -q 'using the compilation database' "$tmp/err" && die "-p still discovered: $(cat "$tmp/err")"
+  echo '[' > "$p/src/sub/compile_commands.json"
+  expect_status 2 "$v6scan" "$p/src/sub/other.c"
+  grep -qxF "v6scan: $p/src/sub/compile_commands.json: not a valid compilation database: line 2, column 0: ']' expected near end of file (found above the sources; give -p BUILD_DIR to use another)" "$tmp/err" ||
+    die "broken discovered database: $(cat "$tmp/err")"
+  # no database anywhere: the defaults, and no line about a database
+  mkdir "$tmp/lone"
+  cp fixtures/inet_ntoa.c "$tmp/lone/x.c"
+  expect_status 1 "$v6scan" "$tmp/lone/x.c"
+  grep -q '^v6scan: using' "$tmp/err" && die "a database was named: $(cat "$tmp/err")"
   ;;
 
 utf8-output)
@@ -327,8 +485,8 @@ utf8-output)
 bad-inputs)
   # JSON inputs: every bad field is a configuration error (2) with a
   # message naming the file and the field; never a hang, never a crash
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
-  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --format json -o "$tmp/r.json" fixtures/inet_ntoa.c
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . --format sarif -o "$tmp/r.sarif" fixtures/inet_ntoa.c
   # bad_report NAME SED-EXPR MESSAGE [FILE]: the mutated report is refused
   bad_report() {
     src_=${4:-$tmp/r.json}
@@ -532,6 +690,85 @@ file-timeout)
   expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
   expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
   cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
+  ;;
+
+root)
+  # the report root without --root: the repository's top level (the nearest
+  # directory with .git above the sources), else their common directory;
+  # never a silent zero from another working directory
+  ntoa='fixtures/inet_ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]'
+  mkdir -p "$tmp/repo/.git" "$tmp/repo/src/net" "$tmp/repo/build" "$tmp/elsewhere"
+  cp fixtures/inet_ntoa.c "$tmp/repo/src/net/ntoa.c"
+  cp fixtures/neg_af_independent.c "$tmp/repo/src/clean.c"
+  printf '[{"directory": "%s", "file": "%s/src/net/ntoa.c", "arguments": ["cc", "-c", "%s/src/net/ntoa.c"]},
+  {"directory": "%s", "file": "%s/src/clean.c", "arguments": ["cc", "-c", "%s/src/clean.c"]}]\n' \
+    "$tmp/repo/build" "$tmp/repo" "$tmp/repo" "$tmp/repo/build" "$tmp/repo" "$tmp/repo" > "$tmp/repo/build/compile_commands.json"
+  for cwd in / "$tmp/elsewhere" "$tmp/repo/src/net" "$tmp/repo/build"; do
+    (cd "$cwd" && "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/repo/build" > "$tmp/out" 2> "$tmp/err")
+    [ $? -eq 1 ] || die "from $cwd: exit status (wanted 1): $(cat "$tmp/err")"
+    grep -qxF "src/net/ntoa.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" "$tmp/out" ||
+      die "from $cwd: path not relative to the repository top: $(cat "$tmp/out")"
+    summary_of "$tmp/err" | grep -q '^1 finding .* 2/2 files parsed$' || die "from $cwd: $(cat "$tmp/err")"
+  done
+  # a file given on the command line: the same path as through the database
+  (cd "$tmp/elsewhere" && "$v6scan" --checks='-*,v6-inet-ntoa' "$tmp/repo/src/net/ntoa.c" > "$tmp/out" 2> "$tmp/err")
+  grep -q '^src/net/ntoa.c:15:17: ' "$tmp/out" || die "explicit file: $(cat "$tmp/out" "$tmp/err")"
+  # a .git file (a worktree or submodule) marks a top level too
+  mkdir -p "$tmp/wt/lib"
+  echo 'gitdir: /nowhere' > "$tmp/wt/.git"
+  cp fixtures/inet_ntoa.c "$tmp/wt/lib/x.c"
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' "$tmp/wt/lib/x.c"
+  grep -q '^lib/x.c:15:17: ' "$tmp/out" || die ".git file: $(cat "$tmp/out")"
+  # no repository: the common directory of the sources
+  mkdir -p "$tmp/plain/a" "$tmp/plain/b"
+  cp fixtures/inet_ntoa.c "$tmp/plain/a/x.c"
+  cp fixtures/inet_ntoa.c "$tmp/plain/b/y.c"
+  printf '[{"directory": "%s", "file": "a/x.c", "arguments": ["cc", "-c", "a/x.c"]},
+  {"directory": "%s", "file": "b/y.c", "arguments": ["cc", "-c", "b/y.c"]}]\n' "$tmp/plain" "$tmp/plain" \
+    > "$tmp/plain/compile_commands.json"
+  (cd / && "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/plain" > "$tmp/out" 2> "$tmp/err")
+  printf '%s\n' "a/x.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" \
+    "b/y.c:15:17: error: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]" > "$tmp/want"
+  grep -v -e ': note: ' -e '^ ' "$tmp/out" | grep ': error: ' | diff -u "$tmp/want" - || die "common directory as the root"
+  # a generated source outside the repository: counted, the rest scanned
+  cp fixtures/inet_ntoa.c "$tmp/elsewhere/gen.c"
+  printf '[{"directory": "%s", "file": "%s/src/net/ntoa.c", "arguments": ["cc", "-c", "%s/src/net/ntoa.c"]},
+  {"directory": "%s", "file": "%s/gen.c", "arguments": ["cc", "-c", "%s/gen.c"]}]\n' \
+    "$tmp/repo/build" "$tmp/repo" "$tmp/repo" "$tmp/elsewhere" "$tmp/elsewhere" "$tmp/elsewhere" \
+    > "$tmp/elsewhere/compile_commands.json"
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' -p "$tmp/elsewhere"
+  grep -qxF "v6scan: 1 file outside --root $tmp/repo not scanned" "$tmp/err" || die "outside count: $(cat "$tmp/err")"
+  grep -c ': error: ' "$tmp/out" | grep -qx 1 || die "outside file scanned: $(cat "$tmp/out")"
+  # an explicit --root that leaves nothing: counted, and a configuration error
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" --root "$tmp/elsewhere"
+  printf '%s\n' "v6scan: 2 files outside --root $tmp/elsewhere not scanned" \
+    "v6scan: nothing to scan: of 2 files, 2 are outside --root $tmp/elsewhere and 0 matched --exclude" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "--root that excludes everything"
+  [ -s "$tmp/out" ] && die "a report was written for an empty scan"
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" --exclude 'src/*'
+  grep -qxF "v6scan: nothing to scan: of 2 files, 0 are outside --root $tmp/repo and 2 matched --exclude" "$tmp/err" ||
+    die "everything excluded: $(cat "$tmp/err")"
+  mkdir "$tmp/empty"
+  expect_status 2 "$v6scan" "$tmp/empty"
+  grep -qxF 'v6scan: nothing to scan: no .c or .h file in the given paths' "$tmp/err" || die "empty directory: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" -p "$tmp/repo/build" "$tmp/empty"
+  grep -qxF 'v6scan: nothing to scan: no entry of the compilation database and no .c or .h file is below the given paths' \
+    "$tmp/err" || die "database and an empty directory: $(cat "$tmp/err")"
+  # a shard that happens to get no file is not an error: the others have them
+  st=""
+  for k in 1 2 3 4; do
+    "$v6scan" --shard $k/4 "$tmp/repo/src/net/ntoa.c" > /dev/null 2> "$tmp/err"
+    st="$st$?"
+  done
+  [ "$st" = 0001 ] || [ "$st" = 0010 ] || [ "$st" = 0100 ] || [ "$st" = 1000 ] || die "shards of one file: statuses $st"
+  # --root / : every path is below it
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root / "$tmp/repo/src/net/ntoa.c"
+  grep -qF "${tmp#/}/repo/src/net/ntoa.c:15:17: error: " "$tmp/out" || die "--root /: $(cat "$tmp/out" "$tmp/err")"
+  (cd / && "$v6scan" --checks='-*,v6-inet-ntoa' --root / -p "$tmp/repo/build" > "$tmp/out" 2> "$tmp/err")
+  summary_of "$tmp/err" | grep -q '^1 finding .* 2/2 files parsed$' || die "--root / with a database: $(cat "$tmp/err")"
+  # an explicit --root keeps paths relative to it
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --root . fixtures/inet_ntoa.c
+  grep -qxF "$ntoa" "$tmp/out" || die "--root .: $(cat "$tmp/out")"
   ;;
 
 samples)

@@ -142,13 +142,13 @@ sys.exit(1 if bad else 0)
 PY
 
 # the fix text of a check, verbatim (escaped and un-escaped by the browser)
-fix=$("$v6scan" --format text util/addr.c 2>/dev/null | sed -n 's/^util\/addr\.c:7:[0-9]*: note: //p' | head -n 1)
+fix=$("$v6scan" --root . --format text util/addr.c 2>/dev/null | sed -n 's/^util\/addr\.c:7:[0-9]*: note: //p' | head -n 1)
 [ -n "$fix" ] && grep -qF "$fix" "$tmp/dom.html" 2>/dev/null || python3 -c '
 import html,sys; d=html.unescape(open(sys.argv[1]).read()); sys.exit(0 if sys.argv[2] and sys.argv[2] in d else 1)' "$tmp/dom.html" "$fix" &&
   ok "replacement advice of v6-socket-af-inet on the page" || fail "fix '$fix' not on the page"
 
 # a source gone since the scan: the finding stays, its lines are "not available"
-"$v6scan" --format json -o "$tmp/r.json" util 2> /dev/null
+"$v6scan" --root . --format json -o "$tmp/r.json" util 2> /dev/null
 rm util/addr.c
 "$v6scan" merge --format html -o "$tmp/gone.html" "$tmp/r.json" 2> /dev/null
 rc=$?
@@ -156,7 +156,7 @@ rc=$?
   ok "missing source: finding kept, lines not available" || fail "merge to html of a removed source: exit $rc"
 
 # nothing found: still a page
-"$v6scan" --format html -o "$tmp/clean.html" util/clean.c 2> /dev/null
+"$v6scan" --root . --format html -o "$tmp/clean.html" util/clean.c 2> /dev/null
 rc=$?
 [ "$rc" -eq 0 ] && grep -q '<p>No findings.</p>' "$tmp/clean.html" && grep -q '</html>' "$tmp/clean.html" &&
   ok "clean scan: a page saying so" || fail "clean scan: exit $rc"

@@ -23,6 +23,7 @@
 #include "json_read.h"
 #include "json_write.h"
 #include "resdir.h"
+#include "source.h"
 #include "utf8.h"
 
 static char *capture(void (*write)(FILE *, const char *), const char *s)
@@ -266,13 +267,59 @@ static void test_compdb_sanitise_keeps_ast_flags_only(void **state)
 	char **out = NULL;
 	size_t n = 0;
 
-	assert_int_equal(compdb_sanitise(argv, sizeof(argv) / sizeof(argv[0]), "src/x.c", &out, &n), 0);
+	assert_int_equal(compdb_sanitise(argv, sizeof(argv) / sizeof(argv[0]), "/b", "src/x.c", &out, &n), 0);
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(out[i], want[i]);
 		free(out[i]);
 	}
 	free(out);
+}
+
+/* The input is found by its resolved path, however the build tool spells it:
+ * the command's spelling and the `file` field differ in every row. */
+static void test_compdb_sanitise_drops_the_input_by_resolved_path(void **state)
+{
+	static const struct { const char *dir, *file, *arg; } cases[] = {
+		{ "/w/build/src", "/w/src/x.c", "../../src/x.c" },   /* autotools VPATH via bear */
+		{ "/w/build", "../src/x.c", "/w/src/x.c" },          /* meson: relative file */
+		{ "/w", "x.c", "./x.c" },                            /* compiledb */
+		{ "/w", "/w/sub/../x.c", "x.c" },
+		{ "/w/", "x.c", "/w//./x.c" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char *argv[] = { "cc", "-DA", "-include", "pre.h", "-c", (char *)cases[c].arg, "-Iinc" };
+		static const char *const want[] = { "-DA", "-include", "pre.h", "-Iinc" };
+		char **out = NULL;
+		size_t n = 0;
+		assert_int_equal(compdb_sanitise(argv, 7, cases[c].dir, cases[c].file, &out, &n), 0);
+		assert_int_equal(n, 4);
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(out[i], want[i]);
+			free(out[i]);
+		}
+		free(out);
+	}
+	/* a second source on the command line is not given to libclang either;
+	 * an argument that is not a source name stays */
+	char *argv[] = { "cc", "-c", "a.c", "b.c", "-target", "x86_64-linux-gnu", "extra.o" };
+	char **out = NULL;
+	size_t n = 0;
+	assert_int_equal(compdb_sanitise(argv, 7, "/w", "a.c", &out, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "-target");
+	assert_string_equal(out[1], "x86_64-linux-gnu");
+	assert_string_equal(out[2], "extra.o");
+	for (size_t i = 0; i < n; i++)
+		free(out[i]);
+	free(out);
+	char *r = compdb_resolve("/no/such/dir", "../x/./y/../z.c");
+	assert_string_equal(r, "/no/such/x/z.c");
+	free(r);
+	r = compdb_resolve("/no", "../../..");
+	assert_string_equal(r, "/");
+	free(r);
 }
 
 static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
@@ -285,12 +332,15 @@ static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
 	for (size_t i = 0; i < 6; i++)
 		assert_int_equal(jobs_add(&all, files[i], "/r", args, 1, i != 3, 0), 0);
 	assert_int_equal(jobs_finish(&all, "/r", excl, 1, 0, 0), 0);
-	assert_int_equal(all.count, 4);
-	assert_string_equal(all.items[0].relpath, "/o/e.c"); /* outside the root: absolute */
-	assert_string_equal(all.items[1].relpath, "a.c");
-	assert_int_equal(all.items[1].from_db, 1);        /* the database entry won */
-	assert_string_equal(all.items[2].relpath, "b.c");
-	assert_string_equal(all.items[3].relpath, "sub/c.c");
+	assert_int_equal(all.count, 3);
+	assert_string_equal(all.items[0].relpath, "a.c");
+	assert_int_equal(all.items[0].from_db, 1);        /* the database entry won */
+	assert_string_equal(all.items[1].relpath, "b.c");
+	assert_string_equal(all.items[2].relpath, "sub/c.c");
+	/* /o/e.c is outside the root: counted, not scanned */
+	assert_int_equal(all.dropped.outside, 1);
+	assert_int_equal(all.dropped.excluded, 1);
+	assert_int_equal(all.dropped.sharded, 0);
 
 	/* shards partition the files, deterministically */
 	size_t total = 0;
@@ -299,14 +349,163 @@ static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
 		for (size_t i = 0; i < 6; i++)
 			assert_int_equal(jobs_add(&part, files[i], "/r", args, 1, 1, 0), 0);
 		assert_int_equal(jobs_finish(&part, "/r", excl, 1, k, 3), 0);
+		assert_int_equal(part.count + part.dropped.sharded, 3);
 		for (size_t i = 0; i < part.count; i++)
 			for (size_t j = 0; j < all.count; j++)
 				if (strcmp(part.items[i].relpath, all.items[j].relpath) == 0)
 					total++;
 		jobs_free(&part);
 	}
-	assert_int_equal(total, 4);
+	assert_int_equal(total, 3);
 	jobs_free(&all);
+
+	/* the root "/" is written "" (no trailing '/'): everything is below it */
+	struct joblist top = { 0 };
+	assert_int_equal(jobs_add(&top, "/o/e.c", "/o", args, 1, 1, 0), 0);
+	assert_int_equal(jobs_finish(&top, "", NULL, 0, 0, 0), 0);
+	assert_int_equal(top.count, 1);
+	assert_string_equal(top.items[0].relpath, "o/e.c");
+	jobs_free(&top);
+	assert_null(jobs_below("/rx/a.c", "/r"));
+	assert_null(jobs_below("/r", "/r"));
+	assert_string_equal(jobs_below("/r/a.c", "/r"), "a.c");
+}
+
+/* mkdir -p of tmp/rel, with an optional .git directory or file in it */
+static void make_dir(const char *tmp, const char *rel, const char *git)
+{
+	char path[512], cmd[1200];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	if (git && strcmp(git, "dir") == 0) {
+		snprintf(cmd, sizeof(cmd), "mkdir '%s/.git'", path);
+		assert_int_equal(system(cmd), 0);
+	} else if (git) {
+		snprintf(cmd, sizeof(cmd), "echo 'gitdir: x' > '%s/.git'", path);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+static void test_jobs_default_root_is_repository_top_or_common_dir(void **state)
+{
+	char tmpl[] = "/tmp/v6scan-root-XXXXXX", *tmp = mkdtemp(tmpl), *root = NULL;
+	char a[600], b[600], c[600], cmd[700];
+
+	assert_non_null(tmp);
+	make_dir(tmp, "repo", "dir");
+	make_dir(tmp, "repo/src/net", NULL);
+	make_dir(tmp, "repo/lib/sub", NULL);
+	make_dir(tmp, "repo/mod", "file"); /* a submodule: a .git file */
+	make_dir(tmp, "plain/a/deep", NULL);
+	make_dir(tmp, "plain/ab", NULL);
+	make_dir(tmp, "gen", NULL);
+
+	/* files deep in a repository: its top level */
+	snprintf(a, sizeof(a), "%s/repo/src/net/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/repo/lib/sub/y.c", tmp);
+	char *two[] = { a, b };
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a submodule (a .git file) alone: its own top; with its parent: the parent */
+	snprintf(a, sizeof(a), "%s/repo/mod/m.c", tmp);
+	char *one[] = { a };
+	assert_int_equal(jobs_default_root(one, 1, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo/mod", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/repo", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a generated file outside the repository does not pull the root up */
+	snprintf(a, sizeof(a), "%s/repo/src/net/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/gen/g.c", tmp);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	assert_string_equal(root, c);
+	free(root);
+	/* no repository: the common directory, split at '/' ("a" and "ab") */
+	snprintf(a, sizeof(a), "%s/plain/a/deep/x.c", tmp);
+	snprintf(b, sizeof(b), "%s/plain/ab/y.c", tmp);
+	assert_int_equal(jobs_default_root(two, 2, &root), 0);
+	snprintf(c, sizeof(c), "%s/plain", tmp);
+	assert_string_equal(root, c);
+	free(root);
+	/* a directory stands for itself */
+	snprintf(a, sizeof(a), "%s/plain/a", tmp);
+	assert_int_equal(jobs_default_root(one, 1, &root), 0);
+	assert_string_equal(root, a);
+	free(root);
+	/* nothing in common but "/" */
+	char *far[] = { "/usr/include/stdio.h", a };
+	assert_int_equal(jobs_default_root(far, 2, &root), 0);
+	assert_string_equal(root, "/");
+	free(root);
+	assert_int_equal(jobs_default_root(NULL, 0, &root), -EINVAL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_source_token_end_and_utf16_columns(void **state)
+{
+	static const struct { const char *line; unsigned col, end; } cases[] = {
+		{ "\treturn inet_ntoa(a);", 9, 18 },      /* identifier */
+		{ "x = 0x7f000001UL;", 5, 17 },           /* pp-number */
+		{ "x = 1e+5;", 5, 9 },                    /* exponent sign */
+		{ "s = \"127.0.0.1\";", 5, 16 },          /* string literal */
+		{ "s = \"a\\\"b\";", 5, 11 },                /* escaped quote */
+		{ "s = L\"x\";", 5, 9 },                    /* encoding prefix */
+		{ "c = '.';", 5, 8 },
+		{ "a == b", 3, 4 },                       /* punctuation: one character */
+		{ "s = \"open", 5, 10 },                   /* unterminated: to the end */
+		{ "ab", 3, 0 },                            /* past the end */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(source_token_end(cases[i].line, cases[i].col), cases[i].end);
+	/* "é" is 2 bytes and 1 UTF-16 unit, U+1F600 4 bytes and 2 units */
+	const char *line = "\"\xc3\xa9\xf0\x9f\x98\x80\" x";
+	assert_int_equal(source_utf16_column(line, 1), 1);
+	assert_int_equal(source_utf16_column(line, 2), 2);
+	assert_int_equal(source_utf16_column(line, 4), 3);
+	assert_int_equal(source_utf16_column(line, 8), 5);
+	assert_int_equal(source_utf16_column(line, 10), 7);
+	assert_int_equal(source_utf16_column(line, 14), 11); /* past the end: one per byte */
+	for (unsigned c = 1; c <= 14; c++)
+		if (c != 3 && (c < 5 || c > 7)) /* character boundaries */
+			assert_int_equal(source_byte_column(line, source_utf16_column(line, c)), c);
+	assert_int_equal(source_utf16_column("a\xff" "b", 3), 3); /* a stray byte is one unit */
+}
+
+static void test_findings_sorted_by_column_and_deduplicated_per_check(void **state)
+{
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+	struct findings fs;
+	/* the same check twice on line 3 (kept: the lower column), a later
+	 * check at a lower column, and another check at column 9 */
+	const struct { size_t check; unsigned line, col; } in[] = {
+		{ 1, 3, 20 }, { 0, 3, 9 }, { 1, 3, 5 }, { 1, 2, 7 }, { 0, 3, 30 },
+	};
+
+	assert_true(n >= 2);
+	findings_init(&fs);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct finding f = { .check = all[in[i].check], .level = V6SCAN_WARNING, .path = "a.c",
+				     .line = in[i].line, .column = in[i].col, .message = "m" };
+		assert_int_equal(findings_add(&fs, &f), 0);
+	}
+	findings_normalise(&fs);
+	assert_int_equal(fs.count, 3);
+	assert_int_equal(fs.items[0].line, 2);
+	assert_int_equal(fs.items[1].column, 5);
+	assert_ptr_equal(fs.items[1].check, all[1]);
+	assert_int_equal(fs.items[2].column, 9);
+	assert_ptr_equal(fs.items[2].check, all[0]);
+	findings_free(&fs);
 }
 
 static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
@@ -394,7 +593,11 @@ int main(void)
 		cmocka_unit_test(test_registry_is_sorted_and_complete),
 		cmocka_unit_test(test_registry_select_applies_globs_in_order),
 		cmocka_unit_test(test_compdb_sanitise_keeps_ast_flags_only),
+		cmocka_unit_test(test_compdb_sanitise_drops_the_input_by_resolved_path),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
+		cmocka_unit_test(test_jobs_default_root_is_repository_top_or_common_dir),
+		cmocka_unit_test(test_source_token_end_and_utf16_columns),
+		cmocka_unit_test(test_findings_sorted_by_column_and_deduplicated_per_check),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
 		cmocka_unit_test(test_resdir_finds_builtin_headers_and_honours_override),
 	};
