@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "symbols.h"
 
 struct report_site {
     enum report_what what;
@@ -31,6 +35,8 @@ static const char *const report_ids[REPORT_NWHAT] = {
     [REPORT_GETHOSTBYNAME] = "v6-gethostbyname",
     [REPORT_GETHOSTBYADDR] = "v6-gethostbyaddr",
     [REPORT_GETADDRINFO_INET] = "v6-getaddrinfo-af-inet",
+    [REPORT_RES_QUERY_A] = "v6-res-query-a",
+    [REPORT_OWN_DNS] = "v6-own-dns-client",
 };
 
 static pthread_once_t report_once = PTHREAD_ONCE_INIT;
@@ -42,6 +48,8 @@ static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct report_site report_sites[REPORT_MAX_SITES];
 static size_t report_nsites;
 static unsigned long report_dropped;
+/* Set by report_note_resolver; atomic, no lock. Cleared in a forked child. */
+static atomic_bool report_resolver_used;
 
 static void report_atfork_prepare(void)
 {
@@ -59,6 +67,7 @@ static void report_atfork_child(void)
 {
     report_nsites = 0;
     report_dropped = 0;
+    atomic_store(&report_resolver_used, false);
     pthread_mutex_unlock(&report_lock);
 }
 
@@ -96,6 +105,10 @@ static void report_flush(void)
         strcat(detail, ")");
     dprintf(2, "v6shim: report: %lu IPv4-only call%s at %zu call site%s%s -> %s\n", total,
             total == 1 ? "" : "s", nsites, nsites == 1 ? "" : "s", detail, report_path);
+    if (per[REPORT_OWN_DNS] && !atomic_load(&report_resolver_used))
+        dprintf(2, "v6shim: report: the program sends DNS queries itself (UDP port 53) and never "
+                   "asked the C library's resolver: no preload can translate its lookups "
+                   "(docs/porting-guide.md)\n");
 }
 
 static void report_init(void)
@@ -141,6 +154,47 @@ void report_record(enum report_what what, const char *call, const void *caller)
         report_dropped++;
     }
     pthread_mutex_unlock(&report_lock);
+}
+
+void report_note_resolver(void)
+{
+    if (!atomic_load_explicit(&report_resolver_used, memory_order_relaxed))
+        atomic_store(&report_resolver_used, true);
+}
+
+void report_note_dns(int fd, const void *sa, unsigned len, const char *call, const void *caller)
+{
+    if (!sa || !report_on())
+        return;
+    sa_family_t fam;
+    if (len < sizeof fam)
+        return;
+    memcpy(&fam, sa, sizeof fam);
+    in_port_t port;
+    if (fam == AF_INET && len >= sizeof(struct sockaddr_in))
+        memcpy(&port, (const char *)sa + offsetof(struct sockaddr_in, sin_port), sizeof port);
+    else if (fam == AF_INET6 && len >= sizeof(struct sockaddr_in6))
+        memcpy(&port, (const char *)sa + offsetof(struct sockaddr_in6, sin6_port), sizeof port);
+    else
+        return;
+    if (ntohs(port) != 53)
+        return;
+    int saved = errno, type = 0;
+    socklen_t tl = sizeof type;
+    if (real_getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM)
+        report_record(REPORT_OWN_DNS, call, caller);
+    errno = saved;
+}
+
+/* True when the process has a REPORT_OWN_DNS site and made no resolver call. */
+static bool report_own_dns_only(const struct report_site *sites, size_t n)
+{
+    if (atomic_load(&report_resolver_used))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (sites[i].what == REPORT_OWN_DNS)
+            return true;
+    return false;
 }
 
 const char *report_check_id(enum report_what what)
@@ -313,6 +367,15 @@ int report_write(int fd)
     if (k < 0)
         return (int)k;
     size_t off = (size_t)k;
+    /* A program with its own DNS client: say so on its line (report.h). */
+    static const char note[] = ",\"notes\":[\"own-dns-client\"]";
+    if (report_own_dns_only(sites, n)) {
+        if (off < 2 || off + sizeof note - 1 > sizeof line)
+            return -ENOBUFS;
+        memmove(line + off - 2 + sizeof note - 1, line + off - 2, 2); /* "}\n" */
+        memcpy(line + off - 2, note, sizeof note - 1);
+        off += sizeof note - 1;
+    }
     for (size_t done = 0; done < off;) {
         ssize_t w = write(fd, line + done, off - done);
         if (w < 0) {

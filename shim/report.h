@@ -42,7 +42,9 @@ enum report_what {
     REPORT_IPV6_PEER,        /* an IPv6 peer shown as IPv4       v6-ipv6-peer-as-ipv4 */
     REPORT_GETHOSTBYNAME,    /* gethostbyname family             v6-gethostbyname */
     REPORT_GETHOSTBYADDR,    /* gethostbyaddr family             v6-gethostbyaddr */
-    REPORT_GETADDRINFO_INET, /* getaddrinfo with AF_INET hints   v6-getaddrinfo-af-inet */
+    REPORT_GETADDRINFO_INET, /* getaddrinfo(_a) with AF_INET     v6-getaddrinfo-af-inet */
+    REPORT_RES_QUERY_A,      /* res_query/res_search for IN A    v6-res-query-a */
+    REPORT_OWN_DNS,          /* UDP to port 53 from the program  v6-own-dns-client */
     REPORT_NWHAT
 };
 
@@ -55,6 +57,23 @@ bool report_on(void);
  * literal) from return address CALLER. No-op when report mode is off;
  * sites beyond REPORT_MAX_SITES are counted as dropped. */
 void report_record(enum report_what what, const char *call, const void *caller);
+
+/* The program called one of libc's resolver functions (any hooked one). */
+void report_note_resolver(void);
+
+/*
+ * For the socket layer's connect, sendto and sendmsg hooks, before anything
+ * else (tracked fd or not): the program sends to or connects FD to SA. A
+ * UDP socket (SO_TYPE SOCK_DGRAM) and an AF_INET or AF_INET6 SA with port
+ * 53 is recorded as REPORT_OWN_DNS at CALLER with CALL: the program has a
+ * DNS client of its own (djb-style tools, c-ares, ldns), whose lookups no
+ * preload can translate (glibc's own resolver sends through internal calls
+ * that never reach a hook, so it is never counted). When the process then
+ * made no resolver call at all, its report line carries
+ * "notes":["own-dns-client"] and the stderr summary says so. No-op when
+ * report mode is off; errno is preserved.
+ */
+void report_note_dns(int fd, const void *sa, unsigned len, const char *call, const void *caller);
 
 /* The check id of WHAT ("v6-socket-af-inet", …). */
 const char *report_check_id(enum report_what what);

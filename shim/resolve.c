@@ -22,6 +22,7 @@
 #include "addr.h"
 #include "hostent.h"
 #include "init.h"
+#include "literal.h"
 #include "log.h"
 #include "pool.h"
 #include "resolve_tls.h"
@@ -157,7 +158,12 @@ static void resolve_order(const struct policy_table *t, struct resolve_answer *o
 
 bool resolve_passthrough(const char *name)
 {
-    return !name || resolve_is_literal(name) || strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX;
+    if (!name)
+        return true;
+    if (resolve_is_literal(name)) /* an IPv6 literal is ours (literal.h) */
+        return !literal_maybe(name) || !literal_parse(name, &(struct in6_addr){0},
+                                                      &(uint32_t){0}, NULL);
+    return strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX;
 }
 
 int resolve_lookup(const char *name, struct resolve_answer *out)
@@ -165,9 +171,11 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
     /* not a memset of the whole ~4 KiB: resolve_add fills each candidate */
     out->name[0] = '\0';
     out->n = out->naddr = 0;
-    out->has_v6 = out->pool_ok = false;
+    out->has_v6 = out->pool_ok = out->literal = false;
     out->pool.s_addr = 0;
     memset(out->rule, 0, sizeof out->rule);
+    if (literal_maybe(name) && literal_answer(name, shim_init()->pool_ttl_s, out) == 0)
+        return 0;
     if (strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX)
         return EAI_NONAME; /* a pool key is never cut: two names would share it */
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
@@ -315,7 +323,7 @@ static int resolve_byname_r(struct resolve_tls *tls, const char *name, struct ho
         resolve_answer_give(tls, a);
         return resolve_gai_failure(rc, saved, result, h_errnop);
     }
-    if (!a->has_v6) {
+    if (!a->has_v6 && !a->literal) {
         resolve_answer_give(tls, a);
         if (tls)
             resolve_tls_note_v4only(tls, name);
@@ -435,8 +443,10 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
                         struct addrinfo **res)
 {
     struct resolve_tls *tls = NULL;
+    bool pass = resolve_passthrough(node);
+    bool lit6 = !pass && literal_maybe(node); /* numeric: AI_NUMERICHOST is no reason to pass */
     if (!node || !hints || hints->ai_family != AF_INET || !res ||
-        (hints->ai_flags & AI_NUMERICHOST) || resolve_passthrough(node) ||
+        ((hints->ai_flags & AI_NUMERICHOST) && !lit6) || pass ||
         ((tls = resolve_tls_get()) && resolve_tls_v4only(tls, node)))
         return real_getaddrinfo(node, service, hints, res);
     int saved = errno;
@@ -444,7 +454,7 @@ int resolve_getaddrinfo(const char *node, const char *service, const struct addr
     if (!a)
         return EAI_MEMORY;
     int rc = resolve_lookup(node, a);
-    if (rc != 0 || !a->has_v6) {
+    if (rc != 0 || (!a->has_v6 && !a->literal)) {
         if (rc == 0 && tls)
             resolve_tls_note_v4only(tls, node);
         free(a);

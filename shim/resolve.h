@@ -36,6 +36,7 @@ struct resolve_answer {
     struct policy_cand cand[RESOLVE_MAX_ANSWERS];
     int rule[RESOLVE_MAX_ANSWERS];                 /* rule putting cand[i] before cand[i+1] */
     bool has_v6;                                   /* some kept answer is IPv6 (not ::ffff:) */
+    bool literal;                                  /* NAME was an IPv6 literal (literal.h) */
     bool pool_ok;                                  /* has_v6 and the pool address was given */
     struct in_addr pool;                           /* the name's pool address when pool_ok */
     size_t naddr;                                  /* what a legacy caller sees: */
@@ -44,19 +45,23 @@ struct resolve_answer {
 
 /*
  * Look NAME up (AF_UNSPEC, one answer per address), order it and map it as
- * described above. Returns 0, or the getaddrinfo EAI_* code (EAI_SYSTEM with
+ * described above; an IPv6 literal is answered without a lookup
+ * (literal_answer). Returns 0, or the getaddrinfo EAI_* code (EAI_SYSTEM with
  * errno set); EAI_NONAME for a name longer than POOL_NAME_MAX. A pool that
  * is full (every entry live: pool.h) leaves pool_ok false and the IPv6
  * answers out of addr[].
  */
 int resolve_lookup(const char *name, struct resolve_answer *out);
 
-/* True for a name the shim leaves to libc untouched: NULL, a literal, or one
- * longer than POOL_NAME_MAX (a pool key is never cut). */
+/* True for a name the shim leaves to libc untouched: NULL, an IPv4 literal,
+ * text with a ':' that is not an IPv6 literal (literal.h), or a name longer
+ * than POOL_NAME_MAX (a pool key is never cut). An IPv6 literal is answered
+ * with its pool address (literal.h), like a name with IPv6 answers. */
 bool resolve_passthrough(const char *name);
 
 /* True for a name glibc takes as a numeric address: IPv4 digits-and-dots
- * (inet_aton forms) or anything with a ':' (IPv6). */
+ * (inet_aton forms) or anything with a ':' (IPv6). Not the same as
+ * resolve_passthrough: IPv6 literals are answered by the shim. */
 bool resolve_is_literal(const char *name);
 
 /*
