@@ -84,6 +84,8 @@ SOCK_EXPORT int listen(int fd, int backlog)
 
 SOCK_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
+    if (addr && report_on())
+        report_note_dns(fd, addr, len, "connect", __builtin_return_address(0));
     if (!fdtab_tracked(fd))
         return real_connect(fd, addr, len);
     int saved = errno;

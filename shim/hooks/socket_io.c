@@ -51,6 +51,8 @@ static inline bool hook_plain_recv(int fd, const struct sockaddr *addr, const so
 SOCK_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
                            const struct sockaddr *addr, socklen_t alen)
 {
+    if (addr && report_on())
+        report_note_dns(fd, addr, alen, "sendto", __builtin_return_address(0));
     if (!addr || !fdtab_tracked(fd))
         return real_sendto(fd, buf, n, flags, addr, alen);
     int saved = errno;
@@ -59,6 +61,9 @@ SOCK_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 
 SOCK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+    if (msg && msg->msg_name && report_on())
+        report_note_dns(fd, msg->msg_name, msg->msg_namelen, "sendmsg",
+                        __builtin_return_address(0));
     if (!msg || !msg->msg_name || !fdtab_tracked(fd))
         return real_sendmsg(fd, msg, flags);
     int saved = errno;
