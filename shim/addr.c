@@ -1,5 +1,4 @@
 /* addr — pure address conversions; see addr.h. */
-/* NOLINTBEGIN(v6-*): these helpers convert between the IPv4 view and IPv6 on purpose (v6scan self-scan). */
 #include "addr.h"
 
 #include <errno.h>
@@ -81,4 +80,3 @@ int addr_pick(const struct sockaddr_storage *dst, size_t n, int family,
     }
     return -ENETUNREACH;
 }
-/* NOLINTEND(v6-*) */

@@ -9,7 +9,7 @@
  *   socket of a given family ("first of that family, else, on an IPv6
  *   socket, the first IPv4 candidate mapped").
  */
-/* NOLINTBEGIN(v6-*): these helpers convert between the IPv4 view and IPv6 on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): these helpers convert between the IPv4 view and IPv6 on purpose (v6scan self-scan). */
 #ifndef V6SHIM_ADDR_H
 #define V6SHIM_ADDR_H
 
@@ -47,4 +47,4 @@ int addr_pick(const struct sockaddr_storage *dst, size_t n, int family,
               struct sockaddr_storage *out);
 
 #endif
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

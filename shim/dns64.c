@@ -1,5 +1,5 @@
 /* dns64 — A answers synthesised from IPv6 answers; see dns64.h. */
-/* NOLINTBEGIN(v6-*): this module answers IPv4-only DNS queries on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): this module answers IPv4-only DNS queries on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "dns64.h"
 
@@ -161,4 +161,4 @@ int resolve_res_query(int search, const char *dname, int cls, int type, unsigned
     return search ? real_res_search(dname, cls, type, answer, anslen)
                   : real_res_query(dname, cls, type, answer, anslen);
 }
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

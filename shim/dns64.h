@@ -14,7 +14,7 @@
  * "libc" is the real res_query/res_search with the caller's arguments, so
  * its answer (from the name servers) is byte for byte its own.
  */
-/* NOLINTBEGIN(v6-*): this module answers IPv4-only DNS queries on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): this module answers IPv4-only DNS queries on purpose (v6scan self-scan). */
 #ifndef V6SHIM_DNS64_H
 #define V6SHIM_DNS64_H
 
@@ -49,4 +49,4 @@ int resolve_res_query(int search, const char *dname, int cls, int type, unsigned
                       int anslen);
 
 #endif
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

@@ -18,7 +18,6 @@
  * docs/internals/threading.md). fork(): the child inherits the table as is
  * (its fds are the same); a pthread_atfork handler keeps the lock usable.
  */
-/* NOLINTBEGIN(v6-*): the fd table keeps the legacy IPv4 view of each socket by design (v6scan self-scan). */
 #ifndef V6SHIM_FDTABLE_H
 #define V6SHIM_FDTABLE_H
 
@@ -142,4 +141,3 @@ void fdtab_lock(void);
 void fdtab_unlock(void);
 
 #endif
-/* NOLINTEND(v6-*) */

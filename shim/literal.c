@@ -1,5 +1,4 @@
 /* literal — IPv6 literals for IPv4-only parsers; see literal.h. */
-/* NOLINTBEGIN(v6-*): this module answers IPv4-only parsers on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "literal.h"
 
@@ -111,4 +110,3 @@ int literal_answer(const char *name, uint32_t ttl_s, struct resolve_answer *out)
     }
     return 0;
 }
-/* NOLINTEND(v6-*) */

@@ -17,7 +17,7 @@
  * after checking that the shim is enabled; each sets errno/h_errno as the
  * libc function would.
  */
-/* NOLINTBEGIN(v6-*): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
 #ifndef V6SHIM_RESOLVE_H
 #define V6SHIM_RESOLVE_H
 
@@ -98,4 +98,4 @@ int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
                         socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 
 #endif
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

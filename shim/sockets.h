@@ -30,7 +30,7 @@
  * turn that into -1/errno. Each first decides whether the call concerns the
  * shim and otherwise makes the real call untouched.
  */
-/* NOLINTBEGIN(v6-*): the socket layer speaks the application's IPv4 API on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): the socket layer speaks the application's IPv4 API on purpose (v6scan self-scan). */
 #ifndef V6SHIM_SOCKETS_H
 #define V6SHIM_SOCKETS_H
 
@@ -77,4 +77,4 @@ int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in 
 bool sockets_take_peer_flag(void);
 
 #endif
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

@@ -4,7 +4,7 @@
  * address views, accept and names; sockets_dgram.c: datagrams). Not for
  * other modules: their contract is sockets.h.
  */
-/* NOLINTBEGIN(v6-*): the socket layer speaks the application's IPv4 API on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-sockaddr-in-decl): the socket layer speaks the application's IPv4 API on purpose (v6scan self-scan). */
 #ifndef V6SHIM_SOCKETS_INT_H
 #define V6SHIM_SOCKETS_INT_H
 
@@ -62,4 +62,4 @@ bool sockets_upgradable(int fd, struct fdtab_sock *s);
 
 
 #endif
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-sockaddr-in-decl) */

@@ -67,7 +67,7 @@ V6_EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf, 
     return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
 }
 
-/* NOLINTBEGIN(v6-*): gethostbyname2 is shimmed for AF_INET only; other families pass through (v6scan self-scan). */
+/* NOLINTBEGIN(v6-family-switch-no-v6): gethostbyname2 is shimmed for AF_INET only; other families pass through (v6scan self-scan). */
 V6_EXPORT struct hostent *gethostbyname2(const char *name, int af)
 {
     NOTE_RESOLVER();
@@ -88,7 +88,7 @@ V6_EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret, ch
         return real_gethostbyname2_r(name, af, ret, buf, buflen, result, h_errnop);
     return resolve_gethostbyname_r(name, ret, buf, buflen, result, h_errnop);
 }
-/* NOLINTEND(v6-*) */
+/* NOLINTEND(v6-family-switch-no-v6) */
 
 V6_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
 {

@@ -51,23 +51,23 @@ static inline bool hook_big_buffer(const struct sockaddr *addr, const socklen_t 
 
 SOCK_EXPORT int socket(int domain, int type, int protocol)
 {
-    /* NOLINTBEGIN(v6-*): only AF_INET sockets are the shim's; others pass through (v6scan self-scan). */
+    /* NOLINTBEGIN(v6-addrlen-assume,v6-family-switch-no-v6,v6-inaddr-constant,v6-sockaddr-in-decl): only AF_INET sockets are the shim's; others pass through (v6scan self-scan). */
     if (domain == AF_INET && report_on())
         report_record(REPORT_SOCKET_AF_INET, "socket", __builtin_return_address(0));
     if (domain != AF_INET)
         return real_socket(domain, type, protocol);
-    /* NOLINTEND(v6-*) */
+    /* NOLINTEND(v6-addrlen-assume,v6-family-switch-no-v6,v6-inaddr-constant,v6-sockaddr-in-decl) */
     int saved = errno;
     return hook_ret(sockets_socket(domain, type, protocol), saved);
 }
 
 SOCK_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    /* NOLINTBEGIN(v6-*): report mode records the legacy IPv4 wildcard bind itself (v6scan self-scan). */
+    /* NOLINTBEGIN(v6-addrlen-assume,v6-family-switch-no-v6,v6-inaddr-constant,v6-sockaddr-in-decl): report mode records the legacy IPv4 wildcard bind itself (v6scan self-scan). */
     if (report_on() && addr && len >= sizeof(struct sockaddr_in) && addr->sa_family == AF_INET &&
         ((const struct sockaddr_in *)addr)->sin_addr.s_addr == htonl(INADDR_ANY))
         report_record(REPORT_WILDCARD_LISTEN, "bind", __builtin_return_address(0));
-    /* NOLINTEND(v6-*) */
+    /* NOLINTEND(v6-addrlen-assume,v6-family-switch-no-v6,v6-inaddr-constant,v6-sockaddr-in-decl) */
     if (!fdtab_tracked(fd))
         return real_bind(fd, addr, len);
     int saved = errno;
