@@ -110,8 +110,8 @@ static void test_http_get_link_local_zone_reaches_server_and_stays_off_the_wire(
 {
     V6TEST_REQUIRE_IPV6();
     /* Our private namespace: give lo a link-local address to talk to. */
-    if (system("ip -6 addr add fe80::1/64 dev lo nodad 2>/dev/null") != 0 &&
-        system("ip -6 addr show dev lo | grep -q fe80::1/64") != 0) {
+    if (system("env -u LD_PRELOAD ip -6 addr add fe80::1/64 dev lo nodad 2>/dev/null") != 0 &&
+        system("env -u LD_PRELOAD ip -6 addr show dev lo | grep -q fe80::1/64") != 0) {
         print_message("skipped: cannot add fe80::1 to lo\n");
         skip();
     }

@@ -594,11 +594,15 @@ output-files)
   # leaves no temporary and exits 4 naming the file
   mkdir "$tmp/keep"
   echo OLD > "$tmp/keep/report.sarif"
-  expect_status 4 sh -c 'ulimit -f 8 && exec "$@"' sh "$v6scan" --format sarif -o "$tmp/keep/report.sarif" \
-    fixtures/neg_af_independent.c
-  grep -qxF "v6scan: writing $tmp/keep/report.sarif: File too large" "$tmp/err" || die "EFBIG: $(cat "$tmp/err")"
-  [ "$(cat "$tmp/keep/report.sarif")" = OLD ] || die "EFBIG: the old report was not kept"
-  [ "$(ls -A "$tmp/keep")" = report.sarif ] || die "EFBIG: a temporary was left: $(ls -A "$tmp/keep")"
+  # (ThreadSanitizer's runtime itself dies of a file size limit, SIGBUS in
+  # its own mappings: the TSan build checks the full file system below only)
+  if ! ldd "$v6scan" 2> /dev/null | grep -q libtsan; then
+    expect_status 4 sh -c 'ulimit -f 8 && exec "$@"' sh "$v6scan" --format sarif -o "$tmp/keep/report.sarif" \
+      fixtures/neg_af_independent.c
+    grep -qxF "v6scan: writing $tmp/keep/report.sarif: File too large" "$tmp/err" || die "EFBIG: $(cat "$tmp/err")"
+    [ "$(cat "$tmp/keep/report.sarif")" = OLD ] || die "EFBIG: the old report was not kept"
+    [ "$(ls -A "$tmp/keep")" = report.sarif ] || die "EFBIG: a temporary was left: $(ls -A "$tmp/keep")"
+  fi
   if unshare -m true 2> /dev/null; then
     mkdir "$tmp/full"
     # an 8 KiB tmpfs, full with the old report and the old baseline (one

@@ -271,15 +271,33 @@ static void test_getaddrinfo_a_nowait_of_only_inet_requests_still_notifies(void 
     sem_destroy(&notified);
 }
 
+/* glibc 2.36's getaddrinfo_a crashes under ThreadSanitizer with or without
+ * the shim (a three-line program built with -fsanitize=thread and calling
+ * getaddrinfo_a(GAI_WAIT) segfaults): the TSan build leaves those two cases
+ * out; every other build runs them. */
+#if defined(__SANITIZE_THREAD__)
+#define V6_NO_GAI_A 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define V6_NO_GAI_A 1
+#endif
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_res_query_a_of_ipv6_only_name_is_synthesised_with_the_pool_address),
         cmocka_unit_test(test_res_query_other_types_and_ipv4_only_names_reach_the_name_server),
         cmocka_unit_test(test_res_query_into_a_short_buffer_is_truncated_with_tc),
+#ifndef V6_NO_GAI_A
         cmocka_unit_test(test_getaddrinfo_a_answers_inet_requests_and_passes_the_rest_to_glibc),
         cmocka_unit_test(test_getaddrinfo_a_nowait_of_only_inet_requests_still_notifies),
+#endif
     };
+#ifdef V6_NO_GAI_A
+    (void)test_getaddrinfo_a_answers_inet_requests_and_passes_the_rest_to_glibc;
+    (void)test_getaddrinfo_a_nowait_of_only_inet_requests_still_notifies;
+#endif
     return cmocka_run_group_tests(tests, setup, teardown);
 }
 /* NOLINTEND(v6-*) */
