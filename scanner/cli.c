@@ -11,7 +11,7 @@
 
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE,
 };
 
 static const struct option cli_long[] = {
@@ -20,6 +20,7 @@ static const struct option cli_long[] = {
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "help-uri-base", required_argument, NULL, OPT_HELP_URI_BASE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
@@ -63,6 +64,9 @@ void cli_usage(FILE *f)
 	      "  --color[=WHEN]          colour the text report: auto (default: on a terminal,\n"
 	      "                          unless NO_COLOR is set), never, or always (what a bare\n"
 	      "                          option means)\n"
+	      "  --help-uri-base URI     SARIF rules link to URI<check id>.md (the published\n"
+	      "                          docs/checks/ pages; default: none, the page text is in\n"
+	      "                          the rule's help.markdown)\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  --baseline FILE         findings listed in FILE do not count\n"
 	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
@@ -154,6 +158,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			if (emit_format_parse(optarg, &o->format))
 				cli_bad(o, "--format must be text, json or sarif (got '%s')", optarg);
 			break;
+		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
 		case OPT_COLOR:
 			if (!optarg)
 				o->color = EMIT_COLOR_ALWAYS;

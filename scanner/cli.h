@@ -29,6 +29,7 @@ struct cli_opts {
 	enum emit_format format;     /* --format */
 	enum emit_color color;       /* --color (default auto) */
 	const char *output;          /* -o */
+	const char *help_uri_base;   /* --help-uri-base (NULL: the build's default) */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */
 	enum v6scan_level fail_on;   /* --fail-on */

@@ -159,16 +159,56 @@ static int main_explain(const char *id)
 	return EXIT_CLEAN;
 }
 
+static void main_free_docs(char **docs)
+{
+	size_t n;
+
+	registry_all(&n);
+	for (size_t i = 0; docs && i < n; i++)
+		free(docs[i]);
+	free(docs);
+}
+
+/* Reads every check's page (main_open_doc) for SARIF's help.markdown: a
+ * NULL entry where a page is not found; NULL when out of memory. */
+static char **main_load_docs(void)
+{
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+	char **docs = calloc(n + 1, sizeof(*docs));
+
+	for (size_t i = 0; docs && i < n; i++) {
+		FILE *f = main_open_doc(all[i]->id), *mem;
+		size_t len = 0, got;
+		char buf[4096];
+		if (!f)
+			continue;
+		mem = open_memstream(&docs[i], &len);
+		while (mem && (got = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, got, mem);
+		fclose(f);
+		if (mem)
+			fclose(mem);
+	}
+	return docs;
+}
+
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
 		      int color)
 {
 	struct emit_info info = { .baseline_used = baseline_used, .color = color };
+	int rc;
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
-	if (o->format == EMIT_SARIF)
-		return emit_sarif(out, fs, &info);
-	return emit_text(out, fs, &info);
+	if (o->format != EMIT_SARIF)
+		return emit_text(out, fs, &info);
+	info.help_uri_base = o->help_uri_base ? o->help_uri_base : EMIT_HELP_URI_BASE;
+	char **docs = main_load_docs();
+	info.docs = docs;
+	rc = emit_sarif(out, fs, &info);
+	main_free_docs(docs);
+	return rc;
 }
 
 /* Writes the report in the chosen format to -o (replaced whole or not at
@@ -393,6 +433,9 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
 		goto out;
 	}
+	fs.root = strdup(root);
+	if (!fs.root)
+		goto nomem;
 	rc = main_finish(o, &paths, &fs, iroot, 1);
 	if (rc == -ENOMEM)
 		goto nomem;
@@ -411,7 +454,7 @@ static int main_scan(const struct cli_opts *o)
 		goto out;
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
-		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i]);
+		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i].path);
 	status = main_status(o, &fs);
 	if (o->write_baseline && status == EXIT_FINDINGS)
 		status = EXIT_CLEAN;

@@ -287,7 +287,13 @@ sarif-validate)
   "$v6scan" --root "$tmp" --write-baseline "$tmp/b.json" "$tmp/g.c" 2> /dev/null
   expect_status 0 "$v6scan" --root "$tmp" --baseline "$tmp/b.json" --format sarif -o "$tmp/base.sarif" "$tmp/g.c"
   expect_status 0 "$v6scan" --format sarif -o "$tmp/empty.sarif" fixtures/neg_af_independent.c
-  for f in all base empty; do
+  # a file that does not parse (a tool execution notification), and rules
+  # with helpUri
+  printf 'int f(void) { return gethostbyname(; }\n' > "$tmp/broken.c"
+  expect_status 3 "$v6scan" --root "$tmp" --format sarif -o "$tmp/failed.sarif" "$tmp/broken.c" "$tmp/g.c"
+  expect_status 1 "$v6scan" --help-uri-base https://docs.example.org/checks/ --format sarif -o "$tmp/uri.sarif" \
+    fixtures/inet_ntoa.c
+  for f in all base empty failed uri; do
     "$tool" validate "$tmp/$f.sarif" > "$tmp/val" 2>&1
     rc=$?
     if [ $rc -ne 0 ] || grep -Eq ': (error|warning) ' "$tmp/val" || ! grep -q 'Analysis completed successfully' "$tmp/val"; then
@@ -442,6 +448,60 @@ discover)
   grep -q '^v6scan: using' "$tmp/err" && die "a database was named: $(cat "$tmp/err")"
   ;;
 
+sarif)
+  # SARIF as GitHub code scanning reads it: no helpUri unless a base is
+  # given (the page text is in help.markdown), URIs relative to %SRCROOT%
+  # (the report root) whatever the working directory, region end and
+  # snippet, and a notification with the reason for each file not analysed
+  mkdir -p "$tmp/repo/.git" "$tmp/repo/src"
+  cp fixtures/inet_ntoa.c "$tmp/repo/src/ntoa.c"
+  printf 'int f(void) { return gethostbyname(; }\n' > "$tmp/repo/src/broken.c"
+  (cd "$tmp/repo/src" && "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/s.sarif" ntoa.c broken.c 2> "$tmp/err")
+  [ $? -eq 3 ] || die "exit status with a broken file: $(cat "$tmp/err")"
+  python3 - "$tmp/s.sarif" "$tmp/repo" "$src/../../docs/checks/v6-inet-ntoa.md" > "$tmp/py" 2>&1 <<'EOF' || die "SARIF content: $(cat "$tmp/py")"
+import json, sys, urllib.parse, os
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+run = log["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+assert run["tool"]["driver"]["informationUri"] == "man:v6scan(1)", run["tool"]["driver"]
+assert all("helpUri" not in r for r in rules), "a helpUri without a configured base"
+rule = [r for r in rules if r["id"] == "v6-inet-ntoa"][0]
+assert rule["help"]["markdown"] == open(sys.argv[3], encoding="utf-8").read(), "help.markdown is not the page"
+base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert base == "file://" + sys.argv[2] + "/", base
+res = run["results"]
+assert len(res) == 1, res
+loc = res[0]["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"] == {"uri": "src/ntoa.c", "uriBaseId": "%SRCROOT%"}, loc
+path = urllib.parse.unquote(urllib.parse.urlparse(base + loc["artifactLocation"]["uri"]).path)
+assert os.path.isfile(path), path
+reg = loc["region"]
+assert reg == {"startLine": 15, "startColumn": 17, "endLine": 15, "endColumn": 26,
+               "snippet": {"text": "\tprintf(\"%s\\n\", inet_ntoa(a)); // expect: v6-inet-ntoa"}}, reg
+inv = run["invocations"][0]
+assert inv["executionSuccessful"] is False
+n = inv["toolExecutionNotifications"]
+assert len(n) == 1, n
+assert n[0]["level"] == "error"
+assert n[0]["message"]["text"] == "src/broken.c was not fully analysed: " + sys.argv[2] + "/src/broken.c:1:36: error: expected expression.", n[0]
+assert n[0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "src/broken.c", "uriBaseId": "%SRCROOT%"}
+EOF
+  # a base for the published pages: every rule links to its page
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --help-uri-base https://docs.example.org/v6kit/checks/ \
+    --format sarif "$tmp/repo/src/ntoa.c"
+  grep -qF '"helpUri": "https://docs.example.org/v6kit/checks/v6-inet-ntoa.md"' "$tmp/out" || die "--help-uri-base: helpUri"
+  grep -qF '"informationUri": "https://docs.example.org/v6kit/checks/"' "$tmp/out" || die "--help-uri-base: informationUri"
+  # a merge keeps the root, the regions and the reasons
+  (cd "$tmp/repo/src" && "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/s.json" ntoa.c broken.c 2> /dev/null)
+  expect_status 3 "$v6scan" merge --format sarif -o "$tmp/m.sarif" "$tmp/s.json"
+  cmp "$tmp/s.sarif" "$tmp/m.sarif" || die "SARIF merged from JSON differs from the direct run"
+  expect_status 3 "$v6scan" merge --format json -o "$tmp/m.json" "$tmp/s.sarif"
+  cmp "$tmp/s.json" "$tmp/m.json" || die "JSON merged from SARIF differs from the direct run"
+  grep -qF "\"failureReasons\": [\"$tmp/repo/src/broken.c:1:36: error: expected expression\"]" "$tmp/s.json" ||
+    die "JSON failureReasons: $(grep failure "$tmp/s.json")"
+  grep -qF "\"root\": \"$tmp/repo\"" "$tmp/s.json" || die "JSON root: $(grep root "$tmp/s.json")"
+  ;;
+
 utf8-output)
   # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
   # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
@@ -501,7 +561,7 @@ bad-inputs)
   bad_report more.json 's/"filesParsed": 1/"filesParsed": 2/' \
     'summary.filesParsed: must not exceed filesTotal (got 2 > 1)'
   bad_report huge.json 's/"line": 15/"line": 1e999/' \
-    'line 9, column 93: real number overflow near '"'"'1e999'"'"
+    'line 11, column 93: real number overflow near '"'"'1e999'"'"
   bad_report zero.json 's/"line": 15/"line": 0/' \
     'findings[0].line: must be an integer from 1 to 4294967295 (got 0)'
   bad_report real.json 's/"column": 17/"column": 17.5/' \
@@ -514,7 +574,7 @@ bad-inputs)
   bad_report version.json 's/"version": 1/"version": 2/' 'version: must be an integer from 1 to 1 (got 2)'
   bad_report dup.json 's/"tool": "v6scan"/"tool": "v6scan", "tool": "v6scan"/' \
     'line 3, column 26: duplicate object key near '"'"'"tool"'"'"
-  bad_report trunc.json '$d' "line 11, column 0: '}' expected near end of file"
+  bad_report trunc.json '$d' "line 13, column 0: '}' expected near end of file"
   bad_report sline.sarif 's/"startLine": 15/"startLine": -1/' \
     'runs[0].results[0].locations[0].physicalLocation.region.startLine: must be an integer from 1 to 4294967295 (got -1)' \
     "$tmp/r.sarif"
