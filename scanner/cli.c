@@ -58,6 +58,8 @@ void cli_usage(FILE *f)
 	      "                          else their common directory)\n"
 	      "  --exclude GLOB          skip files whose root-relative path matches (repeatable)\n"
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
+	      "                          (a glob that names no check is a warning, as in\n"
+	      "                          clang-tidy; enabling no check at all is an error)\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
 	      "  --format FMT            text (default), json or sarif\n"
@@ -69,17 +71,20 @@ void cli_usage(FILE *f)
 	      "                          the rule's help.markdown)\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  --baseline FILE         findings listed in FILE do not count\n"
-	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
+	      "  --write-baseline FILE   write every current finding to FILE and say so; no report\n"
+	      "                          unless -o is given (exit 0 or 3)\n"
 	      "  --fail-on LEVEL         error, warning (default), note or none\n"
 	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix), then\n"
 	      "                          join the reports with `v6scan merge` (same findings as one\n"
 	      "                          run; a header whose includers all fell into other shards is\n"
 	      "                          also parsed on its own, so file counters can be higher)\n"
-	      "  -j, --jobs N            parse with N worker processes (default 1)\n"
+	      "  -j, --jobs N            parse with N worker processes (default: the number of\n"
+	      "                          online CPUs)\n"
 	      "  --file-timeout SECONDS  stop a worker whose file takes longer (default 120); the\n"
 	      "                          file counts as not analysed. 0: no limit, and -j 1 then\n"
 	      "                          parses in the v6scan process itself\n"
 	      "  -q, --quiet             do not print parse errors\n"
+	      "  -V, --version           print the version and exit\n"
 	      "\n"
 	      "JSON inputs (--baseline, merge reports) must be regular files of at most 256 MiB,\n"
 	      "compile_commands.json at most 1 GiB.\n"
@@ -114,6 +119,13 @@ static int cli_uint(const char *s, unsigned *out, unsigned min, unsigned max)
 	return 0;
 }
 
+unsigned cli_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > CLI_JOBS_MAX ? CLI_JOBS_MAX : (unsigned)n;
+}
+
 static void cli_bad(struct cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void cli_bad(struct cli_opts *o, const char *fmt, ...)
@@ -137,16 +149,17 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->action = merge ? CLI_MERGE : CLI_SCAN;
 	o->format = EMIT_TEXT;
 	o->fail_on = V6SCAN_WARNING;
-	o->jobs = 1;
+	o->jobs = cli_default_jobs();
 	o->file_timeout = CLI_FILE_TIMEOUT_DEFAULT;
 	optind = merge ? 2 : 1;
 	opterr = 0;
-	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qh", cli_long, NULL)) != -1) {
+	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qhV", cli_long, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->build_dir = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': o->action = CLI_HELP; return;
+		case 'V':
 		case OPT_VERSION: o->action = CLI_VERSION; return;
 		case OPT_CHECKS: o->checks = optarg; break;
 		case OPT_LIST: o->action = CLI_LIST; break;
@@ -172,8 +185,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
 			break;
 		case 'j':
-			if (cli_uint(optarg, &o->jobs, 1, 256))
-				cli_bad(o, "-j needs a number from 1 to 256 (got '%s')", optarg);
+			if (cli_uint(optarg, &o->jobs, 1, CLI_JOBS_MAX))
+				cli_bad(o, "-j needs a number from 1 to %u (got '%s')", CLI_JOBS_MAX, optarg);
 			break;
 		case OPT_FILE_TIMEOUT:
 			if (cli_uint(optarg, &o->file_timeout, 0, CLI_FILE_TIMEOUT_MAX))

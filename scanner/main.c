@@ -4,6 +4,7 @@
  *   suppress -> baseline -> emit, then the summary line and the exit status.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,20 +71,73 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 	return 0;
 }
 
+/* Applies --checks (registry_select) as clang-tidy does: an item that names
+ * no check is a warning and is left out, so that one checks string can be
+ * shared between tool versions; an empty item is an error, and so is a
+ * selection that enables nothing (a scan that cannot find anything).
+ * 0 or -EINVAL. */
 static int main_select(const char *list, int *enabled)
 {
+	size_t n, used = 0;
+	const struct v6scan_check *const *all = registry_all(&n);
 	const char *bad = NULL;
-	size_t n;
+	char *kept;
+	int any = 0;
 
-	registry_all(&n);
 	if (!list) {
 		for (size_t i = 0; i < n; i++)
 			enabled[i] = 1;
 		return 0;
 	}
-	if (registry_select(list, enabled, &bad)) {
-		fprintf(stderr, "v6scan: --checks: '%.*s' names no check (see --list-checks)\n",
+	kept = malloc(strlen(list) + 1);
+	if (!kept)
+		return -ENOMEM;
+	for (const char *p = list; *p;) {
+		const char *end = strchrnul(p, ','), *item = p;
+		char glob[128];
+		int hits = 0;
+		while (item < end && (*item == ' ' || *item == '\t'))
+			item++;
+		size_t len = (size_t)(end - item);
+		while (len && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+			len--;
+		const char *g = item[0] == '-' && len ? item + 1 : item;
+		size_t gl = len - (size_t)(g - item);
+		if (gl == 0) {
+			fprintf(stderr, "v6scan: --checks: an empty item in '%s'\n", list);
+			free(kept);
+			return -EINVAL;
+		}
+		if (gl < sizeof(glob)) {
+			memcpy(glob, g, gl);
+			glob[gl] = '\0';
+			for (size_t i = 0; i < n && !hits; i++)
+				hits = fnmatch(glob, all[i]->id, 0) == 0;
+			if (!hits)
+				fprintf(stderr, "v6scan: warning: --checks: '%.*s' names no check (see --list-checks)\n",
+					(int)len, item);
+		}
+		if (hits || gl >= sizeof(glob)) {
+			/* kept as written; a glob too long fails below */
+			if (used)
+				kept[used++] = ',';
+			memcpy(kept + used, p, (size_t)(end - p));
+			used += (size_t)(end - p);
+		}
+		p = *end ? end + 1 : end;
+	}
+	kept[used] = '\0';
+	if (registry_select(kept, enabled, &bad)) {
+		fprintf(stderr, "v6scan: --checks: '%.*s' is not a check glob (see --list-checks)\n",
 			(int)strcspn(bad, ","), bad);
+		free(kept);
+		return -EINVAL;
+	}
+	free(kept);
+	for (size_t i = 0; i < n; i++)
+		any |= enabled[i];
+	if (!any) {
+		fprintf(stderr, "v6scan: --checks=%s enables no check\n", list);
 		return -EINVAL;
 	}
 	return 0;
@@ -442,14 +496,20 @@ static int main_scan(const struct cli_opts *o)
 	if (rc)
 		goto out;
 	if (o->write_baseline) {
+		size_t written = 0;
 		rc = baseline_write(paths.write_baseline, &fs);
 		if (rc) {
 			fprintf(stderr, "v6scan: writing %s: %s\n", o->write_baseline, strerror(-rc));
 			status = EXIT_IO;
 			goto out;
 		}
+		for (size_t i = 0; i < fs.count; i++)
+			written += !fs.items[i].suppressed;
+		fprintf(stderr, "v6scan: wrote %zu finding%s to %s\n", written, written == 1 ? "" : "s",
+			o->write_baseline);
 	}
-	status = main_emit(o, &paths, &fs, o->baseline != NULL);
+	/* writing a baseline is the task: a report only when -o asks for one */
+	status = o->write_baseline && !o->output ? 0 : main_emit(o, &paths, &fs, o->baseline != NULL);
 	if (status)
 		goto out;
 	emit_summary(stderr, &fs);

@@ -56,7 +56,7 @@ exit-codes)
   expect_status 2 "$v6scan" --format xml fixtures
   expect_status 2 "$v6scan" --fail-on fatal fixtures
   expect_status 2 "$v6scan" --checks='-*,v6-no-such-check' fixtures
-  grep -q "names no check" "$tmp/err" || die "no message for an unknown check"
+  grep -q "enables no check" "$tmp/err" || die "no message for a selection of no check"
   expect_status 2 "$v6scan" --shard 3/2 fixtures
   expect_status 2 "$v6scan" -j 0 fixtures
   expect_status 2 "$v6scan" does/not/exist.c
@@ -502,6 +502,42 @@ EOF
   grep -qF "\"root\": \"$tmp/repo\"" "$tmp/s.json" || die "JSON root: $(grep root "$tmp/s.json")"
   ;;
 
+cli-misc)
+  # --write-baseline writes the baseline, says so, and prints no report
+  # unless -o asks for one
+  cp fixtures/gethostbyname.c "$tmp/legacy.c"
+  expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b.json" "$tmp/legacy.c"
+  [ -s "$tmp/out" ] && die "--write-baseline printed a report: $(cat "$tmp/out")"
+  printf '%s\n' "v6scan: wrote 4 findings to $tmp/b.json" \
+    '4 findings (4 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "--write-baseline messages"
+  expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b2.json" -o "$tmp/r.txt" "$tmp/legacy.c"
+  [ "$(grep -c ': error: ' "$tmp/r.txt")" -eq 4 ] || die "--write-baseline -o: no report in the file"
+  cmp "$tmp/b.json" "$tmp/b2.json" || die "the two baselines differ"
+  cp fixtures/inet_ntoa.c "$tmp/one.c"
+  expect_status 0 "$v6scan" --checks='-*,v6-inet-ntoa' --root "$tmp" --write-baseline "$tmp/b1.json" "$tmp/one.c"
+  grep -qxF "v6scan: wrote 1 finding to $tmp/b1.json" "$tmp/err" || die "singular: $(cat "$tmp/err")"
+  # -V and --version
+  expect_status 0 "$v6scan" -V
+  grep -qx 'v6scan [0-9][0-9.]*[-+a-z0-9.]*' "$tmp/out" || die "-V: $(cat "$tmp/out")"
+  cp "$tmp/out" "$tmp/v"
+  expect_status 0 "$v6scan" --version
+  cmp "$tmp/v" "$tmp/out" || die "-V and --version differ"
+  # a --checks glob that names no check is a warning (clang-tidy accepts
+  # it); a selection that enables no check, or an empty item, is an error
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa,v6-from-a-newer-version' --root . fixtures/inet_ntoa.c
+  grep -qxF "v6scan: warning: --checks: 'v6-from-a-newer-version' names no check (see --list-checks)" "$tmp/err" ||
+    die "no warning for an unknown glob: $(cat "$tmp/err")"
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 1 ] || die "the known check did not run: $(cat "$tmp/out")"
+  expect_status 2 "$v6scan" --checks='-*,v6-nope-*' fixtures/inet_ntoa.c
+  printf '%s\n' "v6scan: warning: --checks: 'v6-nope-*' names no check (see --list-checks)" \
+    "v6scan: --checks=-*,v6-nope-* enables no check" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "no check enabled"
+  expect_status 2 "$v6scan" --checks='v6-inet-ntoa,,x' fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --checks: an empty item in 'v6-inet-ntoa,,x'" "$tmp/err" || die "empty item: $(cat "$tmp/err")"
+  ;;
+
 utf8-output)
   # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
   # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
@@ -739,7 +775,7 @@ file-timeout)
   # without a limit (in-process -j 1)
   mkdir "$tmp/f"
   mkfifo "$tmp/f/pipe.c"
-  expect_status 3 timeout 120 "$v6scan" --file-timeout 0 --root "$tmp/f" "$tmp/f"
+  expect_status 3 timeout 120 "$v6scan" -j 1 --file-timeout 0 --root "$tmp/f" "$tmp/f"
   grep -qxF 'v6scan: pipe.c: cannot read: not a regular file' "$tmp/err" || die "FIFO source: $(cat "$tmp/err")"
   for bad in -1 x 86401 ''; do
     expect_status 2 "$v6scan" --file-timeout "$bad" fixtures/inet_ntoa.c
@@ -747,7 +783,7 @@ file-timeout)
       die "--file-timeout '$bad': $(cat "$tmp/err")"
   done
   # --file-timeout 0 -j 1 (in process) gives the report of the workers
-  expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
+  expect_status 1 "$v6scan" -j 1 --file-timeout 0 --format json -o "$tmp/in.json" fixtures
   expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
   cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
   ;;
