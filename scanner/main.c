@@ -4,7 +4,6 @@
  *   suppress -> baseline -> emit, then the summary line and the exit status.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +21,9 @@
 #include "jobs.h"
 #include "load.h"
 #include "outfile.h"
+#include "pages.h"
 #include "resdir.h"
+#include "selection.h"
 #include "source.h"
 #include "suppress.h"
 #include "v6kit_version.h"
@@ -71,124 +72,19 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 	return 0;
 }
 
-/* Applies --checks (registry_select) as clang-tidy does: an item that names
- * no check is a warning and is left out, so that one checks string can be
- * shared between tool versions; an empty item is an error, and so is a
- * selection that enables nothing (a scan that cannot find anything).
- * 0 or -EINVAL. */
-static int main_select(const char *list, int *enabled)
-{
-	size_t n, used = 0;
-	const struct v6scan_check *const *all = registry_all(&n);
-	const char *bad = NULL;
-	char *kept;
-	int any = 0;
-
-	if (!list) {
-		for (size_t i = 0; i < n; i++)
-			enabled[i] = 1;
-		return 0;
-	}
-	kept = malloc(strlen(list) + 1);
-	if (!kept)
-		return -ENOMEM;
-	for (const char *p = list; *p;) {
-		const char *end = strchrnul(p, ','), *item = p;
-		char glob[128];
-		int hits = 0;
-		while (item < end && (*item == ' ' || *item == '\t'))
-			item++;
-		size_t len = (size_t)(end - item);
-		while (len && (item[len - 1] == ' ' || item[len - 1] == '\t'))
-			len--;
-		const char *g = item[0] == '-' && len ? item + 1 : item;
-		size_t gl = len - (size_t)(g - item);
-		if (gl == 0) {
-			fprintf(stderr, "v6scan: --checks: an empty item in '%s'\n", list);
-			free(kept);
-			return -EINVAL;
-		}
-		if (gl < sizeof(glob)) {
-			memcpy(glob, g, gl);
-			glob[gl] = '\0';
-			for (size_t i = 0; i < n && !hits; i++)
-				hits = fnmatch(glob, all[i]->id, 0) == 0;
-			if (!hits)
-				fprintf(stderr, "v6scan: warning: --checks: '%.*s' names no check (see --list-checks)\n",
-					(int)len, item);
-		}
-		if (hits || gl >= sizeof(glob)) {
-			/* kept as written; a glob too long fails below */
-			if (used)
-				kept[used++] = ',';
-			memcpy(kept + used, p, (size_t)(end - p));
-			used += (size_t)(end - p);
-		}
-		p = *end ? end + 1 : end;
-	}
-	kept[used] = '\0';
-	if (registry_select(kept, enabled, &bad)) {
-		fprintf(stderr, "v6scan: --checks: '%.*s' is not a check glob (see --list-checks)\n",
-			(int)strcspn(bad, ","), bad);
-		free(kept);
-		return -EINVAL;
-	}
-	free(kept);
-	for (size_t i = 0; i < n; i++)
-		any |= enabled[i];
-	if (!any) {
-		fprintf(stderr, "v6scan: --checks=%s enables no check\n", list);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int main_list(const struct cli_opts *o)
 {
 	size_t n;
 	const struct v6scan_check *const *all = registry_all(&n);
 	int enabled[64];
 
-	if (main_select(o->checks, enabled))
+	if (selection_apply(o->checks, "--checks", enabled))
 		return EXIT_USAGE;
 	for (size_t i = 0; i < n; i++)
 		if (enabled[i])
 			printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
 			       check_confidence_name(all[i]->confidence), all[i]->summary);
 	return EXIT_CLEAN;
-}
-
-/* Opens docs/checks/<id>.md: $V6SCAN_DOCS_DIR, the installed copy beside the
- * executable (<bindir>/<relative path to docdir>/checks), the source tree. */
-static FILE *main_open_doc(const char *id)
-{
-	char exe[PATH_MAX], path[PATH_MAX * 2];
-	const char *env = getenv("V6SCAN_DOCS_DIR");
-	ssize_t n;
-	FILE *f;
-
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s/%s.md", env, id);
-		if ((f = fopen(path, "r")))
-			return f;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/%s/%s.md", exe, V6SCAN_INSTALLED_DOCS_REL, id);
-			if ((f = fopen(path, "r")))
-				return f;
-		}
-	}
-#ifdef V6SCAN_SOURCE_DOCS_DIR
-	snprintf(path, sizeof(path), "%s/%s.md", V6SCAN_SOURCE_DOCS_DIR, id);
-	if ((f = fopen(path, "r")))
-		return f;
-#endif
-	return NULL;
 }
 
 static int main_explain(const char *id)
@@ -201,7 +97,7 @@ static int main_explain(const char *id)
 		fprintf(stderr, "v6scan: --explain: no check '%s' (see --list-checks)\n", id);
 		return EXIT_USAGE;
 	}
-	f = main_open_doc(id);
+	f = pages_open(id);
 	if (!f) {
 		fprintf(stderr, "v6scan: --explain: the page docs/checks/%s.md is not installed and the source "
 			"tree is not reachable (set V6SCAN_DOCS_DIR)\n", id);
@@ -211,40 +107,6 @@ static int main_explain(const char *id)
 		fwrite(buf, 1, got, stdout);
 	fclose(f);
 	return EXIT_CLEAN;
-}
-
-static void main_free_docs(char **docs)
-{
-	size_t n;
-
-	registry_all(&n);
-	for (size_t i = 0; docs && i < n; i++)
-		free(docs[i]);
-	free(docs);
-}
-
-/* Reads every check's page (main_open_doc) for SARIF's help.markdown: a
- * NULL entry where a page is not found; NULL when out of memory. */
-static char **main_load_docs(void)
-{
-	size_t n;
-	const struct v6scan_check *const *all = registry_all(&n);
-	char **docs = calloc(n + 1, sizeof(*docs));
-
-	for (size_t i = 0; docs && i < n; i++) {
-		FILE *f = main_open_doc(all[i]->id), *mem;
-		size_t len = 0, got;
-		char buf[4096];
-		if (!f)
-			continue;
-		mem = open_memstream(&docs[i], &len);
-		while (mem && (got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, mem);
-		fclose(f);
-		if (mem)
-			fclose(mem);
-	}
-	return docs;
 }
 
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
@@ -258,10 +120,10 @@ static int main_write(FILE *out, const struct cli_opts *o, const struct findings
 	if (o->format != EMIT_SARIF)
 		return emit_text(out, fs, &info);
 	info.help_uri_base = o->help_uri_base ? o->help_uri_base : EMIT_HELP_URI_BASE;
-	char **docs = main_load_docs();
+	char **docs = pages_load_all();
 	info.docs = docs;
 	rc = emit_sarif(out, fs, &info);
-	main_free_docs(docs);
+	pages_free_all(docs);
 	return rc;
 }
 
@@ -378,7 +240,7 @@ static int main_scan(const struct cli_opts *o)
 	int status = EXIT_USAGE, rc;
 
 	findings_init(&fs);
-	if (main_select(o->checks, enabled))
+	if (selection_apply(o->checks, "--checks", enabled))
 		return EXIT_USAGE;
 	if (main_paths_resolve(o, &paths))
 		goto out;
