@@ -11,7 +11,7 @@
 
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
 };
 
 static const struct option cli_long[] = {
@@ -21,6 +21,8 @@ static const struct option cli_long[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "help-uri-base", required_argument, NULL, OPT_HELP_URI_BASE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
@@ -47,6 +49,11 @@ void cli_usage(FILE *f)
 	      "files; a header is analysed through the files that include it and parsed on its\n"
 	      "own only when no scanned file includes it.\n"
 	      "\n"
+	      "  --config FILE           read the project configuration from FILE (default: the\n"
+	      "                          .v6scan in the root or the nearest directory above it;\n"
+	      "                          keys checks, exclude, fail-on, baseline, format;\n"
+	      "                          command-line options override it)\n"
+	      "  --no-config             read no .v6scan\n"
 	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json (without -p: the\n"
 	      "                          nearest compile_commands.json or build/compile_commands.json\n"
 	      "                          above each file, named on stderr)\n"
@@ -168,10 +175,13 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FORMAT:
+			o->format_set = 1;
 			if (emit_format_parse(optarg, &o->format))
 				cli_bad(o, "--format must be text, json or sarif (got '%s')", optarg);
 			break;
 		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = 1; break;
 		case OPT_COLOR:
 			if (!optarg)
 				o->color = EMIT_COLOR_ALWAYS;
@@ -179,6 +189,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--color must be auto, always or never (got '%s')", optarg);
 			break;
 		case OPT_FAIL_ON:
+			o->fail_on_set = 1;
 			if (strcmp(optarg, "none") == 0)
 				o->fail_never = 1;
 			else if (check_level_parse(optarg, &o->fail_on))
@@ -238,6 +249,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "merge needs at least one report");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
+	else if (o->config && o->no_config)
+		cli_bad(o, "%s", "--config and --no-config exclude each other");
 }
 
 int cli_absolute(const char *path, char **out)

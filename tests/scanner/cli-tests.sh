@@ -538,6 +538,77 @@ cli-misc)
   grep -qxF "v6scan: --checks: an empty item in 'v6-inet-ntoa,,x'" "$tmp/err" || die "empty item: $(cat "$tmp/err")"
   ;;
 
+config)
+  # .v6scan, found upward from the report root: checks, exclude, fail-on,
+  # baseline (relative to the file), format; the command line overrides it
+  c=$tmp/cf
+  mkdir -p "$c/.git" "$c/src/deep" "$c/third"
+  cp fixtures/gethostbyname.c "$c/src/a.c"
+  cp fixtures/inet_ntoa.c "$c/third/b.c"
+  printf '%s\n' '# v6scan settings for CI' 'checks = -*,v6-gethostbyname,v6-inet-ntoa' '' 'exclude = third/*' \
+    '  fail-on =  none  ' 'format = json' > "$c/.v6scan"
+  (cd "$c/src/deep" && "$v6scan" ../.. > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "configured run: exit status (fail-on none): $(cat "$tmp/err")"
+  printf '%s\n' "v6scan: using the configuration $c/.v6scan" \
+    '4 findings (4 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "configured run: stderr"
+  valid_json "$tmp/out" || die "format = json not applied"
+  grep -q '"path": "third/' "$tmp/out" && die "exclude not applied"
+  # options override the file: --format, --fail-on, --exclude (the list), --checks
+  expect_status 1 "$v6scan" --format text --fail-on error "$c"
+  grep -q '^src/a.c:14:9: error: ' "$tmp/out" || die "--format text over format = json: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --format text --fail-on warning --exclude 'src/*' --checks='-*,v6-inet-ntoa' "$c"
+  [ "$(grep -c ': error: \|: warning: ' "$tmp/out")" -eq 1 ] && grep -q '^third/b.c:15:17: error: ' "$tmp/out" ||
+    die "--exclude and --checks over the file: $(cat "$tmp/out")"
+  # --list-checks shows what the file enables
+  (cd "$c" && "$v6scan" --list-checks > "$tmp/out" 2> /dev/null)
+  printf 'v6-gethostbyname\nv6-inet-ntoa\n' > "$tmp/want"
+  cut -d' ' -f1 "$tmp/out" | diff -u "$tmp/want" - || die "--list-checks with the configuration"
+  # baseline = FILE is relative to the configuration file; --write-baseline
+  # on the command line replaces it
+  (cd "$c/src" && "$v6scan" --write-baseline ../v6-baseline.json .. 2> "$tmp/err" > /dev/null)
+  grep -qxF "v6scan: wrote 4 findings to ../v6-baseline.json" "$tmp/err" || die "--write-baseline over baseline: $(cat "$tmp/err")"
+  printf 'baseline = v6-baseline.json\nformat = text\n' > "$c/.v6scan"
+  (cd "$c/src/deep" && "$v6scan" --fail-on error ../.. > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 1 ] || die "baseline: status (b.c is new)"
+  summary_of "$tmp/err" | grep -q '^2 findings .*, 4 baselined, 2/2 files parsed' || die "baseline = relative: $(cat "$tmp/err")"
+  # --no-config and --config FILE
+  expect_status 1 "$v6scan" --no-config "$c"
+  grep -q 'using the configuration' "$tmp/err" && die "--no-config read the file"
+  summary_of "$tmp/err" | grep -q ', 0 baselined' || die "--no-config: $(cat "$tmp/err")"
+  printf 'checks = -*,v6-inet-ntoa\n' > "$tmp/other.conf"
+  expect_status 1 "$v6scan" --config "$tmp/other.conf" "$c"
+  grep -qxF "v6scan: using the configuration $tmp/other.conf" "$tmp/err" || die "--config: $(cat "$tmp/err")"
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 1 ] || die "--config checks: $(cat "$tmp/out")"
+  expect_status 2 "$v6scan" --config "$tmp/other.conf" --no-config "$c"
+  grep -qxF 'v6scan: --config and --no-config exclude each other' "$tmp/err" || die "--config --no-config: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" --config "$tmp/none.conf" "$c"
+  grep -qxF "v6scan: --config $tmp/none.conf: No such file or directory" "$tmp/err" || die "missing --config: $(cat "$tmp/err")"
+  # a glob of the file that names no check: a warning naming the file
+  printf 'checks = -*,v6-inet-ntoa,v6-later\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c"
+  grep -qxF "v6scan: warning: $c/.v6scan: checks: 'v6-later' names no check (see --list-checks)" "$tmp/err" ||
+    die "unknown glob in the file: $(cat "$tmp/err")"
+  # bad_conf TEXT MESSAGE: a configuration error (2) naming file and line
+  bad_conf() {
+    printf '%s\n' "$1" > "$c/.v6scan"
+    expect_status 2 "$v6scan" "$c"
+    grep -qxF "v6scan: $c/.v6scan:$2" "$tmp/err" || die "bad configuration '$1': wanted '$2', got: $(cat "$tmp/err")"
+    [ -s "$tmp/out" ] && die "a report was written with a bad configuration"
+  }
+  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf 'fail-on = fatal' "1: fail-on must be error, warning, note or none (got 'fatal')"
+  bad_conf 'format = xml' "1: format must be text, json or sarif (got 'xml')"
+  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf 'baseline =' '1: baseline needs a value'
+  bad_conf "$(printf 'checks = *\n\nchecks = -*')" '3: checks is given twice (first on line 1)'
+  rm "$c/.v6scan"
+  mkfifo "$c/.v6scan"
+  expect_status 2 timeout 60 "$v6scan" --config "$c/.v6scan" "$c"
+  grep -qxF "v6scan: --config $c/.v6scan: not a regular file" "$tmp/err" || die "FIFO configuration: $(cat "$tmp/err")"
+  ;;
+
 utf8-output)
   # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
   # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
