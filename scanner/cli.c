@@ -12,7 +12,7 @@
 
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR,
+	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
 };
 
 static const struct option cli_long[] = {
@@ -21,6 +21,9 @@ static const struct option cli_long[] = {
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "help-uri-base", required_argument, NULL, OPT_HELP_URI_BASE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
@@ -47,6 +50,11 @@ void cli_usage(FILE *f)
 	      "files; a header is analysed through the files that include it and parsed on its\n"
 	      "own only when no scanned file includes it.\n"
 	      "\n"
+	      "  --config FILE           read the project configuration from FILE (default: the\n"
+	      "                          .v6scan in the root or the nearest directory above it;\n"
+	      "                          keys checks, exclude, fail-on, baseline, format;\n"
+	      "                          command-line options override it)\n"
+	      "  --no-config             read no .v6scan\n"
 	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json (without -p: the\n"
 	      "                          nearest compile_commands.json or build/compile_commands.json\n"
 	      "                          above each file, named on stderr)\n"
@@ -58,25 +66,33 @@ void cli_usage(FILE *f)
 	      "                          else their common directory)\n"
 	      "  --exclude GLOB          skip files whose root-relative path matches (repeatable)\n"
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
+	      "                          (a glob that names no check is a warning, as in\n"
+	      "                          clang-tidy; enabling no check at all is an error)\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
 	      "  --format FMT            text (default), json, sarif or html\n"
 	      "  --color[=WHEN]          colour the text report: auto (default: on a terminal,\n"
 	      "                          unless NO_COLOR is set), never, or always (what a bare\n"
 	      "                          option means)\n"
+	      "  --help-uri-base URI     SARIF rules link to URI<check id>.md (the published\n"
+	      "                          docs/checks/ pages; default: none, the page text is in\n"
+	      "                          the rule's help.markdown)\n"
 	      "  -o, --output FILE       write the report to FILE instead of standard output\n"
 	      "  --baseline FILE         findings listed in FILE do not count\n"
-	      "  --write-baseline FILE   write every current finding to FILE (exit 0 or 3)\n"
+	      "  --write-baseline FILE   write every current finding to FILE and say so; no report\n"
+	      "                          unless -o is given (exit 0 or 3)\n"
 	      "  --fail-on LEVEL         error, warning (default), note or none\n"
 	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix), then\n"
 	      "                          join the reports with `v6scan merge` (same findings as one\n"
 	      "                          run; a header whose includers all fell into other shards is\n"
 	      "                          also parsed on its own, so file counters can be higher)\n"
-	      "  -j, --jobs N            parse with N worker processes (default 1)\n"
+	      "  -j, --jobs N            parse with N worker processes (default: the number of\n"
+	      "                          online CPUs)\n"
 	      "  --file-timeout SECONDS  stop a worker whose file takes longer (default 120); the\n"
 	      "                          file counts as not analysed. 0: no limit, and -j 1 then\n"
 	      "                          parses in the v6scan process itself\n"
 	      "  -q, --quiet             do not print parse errors\n"
+	      "  -V, --version           print the version and exit\n"
 	      "\n"
 	      "JSON inputs (--baseline, merge reports) must be regular files of at most 256 MiB,\n"
 	      "compile_commands.json at most 1 GiB.\n"
@@ -110,6 +126,13 @@ static int cli_uint(const char *s, unsigned *out, unsigned min, unsigned max)
 	return 0;
 }
 
+unsigned cli_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > CLI_JOBS_MAX ? CLI_JOBS_MAX : (unsigned)n;
+}
+
 static void cli_bad(struct cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void cli_bad(struct cli_opts *o, const char *fmt, ...)
@@ -133,16 +156,17 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->action = merge ? CLI_MERGE : CLI_SCAN;
 	o->format = EMIT_TEXT;
 	o->fail_on = V6SCAN_WARNING;
-	o->jobs = 1;
+	o->jobs = cli_default_jobs();
 	o->file_timeout = CLI_FILE_TIMEOUT_DEFAULT;
 	optind = merge ? 2 : 1;
 	opterr = 0;
-	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qh", cli_long, NULL)) != -1) {
+	while (o->action != CLI_USAGE && (c = getopt_long(argc, argv, ":p:o:j:qhV", cli_long, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->build_dir = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': o->action = CLI_HELP; return;
+		case 'V':
 		case OPT_VERSION: o->action = CLI_VERSION; return;
 		case OPT_CHECKS: o->checks = optarg; break;
 		case OPT_LIST: o->action = CLI_LIST; break;
@@ -151,9 +175,13 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FORMAT:
+			o->format_set = 1;
 			if (emit_format_parse(optarg, &o->format))
 				cli_bad(o, "--format must be text, json, sarif or html (got '%s')", optarg);
 			break;
+		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = 1; break;
 		case OPT_COLOR:
 			if (!optarg)
 				o->color = EMIT_COLOR_ALWAYS;
@@ -161,14 +189,15 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--color must be auto, always or never (got '%s')", optarg);
 			break;
 		case OPT_FAIL_ON:
+			o->fail_on_set = 1;
 			if (strcmp(optarg, "none") == 0)
 				o->fail_never = 1;
 			else if (check_level_parse(optarg, &o->fail_on))
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
 			break;
 		case 'j':
-			if (cli_uint(optarg, &o->jobs, 1, 256))
-				cli_bad(o, "-j needs a number from 1 to 256 (got '%s')", optarg);
+			if (cli_uint(optarg, &o->jobs, 1, CLI_JOBS_MAX))
+				cli_bad(o, "-j needs a number from 1 to %u (got '%s')", CLI_JOBS_MAX, optarg);
 			break;
 		case OPT_FILE_TIMEOUT:
 			if (cli_uint(optarg, &o->file_timeout, 0, CLI_FILE_TIMEOUT_MAX))
@@ -220,6 +249,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "merge needs at least one report");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
+	else if (o->config && o->no_config)
+		cli_bad(o, "%s", "--config and --no-config exclude each other");
 }
 
 int cli_absolute(const char *path, char **out)

@@ -17,6 +17,7 @@
 
 #define CLI_FILE_TIMEOUT_DEFAULT 120   /* seconds */
 #define CLI_FILE_TIMEOUT_MAX 86400
+#define CLI_JOBS_MAX 256
 
 enum cli_action { CLI_SCAN, CLI_MERGE, CLI_LIST, CLI_EXPLAIN, CLI_HELP, CLI_VERSION, CLI_USAGE };
 
@@ -29,12 +30,16 @@ struct cli_opts {
 	enum emit_format format;     /* --format */
 	enum emit_color color;       /* --color (default auto) */
 	const char *output;          /* -o */
+	const char *help_uri_base;   /* --help-uri-base (NULL: the build's default) */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */
 	enum v6scan_level fail_on;   /* --fail-on */
 	int fail_never;              /* --fail-on=none */
+	int fail_on_set, format_set; /* given on the command line (over .v6scan) */
+	const char *config;          /* --config FILE */
+	int no_config;               /* --no-config */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */
-	unsigned jobs;               /* -j */
+	unsigned jobs;               /* -j (default cli_default_jobs) */
 	unsigned file_timeout;       /* --file-timeout seconds (0: none) */
 	int quiet;                   /* -q: no parse diagnostics */
 	char **extra, **extra_before, **excludes;
@@ -50,6 +55,9 @@ struct cli_opts {
  * libclang changes (its driver applies -working-directory with chdir(2)).
  * Returns 0, -errno from getcwd, -ENOMEM. */
 int cli_absolute(const char *path, char **out);
+
+/* The number of online CPUs, from 1 to CLI_JOBS_MAX: the default -j. */
+unsigned cli_default_jobs(void);
 
 /* Fills o from argv; allocations are released by cli_free. */
 void cli_parse(int argc, char **argv, struct cli_opts *o);

@@ -14,7 +14,8 @@
  *   {"version": 1, "tool": "v6scan", "toolVersion": "...",
  *    "summary": {"findings", "errors", "warnings", "notes", "suppressed",
  *                "baselined", "filesParsed", "filesTotal", "defaultFlags"},
- *    "baselineUsed": bool, "failedFiles": [path...],
+ *    "baselineUsed": bool, "root": "/abs/root" (when known),
+ *    "failedFiles": [path...], "failureReasons": [why...] (same order),
  *    "findings": [{"check", "level", "path", "line", "column",
  *                  "endColumn" and "snippet" (when the source was read),
  *                  "message", "function", "subject", "fingerprint",
@@ -26,14 +27,20 @@
  * JSON strings) or %XX (in SARIF URIs). Text output keeps the bytes.
  *
  * SARIF: one run; tool.driver with every check as a rule (id, name,
- * shortDescription, fullDescription, help, helpUri, defaultConfiguration,
- * properties.tags); results with ruleId, ruleIndex, level, message, one
- * physical location (uri: the path as a percent-encoded relative reference,
- * json_write_uri, against uriBaseId "SRCROOT"; region startLine/startColumn), partialFingerprints "v6scanFingerprint/v1",
- * suppressions [{kind "inSource", justification}] for suppressed results,
- * baselineState ("new"/"unchanged") when a baseline was applied, and
- * properties {function, subject, message}. run.properties carries the file counters
- * and failed files so that `v6scan merge` can rebuild the summary.
+ * shortDescription, fullDescription, help {text, markdown: the check's page
+ * when found}, helpUri only when a base is configured (at build time or
+ * --help-uri-base), defaultConfiguration, properties.tags); an invocation
+ * whose toolExecutionNotifications name each file not fully analysed and
+ * why; originalUriBaseIds {"%SRCROOT%": file:// URI of the report root};
+ * results with ruleId, ruleIndex, level, message, one physical location
+ * (uri: the path as a percent-encoded relative reference, json_write_uri,
+ * against uriBaseId "%SRCROOT%"; region startLine/startColumn and, when the
+ * source was read, endLine/endColumn and snippet; columns in UTF-16 code
+ * units), partialFingerprints "v6scanFingerprint/v1", suppressions
+ * [{kind "inSource", justification}] for suppressed results, baselineState
+ * ("new"/"unchanged") when a baseline was applied, and properties
+ * {function, subject, message}. run.properties carries the file counters,
+ * failed files and reasons so that `v6scan merge` can rebuild the summary.
  *
  * HTML (emit_html.c): one self-contained page (inline CSS, no script, no
  * external reference): the summary line, the files that did not parse,
@@ -58,16 +65,19 @@ struct emit_info {
 	int baseline_used;    /* 1: --baseline was given */
 	int color;            /* text: 1 to colour (emit_color_wanted) */
 	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
+	const char *help_uri_base; /* SARIF: base of helpUri, "" or NULL: none */
+	char *const *docs;    /* SARIF: each check's page (registry order; NULL entries), or NULL */
 	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
 	const char *root;     /* HTML: directory the findings' paths are relative to (NULL: cwd) */
 };
 
-/* Base of every rule's helpUri (<base><check id>.md) and of the driver's
- * informationUri; set at configure time with -DV6SCAN_HELP_URI_BASE=... */
+/* The default base of every rule's helpUri (<base><check id>.md) and of
+ * the driver's informationUri: set at configure time with
+ * -DV6SCAN_HELP_URI_BASE=...; empty (no helpUri) unless it is. */
 #ifdef V6SCAN_HELP_URI_BASE
 #define EMIT_HELP_URI_BASE V6SCAN_HELP_URI_BASE
 #else
-#define EMIT_HELP_URI_BASE "https://github.com/v6kit/v6kit/blob/main/docs/checks/"
+#define EMIT_HELP_URI_BASE ""
 #endif
 
 int emit_text(FILE *f, const struct findings *fs, const struct emit_info *info);

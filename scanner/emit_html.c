@@ -338,8 +338,13 @@ int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info)
 		      f);
 		for (size_t i = 0; i < fs->failed_count; i++) {
 			fputs("<li><code>", f);
-			html_text(f, fs->failed[i]);
-			fputs("</code></li>\n", f);
+			html_text(f, fs->failed[i].path);
+			fputs("</code>", f);
+			if (fs->failed[i].why && *fs->failed[i].why) {
+				fputs(": ", f);
+				html_text(f, fs->failed[i].why);
+			}
+			fputs("</li>\n", f);
 		}
 		fputs("</ul>\n", f);
 	}

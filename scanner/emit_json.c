@@ -30,11 +30,22 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 		in1, c.active, c.errors, c.warnings, c.notes, c.suppressed, c.baselined, fs->files_parsed,
 		fs->files_total, fs->default_flags ? "true" : "false", nl);
 	fprintf(f, "%s\"baselineUsed\": %s,%s", in1, info->baseline_used ? "true" : "false", nl);
+	if (fs->root) {
+		fprintf(f, "%s\"root\": ", in1);
+		emit_str(f, info, fs->root);
+		fprintf(f, ",%s", nl);
+	}
 	fprintf(f, "%s\"failedFiles\": [", in1);
 	for (size_t i = 0; i < fs->failed_count; i++) {
 		if (i)
 			fputs(", ", f);
-		emit_str(f, info, fs->failed[i]);
+		emit_str(f, info, fs->failed[i].path);
+	}
+	fprintf(f, "],%s%s\"failureReasons\": [", nl, in1);
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		if (i)
+			fputs(", ", f);
+		emit_str(f, info, fs->failed[i].why);
 	}
 	fprintf(f, "],%s%s\"findings\": [", nl, in1);
 	for (size_t i = 0; i < fs->count; i++) {

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks/registry.h"
@@ -46,8 +47,12 @@ static void emit_rule_name(FILE *f, const char *id)
 	json_write_string(f, buf);
 }
 
-static void emit_rule(FILE *f, const struct v6scan_check *c, int last)
+/* One rule: its page (info->docs) as help.markdown, helpUri only when a
+ * base for the published pages is known (never a made-up address). */
+static void emit_rule(FILE *f, const struct v6scan_check *c, const struct emit_info *info, int last)
 {
+	int idx = registry_index(c);
+	const char *page = info->docs && idx >= 0 ? info->docs[idx] : NULL;
 	char text[2048];
 
 	fputs("          {\n            \"id\": ", f);
@@ -62,12 +67,60 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, int last)
 		 c->id);
 	fputs("},\n            \"help\": {\"text\": ", f);
 	json_write_string(f, text);
-	fprintf(f, "},\n            \"helpUri\": \"%s%s.md\",\n", EMIT_HELP_URI_BASE, c->id);
+	if (page) {
+		fputs(", \"markdown\": ", f);
+		json_write_string(f, page);
+	}
+	fputs("},\n", f);
+	if (info->help_uri_base && *info->help_uri_base) {
+		char uri[1024];
+		snprintf(uri, sizeof(uri), "%s%s.md", info->help_uri_base, c->id);
+		fputs("            \"helpUri\": ", f);
+		json_write_string(f, uri);
+		fputs(",\n", f);
+	}
 	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
 	/* GitHub code scanning reads precision (ordering) and problem.severity */
 	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"high\", "
 		   "\"problem.severity\": \"%s\"}\n          }%s\n",
 		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
+}
+
+/* path percent-encoded as a URI path (json_write_uri without its quotes). */
+static void emit_uri_text(FILE *f, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return;
+	json_write_uri(mem, path);
+	if (fclose(mem) == 0 && len >= 2)
+		fwrite(buf + 1, 1, len - 2, f);
+	free(buf);
+}
+
+/* The invocation: successful when every file was analysed; each file that
+ * was not is a tool execution notification with its reason. */
+static void emit_invocation(FILE *f, const struct findings *fs)
+{
+	fprintf(f, "      \"invocations\": [{\"executionSuccessful\": %s", fs->failed_count ? "false" : "true");
+	if (fs->failed_count)
+		fputs(", \"toolExecutionNotifications\": [", f);
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		char text[1024];
+		const struct findings_failed *x = &fs->failed[i];
+		snprintf(text, sizeof(text), "%s was not fully analysed: %s", x->path,
+			 x->why[0] ? x->why : "it did not parse cleanly");
+		fputs(i ? ",\n        " : "\n        ", f);
+		fputs("{\"level\": \"error\", \"descriptor\": {\"id\": \"v6scan-incomplete\"}, \"message\": {\"text\": ", f);
+		emit_sentence(f, text);
+		fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
+		json_write_uri(f, x->path);
+		fputs(", \"uriBaseId\": \"%SRCROOT%\"}}}]}", f);
+	}
+	fputs(fs->failed_count ? "]}],\n" : "}],\n", f);
 }
 
 /* "region": start, end (the token: source.h) and the source line, columns
@@ -98,12 +151,23 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 	      "          \"name\": \"v6scan\",\n", f);
 	fprintf(f, "          \"version\": \"%s\",\n          \"semanticVersion\": \"%s\",\n", V6KIT_VERSION,
 		V6KIT_VERSION);
-	fprintf(f, "          \"informationUri\": \"%s\",\n          \"rules\": [\n", EMIT_HELP_URI_BASE);
+	/* where to learn about the tool: the published pages when known,
+	 * else its manual page (a man: URI, as systemd units cite them) */
+	fputs("          \"informationUri\": ", f);
+	json_write_string(f, info->help_uri_base && *info->help_uri_base ? info->help_uri_base : "man:v6scan(1)");
+	fputs(",\n", f);
+	fputs("          \"rules\": [\n", f);
 	for (size_t i = 0; i < nrules; i++)
-		emit_rule(f, rules[i], i + 1 == nrules);
+		emit_rule(f, rules[i], info, i + 1 == nrules);
 	fputs("          ]\n        }\n      },\n", f);
-	fprintf(f, "      \"invocations\": [{\"executionSuccessful\": %s}],\n",
-		fs->failed_count ? "false" : "true");
+	emit_invocation(f, fs);
+	if (fs->root) {
+		/* result URIs are relative to the report root: a consumer
+		 * resolves them whatever the directory the scan ran in */
+		fputs("      \"originalUriBaseIds\": {\"%SRCROOT%\": {\"uri\": \"file://", f);
+		emit_uri_text(f, fs->root);
+		fputs(strcmp(fs->root, "/") == 0 ? "\"}},\n" : "/\"}},\n", f);
+	}
 	fputs("      \"columnKind\": \"utf16CodeUnits\",\n      \"results\": [", f);
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *x = &fs->items[i];
@@ -118,7 +182,7 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		emit_sentence(f, msg);
 		fputs("},\n          \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
 		json_write_uri(f, x->path);
-		fputs(", \"uriBaseId\": \"SRCROOT\"}, ", f);
+		fputs(", \"uriBaseId\": \"%SRCROOT%\"}, ", f);
 		emit_region(f, x);
 		fputs("}}],\n", f);
 		fputs("          \"partialFingerprints\": {\"v6scanFingerprint/v1\": ", f);
@@ -150,7 +214,13 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 	for (size_t i = 0; i < fs->failed_count; i++) {
 		if (i)
 			fputs(", ", f);
-		json_write_string(f, fs->failed[i]);
+		json_write_string(f, fs->failed[i].path);
+	}
+	fputs("], \"failureReasons\": [", f);
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		if (i)
+			fputs(", ", f);
+		json_write_string(f, fs->failed[i].why);
 	}
 	fputs("]}\n    }\n  ]\n}\n", f);
 	return ferror(f) ? -EIO : 0;

@@ -26,9 +26,12 @@ void findings_free(struct findings *fs)
 	for (size_t i = 0; i < fs->count; i++)
 		findings_free_one(&fs->items[i]);
 	free(fs->items);
-	for (size_t i = 0; i < fs->failed_count; i++)
-		free(fs->failed[i]);
+	for (size_t i = 0; i < fs->failed_count; i++) {
+		free(fs->failed[i].path);
+		free(fs->failed[i].why);
+	}
 	free(fs->failed);
+	free(fs->root);
 	findings_init(fs);
 }
 
@@ -67,18 +70,27 @@ int findings_add(struct findings *fs, const struct finding *f)
 	return 0;
 }
 
-int findings_add_failed(struct findings *fs, const char *path)
+int findings_add_failed_why(struct findings *fs, const char *path, const char *why)
 {
-	char **nf = reallocarray(fs->failed, fs->failed_count + 1, sizeof(*nf));
+	struct findings_failed *nf = reallocarray(fs->failed, fs->failed_count + 1, sizeof(*nf));
 
 	if (!nf)
 		return -ENOMEM;
 	fs->failed = nf;
-	nf[fs->failed_count] = strdup(path);
-	if (!nf[fs->failed_count])
+	nf[fs->failed_count].path = strdup(path);
+	nf[fs->failed_count].why = strdup(why ? why : "");
+	if (!nf[fs->failed_count].path || !nf[fs->failed_count].why) {
+		free(nf[fs->failed_count].path);
+		free(nf[fs->failed_count].why);
 		return -ENOMEM;
+	}
 	fs->failed_count++;
 	return 0;
+}
+
+int findings_add_failed(struct findings *fs, const char *path)
+{
+	return findings_add_failed_why(fs, path, NULL);
 }
 
 /* The order that puts duplicates side by side: path, line, check, column. */
@@ -117,9 +129,13 @@ static int findings_cmp(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
-static int findings_strcmp(const void *a, const void *b)
+static int findings_failed_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct findings_failed *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	/* a known reason first: it survives the de-duplication */
+	return c ? c : (y->why[0] != '\0') - (x->why[0] != '\0');
 }
 
 void findings_normalise(struct findings *fs)
@@ -145,11 +161,12 @@ void findings_normalise(struct findings *fs)
 		qsort(fs->items, fs->count, sizeof(fs->items[0]), findings_cmp);
 
 	if (fs->failed_count > 1)
-		qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_strcmp);
+		qsort(fs->failed, fs->failed_count, sizeof(fs->failed[0]), findings_failed_cmp);
 	out = 0;
 	for (size_t i = 0; i < fs->failed_count; i++) {
-		if (out > 0 && strcmp(fs->failed[out - 1], fs->failed[i]) == 0) {
-			free(fs->failed[i]);
+		if (out > 0 && strcmp(fs->failed[out - 1].path, fs->failed[i].path) == 0) {
+			free(fs->failed[i].path);
+			free(fs->failed[i].why);
 			continue;
 		}
 		fs->failed[out++] = fs->failed[i];
@@ -172,13 +189,17 @@ int findings_absorb(struct findings *dst, struct findings *src)
 	}
 	src->count = 0;
 	for (size_t i = 0; i < src->failed_count; i++) {
-		char **nf = reallocarray(dst->failed, dst->failed_count + 1, sizeof(*nf));
+		struct findings_failed *nf = reallocarray(dst->failed, dst->failed_count + 1, sizeof(*nf));
 		if (!nf)
 			return -ENOMEM;
 		dst->failed = nf;
 		nf[dst->failed_count++] = src->failed[i];
 	}
 	src->failed_count = 0;
+	if (!dst->root) {
+		dst->root = src->root;
+		src->root = NULL;
+	}
 	dst->files_total += src->files_total;
 	dst->files_parsed += src->files_parsed;
 	dst->default_flags |= src->default_flags;

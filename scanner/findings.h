@@ -27,13 +27,20 @@ struct finding {
 	int baselined;             /* 1: its fingerprint is in the --baseline file */
 };
 
+/* A file that was not fully analysed, and why (one line, no final period). */
+struct findings_failed {
+	char *path;                /* repo-relative */
+	char *why;                 /* "" when not known */
+};
+
 struct findings {
 	struct finding *items;
 	size_t count, cap;
 	size_t files_total;        /* translation units attempted */
 	size_t files_parsed;       /* ... that parsed without errors */
-	char **failed;             /* repo-relative paths that did not parse cleanly */
+	struct findings_failed *failed; /* files that did not parse cleanly */
 	size_t failed_count;
+	char *root;                /* the scan root the paths are relative to ("/" for /), or NULL */
 	int default_flags;         /* 1: some file was parsed without a database entry */
 };
 
@@ -44,8 +51,10 @@ void findings_free(struct findings *fs);
  * Returns 0 or -ENOMEM. */
 int findings_add(struct findings *fs, const struct finding *f);
 
-/* Records a file that failed to parse (copy of path). 0 or -ENOMEM. */
+/* Records a file that failed to parse (copy of path), with the reason why
+ * (copied; NULL: not known). 0 or -ENOMEM. */
 int findings_add_failed(struct findings *fs, const char *path);
+int findings_add_failed_why(struct findings *fs, const char *path, const char *why);
 
 /* Removes duplicates: the same check on the same path and line is one
  * finding, the one with the lowest column (a header seen through many
@@ -55,7 +64,8 @@ int findings_add_failed(struct findings *fs, const char *path);
 void findings_normalise(struct findings *fs);
 
 /* Moves everything from src into dst (src is left empty) and adds src's
- * file counters to dst's. Returns 0 or -ENOMEM. */
+ * file counters to dst's; dst keeps its root, or takes src's. Returns 0 or
+ * -ENOMEM. */
 int findings_absorb(struct findings *dst, struct findings *src);
 
 /* Counts of findings that are neither suppressed nor baselined, per level;

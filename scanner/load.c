@@ -62,7 +62,7 @@ static int load_counters(const struct load_ctx *c, const json_t *cnt, const char
 {
 	json_int_t parsed = 0, total = 0;
 	int dflags = 0, bused = 0, rc;
-	json_t *failed = NULL;
+	json_t *failed = NULL, *reasons = NULL;
 	char name[96];
 
 	rc = json_read_int(cnt, cnt_where, "filesParsed", 1, 0, LOAD_MAX_FILES, &parsed, c->err, c->errlen);
@@ -74,8 +74,15 @@ static int load_counters(const struct load_ctx *c, const json_t *cnt, const char
 		rc = json_read_bool(top, top_where, "baselineUsed", 1, &bused, c->err, c->errlen);
 	if (rc == 0)
 		rc = json_read_array(top, top_where, "failedFiles", 1, &failed, c->err, c->errlen);
+	if (rc == 0)
+		rc = json_read_array(top, top_where, "failureReasons", 0, &reasons, c->err, c->errlen);
 	if (rc)
 		return rc;
+	if (reasons && json_array_size(reasons) != json_array_size(failed)) {
+		snprintf(c->err, c->errlen, "%s%sfailureReasons: must have one entry per failed file (got %zu for %zu)",
+			 top_where, top_where[0] ? "." : "", json_array_size(reasons), json_array_size(failed));
+		return -EINVAL;
+	}
 	if (parsed > total) {
 		snprintf(c->err, c->errlen, "%s.filesParsed: must not exceed filesTotal (got %lld > %lld)", cnt_where,
 			 (long long)parsed, (long long)total);
@@ -88,7 +95,13 @@ static int load_counters(const struct load_ctx *c, const json_t *cnt, const char
 		if (!p || !*p)
 			return json_read_bad(json_array_get(failed, i), name, "a non-empty string", c->err, c->errlen);
 		rc = load_decode(c, &s, &p, name, 0);
-		if (rc == 0 && findings_add_failed(c->fs, p))
+		const char *why = reasons ? json_string_value(json_array_get(reasons, i)) : NULL;
+		snprintf(name, sizeof(name), "%s%sfailureReasons[%zu]", top_where, top_where[0] ? "." : "", i);
+		if (rc == 0 && reasons && !why)
+			rc = json_read_bad(json_array_get(reasons, i), name, "a string", c->err, c->errlen);
+		if (rc == 0)
+			rc = load_decode(c, &s, &why, name, 0);
+		if (rc == 0 && findings_add_failed_why(c->fs, p, why))
 			rc = -ENOMEM;
 		load_strings_free(&s);
 		if (rc)
@@ -98,6 +111,43 @@ static int load_counters(const struct load_ctx *c, const json_t *cnt, const char
 	c->fs->files_total += (size_t)total;
 	c->fs->default_flags |= dflags;
 	*baseline_used |= bused;
+	return 0;
+}
+
+/* Takes the report's root (an absolute path, or a file:// URI when uri) for
+ * the store when it has none yet: the first report of a merge names it. */
+static int load_root(const struct load_ctx *c, const json_t *obj, const char *where, const char *key, int uri)
+{
+	const char *root = NULL;
+	char *dec = NULL;
+	int rc = json_read_str(obj, where, key, 0, &root, c->err, c->errlen);
+
+	if (rc || !root || c->fs->root)
+		return rc;
+	if (uri) {
+		if (strncmp(root, "file://", 7) != 0)
+			return 0; /* not ours to interpret */
+		rc = json_read_unescape(root + 7, &dec);
+		if (rc)
+			return rc == -EINVAL ? 0 : rc;
+		size_t n = strlen(dec);
+		if (n > 1 && dec[n - 1] == '/')
+			dec[n - 1] = '\0';
+	} else {
+		struct load_strings s = { 0 };
+		rc = load_decode(c, &s, &root, key, 0);
+		dec = rc ? NULL : strdup(root);
+		load_strings_free(&s);
+		if (rc)
+			return rc;
+	}
+	if (!dec)
+		return -ENOMEM;
+	if (dec[0] != '/') {
+		free(dec);
+		return 0;
+	}
+	c->fs->root = dec;
 	return 0;
 }
 
@@ -163,6 +213,8 @@ static int load_json(const struct load_ctx *c, const json_t *doc, int *baseline_
 	if (rc)
 		return rc;
 	rc = load_counters(c, sum, "summary", doc, "", baseline_used);
+	if (rc == 0)
+		rc = load_root(c, doc, "", "root", 0);
 	for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
 		json_t *x = json_array_get(list, i);
 		struct load_strings s = { 0 };
@@ -330,6 +382,9 @@ static int load_sarif(const struct load_ctx *c, const json_t *doc, int *baseline
 		snprintf(where, sizeof(where), "runs[%zu].properties", r);
 		if (rc == 0)
 			rc = load_counters(c, props, where, props, where, baseline_used);
+		json_t *bases = json_object_get(run, "originalUriBaseIds"), *src = NULL;
+		if (rc == 0 && json_is_object(bases) && json_is_object(src = json_object_get(bases, "%SRCROOT%")))
+			rc = load_root(c, src, "%SRCROOT%", "uri", 1);
 		for (size_t i = 0; i < json_array_size(results) && rc == 0; i++) {
 			snprintf(where, sizeof(where), "runs[%zu].results[%zu]", r, i);
 			rc = load_sarif_result(c, json_array_get(results, i), where);

@@ -21,7 +21,10 @@
 #include "jobs.h"
 #include "load.h"
 #include "outfile.h"
+#include "pages.h"
+#include "projconf.h"
 #include "resdir.h"
+#include "selection.h"
 #include "source.h"
 #include "suppress.h"
 #include "v6kit_version.h"
@@ -70,71 +73,36 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 	return 0;
 }
 
-static int main_select(const char *list, int *enabled)
-{
-	const char *bad = NULL;
-	size_t n;
+static int main_config(const struct cli_opts *cli, const char *root, struct projconf *conf, struct cli_opts *eff,
+		       char *checks_what, char *baseline_what, size_t whatlen);
 
-	registry_all(&n);
-	if (!list) {
-		for (size_t i = 0; i < n; i++)
-			enabled[i] = 1;
-		return 0;
-	}
-	if (registry_select(list, enabled, &bad)) {
-		fprintf(stderr, "v6scan: --checks: '%.*s' names no check (see --list-checks)\n",
-			(int)strcspn(bad, ","), bad);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int main_list(const struct cli_opts *o)
+/* --list-checks: the checks --checks, or the configuration found from
+ * --root or the current directory, enables. */
+static int main_list(const struct cli_opts *cli)
 {
 	size_t n;
 	const struct v6scan_check *const *all = registry_all(&n);
-	int enabled[64];
+	int enabled[64], status = EXIT_USAGE;
+	struct projconf conf = { 0 };
+	struct cli_opts o;
+	char what[PATH_MAX + 16], unused[PATH_MAX + 16];
+	char *root = realpath(cli->root ? cli->root : ".", NULL);
 
-	if (main_select(o->checks, enabled))
+	if (!root) {
+		fprintf(stderr, "v6scan: --root %s: %s\n", cli->root ? cli->root : ".", strerror(errno));
 		return EXIT_USAGE;
-	for (size_t i = 0; i < n; i++)
-		if (enabled[i])
-			printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
-			       check_confidence_name(all[i]->confidence), all[i]->summary);
-	return EXIT_CLEAN;
-}
-
-/* Opens docs/checks/<id>.md: $V6SCAN_DOCS_DIR, the installed copy beside the
- * executable (<bindir>/<relative path to docdir>/checks), the source tree. */
-static FILE *main_open_doc(const char *id)
-{
-	char exe[PATH_MAX], path[PATH_MAX * 2];
-	const char *env = getenv("V6SCAN_DOCS_DIR");
-	ssize_t n;
-	FILE *f;
-
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s/%s.md", env, id);
-		if ((f = fopen(path, "r")))
-			return f;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/%s/%s.md", exe, V6SCAN_INSTALLED_DOCS_REL, id);
-			if ((f = fopen(path, "r")))
-				return f;
-		}
+	if (main_config(cli, root, &conf, &o, what, unused, sizeof(what)) == 0 &&
+	    selection_apply(o.checks, what, enabled) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (enabled[i])
+				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
+				       check_confidence_name(all[i]->confidence), all[i]->summary);
+		status = EXIT_CLEAN;
 	}
-#ifdef V6SCAN_SOURCE_DOCS_DIR
-	snprintf(path, sizeof(path), "%s/%s.md", V6SCAN_SOURCE_DOCS_DIR, id);
-	if ((f = fopen(path, "r")))
-		return f;
-#endif
-	return NULL;
+	projconf_free(&conf);
+	free(root);
+	return status;
 }
 
 static int main_explain(const char *id)
@@ -147,7 +115,7 @@ static int main_explain(const char *id)
 		fprintf(stderr, "v6scan: --explain: no check '%s' (see --list-checks)\n", id);
 		return EXIT_USAGE;
 	}
-	f = main_open_doc(id);
+	f = pages_open(id);
 	if (!f) {
 		fprintf(stderr, "v6scan: --explain: the page docs/checks/%s.md is not installed and the source "
 			"tree is not reachable (set V6SCAN_DOCS_DIR)\n", id);
@@ -162,15 +130,21 @@ static int main_explain(const char *id)
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
 		      int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used, .root = o->root, .color = color };
+	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color };
+	int rc;
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
-	if (o->format == EMIT_SARIF)
-		return emit_sarif(out, fs, &info);
 	if (o->format == EMIT_HTML)
 		return emit_html(out, fs, &info);
-	return emit_text(out, fs, &info);
+	if (o->format != EMIT_SARIF)
+		return emit_text(out, fs, &info);
+	info.help_uri_base = o->help_uri_base ? o->help_uri_base : EMIT_HELP_URI_BASE;
+	char **docs = pages_load_all();
+	info.docs = docs;
+	rc = emit_sarif(out, fs, &info);
+	pages_free_all(docs);
+	return rc;
 }
 
 /* Writes the report in the chosen format to -o (replaced whole or not at
@@ -222,7 +196,7 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 
 /* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
 static int main_finish(const struct cli_opts *o, const struct main_paths *p, struct findings *fs,
-		       const char *root, int apply_suppressions)
+		       const char *root, int apply_suppressions, const char *baseline_what)
 {
 	char err[256];
 	int rc;
@@ -239,7 +213,7 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 	if (o->baseline) {
 		rc = baseline_apply(p->baseline, fs, err, sizeof(err));
 		if (rc) {
-			fprintf(stderr, "v6scan: --baseline %s: %s\n", o->baseline, err);
+			fprintf(stderr, "v6scan: %s %s: %s\n", baseline_what, o->baseline, err);
 			return rc;
 		}
 	}
@@ -270,8 +244,68 @@ static int main_default_root(const struct cli_opts *o, const struct joblist *job
 	return rc == -EINVAL ? -ENOMEM : rc;
 }
 
-static int main_scan(const struct cli_opts *o)
+/* The options of a scan: the command line's (cli), completed by the
+ * project configuration (projconf.h) found from root unless --no-config.
+ * The names of where checks and baseline came from, for messages, go to
+ * checks_what and baseline_what. Returns 0 or EXIT_USAGE (a message on
+ * stderr). */
+static int main_config(const struct cli_opts *cli, const char *root, struct projconf *conf, struct cli_opts *eff,
+		       char *checks_what, char *baseline_what, size_t whatlen)
 {
+	char err[PATH_MAX + 256];
+	char *path = NULL;
+	int rc;
+
+	*eff = *cli;
+	snprintf(checks_what, whatlen, "--checks");
+	snprintf(baseline_what, whatlen, "--baseline");
+	if (cli->no_config)
+		return 0;
+	if (cli->config) {
+		rc = cli_absolute(cli->config, &path);
+		if (rc) {
+			fprintf(stderr, "v6scan: --config %s: %s\n", cli->config, strerror(-rc));
+			return EXIT_USAGE;
+		}
+	} else {
+		path = projconf_find(root);
+		if (!path)
+			return 0;
+	}
+	rc = projconf_load(path, conf, err, sizeof(err));
+	free(path);
+	if (rc) {
+		fprintf(stderr, "v6scan: %s%s\n", cli->config ? "--config " : "", err);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "v6scan: using the configuration %s\n", conf->path);
+	if (!cli->checks && conf->checks) {
+		eff->checks = conf->checks;
+		snprintf(checks_what, whatlen, "%s: checks", conf->path);
+	}
+	if (!cli->nexcludes && conf->nexcludes) {
+		eff->excludes = conf->excludes;
+		eff->nexcludes = conf->nexcludes;
+	}
+	if (!cli->fail_on_set && conf->has_fail_on) {
+		eff->fail_on = conf->fail_on;
+		eff->fail_never = conf->fail_never;
+	}
+	if (!cli->baseline && !cli->write_baseline && conf->baseline) {
+		eff->baseline = conf->baseline;
+		snprintf(baseline_what, whatlen, "%s: baseline", conf->path);
+	}
+	if (!cli->format_set && conf->has_format)
+		eff->format = conf->format;
+	return 0;
+}
+
+static int main_scan(const struct cli_opts *cli)
+{
+	const struct cli_opts *o = cli;
+	struct cli_opts eff;
+	struct projconf conf = { 0 };
+	char checks_what[PATH_MAX + 16], baseline_what[PATH_MAX + 16];
 	size_t nall;
 	const struct v6scan_check *const *all = registry_all(&nall);
 	const struct v6scan_check *enabled_checks[64];
@@ -286,13 +320,7 @@ static int main_scan(const struct cli_opts *o)
 	int status = EXIT_USAGE, rc;
 
 	findings_init(&fs);
-	if (main_select(o->checks, enabled))
-		return EXIT_USAGE;
-	if (main_paths_resolve(o, &paths))
-		goto out;
-	for (size_t i = 0; i < nall; i++)
-		if (enabled[i])
-			enabled_checks[nenabled++] = all[i];
+	memset(&paths, 0, sizeof(paths));
 	if (o->root) {
 		root = realpath(o->root, NULL);
 		if (!root) {
@@ -363,6 +391,16 @@ static int main_scan(const struct cli_opts *o)
 		if (rc)
 			goto nomem;
 	}
+	if (main_config(cli, root, &conf, &eff, checks_what, baseline_what, sizeof(checks_what)))
+		goto out;
+	o = &eff;
+	if (selection_apply(o->checks, checks_what, enabled))
+		goto out;
+	if (main_paths_resolve(o, &paths))
+		goto out;
+	for (size_t i = 0; i < nall; i++)
+		if (enabled[i])
+			enabled_checks[nenabled++] = all[i];
 	/* the walker and the job list take "/" as "" (a root without its
 	 * trailing '/'): every absolute path is below it */
 	const char *iroot = strcmp(root, "/") == 0 ? "" : root;
@@ -395,25 +433,34 @@ static int main_scan(const struct cli_opts *o)
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
 		goto out;
 	}
-	rc = main_finish(o, &paths, &fs, iroot, 1);
+	fs.root = strdup(root);
+	if (!fs.root)
+		goto nomem;
+	rc = main_finish(o, &paths, &fs, iroot, 1, baseline_what);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)
 		goto out;
 	if (o->write_baseline) {
+		size_t written = 0;
 		rc = baseline_write(paths.write_baseline, &fs);
 		if (rc) {
 			fprintf(stderr, "v6scan: writing %s: %s\n", o->write_baseline, strerror(-rc));
 			status = EXIT_IO;
 			goto out;
 		}
+		for (size_t i = 0; i < fs.count; i++)
+			written += !fs.items[i].suppressed;
+		fprintf(stderr, "v6scan: wrote %zu finding%s to %s\n", written, written == 1 ? "" : "s",
+			o->write_baseline);
 	}
-	status = main_emit(o, &paths, &fs, o->baseline != NULL);
+	/* writing a baseline is the task: a report only when -o asks for one */
+	status = o->write_baseline && !o->output ? 0 : main_emit(o, &paths, &fs, o->baseline != NULL);
 	if (status)
 		goto out;
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
-		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i]);
+		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i].path);
 	status = main_status(o, &fs);
 	if (o->write_baseline && status == EXIT_FINDINGS)
 		status = EXIT_CLEAN;
@@ -426,6 +473,7 @@ out:
 	jobs_free(&db);
 	jobs_free(&jobs);
 	main_paths_free(&paths);
+	projconf_free(&conf);
 	free(root);
 	return status;
 }

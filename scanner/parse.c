@@ -81,6 +81,12 @@ static void parse_put_word(FILE *f, const char *s)
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
 	      int *clean)
 {
+	return parse_job_why(idx, job, o, tu, clean, NULL, 0);
+}
+
+int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
+		  int *clean, char *why, size_t whylen)
+{
 	size_t n = job->nargs + o->nextra + o->nextra_before + 8;
 	const char **argv = calloc(n, sizeof(*argv));
 	size_t argc = 0;
@@ -110,12 +116,14 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 	/* libclang reports a missing file only as a generic failure: say why;
 	 * and it would block on a FIFO or read a device without end */
 	probe = open(job->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	const char *why = probe < 0 ? strerror(errno) : fstat(probe, &st) != 0 ? strerror(errno)
+	const char *unreadable = probe < 0 ? strerror(errno) : fstat(probe, &st) != 0 ? strerror(errno)
 						  : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
 	if (probe >= 0)
 		close(probe);
-	if (why) {
-		fprintf(stderr, "v6scan: %s: cannot read: %s\n", job->relpath, why);
+	if (unreadable) {
+		fprintf(stderr, "v6scan: %s: cannot read: %s\n", job->relpath, unreadable);
+		if (why)
+			snprintf(why, whylen, "cannot read: %s", unreadable);
 		free(argv);
 		return -EIO;
 	}
@@ -128,6 +136,8 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 		 * that the user can see the argument at fault */
 		const char *what, *name = parse_error_name(rc == CXError_Success ? CXError_Failure : rc, &what);
 		fprintf(stderr, "v6scan: %s: %s (%s); the command was: clang", job->relpath, what, name);
+		if (why)
+			snprintf(why, whylen, "%s (%s)", what, name);
 		for (size_t i = 0; i < argc; i++) {
 			fputc(' ', stderr);
 			parse_put_word(stderr, argv[i]);
@@ -153,6 +163,14 @@ int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CX
 				clang_disposeString(s);
 			}
 		} else if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+			if (*clean && why) {
+				/* the first error is the reason the file counts as
+				 * not fully analysed */
+				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+								       CXDiagnostic_DisplayColumn);
+				snprintf(why, whylen, "%s", clang_getCString(s));
+				clang_disposeString(s);
+			}
 			*clean = 0;
 			if (!o->quiet && shown++ < PARSE_MAX_ERRORS_SHOWN) {
 				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |

@@ -40,4 +40,11 @@ struct parse_opts {
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
 	      int *clean);
 
+/* parse_job, also writing into why (when not NULL) the one-line reason a
+ * file is not fully analysed: "cannot read: <strerror>", "<what>
+ * (CXError_...)", or the first error diagnostic ("<file>:<line>:<col>:
+ * error: <message>"). why is left as it was for a clean parse. */
+int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
+		  int *clean, char *why, size_t whylen);
+
 #endif

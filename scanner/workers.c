@@ -87,7 +87,8 @@ static int workers_scan_one(CXIndex idx, const struct job *job, const struct wor
 {
 	CXTranslationUnit tu = NULL;
 	int clean = 0;
-	int rc = parse_job(idx, job, s->parse, &tu, &clean);
+	char why[512] = "";
+	int rc = parse_job_why(idx, job, s->parse, &tu, &clean, why, sizeof(why));
 
 	fs->files_total++;
 	fs->default_flags |= job->defaults;
@@ -105,7 +106,7 @@ static int workers_scan_one(CXIndex idx, const struct job *job, const struct wor
 	}
 	if (rc == 0 && clean)
 		fs->files_parsed++;
-	else if (findings_add_failed(fs, job->relpath))
+	else if (findings_add_failed_why(fs, job->relpath, why))
 		return -ENOMEM;
 	return 0;
 }
@@ -446,15 +447,17 @@ out:
 static int workers_lost(const struct workers_pool *p, size_t i, struct findings *out)
 {
 	const struct job *j = p->jobs[i];
+	char why[160] = "";
 
 	if (p->lost[i] == WORKERS_LOST_TIMEOUT)
-		fprintf(stderr, "v6scan: %s: not analysed: parsing took longer than %u s (--file-timeout); "
-			"its worker was stopped\n", j->relpath, p->s->file_timeout);
+		snprintf(why, sizeof(why), "parsing took longer than %u s (--file-timeout); its worker was stopped",
+			 p->s->file_timeout);
 	else if (p->lost[i] == WORKERS_LOST_SIGNAL)
-		fprintf(stderr, "v6scan: %s: not analysed: its worker was killed by signal %d\n", j->relpath,
-			p->lost_signal[i]);
+		snprintf(why, sizeof(why), "its worker was killed by signal %d", p->lost_signal[i]);
+	if (why[0])
+		fprintf(stderr, "v6scan: %s: not analysed: %s\n", j->relpath, why);
 	out->files_total++;
-	return findings_add_failed(out, j->relpath);
+	return findings_add_failed_why(out, j->relpath, why);
 }
 
 static int workers_forked(const struct job *const *jobs, size_t n, const struct workers_setup *s,

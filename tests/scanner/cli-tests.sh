@@ -56,7 +56,7 @@ exit-codes)
   expect_status 2 "$v6scan" --format xml fixtures
   expect_status 2 "$v6scan" --fail-on fatal fixtures
   expect_status 2 "$v6scan" --checks='-*,v6-no-such-check' fixtures
-  grep -q "names no check" "$tmp/err" || die "no message for an unknown check"
+  grep -q "enables no check" "$tmp/err" || die "no message for a selection of no check"
   expect_status 2 "$v6scan" --shard 3/2 fixtures
   expect_status 2 "$v6scan" -j 0 fixtures
   expect_status 2 "$v6scan" does/not/exist.c
@@ -287,7 +287,13 @@ sarif-validate)
   "$v6scan" --root "$tmp" --write-baseline "$tmp/b.json" "$tmp/g.c" 2> /dev/null
   expect_status 0 "$v6scan" --root "$tmp" --baseline "$tmp/b.json" --format sarif -o "$tmp/base.sarif" "$tmp/g.c"
   expect_status 0 "$v6scan" --format sarif -o "$tmp/empty.sarif" fixtures/neg_af_independent.c
-  for f in all base empty; do
+  # a file that does not parse (a tool execution notification), and rules
+  # with helpUri
+  printf 'int f(void) { return gethostbyname(; }\n' > "$tmp/broken.c"
+  expect_status 3 "$v6scan" --root "$tmp" --format sarif -o "$tmp/failed.sarif" "$tmp/broken.c" "$tmp/g.c"
+  expect_status 1 "$v6scan" --help-uri-base https://docs.example.org/checks/ --format sarif -o "$tmp/uri.sarif" \
+    fixtures/inet_ntoa.c
+  for f in all base empty failed uri; do
     "$tool" validate "$tmp/$f.sarif" > "$tmp/val" 2>&1
     rc=$?
     if [ $rc -ne 0 ] || grep -Eq ': (error|warning) ' "$tmp/val" || ! grep -q 'Analysis completed successfully' "$tmp/val"; then
@@ -442,6 +448,167 @@ discover)
   grep -q '^v6scan: using' "$tmp/err" && die "a database was named: $(cat "$tmp/err")"
   ;;
 
+sarif)
+  # SARIF as GitHub code scanning reads it: no helpUri unless a base is
+  # given (the page text is in help.markdown), URIs relative to %SRCROOT%
+  # (the report root) whatever the working directory, region end and
+  # snippet, and a notification with the reason for each file not analysed
+  mkdir -p "$tmp/repo/.git" "$tmp/repo/src"
+  cp fixtures/inet_ntoa.c "$tmp/repo/src/ntoa.c"
+  printf 'int f(void) { return gethostbyname(; }\n' > "$tmp/repo/src/broken.c"
+  (cd "$tmp/repo/src" && "$v6scan" --checks='-*,v6-inet-ntoa' --format sarif -o "$tmp/s.sarif" ntoa.c broken.c 2> "$tmp/err")
+  [ $? -eq 3 ] || die "exit status with a broken file: $(cat "$tmp/err")"
+  python3 - "$tmp/s.sarif" "$tmp/repo" "$src/../../docs/checks/v6-inet-ntoa.md" > "$tmp/py" 2>&1 <<'EOF' || die "SARIF content: $(cat "$tmp/py")"
+import json, sys, urllib.parse, os
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+run = log["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+assert run["tool"]["driver"]["informationUri"] == "man:v6scan(1)", run["tool"]["driver"]
+assert all("helpUri" not in r for r in rules), "a helpUri without a configured base"
+rule = [r for r in rules if r["id"] == "v6-inet-ntoa"][0]
+assert rule["help"]["markdown"] == open(sys.argv[3], encoding="utf-8").read(), "help.markdown is not the page"
+base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert base == "file://" + sys.argv[2] + "/", base
+res = run["results"]
+assert len(res) == 1, res
+loc = res[0]["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"] == {"uri": "src/ntoa.c", "uriBaseId": "%SRCROOT%"}, loc
+path = urllib.parse.unquote(urllib.parse.urlparse(base + loc["artifactLocation"]["uri"]).path)
+assert os.path.isfile(path), path
+reg = loc["region"]
+assert reg == {"startLine": 15, "startColumn": 17, "endLine": 15, "endColumn": 26,
+               "snippet": {"text": "\tprintf(\"%s\\n\", inet_ntoa(a)); // expect: v6-inet-ntoa"}}, reg
+inv = run["invocations"][0]
+assert inv["executionSuccessful"] is False
+n = inv["toolExecutionNotifications"]
+assert len(n) == 1, n
+assert n[0]["level"] == "error"
+assert n[0]["message"]["text"] == "src/broken.c was not fully analysed: " + sys.argv[2] + "/src/broken.c:1:36: error: expected expression.", n[0]
+assert n[0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "src/broken.c", "uriBaseId": "%SRCROOT%"}
+EOF
+  # a base for the published pages: every rule links to its page
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa' --help-uri-base https://docs.example.org/v6kit/checks/ \
+    --format sarif "$tmp/repo/src/ntoa.c"
+  grep -qF '"helpUri": "https://docs.example.org/v6kit/checks/v6-inet-ntoa.md"' "$tmp/out" || die "--help-uri-base: helpUri"
+  grep -qF '"informationUri": "https://docs.example.org/v6kit/checks/"' "$tmp/out" || die "--help-uri-base: informationUri"
+  # a merge keeps the root, the regions and the reasons
+  (cd "$tmp/repo/src" && "$v6scan" --checks='-*,v6-inet-ntoa' --format json -o "$tmp/s.json" ntoa.c broken.c 2> /dev/null)
+  expect_status 3 "$v6scan" merge --format sarif -o "$tmp/m.sarif" "$tmp/s.json"
+  cmp "$tmp/s.sarif" "$tmp/m.sarif" || die "SARIF merged from JSON differs from the direct run"
+  expect_status 3 "$v6scan" merge --format json -o "$tmp/m.json" "$tmp/s.sarif"
+  cmp "$tmp/s.json" "$tmp/m.json" || die "JSON merged from SARIF differs from the direct run"
+  grep -qF "\"failureReasons\": [\"$tmp/repo/src/broken.c:1:36: error: expected expression\"]" "$tmp/s.json" ||
+    die "JSON failureReasons: $(grep failure "$tmp/s.json")"
+  grep -qF "\"root\": \"$tmp/repo\"" "$tmp/s.json" || die "JSON root: $(grep root "$tmp/s.json")"
+  ;;
+
+cli-misc)
+  # --write-baseline writes the baseline, says so, and prints no report
+  # unless -o asks for one
+  cp fixtures/gethostbyname.c "$tmp/legacy.c"
+  expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b.json" "$tmp/legacy.c"
+  [ -s "$tmp/out" ] && die "--write-baseline printed a report: $(cat "$tmp/out")"
+  printf '%s\n' "v6scan: wrote 4 findings to $tmp/b.json" \
+    '4 findings (4 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "--write-baseline messages"
+  expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b2.json" -o "$tmp/r.txt" "$tmp/legacy.c"
+  [ "$(grep -c ': error: ' "$tmp/r.txt")" -eq 4 ] || die "--write-baseline -o: no report in the file"
+  cmp "$tmp/b.json" "$tmp/b2.json" || die "the two baselines differ"
+  cp fixtures/inet_ntoa.c "$tmp/one.c"
+  expect_status 0 "$v6scan" --checks='-*,v6-inet-ntoa' --root "$tmp" --write-baseline "$tmp/b1.json" "$tmp/one.c"
+  grep -qxF "v6scan: wrote 1 finding to $tmp/b1.json" "$tmp/err" || die "singular: $(cat "$tmp/err")"
+  # -V and --version
+  expect_status 0 "$v6scan" -V
+  grep -qx 'v6scan [0-9][0-9.]*[-+a-z0-9.]*' "$tmp/out" || die "-V: $(cat "$tmp/out")"
+  cp "$tmp/out" "$tmp/v"
+  expect_status 0 "$v6scan" --version
+  cmp "$tmp/v" "$tmp/out" || die "-V and --version differ"
+  # a --checks glob that names no check is a warning (clang-tidy accepts
+  # it); a selection that enables no check, or an empty item, is an error
+  expect_status 1 "$v6scan" --checks='-*,v6-inet-ntoa,v6-from-a-newer-version' --root . fixtures/inet_ntoa.c
+  grep -qxF "v6scan: warning: --checks: 'v6-from-a-newer-version' names no check (see --list-checks)" "$tmp/err" ||
+    die "no warning for an unknown glob: $(cat "$tmp/err")"
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 1 ] || die "the known check did not run: $(cat "$tmp/out")"
+  expect_status 2 "$v6scan" --checks='-*,v6-nope-*' fixtures/inet_ntoa.c
+  printf '%s\n' "v6scan: warning: --checks: 'v6-nope-*' names no check (see --list-checks)" \
+    "v6scan: --checks=-*,v6-nope-* enables no check" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "no check enabled"
+  expect_status 2 "$v6scan" --checks='v6-inet-ntoa,,x' fixtures/inet_ntoa.c
+  grep -qxF "v6scan: --checks: an empty item in 'v6-inet-ntoa,,x'" "$tmp/err" || die "empty item: $(cat "$tmp/err")"
+  ;;
+
+config)
+  # .v6scan, found upward from the report root: checks, exclude, fail-on,
+  # baseline (relative to the file), format; the command line overrides it
+  c=$tmp/cf
+  mkdir -p "$c/.git" "$c/src/deep" "$c/third"
+  cp fixtures/gethostbyname.c "$c/src/a.c"
+  cp fixtures/inet_ntoa.c "$c/third/b.c"
+  printf '%s\n' '# v6scan settings for CI' 'checks = -*,v6-gethostbyname,v6-inet-ntoa' '' 'exclude = third/*' \
+    '  fail-on =  none  ' 'format = json' > "$c/.v6scan"
+  (cd "$c/src/deep" && "$v6scan" ../.. > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "configured run: exit status (fail-on none): $(cat "$tmp/err")"
+  printf '%s\n' "v6scan: using the configuration $c/.v6scan" \
+    '4 findings (4 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
+    > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/err" || die "configured run: stderr"
+  valid_json "$tmp/out" || die "format = json not applied"
+  grep -q '"path": "third/' "$tmp/out" && die "exclude not applied"
+  # options override the file: --format, --fail-on, --exclude (the list), --checks
+  expect_status 1 "$v6scan" --format text --fail-on error "$c"
+  grep -q '^src/a.c:14:9: error: ' "$tmp/out" || die "--format text over format = json: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --format text --fail-on warning --exclude 'src/*' --checks='-*,v6-inet-ntoa' "$c"
+  [ "$(grep -c ': error: \|: warning: ' "$tmp/out")" -eq 1 ] && grep -q '^third/b.c:15:17: error: ' "$tmp/out" ||
+    die "--exclude and --checks over the file: $(cat "$tmp/out")"
+  # --list-checks shows what the file enables
+  (cd "$c" && "$v6scan" --list-checks > "$tmp/out" 2> /dev/null)
+  printf 'v6-gethostbyname\nv6-inet-ntoa\n' > "$tmp/want"
+  cut -d' ' -f1 "$tmp/out" | diff -u "$tmp/want" - || die "--list-checks with the configuration"
+  # baseline = FILE is relative to the configuration file; --write-baseline
+  # on the command line replaces it
+  (cd "$c/src" && "$v6scan" --write-baseline ../v6-baseline.json .. 2> "$tmp/err" > /dev/null)
+  grep -qxF "v6scan: wrote 4 findings to ../v6-baseline.json" "$tmp/err" || die "--write-baseline over baseline: $(cat "$tmp/err")"
+  printf 'baseline = v6-baseline.json\nformat = text\n' > "$c/.v6scan"
+  (cd "$c/src/deep" && "$v6scan" --fail-on error ../.. > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 1 ] || die "baseline: status (b.c is new)"
+  summary_of "$tmp/err" | grep -q '^2 findings .*, 4 baselined, 2/2 files parsed' || die "baseline = relative: $(cat "$tmp/err")"
+  # --no-config and --config FILE
+  expect_status 1 "$v6scan" --no-config "$c"
+  grep -q 'using the configuration' "$tmp/err" && die "--no-config read the file"
+  summary_of "$tmp/err" | grep -q ', 0 baselined' || die "--no-config: $(cat "$tmp/err")"
+  printf 'checks = -*,v6-inet-ntoa\n' > "$tmp/other.conf"
+  expect_status 1 "$v6scan" --config "$tmp/other.conf" "$c"
+  grep -qxF "v6scan: using the configuration $tmp/other.conf" "$tmp/err" || die "--config: $(cat "$tmp/err")"
+  [ "$(grep -c ': error: ' "$tmp/out")" -eq 1 ] || die "--config checks: $(cat "$tmp/out")"
+  expect_status 2 "$v6scan" --config "$tmp/other.conf" --no-config "$c"
+  grep -qxF 'v6scan: --config and --no-config exclude each other' "$tmp/err" || die "--config --no-config: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" --config "$tmp/none.conf" "$c"
+  grep -qxF "v6scan: --config $tmp/none.conf: No such file or directory" "$tmp/err" || die "missing --config: $(cat "$tmp/err")"
+  # a glob of the file that names no check: a warning naming the file
+  printf 'checks = -*,v6-inet-ntoa,v6-later\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c"
+  grep -qxF "v6scan: warning: $c/.v6scan: checks: 'v6-later' names no check (see --list-checks)" "$tmp/err" ||
+    die "unknown glob in the file: $(cat "$tmp/err")"
+  # bad_conf TEXT MESSAGE: a configuration error (2) naming file and line
+  bad_conf() {
+    printf '%s\n' "$1" > "$c/.v6scan"
+    expect_status 2 "$v6scan" "$c"
+    grep -qxF "v6scan: $c/.v6scan:$2" "$tmp/err" || die "bad configuration '$1': wanted '$2', got: $(cat "$tmp/err")"
+    [ -s "$tmp/out" ] && die "a report was written with a bad configuration"
+  }
+  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf 'fail-on = fatal' "1: fail-on must be error, warning, note or none (got 'fatal')"
+  bad_conf 'format = xml' "1: format must be text, json or sarif (got 'xml')"
+  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf 'baseline =' '1: baseline needs a value'
+  bad_conf "$(printf 'checks = *\n\nchecks = -*')" '3: checks is given twice (first on line 1)'
+  rm "$c/.v6scan"
+  mkfifo "$c/.v6scan"
+  expect_status 2 timeout 60 "$v6scan" --config "$c/.v6scan" "$c"
+  grep -qxF "v6scan: --config $c/.v6scan: not a regular file" "$tmp/err" || die "FIFO configuration: $(cat "$tmp/err")"
+  ;;
+
 utf8-output)
   # a file name with byte 0xff (not UTF-8): JSON and SARIF stay valid UTF-8
   # JSON (U+FFFD in strings, %FF in the SARIF uri), text keeps the byte
@@ -501,7 +668,7 @@ bad-inputs)
   bad_report more.json 's/"filesParsed": 1/"filesParsed": 2/' \
     'summary.filesParsed: must not exceed filesTotal (got 2 > 1)'
   bad_report huge.json 's/"line": 15/"line": 1e999/' \
-    'line 9, column 93: real number overflow near '"'"'1e999'"'"
+    'line 11, column 93: real number overflow near '"'"'1e999'"'"
   bad_report zero.json 's/"line": 15/"line": 0/' \
     'findings[0].line: must be an integer from 1 to 4294967295 (got 0)'
   bad_report real.json 's/"column": 17/"column": 17.5/' \
@@ -514,7 +681,7 @@ bad-inputs)
   bad_report version.json 's/"version": 1/"version": 2/' 'version: must be an integer from 1 to 1 (got 2)'
   bad_report dup.json 's/"tool": "v6scan"/"tool": "v6scan", "tool": "v6scan"/' \
     'line 3, column 26: duplicate object key near '"'"'"tool"'"'"
-  bad_report trunc.json '$d' "line 11, column 0: '}' expected near end of file"
+  bad_report trunc.json '$d' "line 13, column 0: '}' expected near end of file"
   bad_report sline.sarif 's/"startLine": 15/"startLine": -1/' \
     'runs[0].results[0].locations[0].physicalLocation.region.startLine: must be an integer from 1 to 4294967295 (got -1)' \
     "$tmp/r.sarif"
@@ -683,7 +850,7 @@ file-timeout)
   # without a limit (in-process -j 1)
   mkdir "$tmp/f"
   mkfifo "$tmp/f/pipe.c"
-  expect_status 3 timeout 120 "$v6scan" --file-timeout 0 --root "$tmp/f" "$tmp/f"
+  expect_status 3 timeout 120 "$v6scan" -j 1 --file-timeout 0 --root "$tmp/f" "$tmp/f"
   grep -qxF 'v6scan: pipe.c: cannot read: not a regular file' "$tmp/err" || die "FIFO source: $(cat "$tmp/err")"
   for bad in -1 x 86401 ''; do
     expect_status 2 "$v6scan" --file-timeout "$bad" fixtures/inet_ntoa.c
@@ -691,7 +858,7 @@ file-timeout)
       die "--file-timeout '$bad': $(cat "$tmp/err")"
   done
   # --file-timeout 0 -j 1 (in process) gives the report of the workers
-  expect_status 1 "$v6scan" --file-timeout 0 --format json -o "$tmp/in.json" fixtures
+  expect_status 1 "$v6scan" -j 1 --file-timeout 0 --format json -o "$tmp/in.json" fixtures
   expect_status 1 "$v6scan" --format json -o "$tmp/w.json" fixtures
   cmp "$tmp/in.json" "$tmp/w.json" || die "in-process report differs from the worker's"
   ;;

@@ -17,6 +17,7 @@
 
 #include "baseline.h"
 #include "checks/registry.h"
+#include "cli.h"
 #include "compdb.h"
 #include "findings.h"
 #include "jobs.h"
@@ -508,6 +509,22 @@ static void test_findings_sorted_by_column_and_deduplicated_per_check(void **sta
 	findings_free(&fs);
 }
 
+static void test_cli_jobs_default_to_online_cpus(void **state)
+{
+	char *argv[] = { "v6scan", "x.c", NULL };
+	char *argv_j[] = { "v6scan", "-j", "3", "x.c", NULL };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cli_opts o;
+
+	cli_parse(2, argv, &o);
+	assert_int_equal(o.action, CLI_SCAN);
+	assert_int_equal(o.jobs, cpus < 1 ? 1 : cpus > CLI_JOBS_MAX ? CLI_JOBS_MAX : cpus);
+	cli_free(&o);
+	cli_parse(4, argv_j, &o);
+	assert_int_equal(o.jobs, 3);
+	cli_free(&o);
+}
+
 static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
 {
 	const struct v6scan_check *c = registry_find("v6-gethostbyname");
@@ -598,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_jobs_default_root_is_repository_top_or_common_dir),
 		cmocka_unit_test(test_source_token_end_and_utf16_columns),
 		cmocka_unit_test(test_findings_sorted_by_column_and_deduplicated_per_check),
+		cmocka_unit_test(test_cli_jobs_default_to_online_cpus),
 		cmocka_unit_test(test_fingerprints_ignore_lines_and_count_occurrences),
 		cmocka_unit_test(test_resdir_finds_builtin_headers_and_honours_override),
 	};
