@@ -53,6 +53,10 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             struct sockaddr_storage dst[POOL_MAX_CAND];
             size_t n = addr_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
             int rc = addr_pick(dst, n, AF_INET, out);
+            /* No descriptor left for the IPv6 socket: sendto(2)'s ENOBUFS
+             * (as connect says), not the ENETUNREACH of an IPv4 socket. */
+            if (rc < 0 && (nfd == -EMFILE || nfd == -ENFILE))
+                return -ENOBUFS;
             if (rc < 0)
                 return rc;
             *outlen = sizeof(struct sockaddr_in);
