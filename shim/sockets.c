@@ -422,13 +422,16 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             rc = -EHOSTUNREACH;
             goto out;
         }
-        struct sockaddr_storage used;
+        /* Unset when no attempt is left on the fd (a race interrupted by a
+         * signal closes its attempts): nothing to hold then. */
+        struct sockaddr_storage used = {.ss_family = AF_UNSPEC};
         if (real == FDTAB_REAL_INET && !via_pool)
             rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
                                            : -ENETUNREACH;
         else
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
-        if (rc == 0 || rc == -EINPROGRESS || rc == -EINTR) /* the last two go on */
+        if ((rc == 0 || rc == -EINPROGRESS || rc == -EINTR) && /* the last two go on */
+            used.ss_family != AF_UNSPEC)
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
         else
             pool_unpin(sin->sin_addr);
