@@ -1,6 +1,6 @@
 /* v6-sockaddr-in-decl — declarations, casts and sizeofs of struct sockaddr_in
- * and struct in_addr, and declarations of struct hostent (the variable that
- * carries gethostbyname()'s IPv4 results around), outside dual-stack
+ * and struct in_addr, and variables of type struct hostent
+ * (what carries gethostbyname()'s IPv4 results around), outside dual-stack
  * scopes. */
 #include "checks.h"
 
@@ -71,7 +71,12 @@ void check_sockaddr_in_decl_match(struct walk_ctx *ctx, const struct v6scan_chec
 		 * variable or a resolver call, which are reported */
 		/* ... and so is a variable initialised by a call: the
 		 * resolver call on that line is the finding */
-		if (k != CXCursor_UnaryExpr && k != CXCursor_CStyleCastExpr && !initialised_by_call(cur))
+		/* a parameter's type is the caller's or the API's (an
+		 * interposer of gethostbyname_r, a helper handed a result),
+		 * and a member is the storage of a hostent API's
+		 * implementation as often as a cache: the lookup that fills
+		 * them is reported where it is made */
+		if (k == CXCursor_VarDecl && !initialised_by_call(cur))
 			walk_report(ctx, self, cur, type, "declaration of struct hostent carries IPv4-only resolver results");
 		return;
 	}
