@@ -223,15 +223,22 @@ static struct walk_scope *walk_twin(struct walk_ctx *ctx, const struct walk_scop
 
 unsigned walk_scope_names(struct walk_ctx *ctx, CXCursor cur)
 {
-	if (clang_getCursorKind(cur) == CXCursor_FieldDecl)
-		return walk_record_names(ctx, clang_getCursorSemanticParent(cur));
+	unsigned rec = 0;
+	if (clang_getCursorKind(cur) == CXCursor_FieldDecl) {
+		/* a member: its record decides; a record declared inside a
+		 * function (a per-family cache, a local pair of structs) is
+		 * also part of that function, so the function's scope counts */
+		rec = walk_record_names(ctx, clang_getCursorSemanticParent(cur));
+		if (rec & WALK_NAMES_V6)
+			return rec;
+	}
 	unsigned off;
 	size_t file;
 	if (!walk_where(ctx, clang_getCursorLocation(cur), NULL, NULL, &off, &file))
 		return 0;
 	struct walk_scope *s = walk_scope_at(ctx, file, off);
 	if (!s)
-		return 0;
+		return rec;
 	unsigned names = walk_own_names(ctx, s);
 	if (!(names & WALK_NAMES_V6) && !s->twin_done) {
 		/* the IPv4 half of a pair of per-family functions */
@@ -240,7 +247,7 @@ unsigned walk_scope_names(struct walk_ctx *ctx, CXCursor cur)
 		if (t && t != s && (walk_own_names(ctx, t) & WALK_NAMES_V6))
 			s->names = (int)(names |= WALK_NAMES_V6);
 	}
-	return names;
+	return names | rec;
 }
 
 int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur)

@@ -45,12 +45,13 @@ fi
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
 # clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
 # libFuzzer and clang's sanitizer runtimes), python3 (strict JSON validation
-# of reports); with --for-tests, chromium, dpkg-dev, man-db; with --with-npm,
+# of reports); with --for-tests, chromium, dpkg-dev, man-db, bear (compile
+# databases of real packages for bench/label-eval.sh); with --with-npm,
 # npm for the SARIF validator.
 pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_tests" -eq 1 ]; then
-  pkgs="$pkgs chromium dpkg-dev man-db"
+  pkgs="$pkgs chromium dpkg-dev man-db bear"
 fi
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"

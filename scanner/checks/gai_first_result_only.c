@@ -7,8 +7,10 @@
  * call, a return or an initializer would hand the list to code this check
  * does not see). Reported at the getaddrinfo() call.
  * Left alone: a res that is not a local variable (`&ctx->res`, a caller's
- * pointer), and a function that names AI_NUMERICHOST (a numeric
- * conversion has one result). */
+ * pointer), a function that names AI_NUMERICHOST (a numeric
+ * conversion has one result), and a function that assigns AF_INET or
+ * AF_INET6 to an ai_family (it asks for one family, so the other family is
+ * not in the list; a pinned AF_INET is v6-hints-family-inet's finding). */
 #include "checks.h"
 
 #include <string.h>
@@ -83,6 +85,33 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 	return CXChildVisit_Recurse;
 }
 
+struct pin {
+	struct walk_ctx *ctx;
+	int pinned;
+};
+
+static enum CXChildVisitResult find_pin(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct pin *p = data;
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_BinaryOperator)
+		return CXChildVisit_Recurse;
+	CXCursor lhs = ast_strip(ast_first_child(c));
+	if (clang_getCursorKind(lhs) != CXCursor_MemberRefExpr)
+		return CXChildVisit_Recurse;
+	CXString s = clang_getCursorSpelling(lhs);
+	int fam = strcmp(clang_getCString(s), "ai_family") == 0;
+	clang_disposeString(s);
+	if (fam && walk_is_op(p->ctx, c, "=")) {
+		int v = walk_family_of(p->ctx, util_last_child(c));
+		if (v == 4 || v == 6) {
+			p->pinned = 1;
+			return CXChildVisit_Break;
+		}
+	}
+	return CXChildVisit_Recurse;
+}
+
 void check_gai_first_result_only_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (!ast_system_callee(cur, gai, 1) || clang_Cursor_getNumArguments(cur) != 4)
@@ -99,6 +128,10 @@ void check_gai_first_result_only_match(struct walk_ctx *ctx, const struct v6scan
 		return;
 	CXCursor fn = util_enclosing_function(cur);
 	if (clang_Cursor_isNull(fn) || util_text_names(f.tu, fn, "AI_NUMERICHOST"))
+		return;
+	struct pin pin = { .ctx = ctx };
+	clang_visitChildren(fn, find_pin, &pin);
+	if (pin.pinned)
 		return;
 	clang_visitChildren(fn, gather, &f);
 	if (!f.used || f.next || f.refs > f.benign)

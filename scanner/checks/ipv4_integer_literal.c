@@ -2,8 +2,8 @@
  * constant (written in the project: a literal or a project macro, not a
  * system INADDR_* macro, which v6-inaddr-constant reports) assigned to or
  * compared with an IPv4 address value (s_addr, an in_addr_t variable,
- * htonl/ntohl of them), directly or through htonl()/ntohl(). Silent in
- * dual-stack scopes. */
+ * htonl/ntohl of them), directly or through htonl()/ntohl(); also -1 (the
+ * legacy spelling of INADDR_NONE). Silent in dual-stack scopes. */
 #include "checks.h"
 
 #include <string.h>
@@ -12,6 +12,23 @@
 #include "../walk.h"
 
 static const char *const byte_order[] = { "htonl", "ntohl", "__bswap_32" };
+
+/* 1 when the unary operator u is a prefix minus (its first token) */
+static int is_minus(struct walk_ctx *ctx, CXCursor u)
+{
+	CXTranslationUnit tu = walk_tu_of(ctx);
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	clang_tokenize(tu, clang_getCursorExtent(u), &toks, &n);
+	int minus = 0;
+	if (n > 0) {
+		CXString t = clang_getTokenSpelling(tu, toks[0]);
+		minus = strcmp(clang_getCString(t), "-") == 0;
+		clang_disposeString(t);
+	}
+	clang_disposeTokens(tu, toks, n);
+	return minus;
+}
 
 /* The integer literal expr is, through casts and htonl/ntohl, when it is
  * written in a project file; else a null cursor. */
@@ -27,6 +44,15 @@ static CXCursor project_literal(struct walk_ctx *ctx, CXCursor expr)
 			continue;
 		}
 		break;
+	}
+	/* -1: INADDR_NONE (255.255.255.255) as legacy code writes it after
+	 * inet_addr() */
+	if (clang_getCursorKind(expr) == CXCursor_UnaryOperator && is_minus(ctx, expr)) {
+		CXCursor operand = ast_strip(ast_first_child(expr));
+		if (clang_getCursorKind(operand) == CXCursor_IntegerLiteral &&
+		    !clang_Location_isInSystemHeader(clang_getCursorLocation(expr)) && !walk_macro_of(ctx, operand, m, sizeof(m)))
+			return expr;
+		return clang_getNullCursor();
 	}
 	if (clang_getCursorKind(expr) != CXCursor_IntegerLiteral)
 		return clang_getNullCursor();

@@ -1,8 +1,11 @@
 /* v6-sin-family-inet — an address built as IPv4: AF_INET or PF_INET stored
  * in the family member of a system socket address (sin_family, sa_family,
  * ss_family), by assignment or in an initialiser (designated, or the first
- * value of a positional struct sockaddr_in initialiser). Reported at the
- * store; silent in dual-stack scopes. */
+ * value of a positional struct sockaddr_in initialiser). Also assignments of
+ * AF_INET (or htons(AF_INET)) to a project struct's integer member named
+ * *family (a wire-format address such as talk's ta_family, a tagged
+ * endpoint): outside dual-stack code that fixes the address to IPv4 just
+ * the same. Reported at the store; silent in dual-stack scopes. */
 #include "checks.h"
 
 #include <string.h>
@@ -13,6 +16,42 @@
 static int is_family_member(const char *m)
 {
 	return strcmp(m, "sin_family") == 0 || strcmp(m, "sa_family") == 0 || strcmp(m, "ss_family") == 0;
+}
+
+/* m = the member's name when expr is a project struct's integer member
+ * whose name ends in "family" */
+static int is_project_family_member(CXCursor expr, char *m, size_t len)
+{
+	expr = ast_strip(expr);
+	if (clang_getCursorKind(expr) != CXCursor_MemberRefExpr)
+		return 0;
+	CXCursor field = clang_getCursorReferenced(expr);
+	if (clang_getCursorKind(field) != CXCursor_FieldDecl ||
+	    clang_Location_isInSystemHeader(clang_getCursorLocation(field)))
+		return 0;
+	CXType t = clang_getCanonicalType(clang_getCursorType(field));
+	if (t.kind < CXType_Char_U || t.kind > CXType_LongLong)
+		return 0;
+	CXString s = clang_getCursorSpelling(field);
+	const char *name = clang_getCString(s);
+	size_t n = strlen(name);
+	int ok = n >= 6 && n < len && strcmp(name + n - 6, "family") == 0;
+	if (ok)
+		memcpy(m, name, n + 1);
+	clang_disposeString(s);
+	return ok;
+}
+
+/* the family value of expr, through htons()/ntohs() (a wire-format family) */
+static int family_value(struct walk_ctx *ctx, CXCursor expr)
+{
+	static const char *const swaps[] = { "htons", "ntohs", "__bswap_16", "__uint16_identity" };
+	CXCursor v = ast_strip(expr);
+
+	if (clang_getCursorKind(v) == CXCursor_CallExpr && clang_Cursor_getNumArguments(v) == 1 &&
+	    ast_system_callee(v, swaps, sizeof(swaps) / sizeof(swaps[0])))
+		expr = clang_Cursor_getArgument(v, 0);
+	return walk_family_of(ctx, expr);
 }
 
 struct init_scan {
@@ -48,9 +87,10 @@ void check_sin_family_inet_match(struct walk_ctx *ctx, const struct v6scan_check
 		ast_init_fields(cur, on_init, &w);
 		return;
 	}
-	if (!ast_system_member(walk_first(ctx, cur), m, sizeof(m)) || !is_family_member(m))
+	CXCursor lhs = walk_first(ctx, cur);
+	if (ast_system_member(lhs, m, sizeof(m)) ? !is_family_member(m) : !is_project_family_member(lhs, m, sizeof(m)))
 		return;
-	if (walk_family_of(ctx, walk_last(ctx, cur)) != 4 || !walk_is_op(ctx, cur, "="))
+	if (family_value(ctx, walk_last(ctx, cur)) != 4 || !walk_is_op(ctx, cur, "="))
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;

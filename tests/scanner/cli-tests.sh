@@ -213,24 +213,24 @@ jobs)
 baseline)
   cp fixtures/gethostbyname.c "$tmp/legacy.c"
   expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/base.json" "$tmp/legacy.c"
-  grep -c '"fingerprint"' "$tmp/base.json" | grep -qx 4 || die "baseline should hold 4 findings"
+  grep -c '"fingerprint"' "$tmp/base.json" | grep -qx 5 || die "baseline should hold 5 findings"
   expect_status 0 "$v6scan" --root "$tmp" --baseline "$tmp/base.json" "$tmp/legacy.c"
-  summary_of "$tmp/err" | grep -q '^0 findings .*, 4 baselined' || die "baselined run: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^0 findings .*, 5 baselined' || die "baselined run: $(cat "$tmp/err")"
   # unrelated edits: lines inserted above every finding, a comment changed
   { printf '/* new header comment */\n#include <stdio.h>\n\n'; sed 's|Fixture for|Edited fixture for|' fixtures/gethostbyname.c; } \
     > "$tmp/legacy.c"
   expect_status 0 "$v6scan" --root "$tmp" --baseline "$tmp/base.json" "$tmp/legacy.c"
-  summary_of "$tmp/err" | grep -q '^0 findings .*, 4 baselined' || die "after inserting lines: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^0 findings .*, 5 baselined' || die "after inserting lines: $(cat "$tmp/err")"
   # a new finding is new, and only it fails the run
   printf 'struct hostent *again(const char *n);\nstruct hostent *again(const char *n) { return gethostbyname(n); }\n' \
     >> "$tmp/legacy.c"
   expect_status 1 "$v6scan" --root "$tmp" --baseline "$tmp/base.json" "$tmp/legacy.c"
-  summary_of "$tmp/err" | grep -q '^1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 4 baselined' ||
+  summary_of "$tmp/err" | grep -q '^1 finding (1 error, 0 warnings, 0 notes), 0 suppressed, 5 baselined' ||
     die "new finding not reported alone: $(cat "$tmp/err")"
   grep -q "legacy.c:$(wc -l < "$tmp/legacy.c"):.*v6-gethostbyname" "$tmp/out" || die "new finding not printed"
   # SARIF marks baselined results unchanged and the new one new
   expect_status 1 "$v6scan" --root "$tmp" --baseline "$tmp/base.json" --format sarif "$tmp/legacy.c"
-  [ "$(grep -c '"baselineState": "unchanged"' "$tmp/out")" -eq 4 ] || die "SARIF unchanged count"
+  [ "$(grep -c '"baselineState": "unchanged"' "$tmp/out")" -eq 5 ] || die "SARIF unchanged count"
   [ "$(grep -c '"baselineState": "new"' "$tmp/out")" -eq 1 ] || die "SARIF new count"
   # a file that is not a baseline is a configuration error
   echo '{"version": 7}' > "$tmp/notbase.json"
@@ -508,8 +508,8 @@ cli-misc)
   cp fixtures/gethostbyname.c "$tmp/legacy.c"
   expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b.json" "$tmp/legacy.c"
   [ -s "$tmp/out" ] && die "--write-baseline printed a report: $(cat "$tmp/out")"
-  printf '%s\n' "v6scan: wrote 4 findings to $tmp/b.json" \
-    '4 findings (4 errors, 0 warnings, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
+  printf '%s\n' "v6scan: wrote 5 findings to $tmp/b.json" \
+    '5 findings (4 errors, 1 warning, 0 notes), 0 suppressed, 0 baselined, 1/1 files parsed; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE' \
     > "$tmp/want"
   diff -u "$tmp/want" "$tmp/err" || die "--write-baseline messages"
   expect_status 0 "$v6scan" --root "$tmp" --write-baseline "$tmp/b2.json" -o "$tmp/r.txt" "$tmp/legacy.c"
@@ -572,7 +572,7 @@ config)
   printf 'baseline = v6-baseline.json\nformat = text\n' > "$c/.v6scan"
   (cd "$c/src/deep" && "$v6scan" --fail-on error ../.. > "$tmp/out" 2> "$tmp/err")
   [ $? -eq 1 ] || die "baseline: status (b.c is new)"
-  summary_of "$tmp/err" | grep -q '^2 findings .*, 4 baselined, 2/2 files parsed' || die "baseline = relative: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^3 findings .*, 4 baselined, 2/2 files parsed' || die "baseline = relative: $(cat "$tmp/err")"
   # --no-config and --config FILE
   expect_status 1 "$v6scan" --no-config "$c"
   grep -q 'using the configuration' "$tmp/err" && die "--no-config read the file"
@@ -752,7 +752,7 @@ output-files)
     [ -s "$tmp/cwd/base$j.json" ] || die "-j $j: relative --write-baseline not written in the current directory"
     (cd "$tmp/cwd" && "$v6scan" -j $j --root "$tmp/proj" -p "$tmp/proj" --baseline base$j.json -o again$j.txt \
       > /dev/null 2> "$tmp/err")
-    summary_of "$tmp/err" | grep -q '^0 findings .*, 4 baselined' || die "-j $j: relative --baseline: $(cat "$tmp/err")"
+    summary_of "$tmp/err" | grep -q '^0 findings .*, 5 baselined' || die "-j $j: relative --baseline: $(cat "$tmp/err")"
     [ -e "$tmp/cwd/again$j.txt" ] || die "-j $j: relative -o after --baseline not in the current directory"
   done
   ls "$tmp/proj" | grep -v -e '^[ab]\.c$' -e '^compile_commands\.json$' && die "files written in the database's directory"
