@@ -42,10 +42,7 @@ static int sockets_prepare(int fd, int family, void *ctx)
 {
     struct fdtab_sock *s = ((struct sockets_replay *)ctx)->s;
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
-    fdtab_lock();
-    unsigned n = s->nopts;
-    memcpy(opts, s->opts, sizeof opts);
-    fdtab_unlock();
+    unsigned n = fdtab_opts(s, opts);
     for (unsigned i = 0; i < n; i++) {
         const struct fdtab_opt *o = &opts[i];
         int name6, val6;
@@ -68,9 +65,8 @@ static int sockets_prepare(int fd, int family, void *ctx)
 /* A new socket of FAMILY like S (type, protocol, options), close-on-exec. */
 int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
 {
-    fdtab_lock();
-    int type = s->type, protocol = s->protocol;
-    fdtab_unlock();
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
     int nfd = real_socket(family, type | SOCK_CLOEXEC | extra_flags, protocol);
     if (nfd < 0)
         return -errno;
@@ -122,10 +118,7 @@ static int sockets_swap_fl(int fd, struct fdtab_sock *s, int nfd, int fl)
     }
     fdtab_reidentify(fd, s);
     struct fdtab_epoll ep[FDTAB_MAX_EPOLL];
-    fdtab_lock();
-    unsigned nep = s->nepoll;
-    memcpy(ep, s->epoll, sizeof ep);
-    fdtab_unlock();
+    unsigned nep = fdtab_epolls(s, ep);
     /* The old socket left its epoll sets when dup3 closed it (unless another
      * fd still holds it: then the old registration stays and we MOD). */
     for (unsigned i = 0; i < nep; i++) {
@@ -147,9 +140,7 @@ int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
  * already, or when another fd shares it. */
 bool sockets_upgradable(int fd, struct fdtab_sock *s)
 {
-    fdtab_lock();
-    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost && s->peer.sin_family != AF_INET;
-    fdtab_unlock();
+    bool ok = fdtab_replaceable(s);
     if (ok && fdtab_fd_count(s) > 1) {
         v6log(LOG_INFO, "fd %d: socket shared with another fd, left as IPv4", fd);
         ok = false;
@@ -182,10 +173,7 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_bind(fd, addr, len);
         goto out_errno;
     }
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    fdtab_unlock();
-    if (real == FDTAB_REAL_INET6) {
+    if (fdtab_real_family(s) == FDTAB_REAL_INET6) {
         /* Already IPv6 (a second bind): let the kernel answer for the mapped address. */
         struct sockaddr_in6 m;
         addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
@@ -206,10 +194,7 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
                   ntohs(sin->sin_port), errno);
             real_close(nfd);
         } else if (sockets_swap(fd, s, nfd) == 0) { /* closes nfd */
-            fdtab_lock();
-            s->real = FDTAB_REAL_INET6;
-            s->dualstack_listen = true;
-            fdtab_unlock();
+            fdtab_mark_real(s, FDTAB_REAL_INET6);
             v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
                   ntohs(sin->sin_port));
             fdtab_release(s);
@@ -227,9 +212,8 @@ int sockets_listen(int fd, int backlog)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
     if (s && config_get()->listen_dualstack && sockets_upgradable(fd, s)) {
-        fdtab_lock();
-        int type = s->type;
-        fdtab_unlock();
+        int type, protocol;
+        fdtab_kind(s, &type, &protocol);
         struct sockaddr_in local;
         socklen_t llen = sizeof local;
         /* Never bound: the kernel would pick 0.0.0.0:port; make that [::]:port. */
@@ -241,12 +225,8 @@ int sockets_listen(int fd, int backlog)
                 real_close(nfd);
                 nfd = -1;
             }
-            if (nfd >= 0 && sockets_swap(fd, s, nfd) == 0) {
-                fdtab_lock();
-                s->real = FDTAB_REAL_INET6;
-                s->dualstack_listen = true;
-                fdtab_unlock();
-            }
+            if (nfd >= 0 && sockets_swap(fd, s, nfd) == 0)
+                fdtab_mark_real(s, FDTAB_REAL_INET6);
         }
     }
     fdtab_release(s);
@@ -295,9 +275,7 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
         int rc = sockets_swap_fl(fd, s, nfd, fl); /* closes nfd */
         if (rc < 0)
             return rc;
-        fdtab_lock();
-        s->real = FDTAB_REAL_INET6;
-        fdtab_unlock();
+        fdtab_mark_real(s, FDTAB_REAL_INET6);
     }
     return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
@@ -316,9 +294,8 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
     if (n == 0)
         return -EHOSTUNREACH;
-    fdtab_lock();
-    int type = s->type, protocol = s->protocol;
-    fdtab_unlock();
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
     int fl = real_fcntl(fd, F_GETFL, NULL);
     if (fl < 0)
         return -errno;
@@ -361,9 +338,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     if (src < 0)
         return src;
     *used = dst[win];
-    fdtab_lock();
-    s->real = dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET;
-    fdtab_unlock();
+    fdtab_mark_real(s, dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET);
     v6log(LOG_DEBUG, "fd %d: connect to pool address via candidate %zu (%s)", fd, win,
           dst[win].ss_family == AF_INET6 ? "IPv6" : "IPv4");
     return rc;
@@ -398,17 +373,16 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
         goto out;
     }
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    bool via_pool = s->peer.sin_family == AF_INET;
-    struct sockaddr_in peer = s->peer;
-    struct sockaddr_storage real_dst = s->real_dst;
-    fdtab_unlock();
-    if (via_pool && peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
-        peer.sin_port == sin->sin_port) {
+    struct fdtab_snap snap;
+    fdtab_snapshot(s, &snap);
+    enum fdtab_real real = snap.real;
+    bool via_pool = snap.via_pool;
+    const struct sockaddr_storage *real_dst = &snap.real_dst;
+    if (via_pool && snap.peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
+        snap.peer.sin_port == sin->sin_port) {
         /* Again, to the same place (after EINPROGRESS): the kernel's answer
          * for the real destination (EALREADY, EISCONN, the error…). */
-        rc = real_connect(fd, (struct sockaddr *)&real_dst, addr_len(&real_dst)) == 0 ? 0 : -errno;
+        rc = real_connect(fd, (const struct sockaddr *)real_dst, addr_len(real_dst)) == 0 ? 0 : -errno;
         goto out;
     }
     if (pool_contains(sin->sin_addr)) {
@@ -474,41 +448,16 @@ int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
     return real_getsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
 }
 
-/* Remember an option set on a not-yet-upgraded socket, for replay. */
-static void sockets_record(struct fdtab_sock *s, int level, int name, const void *val,
-                           socklen_t len)
-{
-    fdtab_lock();
-    unsigned i;
-    for (i = 0; i < s->nopts; i++)
-        if (s->opts[i].level == level && s->opts[i].name == name)
-            break;
-    if (len > FDTAB_OPT_LEN || (i == s->nopts && i == FDTAB_MAX_OPTS) || !val) {
-        s->opts_lost = true;
-    } else {
-        s->opts[i].level = level;
-        s->opts[i].name = name;
-        s->opts[i].len = len;
-        memcpy(s->opts[i].val, val, len);
-        if (i == s->nopts)
-            s->nopts++;
-    }
-    fdtab_unlock();
-}
-
 int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
     int rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
     if (!s)
         return rc;
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    fdtab_unlock();
     int name6, val6;
-    if (real == FDTAB_REAL_INET) {
+    if (fdtab_real_family(s) == FDTAB_REAL_INET) {
         if (rc == 0)
-            sockets_record(s, level, name, val, len);
+            fdtab_record_opt(s, level, name, val, len);
     } else if (level == IPPROTO_IP && sockopt_v6_twin(name, val, len, &name6, &val6)) {
         /* IPv4 option on an IPv6 socket: the IPv4 call covers mapped
          * traffic, the twin covers IPv6 peers (sockopt.h). */
@@ -528,26 +477,7 @@ int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     struct fdtab_sock *s = rc == 0 ? fdtab_acquire(fd) : NULL;
     if (!s)
         return rc;
-    fdtab_lock();
-    if (s->real == FDTAB_REAL_INET) {
-        unsigned i;
-        for (i = 0; i < s->nepoll; i++)
-            if (s->epoll[i].epfd == epfd)
-                break;
-        if (op == EPOLL_CTL_DEL && i < s->nepoll) {
-            s->epoll[i] = s->epoll[--s->nepoll];
-        } else if (op != EPOLL_CTL_DEL && ev) {
-            if (i < FDTAB_MAX_EPOLL) {
-                s->epoll[i].epfd = epfd;
-                s->epoll[i].ev = *ev;
-                if (i == s->nepoll)
-                    s->nepoll++;
-            } else {
-                s->opts_lost = true; /* cannot replay them all: never upgrade */
-            }
-        }
-    }
-    fdtab_unlock();
+    fdtab_record_epoll(s, epfd, op, ev);
     fdtab_release(s);
     return rc;
 }
