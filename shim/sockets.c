@@ -20,6 +20,7 @@
 #include "sockets_int.h"
 #include "sockopt.h"
 #include "symbols.h"
+#include "upgrade.h"
 
 static const struct eyeballs_ops sockets_real_ops = {
     .socket = real_socket, .connect = real_connect,
@@ -29,123 +30,6 @@ static const struct eyeballs_ops sockets_real_ops = {
 static bool sockets_enabled(void)
 {
     return config_get()->enabled;
-}
-
-/* ---- in-place upgrade ---- */
-
-struct sockets_replay {
-    struct fdtab_sock *s;
-};
-
-/* Put the options recorded on S onto the new socket FD of FAMILY. */
-static int sockets_prepare(int fd, int family, void *ctx)
-{
-    struct fdtab_sock *s = ((struct sockets_replay *)ctx)->s;
-    struct fdtab_opt opts[FDTAB_MAX_OPTS];
-    unsigned n = fdtab_opts(s, opts);
-    for (unsigned i = 0; i < n; i++) {
-        const struct fdtab_opt *o = &opts[i];
-        int name6, val6;
-        if (family == AF_INET6 && o->level == IPPROTO_IP) {
-            if (sockopt_v6_twin(o->name, o->val, o->len, &name6, &val6))
-                real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6);
-        }
-        if (real_setsockopt(fd, o->level, o->name, o->val, o->len) != 0)
-            v6log(LOG_DEBUG, "replaying option %d/%d on fd %d: errno %d", o->level,
-                  o->name, fd, errno);
-    }
-    if (family == AF_INET6) {
-        int zero = 0; /* never rely on net.ipv6.bindv6only */
-        if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
-            return -errno;
-    }
-    return 0;
-}
-
-/* A new socket of FAMILY like S (type, protocol, options), close-on-exec. */
-int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
-{
-    int type, protocol;
-    fdtab_kind(s, &type, &protocol);
-    int nfd = real_socket(family, type | SOCK_CLOEXEC | extra_flags, protocol);
-    if (nfd < 0)
-        return -errno;
-    struct sockets_replay ctx = {s};
-    int rc = sockets_prepare(nfd, family, &ctx);
-    if (rc < 0) {
-        real_close(nfd);
-        return rc;
-    }
-    return nfd;
-}
-
-/*
- * Put NFD onto FD (which S describes) keeping FD's O_NONBLOCK and
- * FD_CLOEXEC, then re-register FD with the epoll sets it was in. NFD is
- * closed in every case. FL: FD's file status flags when the caller has them
- * and made NFD with the same O_NONBLOCK (saves three fcntl calls), else -1.
- * Returns 0 or -errno (FD unchanged).
- */
-static int sockets_swap_fl(int fd, struct fdtab_sock *s, int nfd, int fl)
-{
-    /* The one step that could harm another file: check that FD is still
-     * the socket S describes (hot paths acquire S without that check). */
-    int rc = fdtab_verify(fd, s);
-    if (rc < 0) {
-        v6log(LOG_INFO, "fd %d: closed behind the shim's back and reused: left alone", fd);
-        goto out;
-    }
-    int fdfl = real_fcntl(fd, F_GETFD, NULL);
-    if (fdfl < 0) {
-        rc = -errno;
-        goto out;
-    }
-    if (fl < 0) {
-        fl = real_fcntl(fd, F_GETFL, NULL);
-        int nfl = real_fcntl(nfd, F_GETFL, NULL);
-        if (fl < 0 || nfl < 0 ||
-            real_fcntl(nfd, F_SETFL, (void *)(long)((nfl & ~O_NONBLOCK) | (fl & O_NONBLOCK))) < 0) {
-            rc = -errno;
-            goto out;
-        }
-    }
-    /* Other threads using FD meanwhile must accept the new socket too. */
-    fdtab_expect(s, nfd);
-    if (real_dup3(nfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
-        rc = -errno;
-        fdtab_expect(s, -1);
-        goto out;
-    }
-    fdtab_reidentify(fd, s);
-    struct fdtab_epoll ep[FDTAB_MAX_EPOLL];
-    unsigned nep = fdtab_epolls(s, ep);
-    /* The old socket left its epoll sets when dup3 closed it (unless another
-     * fd still holds it: then the old registration stays and we MOD). */
-    for (unsigned i = 0; i < nep; i++) {
-        struct epoll_event ev = ep[i].ev;
-        if (real_epoll_ctl(ep[i].epfd, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST)
-            real_epoll_ctl(ep[i].epfd, EPOLL_CTL_MOD, fd, &ev);
-    }
-out:
-    real_close(nfd);
-    return rc;
-}
-
-int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
-{
-    return sockets_swap_fl(fd, s, nfd, -1);
-}
-
-/* May S be replaced? Not when options were lost, when it is connected
- * already, or when another fd shares it. */
-bool sockets_upgradable(int fd, struct fdtab_sock *s)
-{
-    bool ok = fdtab_replaceable(s);
-    if (ok && fdtab_fd_count(s) > 1) {
-        v6log(LOG_INFO, "fd %d: socket shared with another fd, left as IPv4", fd);
-        ok = false;
-    }
-    return ok;
 }
 
 /* ---- socket, bind ---- */
@@ -181,26 +65,22 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         goto out_errno;
     }
     if (sin->sin_addr.s_addr != htonl(INADDR_ANY) || !config_get()->listen_dualstack ||
-        !sockets_upgradable(fd, s)) {
+        !upgrade_allowed(fd, s)) {
         rc = real_bind(fd, addr, len); /* specific IPv4 binds stay IPv4 */
         goto out_errno;
     }
-    int nfd = sockets_twin(s, AF_INET6, 0);
-    if (nfd >= 0) {
-        struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
-                                   .sin6_addr = IN6ADDR_ANY_INIT};
-        if (real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
-            v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
-                  ntohs(sin->sin_port), errno);
-            real_close(nfd);
-        } else if (sockets_swap(fd, s, nfd) == 0) { /* closes nfd */
-            fdtab_mark_real(s, FDTAB_REAL_INET6);
-            v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
-                  ntohs(sin->sin_port));
-            fdtab_release(s);
-            return 0;
-        }
+    struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
+                               .sin6_addr = IN6ADDR_ANY_INIT};
+    int berr;
+    if (upgrade_to_inet6(fd, s, &any, -1, &berr) == 0) {
+        v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
+              ntohs(sin->sin_port));
+        fdtab_release(s);
+        return 0;
     }
+    if (berr)
+        v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
+              ntohs(sin->sin_port), berr);
     rc = real_bind(fd, addr, len);
 out_errno:
     rc = rc < 0 ? -errno : rc;
@@ -211,7 +91,7 @@ out_errno:
 int sockets_listen(int fd, int backlog)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
-    if (s && config_get()->listen_dualstack && sockets_upgradable(fd, s)) {
+    if (s && config_get()->listen_dualstack && upgrade_allowed(fd, s)) {
         int type, protocol;
         fdtab_kind(s, &type, &protocol);
         struct sockaddr_in local;
@@ -219,14 +99,8 @@ int sockets_listen(int fd, int backlog)
         /* Never bound: the kernel would pick 0.0.0.0:port; make that [::]:port. */
         if (type == SOCK_STREAM && real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
             local.sin_port == 0) {
-            int nfd = sockets_twin(s, AF_INET6, 0);
             struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
-            if (nfd >= 0 && real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
-                real_close(nfd);
-                nfd = -1;
-            }
-            if (nfd >= 0 && sockets_swap(fd, s, nfd) == 0)
-                fdtab_mark_real(s, FDTAB_REAL_INET6);
+            upgrade_to_inet6(fd, s, &any, -1, NULL); /* else listen as IPv4 */
         }
     }
     fdtab_release(s);
@@ -269,13 +143,9 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
 {
     *used = *dst;
     if (dst->ss_family == AF_INET6) {
-        int nfd = sockets_twin(s, AF_INET6, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
-        if (nfd < 0)
-            return nfd;
-        int rc = sockets_swap_fl(fd, s, nfd, fl); /* closes nfd */
+        int rc = upgrade_to_inet6(fd, s, NULL, fl, NULL);
         if (rc < 0)
             return rc;
-        fdtab_mark_real(s, FDTAB_REAL_INET6);
     }
     return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
@@ -301,7 +171,6 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
         return -errno;
     if (n == 1)
         return sockets_connect_one(fd, s, &dst[0], fl, used);
-    struct sockets_replay ctx = {s};
     int nfd = -1, rc = -EHOSTUNREACH;
     size_t win = 0;
     if (type == SOCK_STREAM && !(fl & O_NONBLOCK)) {
@@ -310,7 +179,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
         sockets_budget(fd, &budget, &terr);
         nfd = eyeballs_race(&sockets_real_ops, dst, n, type, protocol,
                             config_get()->he_attempt_delay_ms, budget, terr,
-                            sockets_prepare, &ctx, &win);
+                            upgrade_replay, s, &win);
         rc = nfd < 0 ? nfd : 0;
         /* The race connected it without blocking; one more connect moves it
          * to the state a blocking connect leaves (the next one says EISCONN). */
@@ -318,7 +187,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
             real_connect(nfd, (struct sockaddr *)&dst[win], addr_len(&dst[win]));
     } else {
         for (size_t i = 0; i < n; i++) {
-            nfd = sockets_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+            nfd = upgrade_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
             if (nfd < 0) {
                 rc = nfd;
                 continue;
@@ -334,7 +203,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     }
     if (nfd < 0)
         return rc;
-    int src = sockets_swap(fd, s, nfd);
+    int src = upgrade_swap(fd, s, nfd, -1);
     if (src < 0)
         return src;
     *used = dst[win];
@@ -398,7 +267,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         }
         struct sockaddr_storage used;
         if (real == FDTAB_REAL_INET && !via_pool)
-            rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
+            rc = upgrade_allowed(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
                                            : -ENETUNREACH;
         else
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);

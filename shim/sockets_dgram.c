@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "sockets_int.h"
 #include "symbols.h"
+#include "upgrade.h"
 
 /* ---- datagrams ---- */
 
@@ -46,8 +47,7 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
         socklen_t llen = sizeof local;
         bool bound = real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
                      local.sin_port != 0;
-        int nfd = !bound && sockets_upgradable(fd, s) ? sockets_twin(s, AF_INET6, 0) : -1;
-        if (nfd < 0 || sockets_swap(fd, s, nfd) < 0) {
+        if (bound || !upgrade_allowed(fd, s) || upgrade_to_inet6(fd, s, NULL, -1, NULL) < 0) {
             /* Stays IPv4 (bound to an IPv4 address, connected, shared…):
              * the entry's first IPv4 candidate, if it has one. */
             struct sockaddr_storage dst[POOL_MAX_CAND];
@@ -58,7 +58,6 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             *outlen = sizeof(struct sockaddr_in);
             return 1;
         }
-        fdtab_mark_real(s, FDTAB_REAL_INET6);
     }
     struct sockaddr_in6 *m = (struct sockaddr_in6 *)out;
     memset(out, 0, sizeof *out);
