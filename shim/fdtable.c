@@ -5,11 +5,38 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "pool.h"
+
+/* Fields below refs/nfds: read and written only with fdtab_mu held. */
+struct fdtab_sock {
+    _Atomic unsigned refs;  /* fds pointing here + acquired references; 0 = free */
+    _Atomic unsigned nfds;  /* fds pointing here */
+    dev_t dev;              /* identity of the real socket (fstat) */
+    ino_t ino;
+    dev_t alt_dev;          /* identity also accepted during an in-place upgrade */
+    ino_t alt_ino;          /* (0: none) */
+    int type;               /* SOCK_STREAM / SOCK_DGRAM, without flags */
+    int protocol;           /* as given to socket() */
+    enum fdtab_real real;
+    _Atomic in_addr_t pinned_addr; /* the pool address this socket pins (network order),
+                              * 0 none; released by the last fdtab_release (atomic:
+                              * read on close, without the lock) */
+    struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
+    bool peer_learnt;       /* `peer` stands for an accepted IPv6 client (not a connect) */
+    struct sockaddr_storage real_dst; /* the real destination behind `peer` */
+    struct sockaddr_in dgram_view;  /* UDP: last pool destination sent to… */
+    struct sockaddr_in6 dgram_real; /* …and where it really went (replies from here show dgram_view) */
+    bool opts_lost;         /* an option could not be recorded: never upgrade */
+    unsigned nopts;
+    struct fdtab_opt opts[FDTAB_MAX_OPTS];
+    unsigned nepoll;
+    struct fdtab_epoll epoll[FDTAB_MAX_EPOLL];
+};
 
 /*
  * Layout. fd → slot is two levels (pages of FDTAB_PAGE atomic pointers,
@@ -32,7 +59,8 @@ struct fdtab_page {
 static _Atomic(struct fdtab_page *) fdtab_pages[FDTAB_NPAGES];  /* lock-free, install by CAS */
 static _Atomic(struct fdtab_sock *) fdtab_chunks[FDTAB_NCHUNKS]; /* lock-free, install by CAS */
 
-/* fdtab_mu guards the fields marked "fdtab_lock" in struct fdtab_sock. Leaf lock. */
+/* fdtab_mu guards the locked fields of struct fdtab_sock. Leaf lock, never
+ * seen outside this file. */
 static pthread_mutex_t fdtab_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t fdtab_once = PTHREAD_ONCE_INIT;
 
@@ -57,13 +85,13 @@ static void fdtab_init(void)
     pthread_atfork(fdtab_atfork_prepare, fdtab_atfork_parent, fdtab_atfork_child);
 }
 
-void fdtab_lock(void)
+static void fdtab_lock(void)
 {
     pthread_once(&fdtab_once, fdtab_init);
     pthread_mutex_lock(&fdtab_mu);
 }
 
-void fdtab_unlock(void)
+static void fdtab_unlock(void)
 {
     pthread_mutex_unlock(&fdtab_mu);
 }
@@ -184,7 +212,6 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->type = type;
     s->protocol = protocol;
     s->real = real;
-    s->dualstack_listen = false;
     memset(&s->peer, 0, sizeof s->peer);
     s->peer_learnt = false;
     memset(&s->real_dst, 0, sizeof s->real_dst);
@@ -353,6 +380,143 @@ void fdtab_close_range(unsigned first, unsigned last)
 unsigned fdtab_fd_count(const struct fdtab_sock *s)
 {
     return atomic_load(&s->nfds);
+}
+
+unsigned fdtab_ref_count(const struct fdtab_sock *s)
+{
+    return atomic_load(&s->refs);
+}
+
+/* ---- state of an entry ---- */
+
+void fdtab_snapshot(struct fdtab_sock *s, struct fdtab_snap *out)
+{
+    fdtab_lock();
+    out->type = s->type;
+    out->protocol = s->protocol;
+    out->real = s->real;
+    out->opts_lost = s->opts_lost;
+    out->via_pool = s->peer.sin_family != AF_UNSPEC; /* a pool peer is recorded */
+    out->peer_learnt = s->peer_learnt;
+    out->peer = s->peer;
+    out->real_dst = s->real_dst;
+    out->dgram_view = s->dgram_view;
+    out->dgram_real = s->dgram_real;
+    fdtab_unlock();
+}
+
+enum fdtab_real fdtab_real_family(struct fdtab_sock *s)
+{
+    fdtab_lock();
+    enum fdtab_real real = s->real;
+    fdtab_unlock();
+    return real;
+}
+
+void fdtab_kind(struct fdtab_sock *s, int *type, int *protocol)
+{
+    fdtab_lock();
+    *type = s->type;
+    *protocol = s->protocol;
+    fdtab_unlock();
+}
+
+bool fdtab_replaceable(struct fdtab_sock *s)
+{
+    fdtab_lock();
+    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost && s->peer.sin_family == AF_UNSPEC;
+    fdtab_unlock();
+    return ok;
+}
+
+void fdtab_mark_real(struct fdtab_sock *s, enum fdtab_real real)
+{
+    fdtab_lock();
+    s->real = real;
+    fdtab_unlock();
+}
+
+struct in_addr fdtab_mark_peer(struct fdtab_sock *s, const struct sockaddr_in *view,
+                               const struct sockaddr_storage *real, bool learnt)
+{
+    fdtab_lock();
+    struct in_addr old = {atomic_exchange(&s->pinned_addr, view->sin_addr.s_addr)};
+    s->peer = *view;
+    s->peer_learnt = learnt;
+    s->real_dst = *real;
+    fdtab_unlock();
+    return old;
+}
+
+void fdtab_mark_dgram(struct fdtab_sock *s, const struct sockaddr_in *view,
+                      const struct sockaddr_in6 *real)
+{
+    fdtab_lock();
+    s->dgram_view = *view;
+    s->dgram_real = *real;
+    fdtab_unlock();
+}
+
+void fdtab_record_opt(struct fdtab_sock *s, int level, int name, const void *val, socklen_t len)
+{
+    fdtab_lock();
+    unsigned i;
+    for (i = 0; i < s->nopts; i++)
+        if (s->opts[i].level == level && s->opts[i].name == name)
+            break;
+    if (len > FDTAB_OPT_LEN || (i == s->nopts && i == FDTAB_MAX_OPTS) || !val) {
+        s->opts_lost = true;
+    } else {
+        s->opts[i].level = level;
+        s->opts[i].name = name;
+        s->opts[i].len = len;
+        memcpy(s->opts[i].val, val, len);
+        if (i == s->nopts)
+            s->nopts++;
+    }
+    fdtab_unlock();
+}
+
+unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS])
+{
+    fdtab_lock();
+    unsigned n = s->nopts;
+    memcpy(out, s->opts, n * sizeof *out);
+    fdtab_unlock();
+    return n;
+}
+
+void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epoll_event *ev)
+{
+    fdtab_lock();
+    if (s->real == FDTAB_REAL_INET) {
+        unsigned i;
+        for (i = 0; i < s->nepoll; i++)
+            if (s->epoll[i].epfd == epfd)
+                break;
+        if (op == EPOLL_CTL_DEL && i < s->nepoll) {
+            s->epoll[i] = s->epoll[--s->nepoll];
+        } else if (op != EPOLL_CTL_DEL && ev) {
+            if (i < FDTAB_MAX_EPOLL) {
+                s->epoll[i].epfd = epfd;
+                s->epoll[i].ev = *ev;
+                if (i == s->nepoll)
+                    s->nepoll++;
+            } else {
+                s->opts_lost = true; /* cannot replay them all: never upgrade */
+            }
+        }
+    }
+    fdtab_unlock();
+}
+
+unsigned fdtab_epolls(struct fdtab_sock *s, struct fdtab_epoll out[FDTAB_MAX_EPOLL])
+{
+    fdtab_lock();
+    unsigned n = s->nepoll;
+    memcpy(out, s->epoll, n * sizeof *out);
+    fdtab_unlock();
+    return n;
 }
 
 /* NOLINTEND(v6-sockaddr-in-decl) */

@@ -12,17 +12,15 @@
  *
  * Threads and signals: fdtab_tracked(), fdtab_close*() and fdtab_dup() are
  * lock-free, never allocate and are async-signal-safe (close() may run in a
- * signal handler). Fields of struct fdtab_sock marked "fdtab_lock" are read
- * and written only between fdtab_lock() and fdtab_unlock(); the lock is a
- * leaf: nothing else is locked while it is held (see
- * docs/internals/threading.md). fork(): the child inherits the table as is
+ * signal handler). The entry's state is private to fdtable.c: the calls
+ * below read and change it under the table's own lock, a leaf that no caller
+ * sees (see docs/internals/threading.md). fork(): the child inherits the table as is
  * (its fds are the same); a pthread_atfork handler keeps the lock usable.
  */
 #ifndef V6SHIM_FDTABLE_H
 #define V6SHIM_FDTABLE_H
 
 #include <netinet/in.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/epoll.h>
@@ -53,31 +51,23 @@ struct fdtab_epoll {
     struct epoll_event ev;
 };
 
-struct fdtab_sock {
-    _Atomic unsigned refs;  /* fds pointing here + acquired references; 0 = free */
-    _Atomic unsigned nfds;  /* fds pointing here */
-    /* fields below: fdtab_lock */
-    dev_t dev;              /* identity of the real socket (fstat) */
-    ino_t ino;
-    dev_t alt_dev;          /* identity also accepted during an in-place upgrade */
-    ino_t alt_ino;          /* (0: none) */
-    int type;               /* SOCK_STREAM / SOCK_DGRAM, without flags */
-    int protocol;           /* as given to socket() */
+/* One entry per socket; its fields are fdtable.c's own (read and changed
+ * only through the calls below). */
+struct fdtab_sock;
+
+/* NOLINTBEGIN(v6-sockaddr-in-decl): an entry keeps the IPv4 view the application was shown (v6scan self-scan). */
+/* A consistent copy of an entry's state (fdtab_snapshot). */
+struct fdtab_snap {
+    int type;                /* SOCK_STREAM / SOCK_DGRAM, without flags */
+    int protocol;            /* as given to socket() */
     enum fdtab_real real;
-    bool dualstack_listen;  /* bound to [::]:P in place of 0.0.0.0:P */
-    _Atomic in_addr_t pinned_addr; /* the pool address this socket pins (network order),
-                              * 0 none; released by the last fdtab_release (atomic:
-                              * read on close) */
-    struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
-    bool peer_learnt;       /* `peer` stands for an accepted IPv6 client (not a connect) */
+    bool opts_lost;          /* an option or epoll set could not be recorded */
+    bool via_pool;           /* connected (or accepted) through a pool address */
+    bool peer_learnt;        /* `peer` stands for an accepted IPv6 client */
+    struct sockaddr_in peer; /* the pool address (when via_pool) */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
-    struct sockaddr_in dgram_view;  /* UDP: last pool destination sent to… */
-    struct sockaddr_in6 dgram_real; /* …and where it really went (replies from here show dgram_view) */
-    bool opts_lost;         /* an option could not be recorded: never upgrade */
-    unsigned nopts;
-    struct fdtab_opt opts[FDTAB_MAX_OPTS];
-    unsigned nepoll;
-    struct fdtab_epoll epoll[FDTAB_MAX_EPOLL];
+    struct sockaddr_in dgram_view;    /* UDP: last pool destination sent to… */
+    struct sockaddr_in6 dgram_real;   /* …and where it really went */
 };
 
 /*
@@ -137,7 +127,59 @@ void fdtab_close_range(unsigned first, unsigned last);
 /* Number of fds sharing S (for "is this socket also reachable elsewhere?"). */
 unsigned fdtab_fd_count(const struct fdtab_sock *s);
 
-void fdtab_lock(void);
-void fdtab_unlock(void);
+/* References held on S (fds + acquired); 0 once S is free. For tests. */
+unsigned fdtab_ref_count(const struct fdtab_sock *s);
+
+/* ---- state of an entry (each call takes the table's lock once) ---- */
+
+/* A copy of S's state. */
+void fdtab_snapshot(struct fdtab_sock *s, struct fdtab_snap *out);
+
+/* S's real family; its type and protocol. */
+enum fdtab_real fdtab_real_family(struct fdtab_sock *s);
+void fdtab_kind(struct fdtab_sock *s, int *type, int *protocol);
+
+/* May S be replaced by an upgrade? Still AF_INET, every option and epoll
+ * set recorded, not connected through the pool. (Sharing with another fd
+ * is the caller's check: fdtab_fd_count.) */
+bool fdtab_replaceable(struct fdtab_sock *s);
+
+/* S's real socket is now of family REAL. */
+void fdtab_mark_real(struct fdtab_sock *s, enum fdtab_real real);
+
+/*
+ * S is connected to (or accepted from) pool address VIEW, really REAL;
+ * LEARNT: VIEW stands for an accepted IPv6 client. S now holds the pin on
+ * VIEW (released by its last fdtab_release); returns the address of the pin
+ * S held before (s_addr 0: none), which the caller releases.
+ */
+struct in_addr fdtab_mark_peer(struct fdtab_sock *s, const struct sockaddr_in *view,
+                               const struct sockaddr_storage *real, bool learnt);
+
+/* UDP: the last datagram to pool address VIEW went to REAL. */
+void fdtab_mark_dgram(struct fdtab_sock *s, const struct sockaddr_in *view,
+                      const struct sockaddr_in6 *real);
+
+/* NOLINTEND(v6-sockaddr-in-decl) */
+
+/*
+ * Record an option set on S while it is still AF_INET, for replay on an
+ * upgrade. One that cannot be kept (longer than FDTAB_OPT_LEN, more than
+ * FDTAB_MAX_OPTS, no value) marks S as never to be replaced.
+ */
+void fdtab_record_opt(struct fdtab_sock *s, int level, int name, const void *val, socklen_t len);
+
+/* Up to FDTAB_MAX_OPTS recorded options copied to OUT; returns how many. */
+unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS]);
+
+/*
+ * Record epoll_ctl(EPFD, OP, …, EV) on S (after it succeeded) while S is
+ * still AF_INET: ADD/MOD keep EPFD's events, DEL forgets them; more than
+ * FDTAB_MAX_EPOLL sets mark S as never to be replaced.
+ */
+void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epoll_event *ev);
+
+/* The recorded epoll registrations copied to OUT; returns how many. */
+unsigned fdtab_epolls(struct fdtab_sock *s, struct fdtab_epoll out[FDTAB_MAX_EPOLL]);
 
 #endif

@@ -20,6 +20,7 @@
 #include "sockets_int.h"
 #include "sockopt.h"
 #include "symbols.h"
+#include "upgrade.h"
 
 static const struct eyeballs_ops sockets_real_ops = {
     .socket = real_socket, .connect = real_connect,
@@ -29,132 +30,6 @@ static const struct eyeballs_ops sockets_real_ops = {
 static bool sockets_enabled(void)
 {
     return config_get()->enabled;
-}
-
-/* ---- in-place upgrade ---- */
-
-struct sockets_replay {
-    struct fdtab_sock *s;
-};
-
-/* Put the options recorded on S onto the new socket FD of FAMILY. */
-static int sockets_prepare(int fd, int family, void *ctx)
-{
-    struct fdtab_sock *s = ((struct sockets_replay *)ctx)->s;
-    struct fdtab_opt opts[FDTAB_MAX_OPTS];
-    fdtab_lock();
-    unsigned n = s->nopts;
-    memcpy(opts, s->opts, sizeof opts);
-    fdtab_unlock();
-    for (unsigned i = 0; i < n; i++) {
-        const struct fdtab_opt *o = &opts[i];
-        int name6, val6;
-        if (family == AF_INET6 && o->level == IPPROTO_IP) {
-            if (sockopt_v6_twin(o->name, o->val, o->len, &name6, &val6))
-                real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6);
-        }
-        if (real_setsockopt(fd, o->level, o->name, o->val, o->len) != 0)
-            v6log(LOG_DEBUG, "replaying option %d/%d on fd %d: errno %d", o->level,
-                  o->name, fd, errno);
-    }
-    if (family == AF_INET6) {
-        int zero = 0; /* never rely on net.ipv6.bindv6only */
-        if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
-            return -errno;
-    }
-    return 0;
-}
-
-/* A new socket of FAMILY like S (type, protocol, options), close-on-exec. */
-int sockets_twin(struct fdtab_sock *s, int family, int extra_flags)
-{
-    fdtab_lock();
-    int type = s->type, protocol = s->protocol;
-    fdtab_unlock();
-    int nfd = real_socket(family, type | SOCK_CLOEXEC | extra_flags, protocol);
-    if (nfd < 0)
-        return -errno;
-    struct sockets_replay ctx = {s};
-    int rc = sockets_prepare(nfd, family, &ctx);
-    if (rc < 0) {
-        real_close(nfd);
-        return rc;
-    }
-    return nfd;
-}
-
-/*
- * Put NFD onto FD (which S describes) keeping FD's O_NONBLOCK and
- * FD_CLOEXEC, then re-register FD with the epoll sets it was in. NFD is
- * closed in every case. FL: FD's file status flags when the caller has them
- * and made NFD with the same O_NONBLOCK (saves three fcntl calls), else -1.
- * Returns 0 or -errno (FD unchanged).
- */
-static int sockets_swap_fl(int fd, struct fdtab_sock *s, int nfd, int fl)
-{
-    /* The one step that could harm another file: check that FD is still
-     * the socket S describes (hot paths acquire S without that check). */
-    int rc = fdtab_verify(fd, s);
-    if (rc < 0) {
-        v6log(LOG_INFO, "fd %d: closed behind the shim's back and reused: left alone", fd);
-        goto out;
-    }
-    int fdfl = real_fcntl(fd, F_GETFD, NULL);
-    if (fdfl < 0) {
-        rc = -errno;
-        goto out;
-    }
-    if (fl < 0) {
-        fl = real_fcntl(fd, F_GETFL, NULL);
-        int nfl = real_fcntl(nfd, F_GETFL, NULL);
-        if (fl < 0 || nfl < 0 ||
-            real_fcntl(nfd, F_SETFL, (void *)(long)((nfl & ~O_NONBLOCK) | (fl & O_NONBLOCK))) < 0) {
-            rc = -errno;
-            goto out;
-        }
-    }
-    /* Other threads using FD meanwhile must accept the new socket too. */
-    fdtab_expect(s, nfd);
-    if (real_dup3(nfd, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) < 0) {
-        rc = -errno;
-        fdtab_expect(s, -1);
-        goto out;
-    }
-    fdtab_reidentify(fd, s);
-    struct fdtab_epoll ep[FDTAB_MAX_EPOLL];
-    fdtab_lock();
-    unsigned nep = s->nepoll;
-    memcpy(ep, s->epoll, sizeof ep);
-    fdtab_unlock();
-    /* The old socket left its epoll sets when dup3 closed it (unless another
-     * fd still holds it: then the old registration stays and we MOD). */
-    for (unsigned i = 0; i < nep; i++) {
-        struct epoll_event ev = ep[i].ev;
-        if (real_epoll_ctl(ep[i].epfd, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST)
-            real_epoll_ctl(ep[i].epfd, EPOLL_CTL_MOD, fd, &ev);
-    }
-out:
-    real_close(nfd);
-    return rc;
-}
-
-int sockets_swap(int fd, struct fdtab_sock *s, int nfd)
-{
-    return sockets_swap_fl(fd, s, nfd, -1);
-}
-
-/* May S be replaced? Not when options were lost, when it is connected
- * already, or when another fd shares it. */
-bool sockets_upgradable(int fd, struct fdtab_sock *s)
-{
-    fdtab_lock();
-    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost && s->peer.sin_family != AF_INET;
-    fdtab_unlock();
-    if (ok && fdtab_fd_count(s) > 1) {
-        v6log(LOG_INFO, "fd %d: socket shared with another fd, left as IPv4", fd);
-        ok = false;
-    }
-    return ok;
 }
 
 /* ---- socket, bind ---- */
@@ -182,10 +57,7 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_bind(fd, addr, len);
         goto out_errno;
     }
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    fdtab_unlock();
-    if (real == FDTAB_REAL_INET6) {
+    if (fdtab_real_family(s) == FDTAB_REAL_INET6) {
         /* Already IPv6 (a second bind): let the kernel answer for the mapped address. */
         struct sockaddr_in6 m;
         addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
@@ -193,29 +65,22 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         goto out_errno;
     }
     if (sin->sin_addr.s_addr != htonl(INADDR_ANY) || !config_get()->listen_dualstack ||
-        !sockets_upgradable(fd, s)) {
+        !upgrade_allowed(fd, s)) {
         rc = real_bind(fd, addr, len); /* specific IPv4 binds stay IPv4 */
         goto out_errno;
     }
-    int nfd = sockets_twin(s, AF_INET6, 0);
-    if (nfd >= 0) {
-        struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
-                                   .sin6_addr = IN6ADDR_ANY_INIT};
-        if (real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
-            v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
-                  ntohs(sin->sin_port), errno);
-            real_close(nfd);
-        } else if (sockets_swap(fd, s, nfd) == 0) { /* closes nfd */
-            fdtab_lock();
-            s->real = FDTAB_REAL_INET6;
-            s->dualstack_listen = true;
-            fdtab_unlock();
-            v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
-                  ntohs(sin->sin_port));
-            fdtab_release(s);
-            return 0;
-        }
+    struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
+                               .sin6_addr = IN6ADDR_ANY_INIT};
+    int berr;
+    if (upgrade_to_inet6(fd, s, &any, -1, &berr) == 0) {
+        v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
+              ntohs(sin->sin_port));
+        fdtab_release(s);
+        return 0;
     }
+    if (berr)
+        v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
+              ntohs(sin->sin_port), berr);
     rc = real_bind(fd, addr, len);
 out_errno:
     rc = rc < 0 ? -errno : rc;
@@ -226,27 +91,16 @@ out_errno:
 int sockets_listen(int fd, int backlog)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
-    if (s && config_get()->listen_dualstack && sockets_upgradable(fd, s)) {
-        fdtab_lock();
-        int type = s->type;
-        fdtab_unlock();
+    if (s && config_get()->listen_dualstack && upgrade_allowed(fd, s)) {
+        int type, protocol;
+        fdtab_kind(s, &type, &protocol);
         struct sockaddr_in local;
         socklen_t llen = sizeof local;
         /* Never bound: the kernel would pick 0.0.0.0:port; make that [::]:port. */
         if (type == SOCK_STREAM && real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
             local.sin_port == 0) {
-            int nfd = sockets_twin(s, AF_INET6, 0);
             struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
-            if (nfd >= 0 && real_bind(nfd, (struct sockaddr *)&any, sizeof any) != 0) {
-                real_close(nfd);
-                nfd = -1;
-            }
-            if (nfd >= 0 && sockets_swap(fd, s, nfd) == 0) {
-                fdtab_lock();
-                s->real = FDTAB_REAL_INET6;
-                s->dualstack_listen = true;
-                fdtab_unlock();
-            }
+            upgrade_to_inet6(fd, s, &any, -1, NULL); /* else listen as IPv4 */
         }
     }
     fdtab_release(s);
@@ -289,15 +143,9 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
 {
     *used = *dst;
     if (dst->ss_family == AF_INET6) {
-        int nfd = sockets_twin(s, AF_INET6, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
-        if (nfd < 0)
-            return nfd;
-        int rc = sockets_swap_fl(fd, s, nfd, fl); /* closes nfd */
+        int rc = upgrade_to_inet6(fd, s, NULL, fl, NULL);
         if (rc < 0)
             return rc;
-        fdtab_lock();
-        s->real = FDTAB_REAL_INET6;
-        fdtab_unlock();
     }
     return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
@@ -316,15 +164,13 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
     if (n == 0)
         return -EHOSTUNREACH;
-    fdtab_lock();
-    int type = s->type, protocol = s->protocol;
-    fdtab_unlock();
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
     int fl = real_fcntl(fd, F_GETFL, NULL);
     if (fl < 0)
         return -errno;
     if (n == 1)
         return sockets_connect_one(fd, s, &dst[0], fl, used);
-    struct sockets_replay ctx = {s};
     int nfd = -1, rc = -EHOSTUNREACH;
     size_t win = 0;
     if (type == SOCK_STREAM && !(fl & O_NONBLOCK)) {
@@ -333,7 +179,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
         sockets_budget(fd, &budget, &terr);
         nfd = eyeballs_race(&sockets_real_ops, dst, n, type, protocol,
                             config_get()->he_attempt_delay_ms, budget, terr,
-                            sockets_prepare, &ctx, &win);
+                            upgrade_replay, s, &win);
         rc = nfd < 0 ? nfd : 0;
         /* The race connected it without blocking; one more connect moves it
          * to the state a blocking connect leaves (the next one says EISCONN). */
@@ -341,7 +187,7 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
             real_connect(nfd, (struct sockaddr *)&dst[win], addr_len(&dst[win]));
     } else {
         for (size_t i = 0; i < n; i++) {
-            nfd = sockets_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+            nfd = upgrade_twin(s, dst[i].ss_family, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
             if (nfd < 0) {
                 rc = nfd;
                 continue;
@@ -357,13 +203,11 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     }
     if (nfd < 0)
         return rc;
-    int src = sockets_swap(fd, s, nfd);
+    int src = upgrade_swap(fd, s, nfd, -1);
     if (src < 0)
         return src;
     *used = dst[win];
-    fdtab_lock();
-    s->real = dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET;
-    fdtab_unlock();
+    fdtab_mark_real(s, dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET);
     v6log(LOG_DEBUG, "fd %d: connect to pool address via candidate %zu (%s)", fd, win,
           dst[win].ss_family == AF_INET6 ? "IPv6" : "IPv4");
     return rc;
@@ -398,17 +242,16 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
         goto out;
     }
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    bool via_pool = s->peer.sin_family == AF_INET;
-    struct sockaddr_in peer = s->peer;
-    struct sockaddr_storage real_dst = s->real_dst;
-    fdtab_unlock();
-    if (via_pool && peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
-        peer.sin_port == sin->sin_port) {
+    struct fdtab_snap snap;
+    fdtab_snapshot(s, &snap);
+    enum fdtab_real real = snap.real;
+    bool via_pool = snap.via_pool;
+    const struct sockaddr_storage *real_dst = &snap.real_dst;
+    if (via_pool && snap.peer.sin_addr.s_addr == sin->sin_addr.s_addr &&
+        snap.peer.sin_port == sin->sin_port) {
         /* Again, to the same place (after EINPROGRESS): the kernel's answer
          * for the real destination (EALREADY, EISCONN, the error…). */
-        rc = real_connect(fd, (struct sockaddr *)&real_dst, addr_len(&real_dst)) == 0 ? 0 : -errno;
+        rc = real_connect(fd, (const struct sockaddr *)real_dst, addr_len(real_dst)) == 0 ? 0 : -errno;
         goto out;
     }
     if (pool_contains(sin->sin_addr)) {
@@ -426,7 +269,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
          * signal closes its attempts): nothing to hold then. */
         struct sockaddr_storage used = {.ss_family = AF_UNSPEC};
         if (real == FDTAB_REAL_INET && !via_pool)
-            rc = sockets_upgradable(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
+            rc = upgrade_allowed(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
                                            : -ENETUNREACH;
         else
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
@@ -477,41 +320,16 @@ int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
     return real_getsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
 }
 
-/* Remember an option set on a not-yet-upgraded socket, for replay. */
-static void sockets_record(struct fdtab_sock *s, int level, int name, const void *val,
-                           socklen_t len)
-{
-    fdtab_lock();
-    unsigned i;
-    for (i = 0; i < s->nopts; i++)
-        if (s->opts[i].level == level && s->opts[i].name == name)
-            break;
-    if (len > FDTAB_OPT_LEN || (i == s->nopts && i == FDTAB_MAX_OPTS) || !val) {
-        s->opts_lost = true;
-    } else {
-        s->opts[i].level = level;
-        s->opts[i].name = name;
-        s->opts[i].len = len;
-        memcpy(s->opts[i].val, val, len);
-        if (i == s->nopts)
-            s->nopts++;
-    }
-    fdtab_unlock();
-}
-
 int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
     int rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
     if (!s)
         return rc;
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    fdtab_unlock();
     int name6, val6;
-    if (real == FDTAB_REAL_INET) {
+    if (fdtab_real_family(s) == FDTAB_REAL_INET) {
         if (rc == 0)
-            sockets_record(s, level, name, val, len);
+            fdtab_record_opt(s, level, name, val, len);
     } else if (level == IPPROTO_IP && sockopt_v6_twin(name, val, len, &name6, &val6)) {
         /* IPv4 option on an IPv6 socket: the IPv4 call covers mapped
          * traffic, the twin covers IPv6 peers (sockopt.h). */
@@ -531,26 +349,7 @@ int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     struct fdtab_sock *s = rc == 0 ? fdtab_acquire(fd) : NULL;
     if (!s)
         return rc;
-    fdtab_lock();
-    if (s->real == FDTAB_REAL_INET) {
-        unsigned i;
-        for (i = 0; i < s->nepoll; i++)
-            if (s->epoll[i].epfd == epfd)
-                break;
-        if (op == EPOLL_CTL_DEL && i < s->nepoll) {
-            s->epoll[i] = s->epoll[--s->nepoll];
-        } else if (op != EPOLL_CTL_DEL && ev) {
-            if (i < FDTAB_MAX_EPOLL) {
-                s->epoll[i].epfd = epfd;
-                s->epoll[i].ev = *ev;
-                if (i == s->nepoll)
-                    s->nepoll++;
-            } else {
-                s->opts_lost = true; /* cannot replay them all: never upgrade */
-            }
-        }
-    }
-    fdtab_unlock();
+    fdtab_record_epoll(s, epfd, op, ev);
     fdtab_release(s);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "sockets_int.h"
 #include "symbols.h"
+#include "upgrade.h"
 
 /* ---- datagrams ---- */
 
@@ -28,10 +29,10 @@
 static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
                              struct sockaddr_storage *out, socklen_t *outlen)
 {
-    fdtab_lock();
-    enum fdtab_real real = s->real;
-    int type = s->type;
-    fdtab_unlock();
+    struct fdtab_snap snap;
+    fdtab_snapshot(s, &snap);
+    enum fdtab_real real = snap.real;
+    int type = snap.type;
     if (type != SOCK_DGRAM)
         return 0; /* stream sockets ignore the address once connected */
     struct pool_view v;
@@ -46,8 +47,7 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
         socklen_t llen = sizeof local;
         bool bound = real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
                      local.sin_port != 0;
-        int nfd = !bound && sockets_upgradable(fd, s) ? sockets_twin(s, AF_INET6, 0) : -1;
-        if (nfd < 0 || sockets_swap(fd, s, nfd) < 0) {
+        if (bound || !upgrade_allowed(fd, s) || upgrade_to_inet6(fd, s, NULL, -1, NULL) < 0) {
             /* Stays IPv4 (bound to an IPv4 address, connected, shared…):
              * the entry's first IPv4 candidate, if it has one. */
             struct sockaddr_storage dst[POOL_MAX_CAND];
@@ -62,9 +62,6 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             *outlen = sizeof(struct sockaddr_in);
             return 1;
         }
-        fdtab_lock();
-        s->real = FDTAB_REAL_INET6;
-        fdtab_unlock();
     }
     struct sockaddr_in6 *m = (struct sockaddr_in6 *)out;
     memset(out, 0, sizeof *out);
@@ -73,10 +70,7 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
         size_t n = addr_candidates(&v, sin->sin_port, dst, POOL_MAX_CAND);
         if (n == 0 || addr_pick(dst, n, AF_INET6, out) < 0)
             return -EHOSTUNREACH;
-        fdtab_lock();
-        s->dgram_view = *sin;
-        s->dgram_real = *m;
-        fdtab_unlock();
+        fdtab_mark_dgram(s, sin, m);
     } else {
         addr_sin6_mapped(sin->sin_addr, sin->sin_port, m);
     }
@@ -114,12 +108,12 @@ static void sockets_give_source(struct fdtab_sock *s, const struct sockaddr_stor
         struct sockaddr_storage want[2];
         struct sockaddr_in view[2];
         memset(want, 0, sizeof want);
-        fdtab_lock();
-        view[0] = s->peer;
-        want[0] = s->real_dst;
-        view[1] = s->dgram_view;
-        memcpy(&want[1], &s->dgram_real, sizeof s->dgram_real);
-        fdtab_unlock();
+        struct fdtab_snap snap;
+        fdtab_snapshot(s, &snap);
+        view[0] = snap.peer;
+        want[0] = snap.real_dst;
+        view[1] = snap.dgram_view;
+        memcpy(&want[1], &snap.dgram_real, sizeof snap.dgram_real);
         for (int i = 0; i < 2; i++) {
             if (view[i].sin_family == AF_INET && sockets_same(real, rlen, &want[i])) {
                 sockets_copy_out(&view[i], addr, len);
@@ -191,9 +185,9 @@ static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool
         *untracked_view = sockets_small_buffer(alen);
         return NULL;
     }
-    fdtab_lock();
-    bool t = s->real == FDTAB_REAL_INET6 || s->peer.sin_family == AF_INET;
-    fdtab_unlock();
+    struct fdtab_snap snap;
+    fdtab_snapshot(s, &snap);
+    bool t = snap.real == FDTAB_REAL_INET6 || snap.via_pool;
     if (!t) {
         fdtab_release(s);
         return NULL;

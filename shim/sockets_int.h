@@ -1,8 +1,9 @@
 /*
  * sockets_int — internals shared by the three files of the sockets module
- * (sockets.c: upgrade, socket/bind/connect/options/epoll; sockets_view.c:
+ * (sockets.c: socket/bind/connect/options/epoll; sockets_view.c:
  * address views, accept and names; sockets_dgram.c: datagrams). Not for
- * other modules: their contract is sockets.h.
+ * other modules: their contract is sockets.h. The in-place upgrade all three
+ * use is its own module (upgrade.h).
  */
 /* NOLINTBEGIN(v6-sockaddr-in-decl): the socket layer speaks the application's IPv4 API on purpose (v6scan self-scan). */
 #ifndef V6SHIM_SOCKETS_INT_H
@@ -42,24 +43,6 @@ bool sockets_small_buffer(const socklen_t *len);
  * IPv6 client (report mode counts showing it as a peer view). The last close of S releases it. */
 void sockets_hold(struct fdtab_sock *s, const struct sockaddr_in *view,
                   const struct sockaddr_storage *real, bool learnt);
-
-/* ---- sockets.c ---- */
-
-/* A new socket of FAMILY like S (type, protocol, recorded options replayed,
- * IPV6_V6ONLY=0 for AF_INET6), close-on-exec, plus EXTRA_FLAGS (SOCK_NONBLOCK).
- * Returns the fd or -errno. */
-int sockets_twin(struct fdtab_sock *s, int family, int extra_flags);
-
-/* Put NFD onto FD (described by S) in place, keeping FD's O_NONBLOCK and
- * FD_CLOEXEC and re-adding its recorded epoll registrations; NFD is closed
- * in every case. Returns 0 or -errno (FD unchanged). */
-int sockets_swap(int fd, struct fdtab_sock *s, int nfd);
-
-/* May S (FD's entry) be replaced? Not when already IPv6 or connected, when
- * an option or epoll set could not be recorded, or when another fd shares
- * the socket. */
-bool sockets_upgradable(int fd, struct fdtab_sock *s);
-
 
 #endif
 /* NOLINTEND(v6-sockaddr-in-decl) */

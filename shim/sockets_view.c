@@ -74,12 +74,7 @@ int sockets_view(const struct sockaddr *real, socklen_t len, struct sockaddr_in 
 void sockets_hold(struct fdtab_sock *s, const struct sockaddr_in *view,
                   const struct sockaddr_storage *real, bool learnt)
 {
-    fdtab_lock();
-    struct in_addr old = {atomic_exchange(&s->pinned_addr, view->sin_addr.s_addr)};
-    s->peer = *view;
-    s->peer_learnt = learnt;
-    s->real_dst = *real;
-    fdtab_unlock();
+    struct in_addr old = fdtab_mark_peer(s, view, real, learnt);
     if (old.s_addr)
         pool_unpin(old);
 }
@@ -156,11 +151,8 @@ int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, boo
     bool translated = false;
     int type = 0, protocol = 0;
     if (s) {
-        fdtab_lock();
-        translated = s->real == FDTAB_REAL_INET6;
-        type = s->type;
-        protocol = s->protocol;
-        fdtab_unlock();
+        translated = fdtab_real_family(s) == FDTAB_REAL_INET6;
+        fdtab_kind(s, &type, &protocol);
     }
     int rc;
     if (!translated && !(addr && sockets_small_buffer(len))) {
@@ -217,12 +209,12 @@ static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer
     bool translated = false, via_pool = false, learnt = false;
     struct sockaddr_in pool_peer;
     if (s) {
-        fdtab_lock();
-        translated = s->real == FDTAB_REAL_INET6;
-        via_pool = peer && s->peer.sin_family == AF_INET;
-        learnt = s->peer_learnt;
-        pool_peer = s->peer;
-        fdtab_unlock();
+        struct fdtab_snap snap;
+        fdtab_snapshot(s, &snap);
+        translated = snap.real == FDTAB_REAL_INET6;
+        via_pool = peer && snap.via_pool;
+        learnt = snap.peer_learnt;
+        pool_peer = snap.peer;
     }
     int rc;
     if (!translated && !via_pool && !(s == NULL && addr && sockets_small_buffer(len))) {

@@ -34,19 +34,21 @@ static void test_register_then_acquire_gives_the_recorded_type(void **state)
     assert_true(fdtab_tracked(fd));
     struct fdtab_sock *s = fdtab_acquire(fd);
     assert_non_null(s);
-    fdtab_lock();
-    assert_int_equal(s->type, SOCK_STREAM);
-    assert_int_equal(s->protocol, IPPROTO_TCP);
-    assert_int_equal(s->real, FDTAB_REAL_INET);
-    assert_false(s->dualstack_listen);
-    assert_int_equal(s->nopts, 0);
-    fdtab_unlock();
+    struct fdtab_snap snap;
+    fdtab_snapshot(s, &snap);
+    assert_int_equal(snap.type, SOCK_STREAM);
+    assert_int_equal(snap.protocol, IPPROTO_TCP);
+    assert_int_equal(snap.real, FDTAB_REAL_INET);
+    assert_false(snap.opts_lost);
+    assert_false(snap.via_pool);
+    struct fdtab_opt opts[FDTAB_MAX_OPTS];
+    assert_int_equal(fdtab_opts(s, opts), 0);
     assert_int_equal(fdtab_fd_count(s), 1);
-    assert_int_equal(atomic_load(&s->refs), 2); /* the slot + our reference */
+    assert_int_equal(fdtab_ref_count(s), 2); /* the slot + our reference */
     fdtab_release(s);
     fdtab_close(fd);
     assert_false(fdtab_tracked(fd));
-    assert_int_equal(atomic_load(&s->refs), 0);
+    assert_int_equal(fdtab_ref_count(s), 0);
     close(fd);
 }
 
@@ -90,9 +92,9 @@ static void test_dup_shares_the_entry_and_close_keeps_the_other(void **state)
     fdtab_close(fd2);
     close(fd3);
     fdtab_close(fd3);
-    assert_int_equal(atomic_load(&a->refs), 1); /* only ours */
+    assert_int_equal(fdtab_ref_count(a), 1); /* only ours */
     fdtab_release(a);
-    assert_int_equal(atomic_load(&a->refs), 0);
+    assert_int_equal(fdtab_ref_count(a), 0);
 }
 
 static void test_dup2_over_a_tracked_fd_drops_its_old_entry(void **state)
@@ -104,14 +106,14 @@ static void test_dup2_over_a_tracked_fd_drops_its_old_entry(void **state)
     assert_non_null(old_y);
     assert_int_equal(dup2(x, y), y);
     fdtab_dup(x, y);
-    assert_int_equal(atomic_load(&old_y->refs), 1); /* only our reference left */
+    assert_int_equal(fdtab_ref_count(old_y), 1); /* only our reference left */
     assert_int_equal(fdtab_fd_count(old_y), 0);
     fdtab_release(old_y);
     struct fdtab_sock *s = fdtab_acquire(y);
     assert_non_null(s);
-    fdtab_lock();
-    assert_int_equal(s->type, SOCK_STREAM);
-    fdtab_unlock();
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
+    assert_int_equal(type, SOCK_STREAM);
     fdtab_release(s);
     /* dup2 of an untracked fd over a tracked one leaves it untracked. */
     int u = tcp4();
@@ -209,7 +211,10 @@ static void test_forked_child_sees_the_parents_entries(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         struct fdtab_sock *s = fdtab_acquire(fd); /* also: the lock works in the child */
-        int ok = s && s->type == SOCK_DGRAM && s->protocol == 17 && s->real == FDTAB_REAL_INET6;
+        struct fdtab_snap snap = {0};
+        if (s)
+            fdtab_snapshot(s, &snap);
+        int ok = s && snap.type == SOCK_DGRAM && snap.protocol == 17 && snap.real == FDTAB_REAL_INET6;
         fdtab_release(s);
         _exit(ok ? 0 : 1);
     }
@@ -244,11 +249,9 @@ static void test_last_close_releases_the_sockets_pool_pin_at_once(void **state)
     int fd2 = dup(fd);
     fdtab_dup(fd, fd2);
     struct fdtab_sock *s = fdtab_acquire(fd);
-    fdtab_lock();
-    s->peer.sin_family = AF_INET;
-    s->peer.sin_addr = out;
-    atomic_store(&s->pinned_addr, out.s_addr);
-    fdtab_unlock();
+    struct sockaddr_in view = {.sin_family = AF_INET, .sin_addr = out};
+    struct sockaddr_storage real = {.ss_family = AF_INET6};
+    assert_int_equal(fdtab_mark_peer(s, &view, &real, false).s_addr, 0); /* held no pin before */
     fdtab_release(s);
     fdtab_close(fd);
     close(fd);

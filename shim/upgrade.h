@@ -1,0 +1,58 @@
+/*
+ * upgrade — the in-place socket upgrade: an application's AF_INET socket
+ * becomes an AF_INET6 (or another AF_INET) socket under the same fd number.
+ * A twin socket is made aside with the recorded options replayed, then put
+ * onto the fd with dup3, keeping O_NONBLOCK, FD_CLOEXEC and the recorded
+ * epoll registrations. Used by bind, listen, connect and the UDP send path
+ * (sockets*.c); docs/internals/upgrade.md says when and what is replayed.
+ *
+ * Every function returns >= 0 or -errno. No lock is held across a call:
+ * the entry's records are copied out of the fd table first.
+ */
+#ifndef V6SHIM_UPGRADE_H
+#define V6SHIM_UPGRADE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+
+#include "fdtable.h"
+
+/* May FD (entry S) be replaced? Not when already IPv6 or connected through
+ * the pool, when an option or epoll set could not be recorded, or when
+ * another fd shares the socket (logged). */
+bool upgrade_allowed(int fd, struct fdtab_sock *s);
+
+/*
+ * Replay S's recorded options onto FD, a fresh socket of FAMILY (IPv4-level
+ * ones also as their IPv6 twin, sockopt.h), then IPV6_V6ONLY=0 for
+ * AF_INET6. CTX is a struct fdtab_sock * (eyeballs' prepare callback
+ * signature). A failed replay of one option is logged and skipped; only a
+ * failed IPV6_V6ONLY=0 fails (-errno).
+ */
+int upgrade_replay(int fd, int family, void *ctx);
+
+/* A twin of S: a new socket of FAMILY with S's type and protocol,
+ * close-on-exec plus EXTRA_FLAGS (SOCK_NONBLOCK), options replayed.
+ * Returns the fd or -errno. */
+int upgrade_twin(struct fdtab_sock *s, int family, int extra_flags);
+
+/*
+ * Put NFD onto FD (entry S) in place: FD's O_NONBLOCK (unless FL >= 0: FD's
+ * status flags, NFD made with the same O_NONBLOCK) and FD_CLOEXEC kept, its
+ * recorded epoll registrations re-added. Checks first that FD is still S's
+ * socket (-ESTALE otherwise). NFD is closed in every case. Returns 0 or
+ * -errno (FD unchanged).
+ */
+int upgrade_swap(int fd, struct fdtab_sock *s, int nfd, int fl);
+
+/*
+ * The whole upgrade to AF_INET6: twin, bound to BIND_TO when not NULL,
+ * swapped onto FD, the entry marked IPv6. FL as upgrade_swap (-1: read
+ * FD's). Returns 0 or -errno; on failure FD is the AF_INET socket it was,
+ * and *BIND_ERRNO (when not NULL) tells a refused bind (errno) from any
+ * other failure (0).
+ */
+int upgrade_to_inet6(int fd, struct fdtab_sock *s, const struct sockaddr_in6 *bind_to, int fl,
+                     int *bind_errno);
+
+#endif
