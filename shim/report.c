@@ -459,7 +459,7 @@ void report_record(enum report_what what, const char *call, const void *caller)
         errno = saved;
         return;
     }
-    static __thread struct report_loc loc; /* 4 kB: not on a small thread stack */
+    struct report_loc loc; /* 4 kB of stack, once per call site (realpath takes more) */
     report_locate(caller, &loc);
     int rc = 0;
     pthread_mutex_lock(&report_lock);

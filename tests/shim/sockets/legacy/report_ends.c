@@ -1,5 +1,5 @@
 /*
- * report_ends MODE — a program that ends in one of the ways report mode
+ * report_ends MODE — a legacy-style program that ends in one of the ways report mode
  * must survive (tests/shim/sockets/report_ends.sh). Each mode makes the
  * same IPv4-only calls first: socket(AF_INET) once, inet_ntoa three times
  * from one call site; then
