@@ -69,8 +69,9 @@ static void v6run_help(FILE *f)
         else
             fprintf(f, "%s%s\n", k->help, def);
     }
-    fputs("  --report FILE        report mode: append, at exit, one JSON line per process\n"
-          "                       listing the IPv4-only calls it made and from where\n"
+    fputs("  --report FILE        report mode: append JSON lines naming the IPv4-only calls\n"
+          "                       each process makes and from where (format 2, v6run(1))\n"
+          "  --report-verbose     with --report: a summary line per process on stderr\n"
           "  --check-config       print the effective configuration and exit\n"
           "  --resolve NAME       print NAME's answers in order, the pool address the\n"
           "                       IPv6 ones get and the rule deciding each pair; exit\n"
@@ -348,10 +349,11 @@ static char *v6run_which(const char *cmd)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_KEY };
+    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_REPORT_VERBOSE, OPT_KEY };
     static const struct option fixed[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"report-verbose", no_argument, NULL, OPT_REPORT_VERBOSE},
         {"check-config", no_argument, NULL, OPT_CHECK},
         {"resolve", required_argument, NULL, OPT_RESOLVE},
         {"help", no_argument, NULL, 'h'},
@@ -386,6 +388,7 @@ int main(int argc, char **argv)
         switch (c) {
         case OPT_CONFIG: rc = v6run_set_file("--config", "V6SHIM_CONF", optarg); break;
         case OPT_REPORT: rc = v6run_set_path("--report", "V6SHIM_REPORT", optarg); break;
+        case OPT_REPORT_VERBOSE: rc = v6run_set("V6SHIM_REPORT_VERBOSE", "yes"); break;
         case OPT_CHECK: check = true; break;
         case OPT_RESOLVE: resolve = optarg; break;
         case 'h': v6run_help(stdout); return 0;

@@ -1,18 +1,20 @@
 /*
- * fuzz_report — report mode's JSON line (report_format, shim/report.h)
- * from arbitrary program names, object paths, symbol names, counts,
- * offsets and buffer sizes.
+ * fuzz_report — report mode's JSON lines (report_format and
+ * report_format_site, shim/report.h) from arbitrary program names, object
+ * paths, symbol names, counts, addresses, offsets and buffer sizes.
  *
- * Input: buffer size (u32), pid (u32), dropped (u32), the program name,
- * then per site: check (u8), count (u32), flags (u8), object, symbol and
- * offsets. Strings are arbitrary bytes (no NUL): paths and symbols are
+ * Input: buffer size (u32), pid (u32), start (2 x u32), dropped (u32), end
+ * and note choice (u8), the program name, then per site: check (u8), count
+ * (u32), flags (u8), object, symbol and offsets. Strings are arbitrary bytes (no NUL): paths and symbols are
  * whatever the system holds.
  * Properties: report_format returns -ENOBUFS or the length of one line
  * that ends in its only newline and is one strict JSON object (json_check.h)
- * holding exactly the fields documented in report.h, every string equal to
- * the one given (with U+FFFD for each byte that is not UTF-8), sites in
- * order, and sites written + dropped = sites given
- * + dropped given; nothing is written past the buffer.
+ * holding exactly the fields documented in report.h (format 2), every
+ * string equal to the one given (with U+FFFD for each byte that is not
+ * UTF-8), sites in order, and sites written + dropped = sites given
+ * + dropped given; nothing is written past the buffer. The site line of
+ * each site, in a buffer of the same size: -ENOBUFS or one strict JSON
+ * object with exactly its documented fields.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -90,25 +92,56 @@ static void check_string(const struct json_value *v, const char *given)
     FUZZ_CHECK(v->len == strlen(want) && memcmp(v->str, want, v->len) == 0);
 }
 
-static void check_hex(const struct json_value *v, bool present, size_t want)
+static void check_hex(const struct json_value *v, bool present, unsigned long long want)
 {
     if (!present) {
         FUZZ_CHECK(v != NULL && v->type == JSON_NULL);
         return;
     }
     char buf[32];
-    snprintf(buf, sizeof buf, "0x%zx", want);
+    snprintf(buf, sizeof buf, "0x%llx", want);
     check_string(v, buf);
 }
 
-static unsigned long number(const struct json_value *v)
+static unsigned long long number(const struct json_value *v)
 {
     FUZZ_CHECK(v != NULL && v->type == JSON_NUMBER);
     char *end;
     errno = 0;
-    unsigned long n = strtoul(v->str, &end, 10);
+    unsigned long long n = strtoull(v->str, &end, 10);
     FUZZ_CHECK(errno == 0 && *end == '\0' && v->str[0] != '-');
     return n;
+}
+
+/* The site line of E for P in LINE[0..LEN): -ENOBUFS, or exactly its fields. */
+static void check_site_line(char *line, size_t len, const struct report_proc *p,
+                            const struct report_entry *e)
+{
+    ssize_t k = report_format_site(line, len, p, e);
+    if (k < 0) {
+        FUZZ_CHECK(k == -ENOBUFS);
+        return;
+    }
+    FUZZ_CHECK((size_t)k < len);
+    FUZZ_CHECK(k > 0 && line[k - 1] == '\n' && memchr(line, '\n', (size_t)k - 1) == NULL);
+    struct json_value *v;
+    char err[128];
+    int rc = json_parse(line, (size_t)k - 1, &v, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "site line is not JSON (%s): %.*s\n", err, (int)k, line);
+    FUZZ_CHECK(rc == 0);
+    FUZZ_CHECK(v->type == JSON_OBJECT && v->n == 10);
+    FUZZ_CHECK(number(json_get(v, "v6shim_report")) == 2);
+    check_string(json_get(v, "kind"), "site");
+    FUZZ_CHECK(number(json_get(v, "pid")) == (unsigned long long)p->pid);
+    FUZZ_CHECK(number(json_get(v, "start")) == p->start);
+    check_string(json_get(v, "check"), e->check);
+    check_string(json_get(v, "call"), e->call);
+    check_string(json_get(v, "object"), e->object);
+    check_hex(json_get(v, "address"), e->object != NULL, e->address);
+    check_string(json_get(v, "symbol"), e->symbol);
+    check_hex(json_get(v, "symbol_offset"), e->symbol != NULL, e->symbol_offset);
+    json_free(v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -116,12 +149,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const checks[] = {"v6-socket-af-inet", "v6-inet-addr", "v6-inet-ntoa",
                                          "v6-gethostbyname"};
     static const char *const calls[] = {"socket", "inet_addr", "inet_ntoa", "gethostbyname"};
+    static const char *const ends[] = {"exit", "_exit", "SIGTERM", "SIGINT", "SIGHUP"};
     static char program[PATH_MAX];
     struct fuzz_input in = {data, size};
-    size_t len = fuzz_u32(&in) % (REPORT_MAX_SITES * 512 + 4 * PATH_MAX + 1); /* up to report_write's */
-    int pid = (int)(fuzz_u32(&in) & 0x7fffffff);
+    size_t len = fuzz_u32(&in) % (REPORT_LINE_MAX + 1); /* up to report_write's */
+    struct report_proc p = {.pid = (int)(fuzz_u32(&in) & 0x7fffffff)};
+    p.start = (unsigned long long)fuzz_u32(&in) << 32;
+    p.start |= fuzz_u32(&in);
     unsigned long dropped = fuzz_u32(&in);
+    uint8_t how = fuzz_u8(&in);
+    p.end = ends[how % 5];
+    p.note = how & 0x80 ? "own-dns-client" : NULL;
     site_str(&in, program);
+    p.program = program;
     size_t n = 0;
     while (in.n > 0 && n < MAX_SITES) {
         struct fuzz_site *s = &sites[n++];
@@ -133,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         site_str(&in, s->symbol);
         if (flags & 1) {
             s->e.object = s->object;
-            s->e.object_offset = fuzz_u32(&in);
+            s->e.address = fuzz_u32(&in);
         }
         if (flags & 2) {
             s->e.symbol = s->symbol;
@@ -143,9 +183,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The buffer ends where the static array does, so ASan sees a write past
      * it (a fresh malloc of up to 278 kB per input is slow under ASan). */
-    static char space[REPORT_MAX_SITES * 512 + 4 * PATH_MAX];
+    static char space[REPORT_LINE_MAX];
     char *line = space + sizeof space - len;
-    ssize_t k = report_format(line, len, pid, program, n, dropped, describe, NULL);
+    for (size_t i = 0; i < n; i++)
+        check_site_line(line, len, &p, &sites[i].e);
+    ssize_t k = report_format(line, len, &p, n, dropped, describe, NULL);
     if (k < 0) {
         FUZZ_CHECK(k == -ENOBUFS);
         return 0;
@@ -159,10 +201,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0)
         fprintf(stderr, "report line is not JSON (%s): %.*s\n", err, (int)k, line);
     FUZZ_CHECK(rc == 0);
-    FUZZ_CHECK(v->type == JSON_OBJECT && v->n == 5);
-    FUZZ_CHECK(number(json_get(v, "v6shim_report")) == 1);
-    FUZZ_CHECK(number(json_get(v, "pid")) == (unsigned long)pid);
+    FUZZ_CHECK(v->type == JSON_OBJECT && v->n == (p.note ? 9 : 8));
+    FUZZ_CHECK(number(json_get(v, "v6shim_report")) == 2);
+    check_string(json_get(v, "kind"), "exit");
+    FUZZ_CHECK(number(json_get(v, "pid")) == (unsigned long long)p.pid);
+    FUZZ_CHECK(number(json_get(v, "start")) == p.start);
     check_string(json_get(v, "program"), program);
+    check_string(json_get(v, "end"), p.end);
+    if (p.note) {
+        const struct json_value *notes = json_get(v, "notes");
+        FUZZ_CHECK(notes != NULL && notes->type == JSON_ARRAY && notes->n == 1);
+        check_string(&notes->items[0], p.note);
+    }
     const struct json_value *arr = json_get(v, "sites");
     FUZZ_CHECK(arr != NULL && arr->type == JSON_ARRAY && arr->n <= n);
     for (size_t i = 0; i < arr->n; i++) {
@@ -175,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_string(json_get(o, "object"), e->object);
         check_string(json_get(o, "symbol"), e->symbol);
         check_hex(json_get(o, "symbol_offset"), e->symbol != NULL, e->symbol_offset);
-        check_hex(json_get(o, "object_offset"), e->object != NULL, e->object_offset);
+        check_hex(json_get(o, "address"), e->object != NULL, e->address);
     }
     FUZZ_CHECK(number(json_get(v, "dropped")) == dropped + (n - arr->n));
     json_free(v);

@@ -3,7 +3,7 @@
 #   exports.sh LIBRARY HOOKS_DIR
 set -u
 lib=$1 dir=$2
-want=$(cat "$dir"/resolver.def "$dir"/sockets.def | sed -n 's/^V6_HOOK([^,]*, *\([A-Za-z0-9_]*\),.*/\1/p' | sort)
+want=$(cat "$dir"/resolver.def "$dir"/sockets.def "$dir"/report.def | sed -n 's/^V6_HOOK([^,]*, *\([A-Za-z0-9_]*\),.*/\1/p' | sort)
 got=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort)
 if [ -z "$want" ] || [ "$want" != "$got" ]; then
   echo "FAIL: exported symbols differ from the hook list"

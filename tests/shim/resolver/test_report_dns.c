@@ -23,7 +23,7 @@ static void line_of(char *buf, size_t len)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    assert_int_equal(report_write(fileno(f)), 0);
+    assert_int_equal(report_write(fileno(f), "exit"), 0);
     rewind(f);
     size_t n = fread(buf, 1, len - 1, f);
     buf[n] = '\0';

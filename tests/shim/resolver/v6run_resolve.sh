@@ -69,15 +69,20 @@ expect log-off-by-default 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN"
 # Report mode through v6run: the legacy program's gethostbyname and inet_ntoa
 # are recorded once per call site, with v6scan's check ids.
 rep=$(mktemp) && trap 'rm -f "$gai" "$fifo" "$log" "$rep"' EXIT
-expect report-runs-shimmed 0 'v6shim: report: 2 IPv4-only calls at 2 call sites \(v6-inet-ntoa 1, v6-gethostbyname 1\)' -- env LD_PRELOAD="$NSS" "$V6RUN" --report "$rep" -- "$LEGACY" v6only.v6kit.test
+expect report-runs-shimmed 0 "v6shim: report: 2 IPv4-only calls at 2 call sites \\(v6-inet-ntoa 1, v6-gethostbyname 1\\) -> $rep~" -- env LD_PRELOAD="$NSS" "$V6RUN" --report "$rep" --report-verbose -- "$LEGACY" v6only.v6kit.test
+# quiet unless asked: only the program's own output
+expect report-quiet 0 '^198\.18\.0\.1~$' -- env LD_PRELOAD="$NSS" "$V6RUN" --report "$rep.quiet" -- "$LEGACY" v6only.v6kit.test
+rm -f "$rep.quiet"
 # In sanitizer builds the runtime intercepts gethostbyname first, so the call
 # site recorded is the interceptor's (a known limit of report mode there).
 site='legacy_gethost'
 [ -n "$RT" ] && site='(legacy_gethost|libasan[^"]*|libtsan[^"]*)'
 expect report-gethostbyname 0 "\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"count\":1,\"object\":\"[^\"]*$site\"" -- cat "$rep"
 expect report-inet-ntoa 0 '"check":"v6-inet-ntoa","call":"inet_ntoa","count":1' -- cat "$rep"
-# one line per process, and the shim's own calls are not the program's
-expect report-one-line 0 '^1~$' -- grep -c v6shim_report "$rep"
+# one exit line per process, after a site line per call site, and the
+# shim's own calls are not the program's
+expect report-one-line 0 '^1~$' -- grep -c '"kind":"exit"' "$rep"
+expect report-site-lines 0 '^2~$' -- grep -c '"kind":"site"' "$rep"
 expect report-no-shim-sites 1 '' -- grep -q 'libv6shim' "$rep"
 # report only (translation off): the call is recorded, nothing is translated
 : > "$rep"

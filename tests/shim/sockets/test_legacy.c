@@ -441,17 +441,40 @@ static void test_event_loop_client_sees_refusal_through_so_error(void **state)
 
 /* ---- report mode ---- */
 
-/* The single line of the report file PATH, into BUF. */
-static void read_report(const char *path, char *buf, size_t len)
+/* The report file PATH, into BUF. */
+static size_t read_file(const char *path, char *buf, size_t len)
 {
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     size_t n = fread(buf, 1, len - 1, f);
     fclose(f);
     buf[n] = '\0';
-    assert_true(n > 0);
-    assert_non_null(strchr(buf, '\n'));
-    assert_ptr_equal(strchr(buf, '\n') + 1, buf + n); /* exactly one line */
+    return n;
+}
+
+static int count_of(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p++)
+        n++;
+    return n;
+}
+
+/* The report of one process, PATH, into BUF: its site lines, then its one
+ * exit line, which is left in BUF alone. Each site of the exit line had its
+ * site line, written when first seen (report.h). */
+static void read_report(const char *path, char *buf, size_t len)
+{
+    size_t n = read_file(path, buf, len);
+    assert_true(n > 0 && buf[n - 1] == '\n');
+    assert_int_equal(count_of(buf, "\"kind\":\"exit\""), 1);
+    char *exit_line = strstr(buf, "{\"v6shim_report\":2,\"kind\":\"exit\",");
+    assert_non_null(exit_line);
+    assert_ptr_equal(strchr(exit_line, '\n') + 1, buf + n); /* the last line */
+    int site_lines = count_of(buf, "{\"v6shim_report\":2,\"kind\":\"site\",");
+    memmove(buf, exit_line, strlen(exit_line) + 1);
+    assert_int_equal(site_lines, count_of(buf, "{\"check\":"));
+    assert_non_null(strstr(buf, "\"end\":\"exit\","));
 }
 
 /* Number of sites in REPORT with this check, call and count. */
@@ -507,9 +530,9 @@ static void addr2line_of(const char *report, const char *check, const char *call
     const char *o = strstr(site, "\"object\":\"");
     assert_non_null(o);
     assert_int_equal(sscanf(o, "\"object\":\"%1023[^\"]\"", object), 1);
-    const char *x = strstr(site, "\"object_offset\":\"");
+    const char *x = strstr(site, "\"address\":\"");
     assert_non_null(x);
-    assert_int_equal(sscanf(x, "\"object_offset\":\"%lx\"", &off), 1);
+    assert_int_equal(sscanf(x, "\"address\":\"%lx\"", &off), 1);
     char cmd[2048];
     /* The return address follows the call: look one byte back. */
     snprintf(cmd, sizeof cmd, "addr2line -e '%s' 0x%lx", object, off - 1);
@@ -550,8 +573,8 @@ static void test_report_mode_records_every_ipv4_only_call_site_once_with_counts(
     read_report(path, report, sizeof report);
     unlink(path);
     print_message("%s", report);
-    assert_non_null(strstr(report, "{\"v6shim_report\":1,\"pid\":"));
-    assert_non_null(strstr(report, "/legacy/legacy_server\",\"sites\":["));
+    assert_non_null(strstr(report, "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":"));
+    assert_non_null(strstr(report, "/legacy/legacy_server\",\"end\":\"exit\",\"sites\":["));
     /* Exactly these sites, with these counts. */
     assert_int_equal(sites_with(report, "v6-socket-af-inet", "socket", 1), 1);
     assert_int_equal(sites_with(report, "v6-inaddr-constant", "bind", 1), 1);
@@ -669,17 +692,18 @@ static void test_report_mode_gives_one_line_per_process(void **state)
     assert_true(strncmp(buf, "you are ", 8) == 0);
     assert_int_equal(finish(&c, buf, sizeof buf), 0);
     static char report[65536];
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    size_t n = fread(report, 1, sizeof report - 1, f);
-    fclose(f);
+    size_t n = read_file(path, report, sizeof report);
     unlink(path);
-    report[n] = '\0';
-    char *second = strchr(report, '\n');
+    /* Two processes: the server's site lines (socket, bind), the
+     * service's two site lines and its exit line, the server's exit line. */
+    assert_int_equal(count_of(report, "\"kind\":\"exit\""), 2);
+    char *second = strstr(report, "\"kind\":\"exit\"");
+    second = strchr(second, '\n');
     assert_non_null(second);
     *second++ = '\0';
-    assert_non_null(strchr(second, '\n'));
-    assert_ptr_equal(strchr(second, '\n') + 1, report + n); /* exactly two lines */
+    assert_ptr_equal(strchr(second, '\n') + 1, report + n);
+    assert_int_equal(count_of(report, "\"kind\":\"site\""), 4);
+    assert_int_equal(count_of(second, "\"kind\":\"site\""), 0);
     /* The service (it exits first): the view of its inherited fd 0, inet_ntoa. */
     assert_int_equal(sites_with(report, "v6-ipv6-peer-as-ipv4", "getpeername", 1), 1);
     assert_int_equal(sites_with(report, "v6-inet-ntoa", "inet_ntoa", 1), 1);

@@ -17,7 +17,10 @@
 
 #define CANARY 0xa5
 #define CANARY_LEN 4096
-#define REAL_LEN (REPORT_MAX_SITES * 512 + 4 * PATH_MAX) /* report_write's buffer */
+#define REAL_LEN REPORT_LINE_MAX /* report_write's buffer */
+
+static const struct report_proc proc42 = {.pid = 42, .start = 123456789, .program = "/usr/bin/prog",
+                                          .end = "exit"};
 
 static char long_object[PATH_MAX];
 
@@ -26,7 +29,7 @@ static char long_object[PATH_MAX];
 static void describe_long(size_t i, struct report_entry *e, void *ctx)
 {
     *e = (struct report_entry){.check = "v6-inet-ntoa", .call = "inet_ntoa", .count = i + 1,
-                               .object = long_object, .object_offset = 0x1234,
+                               .object = long_object, .address = 0x1234,
                                .symbol = "main", .symbol_offset = 0x10};
 }
 
@@ -51,7 +54,7 @@ static void check_long_paths(size_t objlen)
     memset(long_object, 0x01, objlen);
     long_object[objlen] = '\0';
     char *line = canaried(REAL_LEN);
-    ssize_t k = report_format(line, REAL_LEN, 42, "/usr/bin/prog", 64, 0, describe_long, NULL);
+    ssize_t k = report_format(line, REAL_LEN, &proc42, 64, 0, describe_long, NULL);
     assert_canary(line, REAL_LEN);
     assert_true(k > 0 && (size_t)k < REAL_LEN);
     assert_int_equal(line[k - 1], '\n');
@@ -68,7 +71,7 @@ static void check_long_paths(size_t objlen)
         const struct json_value *obj = json_get(&sites->items[i], "object");
         assert_non_null(obj);
         assert_int_equal(obj->len, objlen);
-        assert_non_null(json_get(&sites->items[i], "object_offset"));
+        assert_non_null(json_get(&sites->items[i], "address"));
     }
     json_free(v);
     free(line);
@@ -85,13 +88,15 @@ static void test_report_format_long_escaped_paths_stay_inside_the_buffer(void **
 static void test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them(
     void **state)
 {
-    for (size_t len = 0; len < 160; len++) {
+    static const struct report_proc p1 = {.pid = 1, .program = "/p", .end = "_exit"};
+    for (size_t len = 0; len < 200; len++) {
         char *line = canaried(len);
-        ssize_t k = report_format(line, len, 1, "/p", 1, 0, describe_long, NULL);
+        ssize_t k = report_format(line, len, &p1, 1, 0, describe_long, NULL);
         assert_canary(line, len);
         if (k != -ENOBUFS) {
             assert_true(k > 0 && (size_t)k < len);
-            assert_string_equal(line, "{\"v6shim_report\":1,\"pid\":1,\"program\":\"/p\","
+            assert_string_equal(line, "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":1,"
+                                      "\"start\":0,\"program\":\"/p\",\"end\":\"_exit\","
                                       "\"sites\":[],\"dropped\":1}\n");
         }
         free(line);
@@ -101,12 +106,15 @@ static void test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_
 static void test_report_format_without_room_for_a_site_drops_it(void **state)
 {
     /* Room for the header and the end, not for a 24 kB site. */
-    char *line = canaried(200);
-    ssize_t k = report_format(line, 200, 7, "/p", 3, 2, describe_long, NULL);
-    assert_canary(line, 200);
+    static const struct report_proc p7 = {.pid = 7, .start = 99, .program = "/p", .end = "SIGTERM",
+                                          .note = "own-dns-client"};
+    char *line = canaried(300);
+    ssize_t k = report_format(line, 300, &p7, 3, 2, describe_long, NULL);
+    assert_canary(line, 300);
     assert_true(k > 0);
-    assert_string_equal(line, "{\"v6shim_report\":1,\"pid\":7,\"program\":\"/p\",\"sites\":[],"
-                              "\"dropped\":5}\n");
+    assert_string_equal(line, "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":7,\"start\":99,"
+                              "\"program\":\"/p\",\"end\":\"SIGTERM\",\"sites\":[],"
+                              "\"dropped\":5,\"notes\":[\"own-dns-client\"]}\n");
     free(line);
 }
 
@@ -120,7 +128,8 @@ static void describe_bytes(size_t i, struct report_entry *e, void *ctx)
 static void assert_reads_back(const char *given, const char *want)
 {
     char line[4096];
-    ssize_t k = report_format(line, sizeof line, 1, given, 1, 0, describe_bytes, (void *)given);
+    struct report_proc p = {.pid = 1, .program = given, .end = "exit"};
+    ssize_t k = report_format(line, sizeof line, &p, 1, 0, describe_bytes, (void *)given);
     assert_true(k > 0);
     struct json_value *v;
     char err[128] = "";
@@ -157,6 +166,66 @@ static void test_report_format_writes_bytes_that_are_not_utf8_as_replacement_cha
                       "\xc2\xa0\xe4\xb8\xad\xf0\x9f\x98\x80\"\\\x01\x7f");
 }
 
+/* A whole line with one site: every member, numbers in decimal, the
+ * address and offset in hex, nulls where nothing is known. */
+static void describe_two(size_t i, struct report_entry *e, void *ctx)
+{
+    if (i == 0)
+        *e = (struct report_entry){.check = "v6-inet-ntoa", .call = "inet_ntoa",
+                                   .count = 4294967296UL, .object = "/usr/bin/x",
+                                   .address = 0x401a2b, .symbol = "main", .symbol_offset = 0x2f};
+    else
+        *e = (struct report_entry){.check = "v6-socket-af-inet", .call = "socket", .count = 1};
+}
+
+static void test_report_format_writes_exactly_the_documented_exit_line(void **state)
+{
+    static const struct report_proc p = {.pid = 2147483647, .start = 18446744073709551615ULL,
+                                         .program = "/usr/bin/x", .end = "exit"};
+    char line[1024];
+    ssize_t k = report_format(line, sizeof line, &p, 2, 0, describe_two, NULL);
+    assert_int_equal(k, (ssize_t)strlen(line));
+    assert_string_equal(line,
+        "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":2147483647,"
+        "\"start\":18446744073709551615,\"program\":\"/usr/bin/x\",\"end\":\"exit\","
+        "\"sites\":[{\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"count\":4294967296,"
+        "\"object\":\"/usr/bin/x\",\"address\":\"0x401a2b\",\"symbol\":\"main\","
+        "\"symbol_offset\":\"0x2f\"},{\"check\":\"v6-socket-af-inet\",\"call\":\"socket\","
+        "\"count\":1,\"object\":null,\"address\":null,\"symbol\":null,"
+        "\"symbol_offset\":null}],\"dropped\":0}\n");
+    /* A note that would need escaping is refused, not written. */
+    struct report_proc bad = p;
+    bad.note = "a\"b";
+    assert_int_equal(report_format(line, sizeof line, &bad, 2, 0, describe_two, NULL), -ENOBUFS);
+}
+
+static void test_report_format_site_writes_one_short_line_or_enobufs(void **state)
+{
+    static const struct report_proc p = {.pid = 12, .start = 34};
+    struct report_entry e;
+    describe_two(0, &e, NULL);
+    char line[512];
+    ssize_t k = report_format_site(line, sizeof line, &p, &e);
+    assert_string_equal(line,
+        "{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":12,\"start\":34,"
+        "\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"object\":\"/usr/bin/x\","
+        "\"address\":\"0x401a2b\",\"symbol\":\"main\",\"symbol_offset\":\"0x2f\"}\n");
+    assert_int_equal(k, (ssize_t)strlen(line));
+    /* Every shorter buffer: -ENOBUFS, nothing past it. */
+    for (size_t len = 0; len <= (size_t)k; len++) {
+        char *b = canaried(len);
+        assert_int_equal(report_format_site(b, len, &p, &e), -ENOBUFS);
+        assert_canary(b, len);
+        free(b);
+    }
+    /* A 4095-byte object of control characters still fits a site line. */
+    memset(long_object, 0x1f, PATH_MAX - 1);
+    long_object[PATH_MAX - 1] = '\0';
+    e.object = long_object;
+    static char big[REPORT_SITE_LINE_MAX];
+    assert_true(report_format_site(big, sizeof big, &p, &e) > 6 * (PATH_MAX - 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +233,8 @@ int main(void)
         cmocka_unit_test(test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them),
         cmocka_unit_test(test_report_format_without_room_for_a_site_drops_it),
         cmocka_unit_test(test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters),
+        cmocka_unit_test(test_report_format_writes_exactly_the_documented_exit_line),
+        cmocka_unit_test(test_report_format_site_writes_one_short_line_or_enobufs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
