@@ -47,7 +47,10 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
         socklen_t llen = sizeof local;
         bool bound = real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
                      local.sin_port != 0;
-        if (bound || !upgrade_allowed(fd, s) || upgrade_to_inet6(fd, s, NULL, -1, NULL) < 0) {
+        int up = -EPERM;
+        if (!bound && upgrade_allowed(fd, s))
+            up = upgrade_to_inet6(fd, s, NULL, -1, NULL);
+        if (up < 0) {
             /* Stays IPv4 (bound to an IPv4 address, connected, shared…):
              * the entry's first IPv4 candidate, if it has one. */
             struct sockaddr_storage dst[POOL_MAX_CAND];
@@ -55,7 +58,7 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             int rc = addr_pick(dst, n, AF_INET, out);
             /* No descriptor left for the IPv6 socket: sendto(2)'s ENOBUFS
              * (as connect says), not the ENETUNREACH of an IPv4 socket. */
-            if (rc < 0 && (nfd == -EMFILE || nfd == -ENFILE))
+            if (rc < 0 && (up == -EMFILE || up == -ENFILE))
                 return -ENOBUFS;
             if (rc < 0)
                 return rc;
