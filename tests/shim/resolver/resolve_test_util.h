@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "resolve.h"
 #include "v6test.h"
+#include "v6test_hostent.h"
 
 static inline struct in_addr ip4(const char *s)
 {
@@ -54,23 +55,6 @@ static inline void assert_inside(const struct hostent *he, const char *buf, size
     assert_true((const char *)he->h_addr_list >= buf && (const char *)he->h_addr_list < end);
     for (char **p = he->h_addr_list; *p; p++)
         assert_true(*p >= buf && *p + 4 <= end);
-}
-
-/* The shim and libc give the same hostent, field by field. */
-static inline void assert_same_hostent(const struct hostent *a, const struct hostent *b)
-{
-    assert_string_equal(a->h_name, b->h_name);
-    assert_int_equal(a->h_addrtype, b->h_addrtype);
-    assert_int_equal(a->h_length, b->h_length);
-    size_t i = 0;
-    for (; a->h_aliases[i] && b->h_aliases[i]; i++)
-        assert_string_equal(a->h_aliases[i], b->h_aliases[i]);
-    assert_null(a->h_aliases[i]);
-    assert_null(b->h_aliases[i]);
-    for (i = 0; a->h_addr_list[i] && b->h_addr_list[i]; i++)
-        assert_memory_equal(a->h_addr_list[i], b->h_addr_list[i], (size_t)a->h_length);
-    assert_null(a->h_addr_list[i]);
-    assert_null(b->h_addr_list[i]);
 }
 
 /* NOLINTEND(v6-*) */
