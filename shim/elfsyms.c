@@ -73,8 +73,14 @@ static char *elf_str(const struct elf_img *im, uint64_t tab, uint64_t tabsz, uin
     } else {
         copy = strndup(s, len);
     }
-    if (!copy)
+    if (!copy) {
         *nomem = true;
+        return NULL;
+    }
+    /* one line per name when printed: no control characters survive */
+    for (char *c = copy; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return copy;
 }
 

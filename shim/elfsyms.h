@@ -9,6 +9,8 @@
  * the buffer before it is read, strings are copied only up to the end of
  * their string table, and counts are capped, so a truncated or hostile file
  * gives -ENOEXEC or a partial answer, never a read outside the buffer.
+ * Control characters in the strings kept (names, paths) become '?', so
+ * each prints as part of one line.
  *
  * The dynamic symbol table is found through the section headers
  * (SHT_DYNSYM and its linked string table) when there are any, otherwise
