@@ -468,6 +468,10 @@ int main(int argc, char **argv)
             return V6RUN_USAGE;
     }
 
+    if (doctor && optind < argc) {
+        fprintf(stderr, "v6run: --doctor: reads FILE only, runs no command ('%s')\n", argv[optind]);
+        return DOCTOR_USAGE;
+    }
     if (doctor) { /* a bare name is looked for in PATH, as a command would be */
         char *found = v6run_which(doctor);
         if (!found) {

@@ -137,4 +137,5 @@ expect truncated-elf 2 "^v6run: --doctor: $tmp/truncated: Exec format error~\$" 
 expect missing-path 2 '^v6run: --doctor: /nonexistent/prog: No such file or directory~$' -- "$V6RUN" --doctor /nonexistent/prog
 expect missing-name 2 '^v6run: --doctor: no-such-command-v6kit: command not found~$' -- "$V6RUN" --doctor no-such-command-v6kit
 expect directory 2 "^v6run: --doctor: $tmp: " -- "$V6RUN" --doctor "$tmp"
+expect no-command-with-doctor 2 "^v6run: --doctor: reads FILE only, runs no command \('true'\)~\$" -- "$V6RUN" --doctor "$NC" true
 finish
