@@ -340,6 +340,18 @@ int doctor_judge(FILE *out, const char *path, const struct elfsyms *e,
 
 int doctor_run(const char *path, FILE *out, FILE *err)
 {
+    struct stat st;
+    const char *why = NULL;
+    if (stat(path, &st) < 0)
+        why = strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        why = strerror(EISDIR);
+    else if (!S_ISREG(st.st_mode)) /* a FIFO would block in open(2) */
+        why = "not a regular file";
+    if (why) {
+        fprintf(err, "v6run: --doctor: %s: %s\n", path, why);
+        return DOCTOR_USAGE;
+    }
     enum elfcheck_kind kind;
     int rc = elfcheck_file(path, &kind);
     if (rc == 0 && kind == ELFCHECK_SCRIPT) {
@@ -364,12 +376,6 @@ int doctor_run(const char *path, FILE *out, FILE *err)
         rc = elfsyms_file(path, &e);
     if (rc < 0) {
         fprintf(err, "v6run: --doctor: %s: %s\n", path, strerror(-rc));
-        elfsyms_free(&e);
-        return DOCTOR_USAGE;
-    }
-    struct stat st;
-    if (stat(path, &st) < 0) {
-        fprintf(err, "v6run: --doctor: %s: %s\n", path, strerror(errno));
         elfsyms_free(&e);
         return DOCTOR_USAGE;
     }

@@ -310,8 +310,8 @@ static int elf_needed(const struct elf_img *im, const struct elf_dyn *d, struct 
 }
 
 /* The section headers: SHT_DYNSYM with its string table, SHT_DYNAMIC, and
- * a section named .go.buildinfo. */
-static void elf_sections(const struct elf_img *im, struct elf_dyn *d, struct elfsyms *e)
+ * a section named .go.buildinfo. Returns whether there was a table. */
+static bool elf_sections(const struct elf_img *im, struct elf_dyn *d, struct elfsyms *e)
 {
     bool is64 = im->is64;
     uint64_t shoff = elf_word(im, is64 ? 40 : 32);
@@ -320,17 +320,17 @@ static void elf_sections(const struct elf_img *im, struct elf_dyn *d, struct elf
     uint64_t shstrndx = elf_get(im, is64 ? 62 : 50, 2);
     struct elf_shdr s;
     if (shoff == 0 || shentsize < (is64 ? 64u : 40u))
-        return;
+        return false;
     if (shnum == 0 || shstrndx == SHN_XINDEX) { /* the real values are in section 0 */
         if (!elf_section(im, shoff, shentsize, 0, &s))
-            return;
+            return false;
         if (shnum == 0)
             shnum = s.size;
         if (shstrndx == SHN_XINDEX)
             shstrndx = s.link;
     }
-    if (shnum > 65536 || !elf_in(im, shoff, shnum * shentsize))
-        return;
+    if (shnum == 0 || shnum > 65536 || !elf_in(im, shoff, shnum * shentsize))
+        return false;
     struct elf_shdr names = {0};
     bool have_names = elf_section(im, shoff, shentsize, shstrndx, &names) &&
                       elf_in(im, names.offset, names.size);
@@ -359,6 +359,7 @@ static void elf_sections(const struct elf_img *im, struct elf_dyn *d, struct elf
             }
         }
     }
+    return true;
 }
 
 int elfsyms_read(const unsigned char *buf, size_t len, struct elfsyms *e)
@@ -403,11 +404,14 @@ int elfsyms_read(const unsigned char *buf, size_t len, struct elfsyms *e)
             d.dyn_size = fsz;
         }
     }
-    elf_sections(&im, &d, e);
+    bool sections = elf_sections(&im, &d, e);
     e->dynamic = d.dyn_size > 0;
     if (d.dyn_size)
         elf_dyn_tables(&im, &d);
-    if (!e->go && memmem(buf, len, elf_go_magic, sizeof elf_go_magic - 1))
+    /* Without section names (sstrip), Go's build information is found by
+     * its magic; with them, only the section counts, so a C program that
+     * merely holds the string is not taken for Go. */
+    if (!sections && memmem(buf, len, elf_go_magic, sizeof elf_go_magic - 1))
         e->go = true;
     int rc = elf_needed(&im, &d, e);
     if (rc == 0 && d.sym_count)

@@ -42,7 +42,8 @@ struct elfsyms {
     char **imports;       /* undefined global/weak dynamic symbols, sorted, unique */
     size_t nimports;
     size_t dropped;       /* names past the caps above, or unreadable */
-    bool go;              /* a .go.buildinfo section or Go's build-info magic */
+    bool go;              /* a .go.buildinfo section; without section headers,
+                           * Go's build-information magic anywhere */
 };
 
 /*

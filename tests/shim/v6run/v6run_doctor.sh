@@ -139,6 +139,20 @@ head -c 40 "$NC" > "$tmp/truncated"
 expect truncated-elf 2 "^v6run: --doctor: $tmp/truncated: Exec format error~\$" -- "$V6RUN" --doctor "$tmp/truncated"
 expect missing-path 2 '^v6run: --doctor: /nonexistent/prog: No such file or directory~$' -- "$V6RUN" --doctor /nonexistent/prog
 expect missing-name 2 '^v6run: --doctor: no-such-command-v6kit: command not found~$' -- "$V6RUN" --doctor no-such-command-v6kit
-expect directory 2 "^v6run: --doctor: $tmp: " -- "$V6RUN" --doctor "$tmp"
+expect directory 2 "^v6run: --doctor: $tmp: Is a directory~\$" -- "$V6RUN" --doctor "$tmp"
+mkfifo "$tmp/fifo"
+expect fifo-not-opened 2 "^v6run: --doctor: $tmp/fifo: not a regular file~\$" -- "$V6RUN" --doctor "$tmp/fifo"
+expect device 2 '^v6run: --doctor: /dev/null: not a regular file~$' -- "$V6RUN" --doctor /dev/null
+# the Go magic as mere data in a C program with section headers is not Go
+printf 'int main(void) { static const char s[] = "\\377 Go buildinf:"; return s[1] == 0; }\n' > "$tmp/magic.c"
+if cc -o "$tmp/magic" "$tmp/magic.c" 2>/dev/null && grep -q "Go buildinf:" "$tmp/magic"; then
+  expect go-magic-as-data 3 '~verdict: nothing for the shim to translate: no socket or resolver imports~$' -- "$V6RUN" --doctor "$tmp/magic"
+  # ... but it is once the section headers are gone (sstrip-style)
+  printf '\0\0\0\0\0\0\0\0' | dd of="$tmp/magic" bs=1 seek=40 conv=notrunc 2>/dev/null
+  printf '\0\0\0\0\0\0' | dd of="$tmp/magic" bs=1 seek=58 conv=notrunc 2>/dev/null
+  expect go-magic-without-sections 4 '~blocker: a Go program: ' -- "$V6RUN" --doctor "$tmp/magic"
+else
+  echo "FAIL go-magic-as-data: cannot build $tmp/magic"; failures=$((failures + 1))
+fi
 expect no-command-with-doctor 2 "^v6run: --doctor: reads FILE only, runs no command \('true'\)~\$" -- "$V6RUN" --doctor "$NC" true
 finish
