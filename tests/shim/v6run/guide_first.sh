@@ -30,7 +30,7 @@ run() {
 run doctor 'v6run --doctor build/default/samples/legacy_echo_server; echo "exit $?"'
 
 serve='v6run --ipv6-only OPTS -- sh -c '"'"'
-    build/default/samples/legacy_echo_server -p 7000 -n 1 > server.log &
+    rm -f server.log; build/default/samples/legacy_echo_server -p 7000 -n 1 > server.log &
     until grep -qs listening server.log; do sleep 0.1; done
     build/default/samples/ported_echo_client ::1 7000 hello 2>&1; echo
     kill $! 2>/dev/null; wait; cat server.log'"'"
