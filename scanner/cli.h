@@ -35,7 +35,8 @@ struct cli_opts {
 	const char *write_baseline;  /* --write-baseline */
 	enum v6scan_level fail_on;   /* --fail-on */
 	int fail_never;              /* --fail-on=none */
-	int fail_on_set, format_set; /* given on the command line (over .v6scan) */
+	enum v6scan_confidence min_confidence; /* --min-confidence (default medium) */
+	int fail_on_set, format_set, min_confidence_set; /* given on the command line (over .v6scan) */
 	const char *config;          /* --config FILE */
 	int no_config;               /* --no-config */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */

@@ -80,9 +80,11 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, const struct emit_i
 		fputs(",\n", f);
 	}
 	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
-	/* GitHub code scanning reads precision (ordering) and problem.severity */
-	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"high\", "
+	/* GitHub code scanning reads precision (ordering) and problem.severity;
+	 * precision is the check's confidence (checks.def) */
+	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"%s\", "
 		   "\"problem.severity\": \"%s\"}\n          }%s\n",
+		check_confidence_name(c->confidence),
 		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
 }
 

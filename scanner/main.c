@@ -188,7 +188,8 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 		return EXIT_CLEAN;
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *f = &fs->items[i];
-		if (!f->suppressed && !f->baselined && f->level >= o->fail_on)
+		if (!f->suppressed && !f->baselined && f->level >= o->fail_on &&
+		    findings_confidence(f) >= o->min_confidence)
 			return EXIT_FINDINGS;
 	}
 	return EXIT_CLEAN;
@@ -297,6 +298,8 @@ static int main_config(const struct cli_opts *cli, const char *root, struct proj
 	}
 	if (!cli->format_set && conf->has_format)
 		eff->format = conf->format;
+	if (!cli->min_confidence_set && conf->has_min_confidence)
+		eff->min_confidence = conf->min_confidence;
 	return 0;
 }
 

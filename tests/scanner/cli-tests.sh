@@ -538,6 +538,44 @@ cli-misc)
   grep -qxF "v6scan: --checks: an empty item in 'v6-inet-ntoa,,x'" "$tmp/err" || die "empty item: $(cat "$tmp/err")"
   ;;
 
+gating)
+  # --fail-on counts only findings of checks at or above --min-confidence
+  # (default medium); the report lists every finding whatever it says.
+  # v6-socket-before-resolve is a low-confidence note, v6-sockaddr-generic-
+  # storage a medium-confidence warning, v6-gethostbyname high.
+  low='-*,v6-socket-before-resolve'
+  expect_status 0 "$v6scan" --checks="$low" --fail-on note fixtures/socket_before_resolve.c
+  grep -q ': note: .*\[v6-socket-before-resolve\]' "$tmp/out" || die "a low finding is still reported: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --checks="$low" --fail-on note --min-confidence low fixtures/socket_before_resolve.c
+  expect_status 1 "$v6scan" fixtures/sockaddr_generic_storage.c
+  expect_status 0 "$v6scan" --min-confidence high fixtures/sockaddr_generic_storage.c
+  [ "$(grep -c ': warning: .*\[v6-sockaddr-generic-storage\]' "$tmp/out")" -eq 6 ] ||
+    die "--min-confidence hid findings from the report: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --min-confidence high fixtures/gethostbyname.c
+  expect_status 2 "$v6scan" --min-confidence sure fixtures/gethostbyname.c
+  grep -qxF "v6scan: --min-confidence must be high, medium or low (got 'sure')" "$tmp/err" || die "bad value: $(cat "$tmp/err")"
+  # the .v6scan key, and the command line over it
+  c=$tmp/gate
+  mkdir -p "$c/.git"
+  cp fixtures/sockaddr_generic_storage.c "$c/a.c"
+  printf 'min-confidence = high\n' > "$c/.v6scan"
+  expect_status 0 "$v6scan" "$c"
+  expect_status 1 "$v6scan" --min-confidence medium "$c"
+  # merge gates the same way
+  "$v6scan" --no-config --format json -o "$tmp/r.json" "$c" 2>/dev/null
+  expect_status 1 "$v6scan" merge "$tmp/r.json"
+  expect_status 0 "$v6scan" merge --min-confidence high "$tmp/r.json"
+  # SARIF: each rule's precision is its check's confidence
+  expect_status 1 "$v6scan" --no-config --format sarif "$c"
+  python3 - "$tmp/out" <<'PY' || die "SARIF precision"
+import json, sys
+rules = {r["id"]: r["properties"]["precision"] for r in json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]}
+assert rules["v6-gethostbyname"] == "high", rules
+assert rules["v6-sockaddr-generic-storage"] == "medium", rules
+assert rules["v6-socket-before-resolve"] == "low", rules
+PY
+  ;;
+
 config)
   # .v6scan, found upward from the report root: checks, exclude, fail-on,
   # baseline (relative to the file), format; the command line overrides it
@@ -597,10 +635,11 @@ config)
     grep -qxF "v6scan: $c/.v6scan:$2" "$tmp/err" || die "bad configuration '$1': wanted '$2', got: $(cat "$tmp/err")"
     [ -s "$tmp/out" ] && die "a report was written with a bad configuration"
   }
-  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
   bad_conf 'fail-on = fatal' "1: fail-on must be error, warning, note or none (got 'fatal')"
   bad_conf 'format = xml' "1: format must be text, json or sarif (got 'xml')"
-  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format)"
+  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
+  bad_conf 'min-confidence = certain' "1: min-confidence must be high, medium or low (got 'certain')"
   bad_conf 'baseline =' '1: baseline needs a value'
   bad_conf "$(printf 'checks = *\n\nchecks = -*')" '3: checks is given twice (first on line 1)'
   rm "$c/.v6scan"
