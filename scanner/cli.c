@@ -13,7 +13,7 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_MIN_CONFIDENCE,
+	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX,
 };
 
 static const struct option cli_long[] = {
@@ -30,6 +30,8 @@ static const struct option cli_long[] = {
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
+	{ "export-fixes", required_argument, NULL, OPT_EXPORT_FIXES },
+	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "file-timeout", required_argument, NULL, OPT_FILE_TIMEOUT },
@@ -89,6 +91,11 @@ void cli_usage(FILE *f)
 	      "                          count for --fail-on: high, medium (default: high and\n"
 	      "                          medium gate, low do not) or low (all); the report still\n"
 	      "                          lists every finding\n"
+	      "  --export-fixes FILE     write the fix-its of the active findings to FILE as\n"
+	      "                          clang-apply-replacements YAML (clang-tidy's format)\n"
+	      "  --fix                   apply the fix-its in place (each file rewritten whole or\n"
+	      "                          not at all; overlapping edits leave a file unchanged;\n"
+	      "                          only files below --root); exit 4 when a file was refused\n"
 	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix), then\n"
 	      "                          join the reports with `v6scan merge` (same findings as one\n"
 	      "                          run; a header whose includers all fell into other shards is\n"
@@ -106,8 +113,9 @@ void cli_usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,\n"
 	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse or\n"
-	      "ran out of time), 4 the report or baseline could not be written (the old file\n"
-	      "is kept), or standard output was closed by its reader (then without a message).\n", f);
+	      "ran out of time), 4 the report, baseline or fix-its could not be written (the\n"
+	      "old file is kept) or --fix left a file unchanged, or standard output was closed\n"
+	      "by its reader (then without a message).\n", f);
 }
 
 static int cli_push(char ***arr, size_t *n, const char *s)
@@ -203,6 +211,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			else if (check_level_parse(optarg, &o->fail_on))
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
 			break;
+		case OPT_EXPORT_FIXES: o->export_fixes = optarg; break;
+		case OPT_FIX: o->fix = 1; break;
 		case OPT_MIN_CONFIDENCE:
 			o->min_confidence_set = 1;
 			if (check_confidence_parse(optarg, &o->min_confidence))

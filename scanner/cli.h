@@ -33,6 +33,8 @@ struct cli_opts {
 	const char *help_uri_base;   /* --help-uri-base (NULL: the build's default) */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */
+	const char *export_fixes;    /* --export-fixes FILE */
+	int fix;                     /* --fix */
 	enum v6scan_level fail_on;   /* --fail-on */
 	int fail_never;              /* --fail-on=none */
 	enum v6scan_confidence min_confidence; /* --min-confidence (default medium) */

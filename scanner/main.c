@@ -18,6 +18,7 @@
 #include "discover.h"
 #include "emit.h"
 #include "findings.h"
+#include "fixout.h"
 #include "jobs.h"
 #include "load.h"
 #include "outfile.h"
@@ -36,7 +37,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3, E
 /* The paths used after the parse, made absolute at start-up (cli_absolute);
  * messages name them as the user wrote them. */
 struct main_paths {
-	char *output, *baseline, *write_baseline;
+	char *output, *baseline, *write_baseline, *export_fixes;
 };
 
 static void main_paths_free(struct main_paths *p)
@@ -44,19 +45,20 @@ static void main_paths_free(struct main_paths *p)
 	free(p->output);
 	free(p->baseline);
 	free(p->write_baseline);
+	free(p->export_fixes);
 }
 
 /* Resolves and checks the output paths before any work: a report that
  * cannot be written must not cost a whole scan first. EXIT_USAGE or 0. */
 static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 {
-	const char *const args[] = { o->output, o->baseline, o->write_baseline };
-	const char *const names[] = { "-o", "--baseline", "--write-baseline" };
-	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline };
+	const char *const args[] = { o->output, o->baseline, o->write_baseline, o->export_fixes };
+	const char *const names[] = { "-o", "--baseline", "--write-baseline", "--export-fixes" };
+	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline, &p->export_fixes };
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		int rc;
 		if (!args[i])
 			continue;
@@ -193,6 +195,38 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 			return EXIT_FINDINGS;
 	}
 	return EXIT_CLEAN;
+}
+
+/* --export-fixes and --fix, after the report: 0, EXIT_IO (a file could
+ * not be written or was refused) or EXIT_USAGE (out of memory). */
+static int main_fixes(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
+		      const char *root)
+{
+	int rc;
+
+	if (o->export_fixes) {
+		struct outfile of;
+		rc = outfile_open(&of, p->export_fixes);
+		if (rc == 0) {
+			fixout_export(of.f, fs, root);
+			rc = outfile_commit(&of);
+		}
+		if (rc) {
+			fprintf(stderr, "v6scan: writing %s: %s\n", o->export_fixes, strerror(-rc));
+			return EXIT_IO;
+		}
+	}
+	if (!o->fix)
+		return 0;
+	struct fixout_result res;
+	rc = fixout_apply(fs, root, &res);
+	if (rc) {
+		fprintf(stderr, "v6scan: --fix: %s\n", strerror(-rc));
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "v6scan: --fix: applied %zu fix-it%s in %zu file%s%s\n", res.fixes, res.fixes == 1 ? "" : "s",
+		res.files, res.files == 1 ? "" : "s", res.refused ? "; some files were left unchanged" : "");
+	return res.refused ? EXIT_IO : 0;
 }
 
 /* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
@@ -464,6 +498,9 @@ static int main_scan(const struct cli_opts *cli)
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
 		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i].path);
+	status = main_fixes(o, &paths, &fs, root);
+	if (status)
+		goto out;
 	status = main_status(o, &fs);
 	if (o->write_baseline && status == EXIT_FINDINGS)
 		status = EXIT_CLEAN;

@@ -60,6 +60,7 @@ struct walk_ctx {
 	const struct walk_config *cfg;
 	size_t rootlen;
 	struct findings *out;
+	size_t last_added;              /* index in out of the finding the last report added, or SIZE_MAX */
 	int err;
 	CXCursor parent;                /* parent of the cursor being dispatched */
 	uint64_t want[WALK_KIND_MAX];   /* bit i: cfg->checks[i] wants this kind */
