@@ -174,7 +174,15 @@ void findings_normalise(struct findings *fs)
 			struct finding *prev = &fs->items[out - 1];
 			if (prev->line == f->line && prev->check == f->check &&
 			    strcmp(prev->path, f->path) == 0) {
-				findings_free_one(f);
+				/* a header's line compiled in one translation
+				 * unit and skipped in another: the real finding
+				 * wins over the inactive note */
+				if (prev->inactive && !f->inactive) {
+					findings_free_one(prev);
+					*prev = *f;
+				} else {
+					findings_free_one(f);
+				}
 				continue;
 			}
 		}

@@ -75,7 +75,8 @@ int findings_add_failed_why(struct findings *fs, const char *path, const char *w
 
 /* Removes duplicates: the same check on the same path and line is one
  * finding, the one with the lowest column (a header seen through many
- * translation units, or a declaration and its cast on one line); then
+ * translation units, or a declaration and its cast on one line; a
+ * finding outside inactive #if branches is kept before an inactive one); then
  * sorts by (path, line, column, check id, message). Failed paths are
  * sorted and de-duplicated too. */
 void findings_normalise(struct findings *fs);

@@ -329,6 +329,8 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++)
 		if (walk_visit(ctx.top[i], root, &ctx) == CXChildVisit_Recurse)
 			clang_visitChildren(ctx.top[i], walk_visit, &ctx);
+	if (!ctx.err)
+		walk_inactive(&ctx);
 
 	for (size_t i = 0; i < ctx.nfiles; i++)
 		free(ctx.files[i].relpath);

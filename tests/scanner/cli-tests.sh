@@ -554,6 +554,24 @@ gating)
   expect_status 1 "$v6scan" --min-confidence high fixtures/gethostbyname.c
   expect_status 2 "$v6scan" --min-confidence sure fixtures/gethostbyname.c
   grep -qxF "v6scan: --min-confidence must be high, medium or low (got 'sure')" "$tmp/err" || die "bad value: $(cat "$tmp/err")"
+  # notes from inactive #if branches say so, and gate as low confidence
+  expect_status 0 "$v6scan" --fail-on note fixtures/inactive_branches.c
+  grep -qxF 'tests/scanner/fixtures/inactive_branches.c:17:23: note: gethostbyname() in an inactive #if branch (DEBUG not defined): IPv4-only where that branch is compiled [v6-gethostbyname]' "$tmp/out" ||
+    die "inactive note text: $(cat "$tmp/out")"
+  grep -q '(#if 0): IPv4-only where that branch is compiled \[v6-socket-af-inet\]$' "$tmp/out" || die "#if 0 note: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --fail-on note --min-confidence low fixtures/inactive_branches.c
+  expect_status 0 "$v6scan" --format json fixtures/inactive_branches.c
+  python3 - "$tmp/out" <<'PY' || die "JSON inactive"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert len(f) == 10 and all(x["inactive"] and x["level"] == "note" for x in f if not x["suppressed"]), f
+PY
+  expect_status 0 "$v6scan" --format sarif fixtures/inactive_branches.c
+  python3 - "$tmp/out" <<'PY' || die "SARIF inactive"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]["results"]
+assert len(r) == 10 and all(x["properties"]["inactive"] and x["level"] == "note" for x in r), r
+PY
   # the .v6scan key, and the command line over it
   c=$tmp/gate
   mkdir -p "$c/.git"
