@@ -12,7 +12,8 @@
  *                     getipnodeby*, rcmd & co., inet_makeaddr & co.
  *   socket ( AF_INET / PF_INET
  *   struct sockaddr_in, in_addr_t, INADDR_ANY/LOOPBACK/BROADCAST/NONE,
- *   sin_family = AF_INET, ->h_addr / .h_addr (and h_addr_list)
+ *   sin_family = AF_INET, ->h_addr / .h_addr (and h_addr_list),
+ *   ->s_addr / .s_addr (the address as a 32-bit integer)
  *
  * Conditional directive lines (#if, #ifdef, #ifndef, #elif, #else,
  * #endif) and #include/#undef/#error/#pragma lines are not matched: a
@@ -210,6 +211,7 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 		static const struct inactive_pat fam = { "sin_family", "v6-sin-family-inet", "sin_family = AF_INET" };
 		static const struct inactive_pat hent = { "h_addr", "v6-hostent-fields", "h_addr" };
 		static const struct inactive_pat hlist = { "h_addr_list", "v6-hostent-fields", "h_addr_list" };
+		static const struct inactive_pat saddr = { "s_addr", "v6-addr-in-uint32", "s_addr" };
 		if (strcmp(t, "socket") == 0 && inactive_is(k, i + 1, "(") &&
 		    (inactive_is(k, i + 2, "AF_INET") || inactive_is(k, i + 2, "PF_INET")))
 			inactive_report(ctx, k, i, &sock, why);
@@ -221,6 +223,8 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 		else if ((strcmp(t, "h_addr") == 0 || strcmp(t, "h_addr_list") == 0) && i > 0 &&
 			 (inactive_is(k, i - 1, "->") || inactive_is(k, i - 1, ".")))
 			inactive_report(ctx, k, i, t[6] ? &hlist : &hent, why);
+		else if (strcmp(t, "s_addr") == 0 && i > 0 && (inactive_is(k, i - 1, "->") || inactive_is(k, i - 1, ".")))
+			inactive_report(ctx, k, i, &saddr, why);
 	}
 }
 

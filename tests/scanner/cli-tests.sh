@@ -566,13 +566,13 @@ gating)
   python3 - "$tmp/out" <<'PY' || die "JSON inactive"
 import json, sys
 f = json.load(open(sys.argv[1]))["findings"]
-assert len(f) == 10 and all(x["inactive"] and x["level"] == "note" for x in f if not x["suppressed"]), f
+assert len(f) == 11 and all(x["inactive"] and x["level"] == "note" for x in f if not x["suppressed"]), f
 PY
   expect_status 0 "$v6scan" --format sarif fixtures/inactive_branches.c
   python3 - "$tmp/out" <<'PY' || die "SARIF inactive"
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]["results"]
-assert len(r) == 10 and all(x["properties"]["inactive"] and x["level"] == "note" for x in r), r
+assert len(r) == 11 and all(x["properties"]["inactive"] and x["level"] == "note" for x in r), r
 PY
   # the .v6scan key, and the command line over it
   c=$tmp/gate
