@@ -270,6 +270,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "nothing to scan: give files or directories, or -p BUILD_DIR");
 	else if (o->action == CLI_MERGE && o->ninputs == 0)
 		cli_bad(o, "%s", "merge needs at least one report");
+	else if (o->action == CLI_MERGE && (o->fix || o->export_fixes))
+		cli_bad(o, "%s", "--fix and --export-fixes apply to a scan, not to merge");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
 	else if (o->config && o->no_config)

@@ -228,14 +228,51 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 	}
 }
 
+/* Byte strings one of which every pattern's match contains: a range
+ * holding none of them is not tokenised (most skipped code, such as a
+ * project header's other-platform branches, seen again by every unit). */
+static const char *const inactive_hints[] = { "gethost", "getipnode", "inet_", "socket", "sockaddr_in",
+					      "in_addr_t", "INADDR_", "sin_family", "h_addr", "s_addr",
+					      "rcmd", "rexec", "rresvport", "ruserok" };
+
+/* 1 when the bytes of r hold one of inactive_hints. */
+static int inactive_worth_lexing(struct walk_ctx *ctx, CXSourceRange r)
+{
+	CXFile f1, f2;
+	unsigned o1, o2;
+	size_t size;
+
+	clang_getFileLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+	clang_getFileLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+	const char *buf = f1 ? clang_getFileContents(ctx->tu, f1, &size) : NULL;
+	if (!buf || !f2 || !clang_File_isEqual(f1, f2) || o2 < o1 || o2 > size)
+		return 1; /* not known: lex it */
+	for (size_t h = 0; h < sizeof(inactive_hints) / sizeof(inactive_hints[0]); h++)
+		if (memmem(buf + o1, o2 - o1, inactive_hints[h], strlen(inactive_hints[h])))
+			return 1;
+	return 0;
+}
+
 int walk_inactive(struct walk_ctx *ctx)
 {
+	static const char *const ids[] = { "v6-addr-in-uint32", "v6-classful", "v6-gethostbyaddr", "v6-gethostbyname",
+					   "v6-getipnode", "v6-hostent-fields", "v6-inaddr-constant", "v6-inet-addr",
+					   "v6-inet-ntoa", "v6-rcmd-family", "v6-sin-family-inet",
+					   "v6-sockaddr-in-decl", "v6-socket-af-inet" };
+	int wanted = 0;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]) && !wanted; i++)
+		wanted = inactive_check(ctx, ids[i]) != NULL;
+	if (!wanted)
+		return 0;
 	CXSourceRangeList *list = clang_getAllSkippedRanges(ctx->tu);
 
 	for (unsigned i = 0; list && i < list->count && !ctx->err; i++) {
 		CXSourceRange r = list->ranges[i];
 		if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, NULL, NULL))
 			continue; /* a system header's, or outside the root */
+		if (!inactive_worth_lexing(ctx, r))
+			continue;
 		struct inactive_toks k = { 0 };
 		inactive_range(ctx, r, &k);
 
