@@ -99,4 +99,14 @@ PY
 cmp "$tmp/r.json" "$tmp/m.json" || die "JSON merged from SARIF lost the fix-its"
 "$v6scan" merge --format sarif -o "$tmp/m.sarif" "$tmp/r.json" 2> /dev/null
 cmp "$tmp/r.sarif" "$tmp/m.sarif" || die "SARIF merged from JSON lost the fix-its"
+# merge has no sources to edit; an --export-fixes path that cannot be
+# written is refused before the scan
+expect_usage() {
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  [ $? -eq 2 ] || die "exit status $?, wanted 2: $*"
+}
+expect_usage "$v6scan" merge --fix "$tmp/r.json"
+grep -qxF 'v6scan: --fix and --export-fixes apply to a scan, not to merge' "$tmp/err" || die "merge --fix: $(cat "$tmp/err")"
+expect_usage "$v6scan" --no-config --export-fixes "$tmp/none/f.yaml" "$tmp/a"
+grep -q "^v6scan: --export-fixes $tmp/none/f.yaml: " "$tmp/err" || die "unwritable --export-fixes: $(cat "$tmp/err")"
 exit 0
