@@ -84,8 +84,9 @@ static void fixout_text_free(struct fixout_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Reads a regular file of at most FIXOUT_MAX_FILE bytes. 0 or -errno. */
-static int fixout_read(const char *path, char **buf, size_t *len)
+/* Reads a regular file of at most FIXOUT_MAX_FILE bytes; *mtime (when
+ * not NULL) gets its modification time. 0 or -errno. */
+static int fixout_read_at(const char *path, char **buf, size_t *len, struct timespec *mtime)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -97,6 +98,8 @@ static int fixout_read(const char *path, char **buf, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
+	if (mtime)
+		*mtime = st.st_mtim;
 	*buf = malloc((size_t)st.st_size + 1);
 	if (!*buf) {
 		close(fd);
@@ -112,6 +115,11 @@ static int fixout_read(const char *path, char **buf, size_t *len)
 	(*buf)[got] = '\0';
 	*len = got;
 	return 0;
+}
+
+static int fixout_read(const char *path, char **buf, size_t *len)
+{
+	return fixout_read_at(path, buf, len, NULL);
 }
 
 static unsigned fixout_offset(struct fixout_text *t, const char *abs, unsigned line, unsigned col)
@@ -225,8 +233,9 @@ static int fixout_same(const struct finding_repl *x, const struct finding_repl *
 
 /* Rewrites one file with edits e[0..n) (sorted, one path). Returns 0,
  * 1 when the file is refused (message printed), -ENOMEM. */
-static int fixout_file(const char *root, const struct fixout_edit *e, size_t n)
+static int fixout_file(const char *root, const struct timespec *since, const struct fixout_edit *e, size_t n)
 {
+	struct timespec mtime = { 0 };
 	const char *path = e[0].r->path;
 	char *abs = fixout_abs(root, path), *real = NULL, *buf = NULL, *why = NULL;
 	size_t len = 0, rlen = strlen(root);
@@ -248,7 +257,7 @@ static int fixout_file(const char *root, const struct fixout_edit *e, size_t n)
 	if (!why && strcmp(root, "/") != 0 && (strncmp(real, root, rlen) != 0 || real[rlen] != '/'))
 		why = "outside the report root";
 	if (!why) {
-		int r = fixout_read(real, &buf, &len);
+		int r = fixout_read_at(real, &buf, &len, &mtime);
 		if (r == -ENOMEM) {
 			rc = -ENOMEM;
 			goto out;
@@ -256,8 +265,10 @@ static int fixout_file(const char *root, const struct fixout_edit *e, size_t n)
 		if (r)
 			why = r == -EINVAL ? "not a regular file of at most 64 MiB" : strerror(-r);
 	}
+	if (!why && (mtime.tv_sec > since->tv_sec || (mtime.tv_sec == since->tv_sec && mtime.tv_nsec > since->tv_nsec)))
+		why = "modified since the scan started";
 	if (!why && e[n - 1].r->offset + e[n - 1].r->length > len)
-		why = "the file is shorter than the scan saw (changed since?)";
+		why = "the file is shorter than the scan saw";
 	if (why) {
 		fprintf(stderr, "v6scan: --fix: %s: %s; left unchanged\n", path, why);
 		goto out;
@@ -289,7 +300,8 @@ out:
 	return rc;
 }
 
-int fixout_apply(const struct findings *fs, const char *root, struct fixout_result *res)
+int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since,
+		 struct fixout_result *res)
 {
 	size_t n = 0, k = 0;
 	struct fixout_edit *e;
@@ -316,7 +328,7 @@ int fixout_apply(const struct findings *fs, const char *root, struct fixout_resu
 	for (size_t a = 0, b; a < n && rc >= 0; a = b) {
 		for (b = a + 1; b < n && strcmp(e[b].r->path, e[a].r->path) == 0; b++)
 			;
-		rc = fixout_file(root, e + a, b - a);
+		rc = fixout_file(root, since, e + a, b - a);
 		if (rc == 1)
 			res->refused++;
 		if (rc == 0) {

@@ -28,13 +28,16 @@
  * units, one edit shared by two findings) are applied once; overlapping or
  * ambiguous ones (two different edits at one offset) leave that file
  * unchanged. A file must resolve (symbolic links followed) to a regular
- * file below root, and every replacement must lie inside it. Each file is
- * rewritten whole through outfile.h (temporary + rename, mode kept).
+ * file below root, not modified since the scan started (its mtime is not
+ * after `since`: the offsets are the scanned text's), and every
+ * replacement must lie inside it. Each file is rewritten whole through
+ * outfile.h (temporary + rename, mode kept).
  */
 #ifndef V6SCAN_FIXOUT_H
 #define V6SCAN_FIXOUT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "findings.h"
 
@@ -48,7 +51,10 @@ struct fixout_result {
 };
 
 /* Applies the fix-its under root; one "v6scan: --fix: PATH: why" line on
- * stderr per file refused. Returns 0 (see res->refused) or -ENOMEM. */
-int fixout_apply(const struct findings *fs, const char *root, struct fixout_result *res);
+ * stderr per file refused. since: when the scan started
+ * (CLOCK_REALTIME_COARSE, the clock file times come from). Returns 0 (see
+ * res->refused) or -ENOMEM. */
+int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since,
+		 struct fixout_result *res);
 
 #endif

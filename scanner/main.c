@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "baseline.h"
@@ -200,7 +201,7 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 /* --export-fixes and --fix, after the report: 0, EXIT_IO (a file could
  * not be written or was refused) or EXIT_USAGE (out of memory). */
 static int main_fixes(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
-		      const char *root)
+		      const char *root, const struct timespec *since)
 {
 	int rc;
 
@@ -219,7 +220,7 @@ static int main_fixes(const struct cli_opts *o, const struct main_paths *p, cons
 	if (!o->fix)
 		return 0;
 	struct fixout_result res;
-	rc = fixout_apply(fs, root, &res);
+	rc = fixout_apply(fs, root, since, &res);
 	if (rc) {
 		fprintf(stderr, "v6scan: --fix: %s\n", strerror(-rc));
 		return EXIT_USAGE;
@@ -465,6 +466,9 @@ static int main_scan(const struct cli_opts *cli)
 	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
 				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
+	/* --fix refuses a file modified after this: its offsets are stale */
+	struct timespec started;
+	clock_gettime(CLOCK_REALTIME_COARSE, &started);
 	rc = workers_run(&jobs, &ws, &fs);
 	if (rc) {
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
@@ -498,7 +502,7 @@ static int main_scan(const struct cli_opts *cli)
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
 		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i].path);
-	status = main_fixes(o, &paths, &fs, root);
+	status = main_fixes(o, &paths, &fs, root, &started);
 	if (status)
 		goto out;
 	status = main_status(o, &fs);

@@ -18,6 +18,8 @@
 #include "fixout.h"
 
 static char root[64];
+/* the scan started "now": files written by the tests are older */
+static struct timespec far_future = { .tv_sec = 4102444800 }; /* 2100-01-01 */
 
 static int setup(void **state)
 {
@@ -87,7 +89,7 @@ static void test_fixout_apply_rewrites_and_applies_identical_edits_once(void **s
 	add_fix(&fs, "a.c", 8, 7, "AF_UNSPEC");
 	add_fix(&fs, "a.c", 8, 7, "AF_UNSPEC");
 	add_fix(&fs, "a.c", 25, 7, "AF_UNSPEC");
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_string_equal(read_file("a.c"), "int f = AF_UNSPEC; int g = AF_UNSPEC;\n");
 	assert_int_equal(res.fixes, 3);
 	assert_int_equal(res.files, 1);
@@ -105,7 +107,7 @@ static void test_fixout_apply_refuses_overlaps_and_leaves_the_file(void **state)
 	write_file("b.c", "int f = AF_INET;\n");
 	add_fix(&fs, "b.c", 8, 7, "AF_UNSPEC");
 	add_fix(&fs, "b.c", 11, 4, "INET6");   /* inside the first */
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_string_equal(read_file("b.c"), "int f = AF_INET;\n");
 	assert_int_equal(res.refused, 1);
 	assert_int_equal(res.files, 0);
@@ -116,7 +118,7 @@ static void test_fixout_apply_refuses_overlaps_and_leaves_the_file(void **state)
 	findings_init(&fs);
 	add_fix(&fs, "b.c", 8, 0, "(a)");
 	add_fix(&fs, "b.c", 8, 0, "(b)");
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_string_equal(read_file("b.c"), "int f = AF_INET;\n");
 	assert_int_equal(res.refused, 1);
 	findings_free(&fs);
@@ -139,7 +141,7 @@ static void test_fixout_apply_refuses_outside_root_stale_and_suppressed(void **s
 	assert_int_equal(symlink(outside, link), 0);
 	findings_init(&fs);
 	add_fix(&fs, "l.c", 8, 7, "AF_UNSPEC");
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_int_equal(res.refused, 1);
 	assert_string_equal(read_file("l.c"), "int f = AF_INET;\n");
 	unlink(outside);
@@ -149,9 +151,19 @@ static void test_fixout_apply_refuses_outside_root_stale_and_suppressed(void **s
 	findings_init(&fs);
 	write_file("c.c", "int f;\n");
 	add_fix(&fs, "c.c", 8, 7, "AF_UNSPEC");
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_int_equal(res.refused, 1);
 	assert_string_equal(read_file("c.c"), "int f;\n");
+	findings_free(&fs);
+
+	/* a file modified after the scan started: its offsets are stale */
+	findings_init(&fs);
+	write_file("m.c", "int f = AF_INET;\n");
+	add_fix(&fs, "m.c", 8, 7, "AF_UNSPEC");
+	struct timespec past = { .tv_sec = 1 };
+	assert_int_equal(fixout_apply(&fs, root, &past, &res), 0);
+	assert_int_equal(res.refused, 1);
+	assert_string_equal(read_file("m.c"), "int f = AF_INET;\n");
 	findings_free(&fs);
 
 	/* suppressed and baselined findings are not applied */
@@ -161,7 +173,7 @@ static void test_fixout_apply_refuses_outside_root_stale_and_suppressed(void **s
 	add_fix(&fs, "d.c", 8, 7, "AF_UNSPEC");
 	fs.items[0].suppressed = 1;
 	fs.items[1].baselined = 1;
-	assert_int_equal(fixout_apply(&fs, root, &res), 0);
+	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_int_equal(res.files + res.refused + res.fixes, 0);
 	assert_string_equal(read_file("d.c"), "int f = AF_INET;\n");
 	findings_free(&fs);
