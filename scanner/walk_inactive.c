@@ -17,7 +17,9 @@
  *
  * Conditional directive lines (#if, #ifdef, #ifndef, #elif, #else,
  * #endif) and #include/#undef/#error/#pragma lines are not matched: a
- * test is not a use. A range that names IPv6 (the dual-stack names of
+ * test is not a use; nor are the name a #define defines and the name a
+ * typedef declares (`#define INADDR_NONE ...`, `typedef uint32_t
+ * in_addr_t;` in a portability guard). A range that names IPv6 (the dual-stack names of
  * walk.h) is the IPv4 half of dual-stack code and produces nothing, as
  * does a range inside a dual-stack function. Each finding is a note
  * (finding.inactive: it gates as low confidence) whose message says which
@@ -106,6 +108,19 @@ static int inactive_directive(const struct inactive_toks *k, unsigned i, unsigne
 	for (*end = i + 1; *end < k->n && k->line[*end] == k->line[i]; (*end)++)
 		;
 	return 1;
+}
+
+/* 1 when token i is the name a typedef on its line declares (a
+ * portability guard's `typedef uint32_t in_addr_t;`): followed by ';' with
+ * `typedef` earlier on the line. */
+static int inactive_typedef_name(const struct inactive_toks *k, unsigned i)
+{
+	if (!inactive_is(k, i + 1, ";"))
+		return 0;
+	for (unsigned j = i; j-- > 0 && k->line[j] == k->line[i];)
+		if (strcmp(k->sp[j], "typedef") == 0)
+			return 1;
+	return 0;
 }
 
 /* Why the range was skipped, from its first directive: "DEBUG not
@@ -204,7 +219,7 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 					inactive_report(ctx, k, i, &inactive_calls[p], why);
 		}
 		for (size_t p = 0; p < sizeof(inactive_names) / sizeof(inactive_names[0]); p++)
-			if (strcmp(t, inactive_names[p].name) == 0)
+			if (strcmp(t, inactive_names[p].name) == 0 && !inactive_typedef_name(k, i))
 				inactive_report(ctx, k, i, &inactive_names[p], why);
 		static const struct inactive_pat sock = { "socket", "v6-socket-af-inet", "socket(AF_INET)" };
 		static const struct inactive_pat sin = { "sockaddr_in", "v6-sockaddr-in-decl", "struct sockaddr_in" };
