@@ -206,6 +206,17 @@ int fixout_export(FILE *f, const struct findings *fs, const char *root)
 	return ferror(f) ? -EIO : 0;
 }
 
+int fixout_export_file(const char *path, const struct findings *fs, const char *root)
+{
+	struct outfile of;
+	int rc = outfile_open(&of, path);
+
+	if (rc)
+		return rc;
+	fixout_export(of.f, fs, root);
+	return outfile_commit(&of);
+}
+
 /* One replacement to apply, with the finding it belongs to. */
 struct fixout_edit {
 	const struct finding_repl *r;

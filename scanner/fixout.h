@@ -43,6 +43,9 @@
 
 /* Writes the YAML for fs (root: absolute, "/" allowed) to f. 0 or -EIO. */
 int fixout_export(FILE *f, const struct findings *fs, const char *root);
+/* The same into the file at path, replaced whole or not at all (outfile.h).
+ * 0 or -errno. */
+int fixout_export_file(const char *path, const struct findings *fs, const char *root);
 
 struct fixout_result {
 	size_t fixes;      /* fix-its applied (findings) */

@@ -206,12 +206,7 @@ static int main_fixes(const struct cli_opts *o, const struct main_paths *p, cons
 	int rc;
 
 	if (o->export_fixes) {
-		struct outfile of;
-		rc = outfile_open(&of, p->export_fixes);
-		if (rc == 0) {
-			fixout_export(of.f, fs, root);
-			rc = outfile_commit(&of);
-		}
+		rc = fixout_export_file(p->export_fixes, fs, root);
 		if (rc) {
 			fprintf(stderr, "v6scan: writing %s: %s\n", o->export_fixes, strerror(-rc));
 			return EXIT_IO;
