@@ -13,7 +13,7 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX,
+	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME,
 };
 
 static const struct option cli_long[] = {
@@ -31,6 +31,7 @@ static const struct option cli_long[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "export-fixes", required_argument, NULL, OPT_EXPORT_FIXES },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -96,6 +97,10 @@ void cli_usage(FILE *f)
 	      "  --fix                   apply the fix-its in place (each file rewritten whole or\n"
 	      "                          not at all; overlapping edits leave a file unchanged;\n"
 	      "                          only files below --root); exit 4 when a file was refused\n"
+	      "  --runtime REPORT        join a `v6run --report` file: each finding says whether\n"
+	      "                          its line ran and how many calls it made (text, JSON\n"
+	      "                          hits, SARIF v6kit/hits); call sites are placed with\n"
+	      "                          addr2line (V6SCAN_ADDR2LINE), so build with -g\n"
 	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix), then\n"
 	      "                          join the reports with `v6scan merge` (same findings as one\n"
 	      "                          run; a header whose includers all fell into other shards is\n"
@@ -212,6 +217,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
 			break;
 		case OPT_EXPORT_FIXES: o->export_fixes = optarg; break;
+		case OPT_RUNTIME: o->runtime = optarg; break;
 		case OPT_FIX: o->fix = 1; break;
 		case OPT_MIN_CONFIDENCE:
 			o->min_confidence_set = 1;

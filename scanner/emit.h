@@ -24,6 +24,8 @@
  *                          "offset", "length", "line", "column", "text"}]}
  *                         (when the finding has a fix-it; bytes),
  *                  "suppressed": bool, "justification" (when suppressed),
+ *                  "executed": bool and "hits" (with --runtime, for the
+ *                  checks report mode sees: runtime_join.h),
  *                  "baselined": bool}]}
  *
  * Every string is valid UTF-8 (json_write.h): a byte of a path, message or

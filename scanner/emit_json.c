@@ -74,6 +74,8 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 		}
 		if (x->inactive)
 			fputs(", \"inactive\": true", f);
+		if (fs->runtime_used && x->observable)
+			fprintf(f, ", \"executed\": %s, \"hits\": %llu", x->hits ? "true" : "false", x->hits);
 		if (x->nfix) {
 			fputs(", \"fix\": {\"description\": ", f);
 			emit_str(f, info, x->fix_desc);

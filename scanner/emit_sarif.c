@@ -237,6 +237,9 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		json_write_string(f, x->message);
 		if (x->inactive)
 			fputs(", \"inactive\": true", f);
+		if (fs->runtime_used && x->observable)
+			fprintf(f, ", \"v6kit/executed\": %s, \"v6kit/hits\": %llu", x->hits ? "true" : "false",
+				x->hits);
 		fputs("}\n        }", f);
 	}
 	fputs(fs->count ? "\n      ],\n" : "],\n", f);

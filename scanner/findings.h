@@ -38,6 +38,8 @@ struct finding {
 	char *justification;       /* suppression reason ("" for NOLINT forms) */
 	int baselined;             /* 1: its fingerprint is in the --baseline file */
 	int inactive;              /* 1: found lexically in an inactive #if branch (a note) */
+	int observable;            /* --runtime: report mode can see this check run (runtime_observable) */
+	unsigned long long hits;   /* --runtime: calls the report saw from this line (0: none) */
 	char *fix_desc;            /* what the fix-it does, or NULL: no fix-it */
 	struct finding_repl *fix;  /* its replacements (nfix >= 1 when fix_desc is set) */
 	size_t nfix;
@@ -58,6 +60,7 @@ struct findings {
 	size_t failed_count;
 	char *root;                /* the scan root the paths are relative to ("/" for /), or NULL */
 	int default_flags;         /* 1: some file was parsed without a database entry */
+	int runtime_used;          /* 1: --runtime joined a report (hits are meaningful) */
 };
 
 void findings_init(struct findings *fs);

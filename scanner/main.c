@@ -26,6 +26,7 @@
 #include "pages.h"
 #include "projconf.h"
 #include "resdir.h"
+#include "runtime_join.h"
 #include "selection.h"
 #include "source.h"
 #include "suppress.h"
@@ -38,7 +39,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3, E
 /* The paths used after the parse, made absolute at start-up (cli_absolute);
  * messages name them as the user wrote them. */
 struct main_paths {
-	char *output, *baseline, *write_baseline, *export_fixes;
+	char *output, *baseline, *write_baseline, *export_fixes, *runtime;
 };
 
 static void main_paths_free(struct main_paths *p)
@@ -47,19 +48,20 @@ static void main_paths_free(struct main_paths *p)
 	free(p->baseline);
 	free(p->write_baseline);
 	free(p->export_fixes);
+	free(p->runtime);
 }
 
 /* Resolves and checks the output paths before any work: a report that
  * cannot be written must not cost a whole scan first. EXIT_USAGE or 0. */
 static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 {
-	const char *const args[] = { o->output, o->baseline, o->write_baseline, o->export_fixes };
-	const char *const names[] = { "-o", "--baseline", "--write-baseline", "--export-fixes" };
-	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline, &p->export_fixes };
+	const char *const args[] = { o->output, o->baseline, o->write_baseline, o->export_fixes, o->runtime };
+	const char *const names[] = { "-o", "--baseline", "--write-baseline", "--export-fixes", "--runtime" };
+	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline, &p->export_fixes, &p->runtime };
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		int rc;
 		if (!args[i])
 			continue;
@@ -68,7 +70,7 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], strerror(-rc));
 			return EXIT_USAGE;
 		}
-		if (i != 1 && outfile_check(*abs[i], err, sizeof(err))) {
+		if (i != 1 && i != 4 && outfile_check(*abs[i], err, sizeof(err))) {
 			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], err);
 			return EXIT_USAGE;
 		}
@@ -248,7 +250,7 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 			return rc;
 		}
 	}
-	return 0;
+	return o->runtime ? runtime_join(p->runtime, o->runtime, fs, root) : 0;
 }
 
 /* The root when --root is not given (jobs_default_root): of the paths given

@@ -56,6 +56,7 @@ static int runtime_index_grow(struct runtime_index *ix, uint64_t (*hash)(const v
 struct runtime_proc {
 	long long pid, start;
 	int exited;
+	int calls; /* recorded a site */
 };
 
 /* What loading needs besides the result. */
@@ -232,6 +233,8 @@ static int runtime_line(struct runtime_load *ld, const char *text, size_t len)
 		long p = runtime_proc_get(ld, pid, start);
 		long s = p < 0 ? p : runtime_site_get(ld, check, call, object, address, symbol);
 		rc = s < 0 ? (int)s : runtime_seen_add(ld, (size_t)p, (size_t)s);
+		if (rc == 0)
+			ld->procs[p].calls = 1;
 	} else if (strcmp(kind, "exit") == 0) {
 		json_t *sites = NULL;
 		if (json_read_array(doc, "", "sites", 1, &sites, err, sizeof(err)))
@@ -255,6 +258,7 @@ static int runtime_line(struct runtime_load *ld, const char *text, size_t len)
 				goto out;
 			}
 			ld->rt->sites[s].hits += (unsigned long long)count;
+			ld->procs[p].calls = 1;
 		}
 	} else {
 		goto bad;
@@ -337,8 +341,10 @@ int runtime_load(const char *path, struct runtime **out, char *err, size_t errle
 	free(text);
 	if (rc == 0) {
 		ld.rt->processes = ld.nprocs;
-		for (size_t i = 0; i < ld.nprocs; i++)
+		for (size_t i = 0; i < ld.nprocs; i++) {
 			ld.rt->unfinished += !ld.procs[i].exited;
+			ld.rt->calling += ld.procs[i].calls;
+		}
 		/* A process that never wrote its exit line ran each site it
 		 * recorded at least once. */
 		for (size_t i = 0; i < ld.nseen; i++)
@@ -544,19 +550,64 @@ int runtime_symbolise(struct runtime *rt, const char *tool)
 	return rc < 0 ? rc : placed;
 }
 
+/* Report mode's ids (shim/report.c) and the v6scan check each stands for;
+ * by_function: the call is in the finding's function, not on its line.
+ * NULL: no check of v6scan finds it. */
+static const struct runtime_alias {
+	const char *report_id, *check_id;
+	int by_function;
+	int observable; /* every run of check_id's line is recorded */
+} runtime_aliases[] = {
+	{ "v6-socket-af-inet", "v6-socket-af-inet", 0, 1 },
+	{ "v6-inet-addr", "v6-inet-addr", 0, 1 },
+	{ "v6-inet-ntoa", "v6-inet-ntoa", 0, 1 },
+	{ "v6-gethostbyname", "v6-gethostbyname", 0, 1 },
+	{ "v6-gethostbyaddr", "v6-gethostbyaddr", 0, 1 },
+	{ "v6-res-query-a", "v6-dns-a-only", 0, 1 },
+	{ "v6-getaddrinfo-af-inet", "v6-hints-family-inet", 1, 1 },
+	{ "v6-inaddr-constant", "v6-inaddr-constant", 1, 1 },
+	/* an IPv6 peer handed over as IPv4 (accept, recvfrom, getpeername):
+	 * recorded only when the peer was IPv6, so its absence proves nothing */
+	{ "v6-ipv6-peer-as-ipv4", "v6-sockaddr-in-as-storage", 0, 0 },
+	{ "v6-own-dns-client", NULL, 0, 0 },
+};
+
+static const struct runtime_alias *runtime_alias_of(const char *report_id)
+{
+	for (size_t i = 0; i < sizeof(runtime_aliases) / sizeof(runtime_aliases[0]); i++)
+		if (strcmp(runtime_aliases[i].report_id, report_id) == 0)
+			return &runtime_aliases[i];
+	return NULL;
+}
+
+int runtime_observable(const char *check_id)
+{
+	for (size_t i = 0; i < sizeof(runtime_aliases) / sizeof(runtime_aliases[0]); i++)
+		if (runtime_aliases[i].observable && strcmp(runtime_aliases[i].check_id, check_id) == 0)
+			return 1;
+	return 0;
+}
+
 unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file,
 				 unsigned line, const char *function)
 {
 	unsigned long long hits = 0;
+	int have_function = function && function[0];
 	for (size_t i = 0; i < rt->count; i++) {
 		struct runtime_site *s = &rt->sites[i];
-		if (!s->check || strcmp(s->check, check_id) != 0)
+		const struct runtime_alias *al = s->check ? runtime_alias_of(s->check) : NULL;
+		/* an id this table does not know yet is taken as v6scan's own */
+		const char *id = al ? al->check_id : s->check;
+		if (!id || strcmp(id, check_id) != 0)
 			continue;
 		int m = 0;
-		if (s->how == RUNTIME_BY_LINE)
+		if (s->how == RUNTIME_BY_LINE && al && al->by_function)
+			m = have_function && s->function && strcmp(s->function, function) == 0 && real_file &&
+			    strcmp(s->file, real_file) == 0;
+		else if (s->how == RUNTIME_BY_LINE)
 			m = s->line == line && real_file && strcmp(s->file, real_file) == 0;
 		else if (s->how == RUNTIME_BY_FUNCTION)
-			m = function && function[0] && strcmp(s->function, function) == 0;
+			m = have_function && strcmp(s->function, function) == 0;
 		if (m) {
 			s->matched = 1;
 			hits += s->hits;

@@ -17,10 +17,15 @@
  * symbol) and is matched by function only. Which way a site was placed is
  * kept (RUNTIME_BY_LINE, RUNTIME_BY_FUNCTION, RUNTIME_UNPLACED).
  *
- * A finding matches a site when the check ids are equal and either the
+ * A site's check is report mode's id; most are v6scan's own, a few are
+ * seen at another place than the finding (runtime_observable's table):
+ * report mode's v6-getaddrinfo-af-inet is the getaddrinfo() call whose
+ * hints v6-hints-family-inet finds, its v6-inaddr-constant the bind() of
+ * a wildcard address, its v6-res-query-a v6scan's v6-dns-a-only. A finding
+ * matches a site when the (mapped) check ids are equal and either the
  * site's file is the finding's file (compared as real paths) and the lines
- * are equal, or the site was placed by function only and the finding's
- * function has that name.
+ * are equal, or, for the checks seen elsewhere and for sites placed by
+ * function only, the function is the finding's (and the file, when known).
  */
 #ifndef V6SCAN_RUNTIME_H
 #define V6SCAN_RUNTIME_H
@@ -47,6 +52,7 @@ struct runtime {
 	struct runtime_site *sites;
 	size_t count;
 	size_t processes;     /* distinct (pid, start) seen */
+	size_t calling;       /* ... of them with at least one site */
 	size_t unfinished;    /* processes with site lines but no exit line */
 	size_t bad_lines;     /* lines that were not a version-2 report line */
 };
@@ -71,6 +77,12 @@ int runtime_symbolise(struct runtime *rt, const char *tool);
  * as far as the report knows). */
 unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file,
 				 unsigned line, const char *function);
+
+/* 1 when report mode records calls that v6scan's check_id finds (so a
+ * finding of it that matched no site did not run, as far as the report
+ * knows); 0 for checks that no report can show running (declarations,
+ * literals, ...). */
+int runtime_observable(const char *check_id);
 
 void runtime_free(struct runtime *rt);
 

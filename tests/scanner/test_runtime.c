@@ -93,6 +93,7 @@ static void test_sites_of_every_process_are_summed_and_placed_at_their_line(void
 	free(text);
 	struct runtime *rt = load_ok();
 	assert_int_equal(rt->processes, 3);
+	assert_int_equal(rt->calling, 3);
 	assert_int_equal(rt->unfinished, 1);
 	assert_int_equal(rt->bad_lines, 0);
 	assert_int_equal(rt->count, 2);

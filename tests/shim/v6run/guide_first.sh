@@ -38,10 +38,11 @@ run noshim "$(printf '%s\n' "$serve" | sed 's/OPTS/--no-shim/')"
 run shim "$(printf '%s\n' "$serve" | sed 's/OPTS/--report calls.jsonl/')"
 run shim "grep '\"kind\":\"site\"' calls.jsonl | grep -o '\"check\":\"[^\"]*\",\"call\":\"[^\"]*\"' | sort | uniq -c"
 run scan "v6scan samples/legacy/echo_server.c 2>/dev/null | sed -nE 's/^([^ ]+:[0-9]+):[0-9]+: (warning|error): .* \\[(v6-[a-z0-9-]+)\\]\$/\\1 \\3/p'"
+run runtime "v6scan --runtime calls.jsonl samples/legacy/echo_server.c 2>&1 | grep -E 'ran: |^v6scan: --runtime' | sed -E 's/^([^ ]+:[0-9]+):[0-9]+: (warning|error): .* \\[(v6-[a-z0-9-]+)\\]/\\1 \\3/'"
 
 status=0
 cp "$GUIDE" "$tmp/guide"
-for name in doctor noshim shim scan; do
+for name in doctor noshim shim scan runtime; do
   # the guide with block NAME replaced by the fresh output
   awk -v name="$name" -v file="$tmp/$name" '
     $0 == "<!-- guide-first:" name " -->" { print; mark = 1; next }
