@@ -315,5 +315,6 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	free(ctx.top);
 	walk_macro_free(&ctx);
 	walk_scope_free(&ctx);
+	walk_flow_free(&ctx);
 	return ctx.err;
 }

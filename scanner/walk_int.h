@@ -84,6 +84,7 @@ struct walk_ctx {
 	CXCursor op_first, op_last;
 	int op_state;                   /* 1 operands known, 2 operator too */
 	char op_text[8];                /* "" when not available */
+	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
 };
 
 /* Grows arr (n elements of size) when n is 0 or a power of two; returns the
@@ -118,5 +119,8 @@ int walk_scope_record(struct walk_ctx *ctx, CXCursor fn, size_t file, unsigned s
 void walk_scope_index(struct walk_ctx *ctx);
 struct walk_scope *walk_scope_at(struct walk_ctx *ctx, size_t file, unsigned off);
 void walk_scope_free(struct walk_ctx *ctx);
+
+/* Frees what walk_flow.c computed for the translation unit. */
+void walk_flow_free(struct walk_ctx *ctx);
 
 #endif
