@@ -38,12 +38,16 @@ struct flow_key {
 	int param;     /* -1, or the parameter's position in FunctionDecl decl */
 };
 
-enum flow_edge_kind { FLOW_STORE, FLOW_ARG };
+/* FLOW_SINK: dst holds an address whatever its value (s_addr = dst, a
+ * hostent copy into dst) */
+enum flow_edge_kind { FLOW_STORE, FLOW_ARG, FLOW_SINK };
 
 struct flow_edge {
 	enum flow_edge_kind kind;
 	struct flow_key dst;
 	CXCursor value;
+	CXCursor assign;   /* a BinaryOperator that must be `=`, or a null cursor */
+	struct walk_scope *scope;
 	int done;
 };
 
@@ -53,6 +57,7 @@ struct walk_flow {
 	struct flow_edge *edges;
 	size_t nedges;
 	CXCursor fn;       /* the function being collected */
+	struct walk_scope *scope;
 	struct walk_ctx *ctx;
 };
 
@@ -121,14 +126,20 @@ static int flow_add(struct walk_flow *f, const struct flow_key *k)
 	return 1;
 }
 
-static void flow_edge_add(struct walk_flow *f, enum flow_edge_kind kind, const struct flow_key *dst, CXCursor value)
+/* An edge; `assign`, when not null, is the BinaryOperator that must turn
+ * out to be `=` (read only if the value is an address: reading an
+ * operator tokenizes). Scopes are asked about the dual-stack rule only
+ * when an edge would make a holder, for the same reason. */
+static void flow_edge_add(struct walk_flow *f, enum flow_edge_kind kind, const struct flow_key *dst, CXCursor value,
+			  CXCursor assign)
 {
 	struct flow_edge *ne = walk_grow(f->edges, f->nedges, sizeof(*ne), f->ctx);
 
 	if (!ne)
 		return;
 	f->edges = ne;
-	f->edges[f->nedges++] = (struct flow_edge){ .kind = kind, .dst = *dst, .value = value };
+	f->edges[f->nedges++] =
+		(struct flow_edge){ .kind = kind, .dst = *dst, .value = value, .assign = assign, .scope = f->scope };
 }
 
 /* 1 when fn is a project function with one integer parameter and an
@@ -155,8 +166,10 @@ static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor 
 	switch (clang_getCursorKind(s)) {
 	case CXCursor_DeclRefExpr:
 	case CXCursor_MemberRefExpr: {
+		if (!f || f->nholders == 0)
+			return 0;
 		CXCursor d = clang_getCursorReferenced(s);
-		return f && flow_is_integer(clang_getCursorType(s)) && flow_key_of(d, &k) && flow_has(f, &k);
+		return flow_is_integer(clang_getCursorType(s)) && flow_key_of(d, &k) && flow_has(f, &k);
 	}
 	case CXCursor_CallExpr: {
 		if (ast_system_callee(s, flow_parsers, 2))
@@ -166,7 +179,7 @@ static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor 
 		CXCursor fn = clang_getCursorReferenced(s);
 		if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !flow_is_project(fn))
 			return 0;
-		if (f && flow_key_of(fn, &k) && flow_has(f, &k))
+		if (f && f->nholders && flow_key_of(fn, &k) && flow_has(f, &k))
 			return 1;
 		return flow_unary_helper(fn) && clang_Cursor_getNumArguments(s) == 1 &&
 		       flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
@@ -242,7 +255,7 @@ static void flow_call(struct walk_flow *f, CXCursor call)
 		CXCursor dst = ast_strip(clang_Cursor_getArgument(call, 0));
 		if (clang_getCursorKind(dst) == CXCursor_UnaryOperator && flow_from_hostent(clang_Cursor_getArgument(call, 1)) &&
 		    flow_named(ast_first_child(dst), &k))
-			flow_add(f, &k);
+			flow_edge_add(f, FLOW_SINK, &k, dst, clang_getNullCursor());
 		return;
 	}
 	CXCursor fn = clang_getCursorReferenced(call);
@@ -256,7 +269,7 @@ static void flow_call(struct walk_flow *f, CXCursor call)
 			continue;
 		k.decl = clang_getCanonicalCursor(fn);
 		k.param = i;
-		flow_edge_add(f, FLOW_ARG, &k, clang_Cursor_getArgument(call, (unsigned)i));
+		flow_edge_add(f, FLOW_ARG, &k, clang_Cursor_getArgument(call, (unsigned)i), clang_getNullCursor());
 	}
 }
 
@@ -274,13 +287,13 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 		CXCursor init = ast_last_child(c);
 		if (flow_is_integer(clang_getCursorType(c)) && clang_isExpression(clang_getCursorKind(init)) &&
 		    flow_key_of(c, &k))
-			flow_edge_add(f, FLOW_STORE, &k, init);
+			flow_edge_add(f, FLOW_STORE, &k, init, clang_getNullCursor());
 		break;
 	}
 	case CXCursor_ReturnStmt: {
 		CXCursor v = ast_first_child(c);
 		if (!clang_Cursor_isNull(v) && flow_is_integer(clang_getCursorResultType(f->fn)) && flow_key_of(f->fn, &k))
-			flow_edge_add(f, FLOW_STORE, &k, v);
+			flow_edge_add(f, FLOW_STORE, &k, v, clang_getNullCursor());
 		break;
 	}
 	case CXCursor_CallExpr:
@@ -294,14 +307,12 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 		int sink = flow_is_s_addr(lhs);
 		if (!sink && !flow_named(lhs, &k))
 			break;
-		if (!ast_is_assignment(ctx->tu, c))
-			break;
 		CXCursor rhs = ast_last_child(c);
 		if (sink) {
-			if (flow_named(rhs, &k))
-				flow_add(f, &k);
+			if (flow_named(rhs, &k) && ast_is_assignment(ctx->tu, c))
+				flow_edge_add(f, FLOW_SINK, &k, rhs, clang_getNullCursor());
 		} else {
-			flow_edge_add(f, FLOW_STORE, &k, rhs);
+			flow_edge_add(f, FLOW_STORE, &k, rhs, c);
 		}
 		break;
 	}
@@ -338,9 +349,10 @@ static struct walk_flow *flow_get(struct walk_ctx *ctx)
 	ctx->flow = f;
 	for (size_t i = 0; i < ctx->nscopes && !ctx->err; i++) {
 		struct walk_scope *s = &ctx->scopes[i];
-		if (!flow_seeded(ctx, s) || walk_in_dual_stack(ctx, s->cur))
+		if (!flow_seeded(ctx, s))
 			continue;
 		f->fn = s->cur;
+		f->scope = s;
 		clang_visitChildren(s->cur, flow_visit, f);
 	}
 	for (int round = 0, changed = 1; changed && round < FLOW_ROUNDS; round++) {
@@ -349,10 +361,15 @@ static struct walk_flow *flow_get(struct walk_ctx *ctx)
 			struct flow_edge *e = &f->edges[i];
 			if (e->done || flow_has(f, &e->dst))
 				continue;
-			if (flow_value(ctx, f, e->value, 0)) {
-				e->done = 1;
-				changed |= flow_add(f, &e->dst);
-			}
+			if (e->kind != FLOW_SINK && !flow_value(ctx, f, e->value, 0))
+				continue;
+			e->done = 1;
+			/* the operator and the dual-stack rule last: both cost */
+			if (!clang_Cursor_isNull(e->assign) && !ast_is_assignment(ctx->tu, e->assign))
+				continue;
+			if (walk_in_dual_stack(ctx, e->scope->cur))
+				continue;
+			changed |= flow_add(f, &e->dst);
 		}
 	}
 	return f;
@@ -361,11 +378,12 @@ static struct walk_flow *flow_get(struct walk_ctx *ctx)
 int walk_holds_ipv4(struct walk_ctx *ctx, CXCursor decl)
 {
 	struct flow_key k;
-
-	if (!flow_key_of(decl, &k))
-		return 0;
 	struct walk_flow *f = flow_get(ctx);
-	return f && flow_has(f, &k);
+
+	/* most translation units hold no address at all: no key needed */
+	if (!f || f->nholders == 0 || !flow_key_of(decl, &k))
+		return 0;
+	return flow_has(f, &k);
 }
 
 int walk_is_ipv4_value(struct walk_ctx *ctx, CXCursor expr)

@@ -16,6 +16,7 @@
 
 #include "../ast.h"
 #include "../walk.h"
+#include "util_macro.h"
 
 static int is_integer(CXType t)
 {
@@ -130,6 +131,27 @@ static const char *const printers[] = { "printf", "fprintf", "sprintf", "snprint
 					"__sprintf_chk", "__snprintf_chk", "__syslog_chk" };
 static const char *const copiers[] = { "memcpy", "memmove", "bcopy" };
 
+/* A project function's call: an address handed to an integer parameter. */
+static void match_project_call(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur, CXCursor fn,
+			       int nargs)
+{
+	int nparams = clang_Cursor_getNumArguments(fn);
+
+	for (int i = 0; i < nargs && i < nparams; i++) {
+		CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
+		/* literals, the common argument, first: no address there */
+		enum CXCursorKind ak = clang_getCursorKind(a);
+		if (ak == CXCursor_IntegerLiteral || ak == CXCursor_StringLiteral || ak == CXCursor_CharacterLiteral)
+			continue;
+		if (!is_integer(clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i))) ||
+		    !is_integer(clang_getCursorType(a)) || !walk_is_ipv4_value(ctx, a))
+			continue;
+		if (!walk_in_dual_stack(ctx, cur))
+			walk_report(ctx, self, a, "uint32", "an IPv4 address is passed as a 32-bit integer");
+		return;
+	}
+}
+
 /* Calls: an address printed as an integer, raw bytes copied into one,
  * an address handed to a project function as an integer. */
 static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
@@ -139,7 +161,18 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 
 	if (nargs < 1 || clang_getCursorKind(fn) != CXCursor_FunctionDecl)
 		return;
-	if (ast_system_callee(cur, printers, sizeof(printers) / sizeof(printers[0]))) {
+	int system = clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(fn)));
+	if (!system) {
+		match_project_call(ctx, self, cur, fn, nargs);
+		return;
+	}
+	/* one spelling for both lists: most system calls are neither */
+	CXString sp = clang_getCursorSpelling(fn);
+	const char *name = clang_getCString(sp);
+	int print = util_name_in(name, printers, sizeof(printers) / sizeof(printers[0])) != NULL;
+	int copy = !print && util_name_in(name, copiers, 3) != NULL;
+	clang_disposeString(sp);
+	if (print) {
 		for (int i = 1; i < nargs; i++) {
 			CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
 			if (clang_getCursorKind(ast_strip(a)) == CXCursor_StringLiteral)
@@ -151,7 +184,7 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 		}
 		return;
 	}
-	if (ast_system_callee(cur, copiers, 3)) {
+	if (copy) {
 		if (nargs != 3)
 			return;
 		/* memcpy(&sin.sin_addr, p, n), bcopy(p, &sin.sin_addr, n): four
@@ -171,18 +204,6 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 			return;
 		if (!walk_in_dual_stack(ctx, cur))
 			walk_report(ctx, self, cur, "in_addr", "raw bytes are copied into a 32-bit IPv4 address");
-		return;
-	}
-	if (clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(fn))))
-		return;
-	int nparams = clang_Cursor_getNumArguments(fn);
-	for (int i = 0; i < nargs && i < nparams; i++) {
-		CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
-		if (!is_integer(clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i))) ||
-		    !walk_is_ipv4_value(ctx, a))
-			continue;
-		if (!walk_in_dual_stack(ctx, cur))
-			walk_report(ctx, self, a, "uint32", "an IPv4 address is passed as a 32-bit integer");
 		return;
 	}
 }

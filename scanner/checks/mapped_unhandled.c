@@ -102,7 +102,12 @@ void check_mapped_unhandled_match(struct walk_ctx *ctx, const struct v6scan_chec
 	CXCursor a = walk_first(ctx, cur), b = walk_last(ctx, cur);
 	CXTranslationUnit tu = walk_tu_of(ctx);
 
-	if (!((walk_family_of(ctx, b) == 4 && is_family_member(a)) || (walk_family_of(ctx, a) == 4 && is_family_member(b))))
+	/* AF_INET on one side (walk_family_of is cached and shared with the
+	 * other family checks), a family member on the other */
+	int fb = walk_family_of(ctx, b) == 4, fa = !fb && walk_family_of(ctx, a) == 4;
+	if (!fa && !fb)
+		return;
+	if (!is_family_member(fb ? a : b))
 		return;
 	if (!ast_is_equality(tu, cur))
 		return;

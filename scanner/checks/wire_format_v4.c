@@ -89,12 +89,9 @@ static enum CXChildVisitResult writes_visit(CXCursor c, CXCursor parent, CXClien
 
 void check_wire_format_v4_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	CXCursor rec = clang_getCursorSemanticParent(cur);
-	enum CXCursorKind rk = clang_getCursorKind(rec);
 	CXType t = clang_getCanonicalType(clang_getCursorType(cur));
 
-	if (rk != CXCursor_StructDecl || !is_packed(rec))
-		return;
+	/* cheapest first: the member's type and name, then its record */
 	int word = (t.kind == CXType_UInt || t.kind == CXType_Int || t.kind == CXType_ULong || t.kind == CXType_Long) &&
 		   clang_Type_getSizeOf(t) == 4;
 	if (!word && !ast_type_is(t, "struct in_addr", 0))
@@ -102,7 +99,10 @@ void check_wire_format_v4_match(struct walk_ctx *ctx, const struct v6scan_check 
 	CXString s = clang_getCursorSpelling(cur);
 	int named = address_name(clang_getCString(s));
 	clang_disposeString(s);
-	if (!named || walk_in_dual_stack(ctx, cur))
+	if (!named)
+		return;
+	CXCursor rec = clang_getCursorSemanticParent(cur);
+	if (clang_getCursorKind(rec) != CXCursor_StructDecl || !is_packed(rec) || walk_in_dual_stack(ctx, cur))
 		return;
 	struct writes w = { .rec = clang_getCanonicalCursor(rec) };
 	clang_visitChildren(clang_getTranslationUnitCursor(walk_tu_of(ctx)), writes_visit, &w);
