@@ -121,6 +121,18 @@ int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
 int walk_holds_ipv4(struct walk_ctx *ctx, CXCursor decl);
 int walk_is_ipv4_value(struct walk_ctx *ctx, CXCursor expr);
 
+/* 0 when no IPv4 address value can appear at cur: the translation unit
+ * has no holder and cur's function names none of the seeds above (nor
+ * in_addr, sin_addr). A cheap gate before walk_is_ipv4_value. */
+int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur);
+
+/* A slot for one translation-unit-level answer of check `self` (an int,
+ * -1 until the check sets it), kept for the rest of the translation unit:
+ * a check that needs a fact about the whole unit (a setsockopt anywhere)
+ * computes it once instead of at every candidate. NULL when self is not
+ * enabled. */
+int *walk_memo(struct walk_ctx *ctx, const struct v6scan_check *self);
+
 /* The first and last child of `cur` (a binary operator's operands), and a
  * binary operator's operator ("=", "==", ...; NULL when not available, see
  * ast_binary_operator). Same answers as ast_first_child, ast_last_child

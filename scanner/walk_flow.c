@@ -61,7 +61,8 @@ struct walk_flow {
 	struct walk_ctx *ctx;
 };
 
-static const char *const flow_seeds[] = { "s_addr", "inet_addr", "inet_network", "in_addr_t", "h_addr" };
+/* "in_addr" also matches in_addr_t, sin_addr and struct in_addr */
+static const char *const flow_seeds[] = { "s_addr", "in_addr", "inet_addr", "inet_network", "h_addr" };
 
 static int flow_is_integer(CXType t)
 {
@@ -154,31 +155,42 @@ static int flow_unary_helper(CXCursor fn)
 static const char *const flow_parsers[] = { "inet_addr", "inet_network" };
 static const char *const flow_byte_order[] = { "htonl", "ntohl", "__bswap_32" };
 
+static int flow_is_s_addr(CXCursor expr);
+
 static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor expr, int depth)
 {
 	struct flow_key k;
 
 	if (depth > FLOW_DEPTH)
 		return 0;
+	/* one strip, then ast_is_ipv4_value's cases inline (it would strip
+	 * again) before this module's own */
 	CXCursor s = ast_strip(expr);
-	if (ast_is_ipv4_value(s))
-		return 1;
 	switch (clang_getCursorKind(s)) {
-	case CXCursor_DeclRefExpr:
-	case CXCursor_MemberRefExpr: {
+	case CXCursor_MemberRefExpr:
+		if (flow_is_s_addr(s))
+			return 1;
+		/* a project member that holds one: as a variable */
+		__attribute__((fallthrough));
+	case CXCursor_DeclRefExpr: {
+		CXCursor d = clang_getCursorReferenced(s);
+		enum CXCursorKind dk = clang_getCursorKind(d);
+		if ((dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) && ast_type_is_in_addr_t(clang_getCursorType(d), 0))
+			return 1;
 		if (!f || f->nholders == 0)
 			return 0;
-		CXCursor d = clang_getCursorReferenced(s);
 		return flow_is_integer(clang_getCursorType(s)) && flow_key_of(d, &k) && flow_has(f, &k);
 	}
 	case CXCursor_CallExpr: {
-		if (ast_system_callee(s, flow_parsers, 2))
-			return 1;
-		if (clang_Cursor_getNumArguments(s) == 1 && ast_system_callee(s, flow_byte_order, 3))
-			return flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
 		CXCursor fn = clang_getCursorReferenced(s);
-		if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !flow_is_project(fn))
+		if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
 			return 0;
+		if (!flow_is_project(fn)) {
+			if (ast_system_callee(s, flow_parsers, 2))
+				return 1;
+			return clang_Cursor_getNumArguments(s) == 1 && ast_system_callee(s, flow_byte_order, 3) &&
+			       flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
+		}
 		if (f && f->nholders && flow_key_of(fn, &k) && flow_has(f, &k))
 			return 1;
 		return flow_unary_helper(fn) && clang_Cursor_getNumArguments(s) == 1 &&
@@ -322,17 +334,20 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 	return CXChildVisit_Recurse;
 }
 
-/* 1 when the text of scope s names one of the seeds. */
-static int flow_seeded(struct walk_ctx *ctx, const struct walk_scope *s)
+/* 1 when the text of scope s names one of the seeds (cached per scope). */
+static int flow_seeded(struct walk_ctx *ctx, struct walk_scope *s)
 {
 	size_t size;
-	const char *text = clang_getFileContents(ctx->tu, ctx->files[s->file].file, &size);
 
+	if (s->seeded >= 0)
+		return s->seeded;
+	s->seeded = 0;
+	const char *text = clang_getFileContents(ctx->tu, ctx->files[s->file].file, &size);
 	if (!text || s->end > size || s->end <= s->start)
 		return 0;
 	for (size_t i = 0; i < sizeof(flow_seeds) / sizeof(flow_seeds[0]); i++)
 		if (memmem(text + s->start, s->end - s->start, flow_seeds[i], strlen(flow_seeds[i])))
-			return 1;
+			return s->seeded = 1;
 	return 0;
 }
 
@@ -389,6 +404,20 @@ int walk_holds_ipv4(struct walk_ctx *ctx, CXCursor decl)
 int walk_is_ipv4_value(struct walk_ctx *ctx, CXCursor expr)
 {
 	return flow_value(ctx, flow_get(ctx), expr, 0);
+}
+
+int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur)
+{
+	struct walk_flow *f = flow_get(ctx);
+	unsigned off;
+	size_t file;
+
+	if (!f || f->nholders)
+		return 1;
+	if (!walk_where(ctx, clang_getCursorLocation(cur), NULL, NULL, &off, &file))
+		return 1;
+	struct walk_scope *s = walk_scope_at(ctx, file, off);
+	return !s || flow_seeded(ctx, s);
 }
 
 void walk_flow_free(struct walk_ctx *ctx)

@@ -47,6 +47,7 @@ struct walk_scope {
 	CXCursor cur;          /* FunctionDecl (a definition) */
 	int names;             /* -1 not computed yet, else WALK_NAMES_* */
 	int twin_done;         /* 1: its IPv6 twin was looked for */
+	int seeded;            /* walk_flow: -1 not computed, else 1 when its text names an address seed */
 	char *name;
 };
 
@@ -85,6 +86,7 @@ struct walk_ctx {
 	int op_state;                   /* 1 operands known, 2 operator too */
 	char op_text[8];                /* "" when not available */
 	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
+	int memo[64];                   /* walk_memo: one answer per enabled check, -1 unset */
 };
 
 /* Grows arr (n elements of size) when n is 0 or a power of two; returns the
@@ -119,6 +121,16 @@ int walk_scope_record(struct walk_ctx *ctx, CXCursor fn, size_t file, unsigned s
 void walk_scope_index(struct walk_ctx *ctx);
 struct walk_scope *walk_scope_at(struct walk_ctx *ctx, size_t file, unsigned off);
 void walk_scope_free(struct walk_ctx *ctx);
+
+/* Reports at loc with the given level instead of the check's own (the
+ * notes of inactive branches). */
+void walk_report_level(struct walk_ctx *ctx, const struct v6scan_check *check, enum v6scan_level level,
+		       CXSourceLocation loc, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Scans the inactive preprocessor branches of the project files lexically
+ * (walk_inactive.c); called after the walk. */
+void walk_inactive(struct walk_ctx *ctx);
 
 /* Frees what walk_flow.c computed for the translation unit. */
 void walk_flow_free(struct walk_ctx *ctx);

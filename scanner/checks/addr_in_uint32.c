@@ -83,9 +83,10 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 	if (lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr && lk != CXCursor_UnaryOperator)
 		return;
 	CXType lt = clang_getCursorType(lhs);
-	int in_addr = is_in_addr_value(lhs), s_addr = is_s_addr(lhs);
+	int in_addr = is_in_addr_value(lhs);
 	if (!in_addr && (!is_integer(lt) || lk == CXCursor_UnaryOperator))
 		return;
+	int s_addr = !in_addr && lk == CXCursor_MemberRefExpr && is_s_addr(lhs);
 	if (!in_addr && !s_addr) {
 		CXCursor target = clang_getCursorReferenced(lhs);
 		if (ast_type_is_in_addr_t(lt, 0) ||
@@ -94,10 +95,10 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 			return;
 	}
 	CXCursor rhs = walk_last(ctx, cur);
-	if (!walk_is_op(ctx, cur, "="))
-		return;
+	/* the operator last in each branch: reading it tokenizes */
 	if (in_addr) {
-		if (!is_in_addr_value(rhs) || names_hostent(rhs) || walk_in_dual_stack(ctx, cur))
+		if (!is_in_addr_value(rhs) || names_hostent(rhs) || !walk_is_op(ctx, cur, "=") ||
+		    walk_in_dual_stack(ctx, cur))
 			return;
 		walk_report(ctx, self, cur, "in_addr", "a 32-bit IPv4 address (struct in_addr) is copied");
 		return;
@@ -116,12 +117,12 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 		    dk != CXCursor_FunctionDecl)
 			return;
 		if (clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(d))) ||
-		    walk_in_dual_stack(ctx, cur))
+		    !walk_is_op(ctx, cur, "=") || walk_in_dual_stack(ctx, cur))
 			return;
 		walk_report(ctx, self, cur, "uint32", "an IPv4 address is taken from a 32-bit integer");
 		return;
 	}
-	if (!walk_is_ipv4_value(ctx, rhs) || walk_in_dual_stack(ctx, cur))
+	if (!walk_is_ipv4_value(ctx, rhs) || !walk_is_op(ctx, cur, "=") || walk_in_dual_stack(ctx, cur))
 		return;
 	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
 }
@@ -212,12 +213,14 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 {
 	enum CXCursorKind k = clang_getCursorKind(cur);
 
-	if (k == CXCursor_BinaryOperator) {
-		match_assignment(ctx, self, cur);
-		return;
-	}
-	if (k == CXCursor_CallExpr) {
-		match_call(ctx, self, cur);
+	if (k == CXCursor_BinaryOperator || k == CXCursor_CallExpr) {
+		/* a function that names no address cannot move one */
+		if (!walk_may_hold_ipv4(ctx, cur))
+			return;
+		if (k == CXCursor_BinaryOperator)
+			match_assignment(ctx, self, cur);
+		else
+			match_call(ctx, self, cur);
 		return;
 	}
 	/* a declaration a macro writes (an X-macro list of forwarders) has

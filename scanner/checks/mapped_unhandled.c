@@ -1,9 +1,10 @@
 /* v6-mapped-unhandled (experimental) — a peer address tested as AF_INET in
  * a function that takes peers (accept, accept4, recvfrom, recvmsg,
- * getpeername), in a translation unit that turns IPV6_V6ONLY off
- * (setsockopt(..., IPPROTO_IPV6, IPV6_V6ONLY, &v, ...) with v a variable
- * initialised to 0, or a literal 0) and whose file never names
- * IN6_IS_ADDR_V4MAPPED nor spells "::ffff:": on such a socket IPv4 clients
+ * getpeername), in the translation unit's main file, when that file turns
+ * IPV6_V6ONLY off in one of its functions (setsockopt(..., IPPROTO_IPV6,
+ * IPV6_V6ONLY, &v, ...) with v a variable initialised to 0, or a literal
+ * 0) and never names IN6_IS_ADDR_V4MAPPED nor spells "::ffff:" (decided
+ * once per translation unit: walk_memo): on such a socket IPv4 clients
  * arrive as AF_INET6 peers ::ffff:a.b.c.d, so the AF_INET branch never runs
  * for them and IPv4 rules, logs and ACLs miss them. Reported at the
  * comparison (`family == AF_INET`, `!=`). Not silenced by the dual-stack
@@ -31,6 +32,7 @@ static enum CXChildVisitResult takes_visit(CXCursor c, CXCursor parent, CXClient
 
 struct v6only {
 	struct walk_ctx *ctx;
+	CXFile file;       /* only this file's top-level declarations are visited */
 	int off;
 };
 
@@ -65,9 +67,12 @@ static enum CXChildVisitResult v6only_visit(CXCursor c, CXCursor parent, CXClien
 	struct v6only *w = d;
 	char m[32];
 
-	if (clang_getCursorKind(parent) == CXCursor_TranslationUnit &&
-	    clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
-		return CXChildVisit_Continue;
+	if (clang_getCursorKind(parent) == CXCursor_TranslationUnit) {
+		CXFile f;
+		clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+		if (!f || !clang_File_isEqual(f, w->file) || clang_getCursorKind(c) != CXCursor_FunctionDecl)
+			return CXChildVisit_Continue;
+	}
 	if (clang_getCursorKind(c) == CXCursor_CallExpr && ast_system_callee(c, setso, 1) &&
 	    clang_Cursor_getNumArguments(c) == 5) {
 		const char *opt = walk_macro_of(w->ctx, clang_Cursor_getArgument(c, 2), m, sizeof(m));
@@ -79,17 +84,6 @@ static enum CXChildVisitResult v6only_visit(CXCursor c, CXCursor parent, CXClien
 	return CXChildVisit_Recurse;
 }
 
-/* 1 when the file of c spells "::ffff:" anywhere */
-static int file_spells_mapped(CXTranslationUnit tu, CXCursor c)
-{
-	CXFile file;
-	size_t n = 0;
-
-	clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, NULL);
-	const char *t = file ? clang_getFileContents(tu, file, &n) : NULL;
-	return t && memmem(t, n, "::ffff:", 7) != NULL;
-}
-
 static int is_family_member(CXCursor e)
 {
 	char m[16];
@@ -97,34 +91,60 @@ static int is_family_member(CXCursor e)
 	return ast_system_member(e, m, sizeof(m)) && strstr(m, "family") != NULL;
 }
 
+/* The translation unit's answer, once: its main file turns IPV6_V6ONLY off
+ * in one of its functions and never handles mapped addresses. */
+static int main_file_v6only_off(struct walk_ctx *ctx, CXFile *main)
+{
+	CXTranslationUnit tu = walk_tu_of(ctx);
+	CXString name = clang_getTranslationUnitSpelling(tu);
+	size_t n = 0;
+
+	*main = clang_getFile(tu, clang_getCString(name));
+	clang_disposeString(name);
+	const char *t = *main ? clang_getFileContents(tu, *main, &n) : NULL;
+	if (!t || !util_names_in(t, n, "IPV6_V6ONLY") || util_names_in(t, n, "IN6_IS_ADDR_V4MAPPED") ||
+	    memmem(t, n, "::ffff:", 7))
+		return 0;
+	struct v6only w = { .ctx = ctx, .file = *main };
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), v6only_visit, &w);
+	return w.off;
+}
+
 void check_mapped_unhandled_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
+	/* the unit's answer first (walk_memo): for nearly every unit it is
+	 * no, and then no operator is looked at */
+	int *memo = walk_memo(ctx, self);
+	CXFile main = NULL;
+	if (!memo)
+		return;
+	if (*memo < 0)
+		*memo = main_file_v6only_off(ctx, &main);
+	if (!*memo)
+		return;
 	CXCursor a = walk_first(ctx, cur), b = walk_last(ctx, cur);
 	CXTranslationUnit tu = walk_tu_of(ctx);
 
-	/* AF_INET on one side (walk_family_of is cached and shared with the
-	 * other family checks), a family member on the other */
+	/* AF_INET on one side, a family member on the other */
 	int fb = walk_family_of(ctx, b) == 4, fa = !fb && walk_family_of(ctx, a) == 4;
 	if (!fa && !fb)
 		return;
-	if (!is_family_member(fb ? a : b))
+	if (!is_family_member(fb ? a : b) || !ast_is_equality(tu, cur))
 		return;
-	if (!ast_is_equality(tu, cur))
-		return;
-	/* the cheap file tests first, then the function, then the TU */
-	if (!util_file_names(tu, cur, "IPV6_V6ONLY") || util_file_names(tu, cur, "IN6_IS_ADDR_V4MAPPED") ||
-	    file_spells_mapped(tu, cur))
+	/* in the main file, the one that was read */
+	CXFile here;
+	CXString name = clang_getTranslationUnitSpelling(tu);
+	main = clang_getFile(tu, clang_getCString(name));
+	clang_disposeString(name);
+	clang_getExpansionLocation(clang_getCursorLocation(cur), &here, NULL, NULL, NULL);
+	if (!here || !main || !clang_File_isEqual(here, main))
 		return;
 	CXCursor fn = util_enclosing_function(cur);
 	int takes = 0;
 	if (clang_Cursor_isNull(fn))
 		return;
 	clang_visitChildren(fn, takes_visit, &takes);
-	if (!takes)
-		return;
-	struct v6only w = { .ctx = ctx };
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), v6only_visit, &w);
-	if (w.off)
+	if (takes)
 		walk_report(ctx, self, cur, "AF_INET",
 			    "on a socket with IPV6_V6ONLY off, IPv4 peers arrive as ::ffff:a.b.c.d (AF_INET6): "
 			    "this AF_INET test misses them");

@@ -59,15 +59,14 @@ void check_raw_ipv4_headers_match(struct walk_ctx *ctx, const struct v6scan_chec
 			walk_report(ctx, self, cur, name, "%s belongs to raw IPv4/ICMPv4 packet code", name);
 		return;
 	}
-	/* TypeRef */
+	/* TypeRef: the name first (short strings), the header test after */
 	CXCursor rec = clang_getCursorReferenced(cur);
-	if (clang_getCursorKind(rec) != CXCursor_StructDecl ||
-	    !clang_Location_isInSystemHeader(clang_getCursorLocation(rec)))
+	if (clang_getCursorKind(rec) != CXCursor_StructDecl)
 		return;
 	CXString s = clang_getCursorSpelling(rec);
 	const char *hit = util_name_in(clang_getCString(s), records, N(records));
 	clang_disposeString(s);
-	if (!hit || walk_in_dual_stack(ctx, cur) || file_has_v6_twin(walk_tu_of(ctx), clang_getCursorLocation(cur)))
+	if (!hit || !clang_Location_isInSystemHeader(clang_getCursorLocation(rec)) || walk_in_dual_stack(ctx, cur) || file_has_v6_twin(walk_tu_of(ctx), clang_getCursorLocation(cur)))
 		return;
 	walk_report(ctx, self, cur, hit, "struct %s is an IPv4/ICMPv4 packet header", hit);
 }
