@@ -333,9 +333,12 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	clang_visitChildren(root, walk_prepass, &ctx);
 	walk_macro_index(&ctx);
 	walk_scope_index(&ctx);
-	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++)
+	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++) {
+		ctx.cur_top = i;
+		ctx.cur_scope_known = 0;
 		if (walk_visit(ctx.top[i], root, &ctx) == CXChildVisit_Recurse)
 			clang_visitChildren(ctx.top[i], walk_visit, &ctx);
+	}
 	if (!ctx.err)
 		walk_inactive(&ctx);
 

@@ -122,8 +122,10 @@ int walk_holds_ipv4(struct walk_ctx *ctx, CXCursor decl);
 int walk_is_ipv4_value(struct walk_ctx *ctx, CXCursor expr);
 
 /* 0 when no IPv4 address value can appear at cur: the translation unit
- * has no holder and cur's function names none of the seeds above (nor
- * in_addr, sin_addr). A cheap gate before walk_is_ipv4_value. */
+ * has no holder and the function being walked (the top-level definition
+ * cur lies in; cur must be the cursor handed to the check) names none of
+ * the seeds above (nor in_addr, sin_addr). A cheap gate before
+ * walk_is_ipv4_value; 1 outside function definitions. */
 int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur);
 
 /* A slot for one translation-unit-level answer of check `self` (an int,

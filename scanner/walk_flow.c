@@ -414,10 +414,19 @@ int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur)
 
 	if (!f || f->nholders)
 		return 1;
-	if (!walk_where(ctx, clang_getCursorLocation(cur), NULL, NULL, &off, &file))
-		return 1;
-	struct walk_scope *s = walk_scope_at(ctx, file, off);
-	return !s || flow_seeded(ctx, s);
+	/* the scope of the top-level cursor being walked, located once for
+	 * all the cursors under it (a function definition is one top-level
+	 * cursor); cur is under it */
+	(void)cur;
+	if (!ctx->cur_scope_known) {
+		ctx->cur_scope = NULL;
+		if (ctx->cur_top < ctx->ntop &&
+		    clang_getCursorKind(ctx->top[ctx->cur_top]) == CXCursor_FunctionDecl &&
+		    walk_where(ctx, clang_getCursorLocation(ctx->top[ctx->cur_top]), NULL, NULL, &off, &file))
+			ctx->cur_scope = walk_scope_at(ctx, file, off);
+		ctx->cur_scope_known = 1;
+	}
+	return !ctx->cur_scope || flow_seeded(ctx, ctx->cur_scope);
 }
 
 void walk_flow_free(struct walk_ctx *ctx)

@@ -87,6 +87,9 @@ struct walk_ctx {
 	char op_text[8];                /* "" when not available */
 	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
 	int memo[64];                   /* walk_memo: one answer per enabled check, -1 unset */
+	size_t cur_top;                 /* index in top of the cursor being walked */
+	struct walk_scope *cur_scope;   /* its scope, once asked (walk_may_hold_ipv4) */
+	int cur_scope_known;
 };
 
 /* Grows arr (n elements of size) when n is 0 or a power of two; returns the

@@ -44,6 +44,21 @@ static void report_def(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 		walk_report_loc(ctx, self, loc, name, "%s belongs to raw IPv4/ICMPv4 packet code", name);
 }
 
+static int main_file_names_packets(CXTranslationUnit tu)
+{
+	static const char *const spellings[] = { "iphdr", "icmp", "struct ip" };
+	CXString name = clang_getTranslationUnitSpelling(tu);
+	CXFile main = clang_getFile(tu, clang_getCString(name));
+	size_t n = 0;
+
+	clang_disposeString(name);
+	const char *t = main ? clang_getFileContents(tu, main, &n) : NULL;
+	for (size_t i = 0; t && i < N(spellings); i++)
+		if (memmem(t, n, spellings[i], strlen(spellings[i])))
+			return 1;
+	return 0;
+}
+
 void check_raw_ipv4_headers_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	char name[64];
@@ -59,7 +74,17 @@ void check_raw_ipv4_headers_match(struct walk_ctx *ctx, const struct v6scan_chec
 			walk_report(ctx, self, cur, name, "%s belongs to raw IPv4/ICMPv4 packet code", name);
 		return;
 	}
-	/* TypeRef: the name first (short strings), the header test after */
+	/* TypeRef: asked once per unit (walk_memo), does its main file spell
+	 * one of the structs at all? Most do not, and then no TypeRef is
+	 * resolved. A struct spelled only in a project header of a unit
+	 * whose main file never names it is missed. */
+	int *memo = walk_memo(ctx, self);
+	if (!memo)
+		return;
+	if (*memo < 0)
+		*memo = main_file_names_packets(walk_tu_of(ctx));
+	if (!*memo)
+		return;
 	CXCursor rec = clang_getCursorReferenced(cur);
 	if (clang_getCursorKind(rec) != CXCursor_StructDecl)
 		return;
