@@ -19,7 +19,7 @@ int selection_apply(const char *list, const char *what, int *enabled)
 
 	if (!list) {
 		for (size_t i = 0; i < n; i++)
-			enabled[i] = 1;
+			enabled[i] = registry_default_on(i);
 		return 0;
 	}
 	kept = malloc(strlen(list) + 1);

@@ -27,6 +27,14 @@ CXTranslationUnit walk_tu_of(const struct walk_ctx *ctx)
 	return ctx->tu;
 }
 
+int *walk_memo(struct walk_ctx *ctx, const struct v6scan_check *self)
+{
+	for (size_t i = 0; i < ctx->cfg->nchecks && i < 64; i++)
+		if (ctx->cfg->checks[i] == self)
+			return &ctx->memo[i];
+	return NULL;
+}
+
 CXCursor walk_parent(const struct walk_ctx *ctx)
 {
 	return ctx->parent;
@@ -100,8 +108,8 @@ struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigne
 	return wf && wf->project ? wf : NULL;
 }
 
-static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
-		     const char *subject, const char *msg)
+static void walk_add_level(struct walk_ctx *ctx, const struct v6scan_check *check, enum v6scan_level level,
+			   CXSourceLocation loc, const char *subject, const char *msg)
 {
 	unsigned line, col, off;
 	size_t file;
@@ -112,7 +120,7 @@ static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
 	struct walk_scope *s = walk_scope_at(ctx, file, off);
 	struct finding f = {
 		.check = check,
-		.level = check->level,
+		.level = level,
 		.path = wf->relpath,
 		.line = line,
 		.column = col,
@@ -140,6 +148,24 @@ int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char *
 		return 0;
 	*relpath = wf->relpath;
 	return 1;
+}
+
+static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
+		     const char *subject, const char *msg)
+{
+	walk_add_level(ctx, check, check->level, loc, subject, msg);
+}
+
+void walk_report_level(struct walk_ctx *ctx, const struct v6scan_check *check, enum v6scan_level level,
+		       CXSourceLocation loc, const char *subject, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	walk_add_level(ctx, check, level, loc, subject, msg);
 }
 
 static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
@@ -317,6 +343,8 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 
 	if (cfg->nchecks > 64)
 		return -E2BIG;
+	for (size_t i = 0; i < 64; i++)
+		ctx.memo[i] = -1;
 	for (size_t i = 0; i < cfg->nchecks; i++)
 		for (const enum CXCursorKind *kp = cfg->checks[i]->kinds; *kp; kp++) {
 			unsigned k = (unsigned)*kp;
@@ -326,9 +354,12 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	clang_visitChildren(root, walk_prepass, &ctx);
 	walk_macro_index(&ctx);
 	walk_scope_index(&ctx);
-	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++)
+	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++) {
+		ctx.cur_top = i;
+		ctx.cur_scope_known = 0;
 		if (walk_visit(ctx.top[i], root, &ctx) == CXChildVisit_Recurse)
 			clang_visitChildren(ctx.top[i], walk_visit, &ctx);
+	}
 	if (!ctx.err)
 		walk_inactive(&ctx);
 
@@ -338,5 +369,6 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	free(ctx.top);
 	walk_macro_free(&ctx);
 	walk_scope_free(&ctx);
+	walk_flow_free(&ctx);
 	return ctx.err;
 }

@@ -113,6 +113,40 @@ int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def);
  * the construct was written by the macro, not in the source. */
 int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
 
+/* 32-bit IPv4 addresses followed through the translation unit's own
+ * functions (walk_flow.c; computed once, the first time either is asked,
+ * from the functions that name s_addr, inet_addr, inet_network, in_addr_t
+ * or h_addr, outside dual-stack scopes).
+ *
+ * walk_holds_ipv4: 1 when decl (a variable, a parameter, a project struct
+ * member, or a function for its result; any declaration of it) is an
+ * integer that holds an IPv4 address in this translation unit: an address
+ * value is stored into it, returned from it or passed to it (a parameter of
+ * a function that is not a one-parameter integer helper), or it is stored
+ * into s_addr, or copied from a hostent address with memcpy.
+ *
+ * walk_is_ipv4_value: 1 when expr is an IPv4 address value: what
+ * ast_is_ipv4_value accepts, inet_addr()/inet_network(), htonl/ntohl of
+ * one, one masked with & or |, a holder above, a call of a holder
+ * function, or a one-parameter integer helper (byte_swap32) applied to
+ * one. */
+int walk_holds_ipv4(struct walk_ctx *ctx, CXCursor decl);
+int walk_is_ipv4_value(struct walk_ctx *ctx, CXCursor expr);
+
+/* 0 when no IPv4 address value can appear at cur: the translation unit
+ * has no holder and the function being walked (the top-level definition
+ * cur lies in; cur must be the cursor handed to the check) names none of
+ * the seeds above (nor in_addr, sin_addr). A cheap gate before
+ * walk_is_ipv4_value; 1 outside function definitions. */
+int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur);
+
+/* A slot for one translation-unit-level answer of check `self` (an int,
+ * -1 until the check sets it), kept for the rest of the translation unit:
+ * a check that needs a fact about the whole unit (a setsockopt anywhere)
+ * computes it once instead of at every candidate. NULL when self is not
+ * enabled. */
+int *walk_memo(struct walk_ctx *ctx, const struct v6scan_check *self);
+
 /* The first and last child of `cur` (a binary operator's operands), and a
  * binary operator's operator ("=", "==", ...; NULL when not available, see
  * ast_binary_operator). Same answers as ast_first_child, ast_last_child

@@ -47,6 +47,7 @@ struct walk_scope {
 	CXCursor cur;          /* FunctionDecl (a definition) */
 	int names;             /* -1 not computed yet, else WALK_NAMES_* */
 	int twin_done;         /* 1: its IPv6 twin was looked for */
+	int seeded;            /* walk_flow: -1 not computed, else 1 when its text names an address seed */
 	char *name;
 };
 
@@ -85,6 +86,11 @@ struct walk_ctx {
 	CXCursor op_first, op_last;
 	int op_state;                   /* 1 operands known, 2 operator too */
 	char op_text[8];                /* "" when not available */
+	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
+	int memo[64];                   /* walk_memo: one answer per enabled check, -1 unset */
+	size_t cur_top;                 /* index in top of the cursor being walked */
+	struct walk_scope *cur_scope;   /* its scope, once asked (walk_may_hold_ipv4) */
+	int cur_scope_known;
 };
 
 /* Grows arr (n elements of size) when n is 0 or a power of two; returns the
@@ -125,5 +131,14 @@ unsigned walk_ident_names(const char *t);
 /* walk_inactive.c: the catalog's API names in the translation unit's
  * inactive #if branches, as notes (finding.inactive). 0 or -ENOMEM. */
 int walk_inactive(struct walk_ctx *ctx);
+
+/* Reports at loc with the given level instead of the check's own (the
+ * notes of inactive branches). */
+void walk_report_level(struct walk_ctx *ctx, const struct v6scan_check *check, enum v6scan_level level,
+		       CXSourceLocation loc, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Frees what walk_flow.c computed for the translation unit. */
+void walk_flow_free(struct walk_ctx *ctx);
 
 #endif

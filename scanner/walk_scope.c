@@ -28,6 +28,7 @@ int walk_scope_record(struct walk_ctx *ctx, CXCursor fn, size_t file, unsigned s
 	sc->cur = fn;
 	sc->names = -1;
 	sc->twin_done = 0;
+	sc->seeded = -1;
 	sc->name = name;
 	return 0;
 }

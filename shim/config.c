@@ -1,7 +1,7 @@
 /*
  * config — defaults, v6shim.conf and V6SHIM_* overrides (see config.h).
  */
-/* NOLINTBEGIN(v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl): the pool range is an IPv4 prefix by definition (v6scan self-scan). */
+/* NOLINTBEGIN(v6-addr-in-uint32,v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl): the pool range is an IPv4 prefix by definition (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -454,4 +454,4 @@ void config_print(const struct v6shim_config *c, int fd)
     for (size_t i = 0; i < CONFIG_NKEYS; i++)
         dprintf(fd, "%s = %s\n", config_keys[i].key, config_value(c, i, v, sizeof v));
 }
-/* NOLINTEND(v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl) */
+/* NOLINTEND(v6-addr-in-uint32,v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl) */

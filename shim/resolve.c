@@ -7,7 +7,7 @@
  * allocated (resolve_ai_head); it is a leaf lock. The policy table is
  * shim_policy()'s, built once on the start-up path (init.h).
  */
-/* NOLINTBEGIN(v6-family-switch-no-v6,v6-hints-family-inet,v6-sin-family-inet,v6-sockaddr-compare,v6-sockaddr-in-decl): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
+/* NOLINTBEGIN(v6-addr-in-uint32,v6-family-switch-no-v6,v6-hints-family-inet,v6-sin-family-inet,v6-sockaddr-compare,v6-sockaddr-in-decl): this module answers the IPv4-only resolver API on purpose (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "resolve.h"
 
@@ -589,4 +589,4 @@ int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
     }
     return rc;
 }
-/* NOLINTEND(v6-family-switch-no-v6,v6-hints-family-inet,v6-sin-family-inet,v6-sockaddr-compare,v6-sockaddr-in-decl) */
+/* NOLINTEND(v6-addr-in-uint32,v6-family-switch-no-v6,v6-hints-family-inet,v6-sin-family-inet,v6-sockaddr-compare,v6-sockaddr-in-decl) */

@@ -1,45 +1,22 @@
 /* v6-addr-in-uint32 — an address kept in 32 bits: a variable, parameter,
  * member or function result of type in_addr_t (or an array of, or pointer
- * to, in_addr_t), and an integer variable initialised or assigned from an
- * IPv4 address value (the s_addr member, htonl/ntohl of it, inet_addr(),
- * inet_network(), such a value masked with & or |); a project struct member
- * assigned such a value is reported at the assignment and at the member. Silent in dual-stack scopes (a union or a struct that
- * also holds an in6_addr, a function that also handles IPv6) and for
- * declarations written by a macro. */
+ * to, in_addr_t); an integer variable, parameter, project member or
+ * function result that holds an IPv4 address in this translation unit
+ * (walk_holds_ipv4: the flow through the file's own functions); and the
+ * lines that move such an address: an address stored into an integer,
+ * an integer stored into s_addr, an address handed to a project function's
+ * integer parameter, an address printed as an integer by the printf
+ * family, a struct in_addr copied whole, raw bytes memcpy'd into one.
+ * Silent in dual-stack scopes (a union or a struct that also holds an
+ * in6_addr, a function that also handles IPv6) and for declarations
+ * written by a macro. */
 #include "checks.h"
 
 #include <string.h>
 
 #include "../ast.h"
 #include "../walk.h"
-
-static const char *const parsers[] = { "inet_addr", "inet_network" };
-
-/* An IPv4 address value, inet_addr()/inet_network(), htonl/ntohl of one,
- * or one of those masked (`v & mask`: still an address). */
-static int is_ipv4_source(CXTranslationUnit tu, CXCursor expr, int depth)
-{
-	static const char *const byte_order[] = { "htonl", "ntohl" };
-	CXCursor s = ast_strip(expr);
-	char op[8];
-
-	if (ast_is_ipv4_value(s))
-		return 1;
-	switch (clang_getCursorKind(s)) {
-	case CXCursor_CallExpr:
-		if (ast_system_callee(s, parsers, 2))
-			return 1;
-		return depth < 4 && ast_system_callee(s, byte_order, 2) && clang_Cursor_getNumArguments(s) == 1 &&
-		       is_ipv4_source(tu, clang_Cursor_getArgument(s, 0), depth + 1);
-	case CXCursor_BinaryOperator:
-		if (depth >= 4 || !(is_ipv4_source(tu, ast_first_child(s), depth + 1) ||
-				    is_ipv4_source(tu, ast_last_child(s), depth + 1)))
-			return 0;
-		return ast_binary_operator(tu, s, op, sizeof(op)) && (strcmp(op, "&") == 0 || strcmp(op, "|") == 0);
-	default:
-		return 0;
-	}
-}
+#include "util_macro.h"
 
 static int is_integer(CXType t)
 {
@@ -48,38 +25,202 @@ static int is_integer(CXType t)
 	       t.kind == CXType_ULongLong || t.kind == CXType_LongLong;
 }
 
-/* The initialiser of a variable declaration: its last child when that is
- * an expression. */
-static CXCursor initialiser(CXCursor var)
+static int is_s_addr(CXCursor expr)
 {
-	CXCursor last = ast_last_child(var);
+	char m[16];
 
-	return clang_isExpression(clang_getCursorKind(last)) ? last : clang_getNullCursor();
+	return ast_system_member(expr, m, sizeof(m)) && strcmp(m, "s_addr") == 0;
+}
+
+static int is_in_addr_value(CXCursor expr)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(expr));
+
+	return t.kind == CXType_Record && ast_type_is(t, "struct in_addr", 0);
+}
+
+static enum CXChildVisitResult hostent_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_MemberRefExpr &&
+	    ast_field_of_system_struct(clang_getCursorReferenced(c), "hostent")) {
+		*(int *)d = 1;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* 1 when expr reads a hostent member (he->h_addr): v6-hostent-fields
+ * reports that line already. */
+static int names_hostent(CXCursor expr)
+{
+	int hit = 0;
+
+	if (clang_getCursorKind(expr) == CXCursor_MemberRefExpr)
+		hostent_visit(expr, expr, &hit);
+	if (!hit)
+		clang_visitChildren(expr, hostent_visit, &hit);
+	return hit;
+}
+
+static const char *what_of(enum CXCursorKind k)
+{
+	switch (k) {
+	case CXCursor_FunctionDecl: return "the result";
+	case CXCursor_ParmDecl: return "a parameter";
+	case CXCursor_FieldDecl: return "a member";
+	default: return "a variable";
+	}
+}
+
+/* `x = v`: an address stored into an integer, an integer stored as an
+ * address (`s_addr = x`), a struct in_addr copied whole. */
+static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+{
+	CXCursor lhs = ast_strip(walk_first(ctx, cur));
+	enum CXCursorKind lk = clang_getCursorKind(lhs);
+
+	if (lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr && lk != CXCursor_UnaryOperator)
+		return;
+	CXType lt = clang_getCursorType(lhs);
+	int in_addr = is_in_addr_value(lhs);
+	if (!in_addr && (!is_integer(lt) || lk == CXCursor_UnaryOperator))
+		return;
+	int s_addr = !in_addr && lk == CXCursor_MemberRefExpr && is_s_addr(lhs);
+	if (!in_addr && !s_addr) {
+		CXCursor target = clang_getCursorReferenced(lhs);
+		if (ast_type_is_in_addr_t(lt, 0) ||
+		    (lk == CXCursor_MemberRefExpr && (clang_getCursorKind(target) != CXCursor_FieldDecl ||
+						      clang_Location_isInSystemHeader(clang_getCursorLocation(target)))))
+			return;
+	}
+	CXCursor rhs = walk_last(ctx, cur);
+	/* the operator last in each branch: reading it tokenizes */
+	if (in_addr) {
+		if (!is_in_addr_value(rhs) || names_hostent(rhs) || !walk_is_op(ctx, cur, "=") ||
+		    walk_in_dual_stack(ctx, cur))
+			return;
+		walk_report(ctx, self, cur, "in_addr", "a 32-bit IPv4 address (struct in_addr) is copied");
+		return;
+	}
+	if (s_addr) {
+		/* s_addr = x: x (a variable, parameter, member or a project
+		 * function's result) carries the address in 32 bits */
+		CXCursor v = ast_strip(rhs);
+		enum CXCursorKind vk = clang_getCursorKind(v);
+		if ((vk != CXCursor_DeclRefExpr && vk != CXCursor_MemberRefExpr && vk != CXCursor_CallExpr) ||
+		    !is_integer(clang_getCursorType(v)) || ast_type_is_in_addr_t(clang_getCursorType(v), 0))
+			return;
+		CXCursor d = clang_getCursorReferenced(v);
+		enum CXCursorKind dk = clang_getCursorKind(d);
+		if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl && dk != CXCursor_FieldDecl &&
+		    dk != CXCursor_FunctionDecl)
+			return;
+		if (clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(d))) ||
+		    !walk_is_op(ctx, cur, "=") || walk_in_dual_stack(ctx, cur))
+			return;
+		walk_report(ctx, self, cur, "uint32", "an IPv4 address is taken from a 32-bit integer");
+		return;
+	}
+	if (!walk_is_ipv4_value(ctx, rhs) || !walk_is_op(ctx, cur, "=") || walk_in_dual_stack(ctx, cur))
+		return;
+	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
+}
+
+static const char *const printers[] = { "printf", "fprintf", "sprintf", "snprintf", "dprintf", "syslog",
+					"err", "errx", "warn", "warnx", "__printf_chk", "__fprintf_chk",
+					"__sprintf_chk", "__snprintf_chk", "__syslog_chk" };
+static const char *const copiers[] = { "memcpy", "memmove", "bcopy" };
+
+/* A project function's call: an address handed to an integer parameter. */
+static void match_project_call(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur, CXCursor fn,
+			       int nargs)
+{
+	int nparams = clang_Cursor_getNumArguments(fn);
+
+	for (int i = 0; i < nargs && i < nparams; i++) {
+		CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
+		/* literals, the common argument, first: no address there */
+		enum CXCursorKind ak = clang_getCursorKind(a);
+		if (ak == CXCursor_IntegerLiteral || ak == CXCursor_StringLiteral || ak == CXCursor_CharacterLiteral)
+			continue;
+		if (!is_integer(clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i))) ||
+		    !is_integer(clang_getCursorType(a)) || !walk_is_ipv4_value(ctx, a))
+			continue;
+		if (!walk_in_dual_stack(ctx, cur))
+			walk_report(ctx, self, a, "uint32", "an IPv4 address is passed as a 32-bit integer");
+		return;
+	}
+}
+
+/* Calls: an address printed as an integer, raw bytes copied into one,
+ * an address handed to a project function as an integer. */
+static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+{
+	int nargs = clang_Cursor_getNumArguments(cur);
+	CXCursor fn = clang_getCursorReferenced(cur);
+
+	if (nargs < 1 || clang_getCursorKind(fn) != CXCursor_FunctionDecl)
+		return;
+	int system = clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(fn)));
+	if (!system) {
+		match_project_call(ctx, self, cur, fn, nargs);
+		return;
+	}
+	/* one spelling for both lists: most system calls are neither */
+	CXString sp = clang_getCursorSpelling(fn);
+	const char *name = clang_getCString(sp);
+	int print = util_name_in(name, printers, sizeof(printers) / sizeof(printers[0])) != NULL;
+	int copy = !print && util_name_in(name, copiers, 3) != NULL;
+	clang_disposeString(sp);
+	if (print) {
+		for (int i = 1; i < nargs; i++) {
+			CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
+			if (clang_getCursorKind(ast_strip(a)) == CXCursor_StringLiteral)
+				continue;
+			if ((is_in_addr_value(ast_strip(a)) || walk_is_ipv4_value(ctx, a)) && !walk_in_dual_stack(ctx, cur)) {
+				walk_report(ctx, self, a, "uint32", "an IPv4 address is printed as a 32-bit integer");
+				return;
+			}
+		}
+		return;
+	}
+	if (copy) {
+		if (nargs != 3)
+			return;
+		/* memcpy(&sin.sin_addr, p, n), bcopy(p, &sin.sin_addr, n): four
+		 * bytes of something that is not a struct in_addr */
+		int to = strcmp(ast_system_callee(cur, copiers, 3), "bcopy") == 0 ? 1 : 0;
+		CXCursor dst = ast_strip(clang_Cursor_getArgument(cur, (unsigned)to));
+		CXCursor src = ast_strip(clang_Cursor_getArgument(cur, (unsigned)(1 - to)));
+		if (clang_getCursorKind(dst) != CXCursor_UnaryOperator)
+			return;
+		CXCursor obj = ast_strip(ast_first_child(dst));
+		if (!is_in_addr_value(obj) && !is_s_addr(obj))
+			return;
+		if (names_hostent(src))
+			return;
+		if (clang_getCursorKind(src) == CXCursor_UnaryOperator &&
+		    (is_in_addr_value(ast_strip(ast_first_child(src))) || is_s_addr(ast_strip(ast_first_child(src)))))
+			return;
+		if (!walk_in_dual_stack(ctx, cur))
+			walk_report(ctx, self, cur, "in_addr", "raw bytes are copied into a 32-bit IPv4 address");
+		return;
+	}
 }
 
 void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	enum CXCursorKind k = clang_getCursorKind(cur);
 
-	if (k == CXCursor_BinaryOperator) {
-		CXCursor lhs = ast_strip(walk_first(ctx, cur));
-		enum CXCursorKind lk = clang_getCursorKind(lhs);
-		if ((lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr) || !is_integer(clang_getCursorType(lhs)) ||
-		    ast_type_is_in_addr_t(clang_getCursorType(lhs), 0))
+	if (k == CXCursor_BinaryOperator || k == CXCursor_CallExpr) {
+		/* a function that names no address cannot move one */
+		if (!walk_may_hold_ipv4(ctx, cur))
 			return;
-		CXCursor target = clang_getCursorReferenced(lhs);
-		if (lk == CXCursor_MemberRefExpr &&
-		    (clang_getCursorKind(target) != CXCursor_FieldDecl ||
-		     clang_Location_isInSystemHeader(clang_getCursorLocation(target))))
-			return;
-		if (!is_ipv4_source(walk_tu_of(ctx), walk_last(ctx, cur), 0) || !walk_is_op(ctx, cur, "=") ||
-		    walk_in_dual_stack(ctx, cur))
-			return;
-		walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
-		/* and where the member is declared: that is the storage to widen */
-		if (lk == CXCursor_MemberRefExpr && !walk_in_dual_stack(ctx, target))
-			walk_report(ctx, self, target, "uint32", "this member holds an IPv4 address in a 32-bit "
-				    "integer");
+		if (k == CXCursor_BinaryOperator)
+			match_assignment(ctx, self, cur);
+		else
+			match_call(ctx, self, cur);
 		return;
 	}
 	/* a declaration a macro writes (an X-macro list of forwarders) has
@@ -88,16 +229,13 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 	if (ast_type_is_in_addr_t(t, 1)) {
 		if (!walk_written_by_macro(ctx, cur) && !walk_in_dual_stack(ctx, cur))
 			walk_report(ctx, self, cur, "in_addr_t", "%s of type in_addr_t holds an IPv4 address only",
-				    k == CXCursor_FunctionDecl ? "the result" : "a variable");
+				    what_of(k));
 		return;
 	}
-	if (k != CXCursor_VarDecl || !is_integer(t))
-		return;
-	CXCursor init = initialiser(cur);
-	if (clang_Cursor_isNull(init) || !is_ipv4_source(walk_tu_of(ctx), init, 0) || walk_written_by_macro(ctx, cur) ||
+	if (!is_integer(t) || !walk_holds_ipv4(ctx, cur) || walk_written_by_macro(ctx, cur) ||
 	    walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
+	walk_report(ctx, self, cur, "uint32", "%s holds an IPv4 address in a 32-bit integer", what_of(k));
 }
 
 V6SCAN_CHECK_PARTS(addr_in_uint32,
@@ -105,4 +243,5 @@ V6SCAN_CHECK_PARTS(addr_in_uint32,
 	"field) can only ever be an IPv4 address; the code built around it has no room for 128 bits.",
 	"keep addresses as struct sockaddr_storage (plus length), or as a family tag with a union of "
 	"struct in_addr and struct in6_addr",
-	CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_FunctionDecl, CXCursor_BinaryOperator);
+	CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_FunctionDecl, CXCursor_BinaryOperator,
+	CXCursor_CallExpr);

@@ -6,11 +6,15 @@
  *     macro, or
  *   - the value names a char array or pointer that, in the same function,
  *     is the host buffer of getnameinfo() or the destination of such an
- *     inet_ntop().
+ *     inet_ntop(), or
+ *   - the value is a char pointer that, in the same function, is set to
+ *     such a buffer, or to inet_ntoa()'s or such an inet_ntop()'s result
+ *     (`name = hbuf` in one branch, `name = inet_ntoa(...)` in the other).
  * Reported at the format literal. A format chosen by a conditional
  * (`v6 ? "[%s]:%s" : "%s:%s"`) is not a literal and stays silent, as does a
- * function with a "[%" format or a '[' character; inet_ntoa() text is
- * IPv4-only already (v6-inet-ntoa), so its joins are not reported twice. */
+ * function with a "[%" format or a '[' character; inet_ntoa() text
+ * printed directly is IPv4-only already (v6-inet-ntoa, same line), so that
+ * join is not reported twice. */
 #include "checks.h"
 
 #include <string.h>
@@ -22,11 +26,17 @@
 static const char *const ntop[] = { "inet_ntop" };
 static const char *const gni[] = { "getnameinfo" };
 
+#define MAX_ALIAS 8
+
 struct facts {
 	CXCursor host;      /* the variable printed before the colon */
 	int from_converter; /* it is filled by getnameinfo/inet_ntop */
 	int brackets;       /* "[%" in a string, or a '[' character */
 	struct walk_ctx *ctx;
+	/* buffers the host pointer is set to (`host = hbuf`), and buffers
+	 * getnameinfo()/inet_ntop() fill: joined at the end */
+	CXCursor alias[MAX_ALIAS], filled[MAX_ALIAS];
+	int nalias, nfilled;
 };
 
 static int family_is_inet(struct walk_ctx *ctx, CXCursor call)
@@ -35,6 +45,25 @@ static int family_is_inet(struct walk_ctx *ctx, CXCursor call)
 	const char *m = walk_macro_of(ctx, clang_Cursor_getArgument(call, 0), macro, sizeof(macro));
 
 	return m && (strcmp(m, "AF_INET") == 0 || strcmp(m, "PF_INET") == 0);
+}
+
+static const char *const ntoa[] = { "inet_ntoa" };
+
+/* The host pointer set to `value`: address text from a call (inet_ntoa(),
+ * a non-AF_INET inet_ntop()), or a buffer to look at later. */
+static void host_set(struct facts *f, CXCursor value)
+{
+	CXCursor v = ast_strip(value);
+
+	if (clang_getCursorKind(v) == CXCursor_CallExpr) {
+		if (ast_system_callee(v, ntoa, 1) ||
+		    (ast_system_callee(v, ntop, 1) && clang_Cursor_getNumArguments(v) >= 3 && !family_is_inet(f->ctx, v)))
+			f->from_converter = 1;
+		return;
+	}
+	CXCursor obj = util_named_object(v);
+	if (!clang_Cursor_isNull(obj) && f->nalias < MAX_ALIAS)
+		f->alias[f->nalias++] = obj;
 }
 
 static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData data)
@@ -60,9 +89,23 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 	case CXCursor_CallExpr:
 		if (clang_Cursor_getNumArguments(c) >= 3 &&
 		    (ast_system_callee(c, gni, 1) ||
-		     (ast_system_callee(c, ntop, 1) && !family_is_inet(f->ctx, c))) &&
-		    clang_equalCursors(util_named_object(clang_Cursor_getArgument(c, 2)), f->host))
-			f->from_converter = 1;
+		     (ast_system_callee(c, ntop, 1) && !family_is_inet(f->ctx, c)))) {
+			CXCursor buf = util_named_object(clang_Cursor_getArgument(c, 2));
+			if (clang_equalCursors(buf, f->host))
+				f->from_converter = 1;
+			else if (!clang_Cursor_isNull(buf) && f->nfilled < MAX_ALIAS)
+				f->filled[f->nfilled++] = buf;
+		}
+		break;
+	case CXCursor_VarDecl:
+		if (clang_equalCursors(c, f->host) && clang_isExpression(clang_getCursorKind(ast_last_child(c))))
+			host_set(f, ast_last_child(c));
+		break;
+	case CXCursor_BinaryOperator:
+		if (clang_equalCursors(util_named_object(ast_first_child(c)), f->host) &&
+		    clang_getCursorKind(ast_strip(ast_first_child(c))) == CXCursor_DeclRefExpr &&
+		    ast_is_assignment(walk_tu_of(f->ctx), c))
+			host_set(f, ast_last_child(c));
 		break;
 	default:
 		break;
@@ -127,6 +170,9 @@ void check_host_port_join_match(struct walk_ctx *ctx, const struct v6scan_check 
 		if (clang_Cursor_isNull(fn))
 			return;
 		clang_visitChildren(fn, gather, &f);
+		for (int a = 0; a < f.nalias && !f.from_converter; a++)
+			for (int b = 0; b < f.nfilled && !f.from_converter; b++)
+				f.from_converter = clang_equalCursors(f.alias[a], f.filled[b]);
 		if (!f.from_converter || f.brackets)
 			return;
 		walk_report(ctx, self, lit, "host-port-join",

@@ -33,6 +33,24 @@ static const struct v6scan_check *const registry_table[] = {
 
 #define REGISTRY_N (sizeof(registry_table) / sizeof(registry_table[0]))
 
+/* the indexes of the checks that are off by default, ended by -1 */
+static const int registry_off[] = {
+#define V6SCAN_CHECK(stem, id, level, confidence, summary)
+#define V6SCAN_CHECK_OFF(stem) registry_idx_##stem,
+#include "checks.def"
+#undef V6SCAN_CHECK_OFF
+#undef V6SCAN_CHECK
+	-1
+};
+
+int registry_default_on(size_t i)
+{
+	for (size_t j = 0; registry_off[j] >= 0; j++)
+		if ((size_t)registry_off[j] == i)
+			return 0;
+	return i < REGISTRY_N;
+}
+
 /* the walker keeps one bit per enabled check in a uint64_t */
 _Static_assert(REGISTRY_N <= 64, "walk.c dispatches at most 64 checks");
 
@@ -63,7 +81,7 @@ int registry_select(const char *list, int *enabled, const char **bad)
 	const char *p = list;
 
 	for (size_t i = 0; i < REGISTRY_N; i++)
-		enabled[i] = 1;
+		enabled[i] = registry_default_on(i);
 	while (*p) {
 		const char *end = strchrnul(p, ',');
 		const char *item = p;

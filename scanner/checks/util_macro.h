@@ -61,7 +61,28 @@ static inline void util_project_macro_names(struct walk_ctx *ctx, const struct v
 
 	if (clang_getCursorKind(def) != CXCursor_MacroDefinition || !walk_macro_is_used(ctx, def))
 		return;
-	clang_tokenize(tu, clang_getCursorExtent(def), &toks, &nt);
+	/* a text search of the definition before the tokenizer: most bodies
+	 * name none of the list */
+	CXSourceRange r = clang_getCursorExtent(def);
+	CXFile f;
+	unsigned o1, o2;
+	size_t size;
+	CXFile f2;
+	clang_getSpellingLocation(clang_getRangeStart(r), &f, NULL, NULL, &o1);
+	clang_getSpellingLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+	const char *text = f && f2 && clang_File_isEqual(f, f2) ? clang_getFileContents(tu, f, &size) : NULL;
+	if (text && o2 <= size && o2 > o1 && o2 - o1 < 65536) {
+		int any = 0;
+		for (size_t i = 0; i < n && !any; i++) {
+			size_t l = strlen(names[i]);
+			if (l && names[i][l - 1] == '*')
+				l--;
+			any = l && memmem(text + o1, o2 - o1, names[i], l) != NULL;
+		}
+		if (!any)
+			return;
+	}
+	clang_tokenize(tu, r, &toks, &nt);
 	for (unsigned i = 1; i < nt; i++) {
 		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
 			continue;

@@ -5,7 +5,7 @@
 # must agree with it; TOP is the source tree. For every row
 # V6SCAN_CHECK(stem, "id", LEVEL, CONFIDENCE, ...):
 #   - stem is the id without "v6-", '-' written '_';
-#   - `v6scan --list-checks` lists exactly the ids of the list, in its order,
+#   - `v6scan --list-checks --checks='*'` lists exactly the ids of the list, in its order,
 #     with its level and confidence;
 #   - scanner/checks/<stem>.c exists, and no other check source does;
 #   - docs/checks/<id>.md exists, starts with "# <id>" and has the fixed
@@ -34,7 +34,7 @@ nrows=$(wc -l < "$tmp/rows")
 
 lower() { echo "$1" | tr 'A-Z' 'a-z'; }
 
-"$v6scan" --list-checks > "$tmp/list" 2> "$tmp/err" || die "--list-checks failed: $(cat "$tmp/err")"
+"$v6scan" --list-checks --checks='*' > "$tmp/list" 2> "$tmp/err" || die "--list-checks failed: $(cat "$tmp/err")"
 awk '{ print $1, $2, $3 }' "$tmp/list" > "$tmp/listed"
 while read -r stem id level conf; do
   echo "$id $(lower "$level") $(lower "$conf")"

@@ -255,6 +255,36 @@ static void test_registry_select_applies_globs_in_order(void **state)
 	assert_string_equal(bad, ",v6-inet-ntoa");
 }
 
+/* the checks checks.def marks V6SCAN_CHECK_OFF are off unless a list names
+ * them; a list is applied to the default set */
+static void test_registry_default_set_leaves_off_checks_out(void **state)
+{
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+	int on[64];
+	const char *bad = NULL;
+	int off = registry_index(registry_find("v6-udp-payload-assume"));
+	int wire = registry_index(registry_find("v6-wire-format-v4"));
+	int plain = registry_index(registry_find("v6-gethostbyname"));
+
+	(void)state;
+	assert_true(off >= 0 && wire >= 0 && plain >= 0);
+	assert_false(registry_default_on((size_t)off));
+	assert_false(registry_default_on((size_t)wire));
+	assert_true(registry_default_on((size_t)plain));
+	assert_false(registry_default_on(n));
+	/* naming one adds it to the default set */
+	assert_int_equal(registry_select("v6-udp-payload-assume", on, &bad), 0);
+	assert_int_equal(on[off], 1);
+	assert_int_equal(on[wire], 0);
+	assert_int_equal(on[plain], 1);
+	/* "*" is every check */
+	assert_int_equal(registry_select("*", on, &bad), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(on[i], 1);
+	(void)all;
+}
+
 static void test_compdb_sanitise_keeps_ast_flags_only(void **state)
 {
 	char *argv[] = {
@@ -609,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_json_read_file_refuses_special_and_oversized_files),
 		cmocka_unit_test(test_registry_is_sorted_and_complete),
 		cmocka_unit_test(test_registry_select_applies_globs_in_order),
+		cmocka_unit_test(test_registry_default_set_leaves_off_checks_out),
 		cmocka_unit_test(test_compdb_sanitise_keeps_ast_flags_only),
 		cmocka_unit_test(test_compdb_sanitise_drops_the_input_by_resolved_path),
 		cmocka_unit_test(test_jobs_finish_sorts_dedupes_excludes_and_shards),
