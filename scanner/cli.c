@@ -13,7 +13,7 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME,
+	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME, OPT_INACTIVE,
 };
 
 static const struct option cli_long[] = {
@@ -32,6 +32,7 @@ static const struct option cli_long[] = {
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 	{ "export-fixes", required_argument, NULL, OPT_EXPORT_FIXES },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "inactive-branches", no_argument, NULL, OPT_INACTIVE },
 	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -92,6 +93,9 @@ void cli_usage(FILE *f)
 	      "                          count for --fail-on: high, medium (default: high and\n"
 	      "                          medium gate, low do not) or low (all); the report still\n"
 	      "                          lists every finding\n"
+	      "  --inactive-branches     also lex the inactive #if branches for IPv4-only API names\n"
+	      "                          and report them as notes (off by default: in correct\n"
+	      "                          dual-stack code they are mostly IPv4 fallbacks)\n"
 	      "  --export-fixes FILE     write the fix-its of the active findings to FILE as\n"
 	      "                          clang-apply-replacements YAML (clang-tidy's format)\n"
 	      "  --fix                   apply the fix-its in place (each file rewritten whole or\n"
@@ -218,6 +222,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_EXPORT_FIXES: o->export_fixes = optarg; break;
 		case OPT_RUNTIME: o->runtime = optarg; break;
+		case OPT_INACTIVE: o->inactive = 1; break;
 		case OPT_FIX: o->fix = 1; break;
 		case OPT_MIN_CONFIDENCE:
 			o->min_confidence_set = 1;

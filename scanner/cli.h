@@ -35,6 +35,7 @@ struct cli_opts {
 	const char *write_baseline;  /* --write-baseline */
 	const char *export_fixes;    /* --export-fixes FILE */
 	const char *runtime;         /* --runtime REPORT (runtime_join.h) */
+	int inactive;                /* --inactive-branches */
 	int fix;                     /* --fix */
 	enum v6scan_level fail_on;   /* --fail-on */
 	int fail_never;              /* --fail-on=none */

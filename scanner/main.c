@@ -460,7 +460,8 @@ static int main_scan(const struct cli_opts *cli)
 		.extra_before = o->extra_before, .nextra_before = o->nextra_before,
 		.extra = o->extra, .nextra = o->nextra, .quiet = o->quiet,
 	};
-	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled };
+	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled,
+				    .inactive = o->inactive };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
 				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
 	/* --fix refuses a file modified after this: its offsets are stale */

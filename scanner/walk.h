@@ -31,6 +31,7 @@ struct walk_config {
 	const char *root;                          /* absolute real path, no trailing '/' */
 	const struct v6scan_check *const *checks;  /* enabled checks */
 	size_t nchecks;
+	int inactive;                              /* --inactive-branches: lex skipped #if ranges */
 };
 
 /* Walks tu once and appends its findings to out. Returns 0 or -ENOMEM. */

@@ -276,6 +276,8 @@ int walk_inactive(struct walk_ctx *ctx)
 					   "v6-sockaddr-in-decl", "v6-socket-af-inet" };
 	int wanted = 0;
 
+	if (!ctx->cfg->inactive)
+		return 0;
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]) && !wanted; i++)
 		wanted = inactive_check(ctx, ids[i]) != NULL;
 	if (!wanted)

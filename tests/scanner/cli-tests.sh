@@ -319,12 +319,15 @@ compdb)
   # without it: defaults, no -I: the header is missing (incomplete), no finding
   expect_status 3 "$v6scan" compdb-project/legacy.c
   grep -q "resolver.h' file not found" "$tmp/err" || die "expected the missing include to be reported"
-  # (the call, in a branch the missing -D leaves inactive, is a note that says so)
   grep -q 'error: gethostbyname' "$tmp/out" && die "finding reported without the database's -D"
+  grep -q 'inactive #if branch' "$tmp/out" && die "inactive note without --inactive-branches: $(cat "$tmp/out")"
+  # (with --inactive-branches, the call in the branch the missing -D leaves
+  # inactive is a note that says so)
+  expect_status 3 "$v6scan" --inactive-branches compdb-project/legacy.c
   grep -q 'note: gethostbyname() in an inactive #if branch' "$tmp/out" || die "no inactive note: $(cat "$tmp/out")"
   # -p with no paths scans every entry; --extra-arg reaches the parse
   expect_status 0 "$v6scan" -p "$bdir" --extra-arg=-ULEGACY_RESOLVER
-  summary_of "$tmp/err" | grep -q '^1 finding (0 errors, 0 warnings, 1 note)' || die "--extra-arg=-U not applied: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^0 findings' || die "--extra-arg=-U not applied: $(cat "$tmp/err")"
   # a database with duplicate entries, dependency flags and GCC-only flags
   srcdir=$(pwd)/compdb-project
   cat > "$tmp/compile_commands.json" <<JSON
@@ -348,7 +351,7 @@ JSON
     "$srcdir" > "$tmp/compile_commands.json"
   (cd / && "$v6scan" --root "$src" -p "$tmp" > "$tmp/out" 2> "$tmp/err")
   [ $? -eq 0 ] || die "relative database entry: $(cat "$tmp/out" "$tmp/err")"
-  summary_of "$tmp/err" | grep -q '^1 finding (0 errors, 0 warnings, 1 note).* 1/1 files parsed$' || die "relative -I not resolved: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^0 findings.* 1/1 files parsed$' || die "relative -I not resolved: $(cat "$tmp/err")"
   # --extra-arg-before reaches the parse too (the entry has no -D)
   (cd / && "$v6scan" --root "$src" -p "$tmp" --extra-arg-before=-DLEGACY_RESOLVER > "$tmp/out" 2> "$tmp/err")
   grep -q '^compdb-project/legacy.c:7:9: error: .*\[v6-gethostbyname\]$' "$tmp/out" ||
@@ -556,19 +559,22 @@ gating)
   expect_status 1 "$v6scan" --min-confidence high fixtures/gethostbyname.c
   expect_status 2 "$v6scan" --min-confidence sure fixtures/gethostbyname.c
   grep -qxF "v6scan: --min-confidence must be high, medium or low (got 'sure')" "$tmp/err" || die "bad value: $(cat "$tmp/err")"
-  # notes from inactive #if branches say so, and gate as low confidence
-  expect_status 0 "$v6scan" --fail-on note fixtures/inactive_branches.c
+  # inactive #if branches are not scanned by default...
+  expect_status 0 "$v6scan" --fail-on note --min-confidence low fixtures/inactive_branches.c
+  [ -s "$tmp/out" ] && die "inactive branches scanned without --inactive-branches: $(cat "$tmp/out")"
+  # ... with --inactive-branches their notes say so, and gate as low confidence
+  expect_status 0 "$v6scan" --inactive-branches --fail-on note fixtures/inactive_branches.c
   grep -qxF 'tests/scanner/fixtures/inactive_branches.c:17:23: note: gethostbyname() in an inactive #if branch (DEBUG not defined): IPv4-only where that branch is compiled [v6-gethostbyname]' "$tmp/out" ||
     die "inactive note text: $(cat "$tmp/out")"
   grep -q '(#if 0): IPv4-only where that branch is compiled \[v6-socket-af-inet\]$' "$tmp/out" || die "#if 0 note: $(cat "$tmp/out")"
-  expect_status 1 "$v6scan" --fail-on note --min-confidence low fixtures/inactive_branches.c
-  expect_status 0 "$v6scan" --format json fixtures/inactive_branches.c
+  expect_status 1 "$v6scan" --inactive-branches --fail-on note --min-confidence low fixtures/inactive_branches.c
+  expect_status 0 "$v6scan" --inactive-branches --format json fixtures/inactive_branches.c
   python3 - "$tmp/out" <<'PY' || die "JSON inactive"
 import json, sys
 f = json.load(open(sys.argv[1]))["findings"]
 assert len(f) == 11 and all(x["inactive"] and x["level"] == "note" for x in f if not x["suppressed"]), f
 PY
-  expect_status 0 "$v6scan" --format sarif fixtures/inactive_branches.c
+  expect_status 0 "$v6scan" --inactive-branches --format sarif fixtures/inactive_branches.c
   python3 - "$tmp/out" <<'PY' || die "SARIF inactive"
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]["results"]

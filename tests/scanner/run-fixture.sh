@@ -4,6 +4,7 @@
 # A fixture is its own test: every line that should produce a finding says so
 # with a trailing `expect: v6-id[, v6-id...]` comment. This runner scans the
 # TARGETs (files or directories, relative to ROOT) with every check enabled
+# and the inactive #if branches scanned
 # and compares the findings (path:line:check) with the marks of all .c/.h
 # files under the TARGETs: a missing finding and an unexpected one both fail.
 # It also fails when v6scan cannot parse a fixture cleanly (exit status 3),
@@ -25,7 +26,7 @@ find "$@" -name '*.[ch]' | sort | while read -r f; do
   }' "$f"
 done | sort > "$tmp/expected"
 
-"$v6scan" --checks='*' --fail-on none --root . "$@" > "$tmp/out" 2> "$tmp/err"
+"$v6scan" --checks='*' --inactive-branches --fail-on none --root . "$@" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "FAIL: v6scan exited $rc (expected 0 with --fail-on none)"
