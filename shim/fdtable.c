@@ -36,6 +36,7 @@ struct fdtab_sock {
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
     unsigned nepoll;
     struct fdtab_epoll epoll[FDTAB_MAX_EPOLL];
+    uint64_t failover_mark; /* a non-blocking connect's fail-over record (nbconnect.h), 0 none */
 };
 
 /*
@@ -220,6 +221,7 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->opts_lost = false;
     s->nopts = 0;
     s->nepoll = 0;
+    s->failover_mark = 0;
     fdtab_unlock();
     atomic_store(&s->nfds, 1);
     fdtab_drop(atomic_exchange(slot, s));
@@ -489,7 +491,8 @@ unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS])
 void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epoll_event *ev)
 {
     fdtab_lock();
-    if (s->real == FDTAB_REAL_INET) {
+    /* Also while a fail-over may still replace the socket (nbconnect.h). */
+    if (s->real == FDTAB_REAL_INET || s->failover_mark != 0) {
         unsigned i;
         for (i = 0; i < s->nepoll; i++)
             if (s->epoll[i].epfd == epfd)
@@ -508,6 +511,21 @@ void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epo
         }
     }
     fdtab_unlock();
+}
+
+void fdtab_set_failover(struct fdtab_sock *s, uint64_t token)
+{
+    fdtab_lock();
+    s->failover_mark = token;
+    fdtab_unlock();
+}
+
+uint64_t fdtab_failover(struct fdtab_sock *s)
+{
+    fdtab_lock();
+    uint64_t token = s->failover_mark;
+    fdtab_unlock();
+    return token;
 }
 
 unsigned fdtab_epolls(struct fdtab_sock *s, struct fdtab_epoll out[FDTAB_MAX_EPOLL])

@@ -45,6 +45,9 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len);
 /* listen on a never-bound socket: made [::]:0 dual-stack first, as bind(0.0.0.0:0). */
 int sockets_listen(int fd, int backlog);
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len);
+/* Report mode: CALLER is the program's return address of this thread's
+ * next sockets_connect (the loopback fallback is counted there). */
+void sockets_report_caller(const void *caller);
 /* ACCEPT4: the caller was accept4 (FLAGS used) rather than accept. */
 int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4);
 int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
