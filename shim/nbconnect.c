@@ -235,8 +235,13 @@ static enum nbc_verdict nbc_check(struct nbc_rec *r, struct fdtab_sock *s, short
     for (size_t i = r->cur + 1; i < r->ndst && fdtab_fd_count(s) == 1; i++) {
         int rc = nbc_start(r, s, i);
         if (rc == 0) {
-            v6log(LOG_INFO, "fd %d: candidate %zu failed (%s), candidate %zu (%s) started", r->fd,
-                  r->cur, strerror(err), i, r->dst[i].sa.sa_family == AF_INET6 ? "IPv6" : "IPv4");
+            if (r->refused_only)
+                v6log(LOG_INFO, "fd %d: 127.x:%u refused, connecting to [::1]:%u instead", r->fd,
+                      ntohs(r->view.sin_port), ntohs(r->view.sin_port));
+            else
+                v6log(LOG_INFO, "fd %d: candidate %zu failed (%s), candidate %zu (%s) started",
+                      r->fd, r->cur, strerror(err), i,
+                      r->dst[i].sa.sa_family == AF_INET6 ? "IPv6" : "IPv4");
             r->cur = i;
             if (r->refused_only)
                 report_record(REPORT_LOOPBACK_FALLBACK, "connect", r->caller);
