@@ -11,7 +11,9 @@
  *     original bind when that fails; specific IPv4 binds stay IPv4), and
  *     listen() on a never-bound socket likewise;
  *   - connect(pool address) → the pool entry's candidates (RFC 8305 race
- *     when blocking, first usable candidate when non-blocking or UDP);
+ *     when blocking, first usable candidate when non-blocking or UDP; a
+ *     non-blocking stream connect then fails over, nbconnect.h);
+ *   - connect(127.0.0.0/8) refused, with loopback_fallback → [::1];
  *   - sendto/sendmsg(pool address) on an unbound UDP socket.
  * On replacement the fd keeps O_NONBLOCK, FD_CLOEXEC, the recorded socket
  * options (IPv4-level ones mirrored, see sockopt.h) and its epoll
