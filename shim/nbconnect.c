@@ -83,9 +83,18 @@ static int64_t nbc_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The deadline NS from now; 0 (always past) for a zero timeout, which
+ * needs no clock (the wait hooks' most frequent call). */
+static int64_t nbc_deadline(int64_t ns)
+{
+    return ns > 0 ? nbc_now_ns() + ns : 0;
+}
+
 /* Nanoseconds left until DEADLINE (never negative). */
 static int64_t nbc_left_ns(int64_t deadline)
 {
+    if (deadline == 0)
+        return 0;
     int64_t left = deadline - nbc_now_ns();
     return left > 0 ? left : 0;
 }
@@ -136,9 +145,17 @@ static struct fdtab_sock *nbc_entry(struct nbc_rec *r)
     return NULL;
 }
 
-/* Drop the records of fds closed or reused since. */
+/*
+ * Drop the records of fds closed or reused since, on one wait call in 256:
+ * each costs an fstat, and a stale record harms nothing meanwhile (a record
+ * is checked again whenever its fd is ready: nbc_entry), it only keeps the
+ * wait hooks off their fast path a little longer.
+ */
 static void nbc_prune(void)
 {
+    static unsigned calls; /* nbc_mu */
+    if (++calls % 256 != 1)
+        return;
     for (size_t i = 0; i < NBCONNECT_MAX; i++)
         if (nbc_recs[i].token)
             fdtab_release(nbc_entry(&nbc_recs[i]));
@@ -397,9 +414,9 @@ int nbconnect_poll(struct pollfd *fds, nfds_t n, int timeout_ms, const struct ti
     int64_t deadline = -1;
     if (ppoll && timeout && timeout->tv_sec >= 0 && timeout->tv_nsec >= 0 &&
         timeout->tv_nsec < 1000000000)
-        deadline = nbc_now_ns() + (int64_t)timeout->tv_sec * 1000000000 + timeout->tv_nsec;
+        deadline = nbc_deadline((int64_t)timeout->tv_sec * 1000000000 + timeout->tv_nsec);
     else if (!ppoll && timeout_ms >= 0)
-        deadline = nbc_now_ns() + (int64_t)timeout_ms * 1000000;
+        deadline = nbc_deadline((int64_t)timeout_ms * 1000000);
     for (bool first = true;; first = false) {
         int rc;
         if (ppoll) {
@@ -467,9 +484,9 @@ int nbconnect_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *
                    ? -errno : 0;
     int64_t deadline = -1;
     if (pselect && ts)
-        deadline = nbc_now_ns() + (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+        deadline = nbc_deadline((int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec);
     else if (!pselect && tv)
-        deadline = nbc_now_ns() + (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000;
+        deadline = nbc_deadline((int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000);
     size_t bytes = nbc_set_bytes(nfds);
     fd_set r0, w0, e0;
     if (r)
@@ -555,7 +572,7 @@ static int nbc_filter_epoll(int epfd, struct epoll_event *ev, int ready)
 int nbconnect_epoll(int epfd, struct epoll_event *ev, int maxevents, int timeout_ms,
                     const sigset_t *mask, bool pwait)
 {
-    int64_t deadline = timeout_ms >= 0 ? nbc_now_ns() + (int64_t)timeout_ms * 1000000 : -1;
+    int64_t deadline = timeout_ms >= 0 ? nbc_deadline((int64_t)timeout_ms * 1000000) : -1;
     for (bool first = true;; first = false) {
         int t = first ? timeout_ms : nbc_left_ms(deadline);
         int rc = pwait ? real_epoll_pwait(epfd, ev, maxevents, t, mask)
