@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compat.h"
 #include "pool.h"
 
 /* Fields below refs/nfds: read and written only with fdtab_mu held. */
@@ -86,14 +87,18 @@ static void fdtab_init(void)
     pthread_atfork(fdtab_atfork_prepare, fdtab_atfork_parent, fdtab_atfork_child);
 }
 
+/* (V6_TSAN_*: the fail-over takes it inside ThreadSanitizer's blocking
+ * interceptors, where TSan does not see pthread calls; compat.h) */
 static void fdtab_lock(void)
 {
     pthread_once(&fdtab_once, fdtab_init);
     pthread_mutex_lock(&fdtab_mu);
+    V6_TSAN_ACQUIRE(&fdtab_mu);
 }
 
 static void fdtab_unlock(void)
 {
+    V6_TSAN_RELEASE(&fdtab_mu);
     pthread_mutex_unlock(&fdtab_mu);
 }
 

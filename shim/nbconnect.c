@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/syslog.h>
 
+#include "compat.h"
 #include "log.h"
 #include "pool.h"
 #include "report.h"
@@ -65,14 +66,18 @@ static void nbc_init(void)
     pthread_atfork(nbc_atfork_prepare, nbc_atfork_parent, nbc_atfork_child);
 }
 
+/* (V6_TSAN_*: the wait hooks lock inside ThreadSanitizer's blocking
+ * interceptors, where it does not see pthread calls; compat.h) */
 static void nbc_lock(void)
 {
     pthread_once(&nbc_once, nbc_init);
     pthread_mutex_lock(&nbc_mu);
+    V6_TSAN_ACQUIRE(&nbc_mu);
 }
 
 static void nbc_unlock(void)
 {
+    V6_TSAN_RELEASE(&nbc_mu);
     pthread_mutex_unlock(&nbc_mu);
 }
 

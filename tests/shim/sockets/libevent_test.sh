@@ -32,7 +32,7 @@ for backend in epoll poll select; do
     i=$((i + 1)); [ $i -gt 200 ] && fail "server did not start"; sleep 0.05
   done
   port=$(sed -n 's/^port //p' "$out")
-  env $env LD_PRELOAD="$nss" "$v6run" --log info -- "$client" dual.v6kit.test "$port" \
+  env $env LD_PRELOAD="$nss" timeout 30 "$v6run" --log info -- "$client" dual.v6kit.test "$port" \
     > "$dir/client.out" 2> "$dir/client.err" || fail "$backend: client exited $?"
   wait $spid || fail "$backend: server exited with an error"
   printf 'backend: %s\nconnected\nserver said: hello 127.0.0.1\n' "$backend" > "$dir/want"
@@ -43,7 +43,7 @@ for backend in epoll poll select; do
   [ "$(sed -n 2p "$out")" = "peer 127.0.0.1" ] || fail "$backend: server's peer"
 
   port=$("$v6peer" freeport) || fail "no free port"
-  env $env LD_PRELOAD="$nss" "$v6run" -- "$client" dual.v6kit.test "$port" \
+  env $env LD_PRELOAD="$nss" timeout 30 "$v6run" -- "$client" dual.v6kit.test "$port" \
     > "$dir/refused.out" 2> "$dir/refused.err" && fail "$backend: connected to nothing"
   printf 'backend: %s\nerror: Connection refused\n' "$backend" > "$dir/want"
   cmp -s "$dir/want" "$dir/refused.out" || fail "$backend: refused output"

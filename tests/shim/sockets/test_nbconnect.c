@@ -23,7 +23,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -435,6 +437,66 @@ static void test_epoll_when_nothing_serves_reports_the_error(void **state)
     close(ep);
 }
 
+/* ---- threads ---- */
+
+#define NB_THREADS 8
+#define NB_ROUNDS 16
+
+struct nb_worker {
+    struct sockaddr_in dst;
+    int index;
+    int ok; /* connects that ended at the IPv4 server */
+};
+
+/* NB_ROUNDS connects, each waited for with poll (odd threads) or epoll
+ * (even ones), while the other threads fail over theirs. */
+static void *nb_work(void *arg)
+{
+    struct nb_worker *w = arg;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    for (int i = 0; i < NB_ROUNDS; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (connect(fd, (struct sockaddr *)&w->dst, sizeof w->dst) != 0 && errno != EINPROGRESS)
+            break;
+        bool ready;
+        if (w->index % 2) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            ready = poll(&p, 1, 5000) == 1 && p.revents == POLLOUT;
+        } else {
+            struct epoll_event ev = {.events = EPOLLOUT, .data.fd = fd}, out;
+            ready = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 &&
+                    epoll_wait(ep, &out, 1, 5000) == 1 && out.events == EPOLLOUT &&
+                    out.data.fd == fd;
+        }
+        char buf[16] = {0};
+        struct pollfd p = {fd, POLLIN, 0};
+        if (ready && raw_domain(fd) == AF_INET && poll(&p, 1, 5000) == 1 &&
+            read(fd, buf, sizeof buf - 1) == 10 && strcmp(buf, "127.0.0.1\n") == 0)
+            w->ok++;
+        close(fd);
+    }
+    close(ep);
+    return NULL;
+}
+
+static void test_threads_fail_over_their_own_connects(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "127.0.0.1", SOCK_STREAM, V6TEST_SAY_PEER), 0);
+    struct nb_worker w[NB_THREADS];
+    pthread_t t[NB_THREADS];
+    for (int i = 0; i < NB_THREADS; i++) {
+        w[i] = (struct nb_worker){.dst = by_name(V6TEST_NAME_DUAL, srv.port), .index = i};
+        assert_int_equal(pthread_create(&t[i], NULL, nb_work, &w[i]), 0);
+    }
+    for (int i = 0; i < NB_THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(w[i].ok, NB_ROUNDS);
+    }
+    v6test_server_stop(&srv);
+}
+
 /* ---- names with one address: the kernel's answers, untouched ---- */
 
 /*
@@ -549,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_epoll_level_triggered_registration_follows_the_fail_over),
         cmocka_unit_test(test_epoll_edge_triggered_sees_one_edge_for_the_working_connect),
         cmocka_unit_test(test_epoll_when_nothing_serves_reports_the_error),
+        cmocka_unit_test(test_threads_fail_over_their_own_connects),
         cmocka_unit_test(test_single_address_name_keeps_the_kernels_semantics),
         cmocka_unit_test(test_loopback_fallback_is_off_by_default),
     };
