@@ -21,4 +21,27 @@
 /* Longest host name getnameinfo/gethostbyname can return (NI_MAXHOST). */
 #define V6_MAXHOST 1025
 
+/*
+ * ThreadSanitizer runs the real function of a blocking call (poll, select,
+ * epoll_wait…) with its own interceptors ignored; for the shim's wait hooks
+ * that real function is the hook itself, so a pthread_mutex_lock taken there
+ * orders nothing in TSan's eyes. A lock taken on that path also tells TSan
+ * directly (these calls are no interceptors). Nothing in other builds.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define V6_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define V6_TSAN 1
+#endif
+#endif
+#ifdef V6_TSAN
+#include <sanitizer/tsan_interface.h>
+#define V6_TSAN_ACQUIRE(addr) __tsan_acquire(addr)
+#define V6_TSAN_RELEASE(addr) __tsan_release(addr)
+#else
+#define V6_TSAN_ACQUIRE(addr) ((void)(addr))
+#define V6_TSAN_RELEASE(addr) ((void)(addr))
+#endif
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compat.h"
 #include "pool.h"
 
 /* Fields below refs/nfds: read and written only with fdtab_mu held. */
@@ -36,6 +37,7 @@ struct fdtab_sock {
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
     unsigned nepoll;
     struct fdtab_epoll epoll[FDTAB_MAX_EPOLL];
+    uint64_t failover_mark; /* a non-blocking connect's fail-over record (nbconnect.h), 0 none */
 };
 
 /*
@@ -85,14 +87,18 @@ static void fdtab_init(void)
     pthread_atfork(fdtab_atfork_prepare, fdtab_atfork_parent, fdtab_atfork_child);
 }
 
+/* (V6_TSAN_*: the fail-over takes it inside ThreadSanitizer's blocking
+ * interceptors, where TSan does not see pthread calls; compat.h) */
 static void fdtab_lock(void)
 {
     pthread_once(&fdtab_once, fdtab_init);
     pthread_mutex_lock(&fdtab_mu);
+    V6_TSAN_ACQUIRE(&fdtab_mu);
 }
 
 static void fdtab_unlock(void)
 {
+    V6_TSAN_RELEASE(&fdtab_mu);
     pthread_mutex_unlock(&fdtab_mu);
 }
 
@@ -220,6 +226,7 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     s->opts_lost = false;
     s->nopts = 0;
     s->nepoll = 0;
+    s->failover_mark = 0;
     fdtab_unlock();
     atomic_store(&s->nfds, 1);
     fdtab_drop(atomic_exchange(slot, s));
@@ -489,7 +496,8 @@ unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS])
 void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epoll_event *ev)
 {
     fdtab_lock();
-    if (s->real == FDTAB_REAL_INET) {
+    /* Also while a fail-over may still replace the socket (nbconnect.h). */
+    if (s->real == FDTAB_REAL_INET || s->failover_mark != 0) {
         unsigned i;
         for (i = 0; i < s->nepoll; i++)
             if (s->epoll[i].epfd == epfd)
@@ -508,6 +516,21 @@ void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epo
         }
     }
     fdtab_unlock();
+}
+
+void fdtab_set_failover(struct fdtab_sock *s, uint64_t token)
+{
+    fdtab_lock();
+    s->failover_mark = token;
+    fdtab_unlock();
+}
+
+uint64_t fdtab_failover(struct fdtab_sock *s)
+{
+    fdtab_lock();
+    uint64_t token = s->failover_mark;
+    fdtab_unlock();
+    return token;
 }
 
 unsigned fdtab_epolls(struct fdtab_sock *s, struct fdtab_epoll out[FDTAB_MAX_EPOLL])

@@ -174,10 +174,20 @@ unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS]);
 
 /*
  * Record epoll_ctl(EPFD, OP, …, EV) on S (after it succeeded) while S is
- * still AF_INET: ADD/MOD keep EPFD's events, DEL forgets them; more than
- * FDTAB_MAX_EPOLL sets mark S as never to be replaced.
+ * still AF_INET or has a fail-over mark: ADD/MOD keep EPFD's events, DEL
+ * forgets them; more than FDTAB_MAX_EPOLL sets mark S as never to be
+ * replaced.
  */
 void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epoll_event *ev);
+
+/*
+ * S's socket may still be replaced by a non-blocking connect's fail-over
+ * (nbconnect.h): TOKEN names the record, 0 clears the mark. While marked,
+ * epoll registrations and options keep being recorded. fdtab_register
+ * clears it.
+ */
+void fdtab_set_failover(struct fdtab_sock *s, uint64_t token);
+uint64_t fdtab_failover(struct fdtab_sock *s);
 
 /* The recorded epoll registrations copied to OUT; returns how many. */
 unsigned fdtab_epolls(struct fdtab_sock *s, struct fdtab_epoll out[FDTAB_MAX_EPOLL]);

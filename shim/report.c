@@ -50,6 +50,7 @@ static const char *const report_ids[REPORT_NWHAT] = {
     [REPORT_GETADDRINFO_INET] = "v6-getaddrinfo-af-inet",
     [REPORT_RES_QUERY_A] = "v6-res-query-a",
     [REPORT_OWN_DNS] = "v6-own-dns-client",
+    [REPORT_LOOPBACK_FALLBACK] = "v6-ipv4-literal",
 };
 
 /* Written once under report_once (and in a forked child by the atfork

@@ -73,6 +73,7 @@ enum report_what {
     REPORT_GETADDRINFO_INET, /* getaddrinfo(_a) with AF_INET     v6-getaddrinfo-af-inet */
     REPORT_RES_QUERY_A,      /* res_query/res_search for IN A    v6-res-query-a */
     REPORT_OWN_DNS,          /* UDP to port 53 from the program  v6-own-dns-client */
+    REPORT_LOOPBACK_FALLBACK, /* 127.x refused, [::1] tried      v6-ipv4-literal */
     REPORT_NWHAT
 };
 

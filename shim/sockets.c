@@ -16,7 +16,9 @@
 #include "eyeballs.h"
 #include "fdtable.h"
 #include "log.h"
+#include "nbconnect.h"
 #include "pool.h"
+#include "report.h"
 #include "sockets_int.h"
 #include "sockopt.h"
 #include "symbols.h"
@@ -150,18 +152,30 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
     return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
 
+/* A non-blocking connect that may fail over later (nbconnect.h): the
+ * candidates and the one running on the fd. */
+struct sockets_pending {
+    struct sockaddr_storage dst[POOL_MAX_CAND];
+    size_t n, cur;
+    bool failover;
+};
+
 /*
  * Connect FD (described by S, still AF_INET) to pool entry V at SIN's port.
  * Blocking stream sockets race every candidate (RFC 8305); non-blocking and
  * datagram sockets take the first candidate that does not fail at once, so
- * EINPROGRESS/poll/SO_ERROR stay exactly the kernel's. Returns 0,
- * -EINPROGRESS or -errno (FD left unchanged on failure).
+ * EINPROGRESS/poll/SO_ERROR stay the kernel's; a non-blocking stream
+ * connect in progress with candidates left sets P->failover (the caller
+ * hands P to nbconnect_begin). Returns 0, -EINPROGRESS or -errno (FD left
+ * unchanged on failure).
  */
 static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
-                                const struct pool_view *v, struct sockaddr_storage *used)
+                                const struct pool_view *v, struct sockaddr_storage *used,
+                                struct sockets_pending *p)
 {
-    struct sockaddr_storage dst[POOL_MAX_CAND];
+    struct sockaddr_storage *dst = p->dst;
     size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
+    p->n = n;
     if (n == 0)
         return -EHOSTUNREACH;
     int type, protocol;
@@ -207,6 +221,8 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct socka
     if (src < 0)
         return src;
     *used = dst[win];
+    p->cur = win;
+    p->failover = type == SOCK_STREAM && (fl & O_NONBLOCK) && rc == -EINPROGRESS && win + 1 < n;
     fdtab_mark_real(s, dst[win].ss_family == AF_INET6 ? FDTAB_REAL_INET6 : FDTAB_REAL_INET);
     v6log(LOG_DEBUG, "fd %d: connect to pool address via candidate %zu (%s)", fd, win,
           dst[win].ss_family == AF_INET6 ? "IPv6" : "IPv4");
@@ -232,6 +248,99 @@ static int sockets_reconnect_pool(int fd, enum fdtab_real real, const struct soc
     return real_connect(fd, (struct sockaddr *)&to, addr_len(&to)) == 0 ? 0 : -errno;
 }
 
+/* NOLINTBEGIN(v6-sockaddr-in-decl,v6-ipv4-range-math): the loopback fallback acts on the IPv4 loopback the program hard-coded (v6scan self-scan). */
+/* The program's return address in the connect being made (report mode). */
+static _Thread_local const void *sockets_caller;
+
+void sockets_report_caller(const void *caller)
+{
+    sockets_caller = caller;
+}
+
+/* Is the loopback fallback to be tried for a connect of FD (entry S) to
+ * SIN? Stream socket, still the program's own AF_INET one, 127.0.0.0/8,
+ * the option on, not bound by the program (a twin could not keep that). */
+static bool sockets_fallback_applies(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin)
+{
+    if (!config_get()->loopback_fallback || (ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+        return false;
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
+    if (type != SOCK_STREAM || !upgrade_allowed(fd, s))
+        return false;
+    struct sockaddr_in me;
+    socklen_t mlen = sizeof me;
+    return real_getsockname(fd, (struct sockaddr *)&me, &mlen) == 0 && me.sin_family == AF_INET &&
+           me.sin_port == 0;
+}
+
+/* [::1] at SIN's port. */
+static void sockets_fallback_dst(const struct sockaddr_in *sin, struct sockaddr_storage *out)
+{
+    memset(out, 0, sizeof *out);
+    struct sockaddr_in6 *d = (struct sockaddr_in6 *)out;
+    d->sin6_family = AF_INET6;
+    d->sin6_port = sin->sin_port;
+    d->sin6_addr = in6addr_loopback;
+}
+
+/*
+ * The loopback fallback, now: SIN (127.0.0.0/8) refused FD's connect at
+ * once; try [::1] at the same port on a twin. Returns the twin's result
+ * (0, -EINPROGRESS: then it is on FD, which shows SIN as its peer), or
+ * -ECONNREFUSED with FD unchanged when [::1] fails too.
+ */
+static int sockets_fallback_now(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin)
+{
+    struct sockaddr_storage six;
+    sockets_fallback_dst(sin, &six);
+    int fl = real_fcntl(fd, F_GETFL, NULL);
+    if (fl < 0)
+        return -ECONNREFUSED;
+    int nfd = upgrade_twin(s, AF_INET6, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+    if (nfd < 0)
+        return -ECONNREFUSED;
+    int rc = real_connect(nfd, (struct sockaddr *)&six, sizeof(struct sockaddr_in6)) == 0 ? 0 : -errno;
+    if ((rc != 0 && rc != -EINPROGRESS) || upgrade_swap(fd, s, nfd, -1) < 0) {
+        if (rc != 0 && rc != -EINPROGRESS)
+            real_close(nfd); /* (upgrade_swap closes it itself) */
+        v6log(LOG_INFO, "fd %d: 127.x:%u refused, [::1]:%u too: %s", fd, ntohs(sin->sin_port),
+              ntohs(sin->sin_port), strerror(rc ? -rc : EBADF));
+        return -ECONNREFUSED;
+    }
+    fdtab_mark_real(s, FDTAB_REAL_INET6);
+    sockets_hold(s, sin, &six, false); /* the program's view: the address it asked for */
+    v6log(LOG_INFO, "fd %d: 127.x:%u refused, connecting to [::1]:%u instead", fd,
+          ntohs(sin->sin_port), ntohs(sin->sin_port));
+    report_record(REPORT_LOOPBACK_FALLBACK, "connect", sockets_caller);
+    return rc;
+}
+
+/*
+ * connect of FD (entry S, tracked, still AF_INET) to SIN, a plain IPv4
+ * destination: the kernel's call, with the loopback fallback when it
+ * applies (blocking: at once; non-blocking: through nbconnect).
+ */
+static int sockets_connect_plain(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
+                                 const struct sockaddr *addr, socklen_t len)
+{
+    bool fallback = sockets_fallback_applies(fd, s, sin);
+    int rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
+    if (!fallback)
+        return rc;
+    if (rc == -ECONNREFUSED)
+        return sockets_fallback_now(fd, s, sin);
+    if (rc == -EINPROGRESS) {
+        struct sockaddr_storage dst[2];
+        memset(&dst[0], 0, sizeof dst[0]);
+        memcpy(&dst[0], sin, sizeof *sin);
+        sockets_fallback_dst(sin, &dst[1]);
+        nbconnect_begin(fd, s, sin, dst, 2, 0, true, sockets_caller);
+    }
+    return rc;
+}
+/* NOLINTEND(v6-sockaddr-in-decl,v6-ipv4-range-math) */
+
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire_trusted(fd); /* sockets_swap verifies */
@@ -241,6 +350,18 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
     if (!s || !sin) {
         rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
         goto out;
+    }
+    if (nbconnect_any()) {
+        /* A fail-over may be due first; once every candidate failed, the
+         * error the shim read is this connect's answer (the kernel's would
+         * be ECONNABORTED then; it resets the socket as the kernel does). */
+        nbconnect_poke(fd);
+        int err;
+        if (nbconnect_take_error(fd, &err)) {
+            real_connect(fd, addr, len);
+            rc = -err;
+            goto out;
+        }
     }
     struct fdtab_snap snap;
     fdtab_snapshot(s, &snap);
@@ -268,8 +389,9 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         /* Unset when no attempt is left on the fd (a race interrupted by a
          * signal closes its attempts): nothing to hold then. */
         struct sockaddr_storage used = {.ss_family = AF_UNSPEC};
+        struct sockets_pending pend = {.failover = false};
         if (real == FDTAB_REAL_INET && !via_pool)
-            rc = upgrade_allowed(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used)
+            rc = upgrade_allowed(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used, &pend)
                                            : -ENETUNREACH;
         else
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
@@ -278,6 +400,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
         else
             pool_unpin(sin->sin_addr);
+        if (pend.failover) /* else one candidate, as before (logged) */
+            nbconnect_begin(fd, s, sin, pend.dst, pend.n, pend.cur, false, NULL);
         if (rc == -EMFILE || rc == -ENFILE) {
             /* The upgrade needs a second descriptor for a moment, and the
              * process (or system) has none left. connect(2) never says
@@ -296,7 +420,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
         goto out;
     }
-    rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
+    rc = sockets_connect_plain(fd, s, sin, addr, len);
 out:
     fdtab_release(s);
     return rc;
@@ -306,6 +430,16 @@ out:
 
 int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
+    if (level == SOL_SOCKET && name == SO_ERROR && nbconnect_any()) {
+        /* A connect that may fail over: its state first (nbconnect.h). */
+        nbconnect_poke(fd);
+        int err;
+        if (val && len && *len >= sizeof(int) && nbconnect_take_error(fd, &err)) {
+            memcpy(val, &err, sizeof err);
+            *len = sizeof err;
+            return 0;
+        }
+    }
     if (level == SOL_SOCKET && name == SO_DOMAIN && val && len && *len >= sizeof(int)) {
         struct fdtab_sock *s = fdtab_acquire(fd);
         if (s) {
@@ -327,10 +461,13 @@ int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t l
     if (!s)
         return rc;
     int name6, val6;
-    if (fdtab_real_family(s) == FDTAB_REAL_INET) {
+    if (fdtab_real_family(s) == FDTAB_REAL_INET || fdtab_failover(s)) {
+        /* (also while a fail-over may still put a twin onto the fd) */
         if (rc == 0)
             fdtab_record_opt(s, level, name, val, len);
-    } else if (level == IPPROTO_IP && sockopt_v6_twin(name, val, len, &name6, &val6)) {
+    }
+    if (fdtab_real_family(s) == FDTAB_REAL_INET6 && level == IPPROTO_IP &&
+        sockopt_v6_twin(name, val, len, &name6, &val6)) {
         /* IPv4 option on an IPv6 socket: the IPv4 call covers mapped
          * traffic, the twin covers IPv6 peers (sockopt.h). */
         int rc6 = real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6) == 0 ? 0 : -errno;

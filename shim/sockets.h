@@ -11,7 +11,9 @@
  *     original bind when that fails; specific IPv4 binds stay IPv4), and
  *     listen() on a never-bound socket likewise;
  *   - connect(pool address) → the pool entry's candidates (RFC 8305 race
- *     when blocking, first usable candidate when non-blocking or UDP);
+ *     when blocking, first usable candidate when non-blocking or UDP; a
+ *     non-blocking stream connect then fails over, nbconnect.h);
+ *   - connect(127.0.0.0/8) refused, with loopback_fallback → [::1];
  *   - sendto/sendmsg(pool address) on an unbound UDP socket.
  * On replacement the fd keeps O_NONBLOCK, FD_CLOEXEC, the recorded socket
  * options (IPv4-level ones mirrored, see sockopt.h) and its epoll
@@ -45,6 +47,9 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len);
 /* listen on a never-bound socket: made [::]:0 dual-stack first, as bind(0.0.0.0:0). */
 int sockets_listen(int fd, int backlog);
 int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len);
+/* Report mode: CALLER is the program's return address of this thread's
+ * next sockets_connect (the loopback fallback is counted there). */
+void sockets_report_caller(const void *caller);
 /* ACCEPT4: the caller was accept4 (FLAGS used) rather than accept. */
 int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, bool accept4);
 int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len);

@@ -20,8 +20,11 @@
 #define V6SHIM_SYMBOLS_H
 
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 

@@ -89,6 +89,8 @@ SOCK_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
     if (!fdtab_tracked(fd))
         return real_connect(fd, addr, len);
     int saved = errno;
+    if (report_on())
+        sockets_report_caller(__builtin_return_address(0));
     return hook_ret(sockets_connect(fd, addr, len), saved);
 }
 
