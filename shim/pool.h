@@ -121,6 +121,25 @@ void pool_unpin_async(struct in_addr a);
  */
 int pool_setup(struct in_addr net, unsigned prefix, size_t capacity);
 
+/*
+ * Share the table with exec'd children (pool_share.h), right after
+ * pool_setup and before any entry is made. INHERITED: POOL_SHARE_ENV's
+ * value from the parent (NULL or "": none). Maps the ancestors' tables
+ * read-only, moves this process's own addresses after every ancestor's
+ * slice (capacity trimmed to what the range has left), publishes its own
+ * table, and writes into SPEC the value its children must inherit (the
+ * ancestors that mapped, then its own element). *SKIPPED: ancestors that
+ * could not be mapped (gone, another user, failed validation).
+ * Returns the number of ancestors mapped; or, with no ancestor kept and
+ * nothing published (own table from index 0, as without sharing): -EINVAL
+ * (INHERITED malformed), -ENOSPC (the ancestors' slices fill the range);
+ * or -ENOSYS (no sealed memfd on this kernel: ancestors kept, own table
+ * not published) and other -errno of the publication. SPEC is "" unless something can be
+ * passed on. Lookups of an ancestor's address count as its uses; pins and
+ * unpins of one are uses too (a child cannot pin another process's entry).
+ */
+int pool_share_start(const char *inherited, char *spec, size_t speclen, unsigned *skipped);
+
 /* Clock in milliseconds used for TTLs (NULL: CLOCK_MONOTONIC). For tests. */
 void pool_set_clock(uint64_t (*now_ms)(void));
 
