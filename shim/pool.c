@@ -303,7 +303,7 @@ static bool pool_live(struct pool_entry *e, uint64_t now)
         pool_mirror(e);
     }
     return atomic_load(&e->pins) > 0 || now < e->expires_ms ||
-           pool_share_hold((size_t)(e - pool_state.entries), now, e->ttl_ms) != 0;
+           pool_share_held((size_t)(e - pool_state.entries), now);
 }
 
 /* Under pool_lock. */

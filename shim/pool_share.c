@@ -270,19 +270,20 @@ void pool_share_state(size_t i, unsigned flags, uint64_t expires_ms)
     share_end(e);
 }
 
-/* A hold H counts at NOW for an entry of TTL_MS: (NOW, NOW + TTL_MS]. A
- * later value is no use a process could have recorded: ignored. */
-static bool share_hold_counts(uint64_t h, uint64_t now, uint64_t ttl_ms)
+/* A hold H keeps its entry live at NOW when it lies after NOW. Any such
+ * value counts, even one further than a TTL that no use could have
+ * written: in doubt the entry stays live (a hostile child can deny the
+ * owner new addresses, never make one name another key). */
+static bool share_hold_counts(uint64_t h, uint64_t now)
 {
-    return h > now && ttl_ms <= SHARE_TTL_MAX_MS && h - now <= ttl_ms;
+    return h > now;
 }
 
-uint64_t pool_share_hold(size_t i, uint64_t now, uint64_t ttl_ms)
+bool pool_share_held(size_t i, uint64_t now)
 {
     if (!share_owning || i >= share_own.cap)
-        return 0;
-    uint64_t h = atomic_load_explicit(&share_own.holds[i], memory_order_relaxed);
-    return share_hold_counts(h, now, ttl_ms) ? h : 0;
+        return false;
+    return share_hold_counts(atomic_load_explicit(&share_own.holds[i], memory_order_relaxed), now);
 }
 
 /* ---- readers ---- */
@@ -338,7 +339,7 @@ static bool share_parse(const char **p, struct share_elem *el)
     if (strnlen(s, 32) < 32 || !share_hex64(s, &el->token[0]) || !share_hex64(s + 16, &el->token[1]))
         return false;
     s += 32;
-    if (*s != ';' && *s != '\0')
+    if ((*s != ';' && *s != '\0') || (*s == ';' && s[1] == '\0'))
         return false;
     *p = *s ? s + 1 : s;
     return true;
@@ -520,7 +521,7 @@ int pool_share_find(size_t idx, uint64_t now, bool use, struct pool_view *out)
         return -ENOENT;
     uint64_t h = atomic_load_explicit(&m->holds[i], memory_order_relaxed);
     bool live = (b.flags & POOL_SHARE_PINNED) || now < b.expires_ms ||
-                share_hold_counts(h, now, b.ttl_ms);
+                share_hold_counts(h, now);
     if (!live)
         return -ENOENT;
     if (use)

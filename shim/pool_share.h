@@ -11,10 +11,12 @@
  *     through a new mapping) can ever write it, truncate it or grow it, so a
  *     reader never takes SIGBUS and a hostile child cannot change an entry;
  *   - the holds are writable by every reader (sealed SHRINK | GROW | SEAL):
- *     a child's use writes "keep this entry until T". The owner counts a
- *     hold only when it lies in (now, now + the entry's TTL]: a child can
- *     keep an entry alive (as a program using it would), never shorten its
- *     life, never make it name anything else.
+ *     a child's use raises "keep this entry until T" to now + the entry's
+ *     TTL. The owner keeps an entry live while its hold lies in the future,
+ *     whatever the value: a child can keep an entry alive (a hostile one
+ *     forever, denying the owner new addresses), never make it name
+ *     anything else. A hostile child can also lower its siblings' holds:
+ *     against one, a sibling is promised only the owner's own TTL.
  * The owner never reads its shared table back: its own routing is its
  * private table's, so nothing a child writes can misroute or crash it.
  *
@@ -76,9 +78,9 @@ void pool_share_put(size_t i, unsigned flags, const char *key, const struct pool
 /* Mirror only the flags and expiry of own entry I. Under the pool lock. */
 void pool_share_state(size_t i, unsigned flags, uint64_t expires_ms);
 
-/* The children's hold on own entry I if it counts at NOW for an entry of
- * TTL_MS (NOW < hold <= NOW + TTL_MS), else 0. */
-uint64_t pool_share_hold(size_t i, uint64_t now, uint64_t ttl_ms);
+/* True when the children's hold keeps own entry I live at NOW (the hold
+ * lies after NOW). */
+bool pool_share_held(size_t i, uint64_t now);
 
 /* In a fork child: stop owning (the parent still does), unmap the writable
  * view. Async-signal-safe. */
@@ -103,8 +105,8 @@ int pool_share_attach(const char *spec, uint32_t net, unsigned prefix, size_t *n
 /*
  * Copy the live ancestor entry at pool index IDX into *OUT (V4 is left to
  * the caller) and, with USE, record a use in its holds (now + its TTL).
- * An entry is live when its owner pins it or NOW is before its expiry or a
- * counting hold. Returns 0, -ENOENT (no ancestor owns IDX, unused, expired,
+ * An entry is live when its owner pins it or NOW is before its expiry or
+ * its hold. Returns 0, -ENOENT (no ancestor owns IDX, unused, expired,
  * or the entry failed validation: bad flags, count, family, an unterminated
  * key), -EAGAIN (the owner kept it under update through every retry).
  */
