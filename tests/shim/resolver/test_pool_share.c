@@ -124,12 +124,13 @@ static void parent_two_entries(size_t cap)
 {
     parent_setup(cap, 1000);
     struct pool_cand c[2] = {cand(AF_INET6, "2001:db8::1"), cand(AF_INET, "192.0.2.1")};
-    struct in_addr a, b, peer6;
+    struct in_addr a, b;
+    struct in6_addr peer6;
     char t[INET_ADDRSTRLEN];
     assert_int_equal(pool_map_name("db.example", c, 2, 60, &a), 0);
     assert_string_equal(ntoa(a, t), "198.18.0.1");
     assert_int_equal(inet_pton(AF_INET6, "2001:db8::7", &peer6), 1);
-    assert_int_equal(pool_map_peer((struct in6_addr *)&peer6, 0, 60, true, &b), 0);
+    assert_int_equal(pool_map_peer(&peer6, 0, 60, true, &b), 0);
     assert_string_equal(ntoa(b, t), "198.18.0.2");
 }
 
