@@ -25,6 +25,10 @@
  * pool_unpin_async are lock-free. pool_setup must not run concurrently with
  * any other pool call (start-up and tests only).
  * Fork-safe: pthread_atfork handlers hold the mutex across fork.
+ * Shared across exec (pool_share.h, pool_share_start): an exec'd child
+ * reads its ancestors' tables (their addresses are found by pool_lookup
+ * and pool_acquire; its uses hold them) and hands out its own addresses
+ * after their slices, so the first address is not 198.18.0.1 then.
  *
  * Configuration: the pool never reads the configuration. The start-up path
  * (init.h) calls pool_setup() once with the configured range and size,
