@@ -425,6 +425,18 @@ int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, uint32_t ttl_s, b
     char key[INET6_ADDRSTRLEN + 16];
     inet_ntop(AF_INET6, a, key, INET6_ADDRSTRLEN);
     snprintf(key + strlen(key), 16, "%%%u", scope_id);
+    pool_ensure();
+    /* A peer an ancestor shows (the client of an inherited socket) keeps
+     * the ancestor's address, unless this process has its own for it:
+     * one host, one address in the whole process tree. */
+    pthread_mutex_lock(&pool_lock);
+    bool own = pool_find(true, key) >= 0;
+    pthread_mutex_unlock(&pool_lock);
+    size_t idx;
+    if (!own && pool_share_find_peer(a, scope_id, pool_now(), true, &idx) == 0) {
+        out->s_addr = htonl(atomic_load(&pool_net) + (uint32_t)idx + 1u);
+        return 0;
+    }
     struct pool_cand c = {.family = AF_INET6, .addr.v6 = *a, .scope_id = scope_id};
     return pool_map(true, key, &c, 1, ttl_s, pin, out);
 }

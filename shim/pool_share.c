@@ -543,6 +543,45 @@ int pool_share_find(size_t idx, uint64_t now, bool use, struct pool_view *out)
     return 0;
 }
 
+int pool_share_find_peer(const struct in6_addr *a, uint32_t scope_id, uint64_t now, bool use,
+                         size_t *idx)
+{
+    for (size_t k = 0; k < share_nanc; k++) {
+        const struct share_map *m = &share_anc[k];
+        for (size_t i = 0; i < m->cap; i++) {
+            const struct share_entry *e = &m->ent[i];
+            /* Only the fields that identify a peer, under the seqlock. */
+            uint32_t flags, ncand;
+            uint64_t expires, ttl;
+            struct share_cand c0;
+            uint32_t s1 = atomic_load_explicit(&e->seq, memory_order_acquire);
+            if (s1 & 1u)
+                continue; /* under update this instant: treated as another peer's */
+            flags = e->b.flags;
+            ncand = e->b.ncand;
+            expires = e->b.expires_ms;
+            ttl = e->b.ttl_ms;
+            memcpy(&c0, &e->b.cand[0], sizeof c0);
+            atomic_thread_fence(memory_order_acquire);
+            if (atomic_load_explicit(&e->seq, memory_order_relaxed) != s1)
+                continue;
+            if ((flags & ~(POOL_SHARE_USED | POOL_SHARE_PEER | POOL_SHARE_PINNED)) ||
+                !(flags & POOL_SHARE_USED) || !(flags & POOL_SHARE_PEER) || ncand != 1 ||
+                c0.family != AF_INET6 || c0.scope_id != scope_id || memcmp(c0.addr, a, 16) != 0 ||
+                ttl > SHARE_TTL_MAX_MS)
+                continue;
+            uint64_t h = atomic_load_explicit(&m->holds[i], memory_order_relaxed);
+            if (!(flags & POOL_SHARE_PINNED) && now >= expires && !share_hold_counts(h, now))
+                continue;
+            if (use)
+                share_raise(&m->holds[i], now + ttl);
+            *idx = m->base + i;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
 bool pool_share_use(size_t idx, uint64_t now)
 {
     const struct share_map *m = share_owner_of(idx);

@@ -46,6 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #include "pool.h"
 
 #define POOL_SHARE_ENV "V6SHIM_POOL_SHM"
@@ -111,6 +113,16 @@ int pool_share_attach(const char *spec, uint32_t net, unsigned prefix, size_t *n
  * key), -EAGAIN (the owner kept it under update through every retry).
  */
 int pool_share_find(size_t idx, uint64_t now, bool use, struct pool_view *out);
+
+/*
+ * The pool index of the live ancestor entry for IPv6 peer A%SCOPE_ID into
+ * *IDX, and with USE a use of it, so a child shows a peer its parent
+ * accepted (an inherited socket's getpeername) as the parent's address.
+ * A linear scan of every ancestor's table. Returns 0 or -ENOENT (none, or
+ * that entry was under update at that instant).
+ */
+int pool_share_find_peer(const struct in6_addr *a, uint32_t scope_id, uint64_t now, bool use,
+                         size_t *idx);
 
 /* Record a use of ancestor index IDX at NOW (a pin, an unpin): lock-free,
  * async-signal-safe. False when no ancestor owns IDX. */

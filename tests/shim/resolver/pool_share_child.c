@@ -6,6 +6,7 @@
  *   pool_share_child CAP NOW lookup A...    print "A NAME CAND..." or "A ENOENT"
  *   pool_share_child CAP NOW map NAME V6    map NAME, print "NAME ADDR"
  *   pool_share_child CAP NOW unpin A        pool_unpin(A) (a use), print "unpin RC"
+ *   pool_share_child CAP NOW peer V6...     pool_map_peer (pinned) each, print "V6 ADDR"
  *   pool_share_child CAP NOW hostile        try every way to write the parent's
  *                                           table, print "OP RESULT" per try, then
  *                                           set every hold of the parent's to 2^64-1
@@ -145,6 +146,17 @@ int main(int argc, char **argv)
         if (inet_pton(AF_INET, argv[4], &a) == 1) {
             printf("unpin %d\n", pool_unpin(a));
             rc = 0;
+        }
+    } else if (strcmp(mode, "peer") == 0) {
+        rc = 0;
+        for (int i = 4; i < argc && rc == 0; i++) {
+            struct in6_addr p6;
+            struct in_addr a;
+            char t[INET_ADDRSTRLEN];
+            if (inet_pton(AF_INET6, argv[i], &p6) != 1 || pool_map_peer(&p6, 0, 60, true, &a) != 0)
+                rc = 1;
+            else
+                printf("%s %s\n", argv[i], inet_ntop(AF_INET, &a, t, sizeof t));
         }
     } else if (strcmp(mode, "hostile") == 0) {
         rc = hostile();

@@ -161,6 +161,23 @@ static void test_exec_child_allocates_after_the_parents_slice(void **state)
     assert_int_equal(pool_lookup(ip4("198.18.0.5"), &v), -ENOENT);
 }
 
+static void test_exec_child_shows_a_peer_its_parent_accepted_at_the_parents_address(void **state)
+{
+    (void)state;
+    parent_two_entries(4);
+    /* 2001:db8::7 is the parent's accepted client (198.18.0.2): an
+     * inherited socket's peer keeps that address in the child; another
+     * peer gets the child's own first address. Both twice: the same. */
+    assert_string_equal(CHILD("8", "2000", "peer", "2001:db8::7", "2001:db8::8", "2001:db8::7",
+                              "2001:db8::8"),
+                        "ancestors 1 skipped 0\n"
+                        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n"
+                        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n");
+    /* db.example's answer 2001:db8::1 is a name's, not a peer's entry. */
+    assert_string_equal(CHILD("8", "2000", "peer", "2001:db8::1"),
+                        "ancestors 1 skipped 0\n2001:db8::1 198.18.0.5\n");
+}
+
 static void test_exec_child_does_not_find_an_expired_entry(void **state)
 {
     (void)state;
@@ -540,6 +557,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_exec_child_reaches_the_parents_names_and_peers, teardown),
         cmocka_unit_test_teardown(test_exec_child_allocates_after_the_parents_slice, teardown),
+        cmocka_unit_test_teardown(
+            test_exec_child_shows_a_peer_its_parent_accepted_at_the_parents_address, teardown),
         cmocka_unit_test_teardown(test_exec_child_does_not_find_an_expired_entry, teardown),
         cmocka_unit_test_teardown(test_child_use_keeps_the_parents_entry_one_ttl, teardown),
         cmocka_unit_test_teardown(test_hostile_child_cannot_change_the_parents_table, teardown),
