@@ -11,6 +11,9 @@
  *                                           table, print "OP RESULT" per try, then
  *                                           set every hold of the parent's to 2^64-1
  *   pool_share_child CAP NOW env            print the variable it would pass on
+ *   pool_share_child CAP NOW spawn NAME V6 ARGS...
+ *                                           map NAME, pass its pool on as init does,
+ *                                           run pool_share_child ARGS (a grandchild)
  * CAP: its pool size; NOW: its clock (ms), the parent's fake clock domain.
  * The first line is always "ancestors N skipped S" (pool_share_start).
  * Exit 0, or 1 with a message on stderr.
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pool.h"
@@ -160,6 +164,23 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(mode, "hostile") == 0) {
         rc = hostile();
+    } else if (strcmp(mode, "spawn") == 0 && argc > 6) {
+        struct pool_cand c = {.family = AF_INET6};
+        struct in_addr a;
+        char t[INET_ADDRSTRLEN];
+        if (inet_pton(AF_INET6, argv[5], &c.addr.v6) != 1 ||
+            pool_map_name(argv[4], &c, 1, 60, &a) != 0 || setenv(POOL_SHARE_ENV, spec, 1) != 0)
+            return 1;
+        printf("%s %s\n", argv[4], inet_ntop(AF_INET, &a, t, sizeof t));
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            argv[5] = argv[0]; /* pool_share_child ARGS... */
+            execv(argv[0], argv + 5);
+            _exit(126);
+        }
+        int st;
+        rc = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : 1;
     } else if (strcmp(mode, "env") == 0) {
         int elements = spec[0] ? 1 : 0;
         for (const char *q = spec; *q; q++)

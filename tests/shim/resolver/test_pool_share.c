@@ -178,6 +178,29 @@ static void test_exec_child_shows_a_peer_its_parent_accepted_at_the_parents_addr
                         "ancestors 1 skipped 0\n2001:db8::1 198.18.0.5\n");
 }
 
+static void test_grandchild_reads_its_parent_and_grandparent(void **state)
+{
+    (void)state;
+    parent_two_entries(4);
+    /* The child (slice 198.18.0.5-12) maps child.example and runs a
+     * grandchild, which reads both tables and allocates after both. */
+    assert_string_equal(CHILD("8", "2000", "spawn", "child.example", "2001:db8::99", "8", "3000",
+                              "lookup", "198.18.0.1", "198.18.0.2", "198.18.0.5", "198.18.0.6"),
+                        "ancestors 1 skipped 0\n"
+                        "child.example 198.18.0.5\n"
+                        "ancestors 2 skipped 0\n"
+                        "198.18.0.1 db.example 2001:db8::1 192.0.2.1\n"
+                        "198.18.0.2 - 2001:db8::7\n"
+                        "198.18.0.5 child.example 2001:db8::99\n"
+                        "198.18.0.6 ENOENT\n");
+    assert_string_equal(CHILD("8", "2000", "spawn", "child.example", "2001:db8::99", "8", "3000",
+                              "map", "grandchild.example", "2001:db8::98"),
+                        "ancestors 1 skipped 0\n"
+                        "child.example 198.18.0.5\n"
+                        "ancestors 2 skipped 0\n"
+                        "grandchild.example 198.18.0.13\n");
+}
+
 static void test_exec_child_does_not_find_an_expired_entry(void **state)
 {
     (void)state;
@@ -559,6 +582,7 @@ int main(void)
         cmocka_unit_test_teardown(test_exec_child_allocates_after_the_parents_slice, teardown),
         cmocka_unit_test_teardown(
             test_exec_child_shows_a_peer_its_parent_accepted_at_the_parents_address, teardown),
+        cmocka_unit_test_teardown(test_grandchild_reads_its_parent_and_grandparent, teardown),
         cmocka_unit_test_teardown(test_exec_child_does_not_find_an_expired_entry, teardown),
         cmocka_unit_test_teardown(test_child_use_keeps_the_parents_entry_one_ttl, teardown),
         cmocka_unit_test_teardown(test_hostile_child_cannot_change_the_parents_table, teardown),
