@@ -22,7 +22,9 @@ trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; for f in "$dir"/*; do echo "--- $f"; cat "$f"; done; exit 1; }
 wait_for() { # FILE REGEX [COUNT]: until FILE has COUNT (1) lines matching REGEX
   i=0
-  while [ "$(grep -Ec "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
+  while :; do
+    n=$(grep -Ec "$2" "$1" 2>/dev/null) # nothing while FILE does not exist yet
+    [ "${n:-0}" -ge "${3:-1}" ] && break
     i=$((i + 1)); [ $i -gt 200 ] && fail "no '$2' in $1"; sleep 0.05
   done
 }
