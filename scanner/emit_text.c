@@ -77,6 +77,10 @@ int emit_text(FILE *f, const struct findings *fs, const struct emit_info *info)
 			color ? EMIT_RESET : "");
 		if (x->snippet)
 			emit_source(f, x, color);
+		if (x->nfix)
+			fprintf(f, "%s%s:%u:%u:%s %sfix-it:%s %s (--fix applies it)\n", color ? EMIT_BOLD : "",
+				x->fix[0].path, x->fix[0].line, x->fix[0].column, color ? EMIT_RESET : "",
+				color ? "\033[1;32m" : "", color ? EMIT_RESET : "", x->fix_desc);
 		int seen = 0;
 		for (size_t k = 0; k < nnoted && !seen; k++)
 			seen = noted[k] == x->check;
