@@ -41,9 +41,9 @@ fi
 # Build: compiler, CMake, pkg-config; libraries: libclang (the unversioned
 # libclang-dev pulls Debian's default LLVM), jansson (v6scan's JSON reader),
 # cmocka, libbsd; tests: nss_wrapper
-# (test hosts files), netcat-traditional (a real legacy binary), socat and
-# curl (real binaries that connect non-blocking), libevent-dev (an event-loop
-# client), mandoc (man
+# (test hosts files), netcat-traditional and ucspi-tcp (real legacy
+# binaries: nc, tcpserver/tcpclient), socat and curl (real binaries that
+# connect non-blocking), libevent-dev (an event-loop client), mandoc (man
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
 # clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
 # libFuzzer and clang's sanitizer runtimes), python3 (strict JSON validation
@@ -51,7 +51,7 @@ fi
 # databases of real packages for bench/label-eval.sh); with --with-npm,
 # npm for the SARIF validator.
 pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
-libnss-wrapper netcat-traditional socat curl libevent-dev mandoc iproute2 util-linux valgrind file ca-certificates python3"
+libnss-wrapper netcat-traditional ucspi-tcp socat curl libevent-dev mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_tests" -eq 1 ]; then
   pkgs="$pkgs chromium dpkg-dev man-db bear"
 fi

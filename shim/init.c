@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "log.h"
 #include "pool.h"
+#include "pool_share.h"
 #include "symbols.h"
 
 static struct v6shim_config init_config;
@@ -92,6 +95,34 @@ static void init_fail(void)
     v6log_always(LOG_ERR, "%s; running unshimmed", init_err);
 }
 
+/* Step 6: share the pool with exec'd children (pool_share.h). Never in a
+ * set-uid/set-gid process (AT_SECURE): its environment is not trusted, and
+ * its children could not open its descriptors anyway. Best effort: a
+ * failure is a warning and the process keeps its own table. */
+static void init_share(void)
+{
+    if (getauxval(AT_SECURE))
+        return;
+    const char *inherited = getenv(POOL_SHARE_ENV);
+    char spec[POOL_SHARE_SPEC_MAX];
+    unsigned skipped = 0;
+    int rc = pool_share_start(inherited, spec, sizeof spec, &skipped);
+    if (skipped)
+        v6log(LOG_WARNING, "%u of the pools named in %s could not be read (owner gone, "
+              "another user, or a bad table); their addresses are unreachable here",
+              skipped, POOL_SHARE_ENV);
+    if (rc < 0)
+        v6log(LOG_WARNING, "pool not shared with children: %s", strerror(-rc));
+    /* glibc replaces a value by swapping one pointer of environ (the old
+     * string is kept) and adds one by copying environ into a new array (the
+     * old array stays valid), so another thread reading the environment
+     * meanwhile sees the old or the new. The one unsafe case is a program
+     * that added variables itself before from another thread: glibc then
+     * reallocates its own array (docs/internals/pool.md). */
+    if (spec[0] && setenv(POOL_SHARE_ENV, spec, 1) != 0)
+        v6log(LOG_WARNING, "cannot set %s: %s", POOL_SHARE_ENV, strerror(errno));
+}
+
 static void init_run(void)
 {
     struct v6shim_config c;
@@ -111,6 +142,8 @@ static void init_run(void)
     if (rc < 0)
         v6log_always(LOG_ERR, "pool of %u entries: %s; using the default pool", c.pool_size,
                      strerror(-rc));
+    else if (c.pool_share)
+        init_share();
     init_table = t;
     init_config = c;
 }

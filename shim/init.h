@@ -9,7 +9,10 @@
  *   3. checks the pool range against this host (pool_range_check);
  *   4. builds the policy table: the preset, then the gai_conf file (read
  *      here, once), then for ula-update the known-local ULA prefixes;
- *   5. sets up the pool with the configured range and size (pool_setup).
+ *   5. sets up the pool with the configured range and size (pool_setup);
+ *   6. with pool_share (and not set-uid), shares it with exec'd children:
+ *      pool_share_start on the inherited V6SHIM_POOL_SHM, then sets the
+ *      variable for its own children (best effort: a warning).
  * Steps 1, 3 and 4 are shim_load(), which v6run runs too, to refuse a bad
  * configuration before it starts the command. When any step fails, the
  * error line is written once (v6log_always) with "; running unshimmed",

@@ -11,10 +11,10 @@
 /* NOLINTBEGIN(v6-addr-in-uint32,v6-addrlen-assume,v6-family-switch-no-v6,v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl): the pool hands out synthetic IPv4 addresses by design (v6scan self-scan). */
 #define _GNU_SOURCE
 #include "pool.h"
+#include "pool_share.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,6 +60,13 @@ static _Atomic size_t pool_pub_capacity;
 /* The range, host order; written under pool_lock, read lock-free. */
 static _Atomic uint32_t pool_net;
 static _Atomic uint32_t pool_mask = 0xffffffffu; /* before setup nothing matches */
+/* The pool index of entry 0: after every ancestor's slice (pool_share.h);
+ * 0 without ancestors. Written under pool_lock, read lock-free. */
+static _Atomic uint32_t pool_base;
+/* This process is a fork child of a table's owner (set in the atfork child
+ * handler, read under pool_lock): its first new key withdraws the
+ * inherited POOL_SHARE_ENV (pool_withdraw). */
+static bool pool_forked_owner;
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
@@ -83,6 +90,17 @@ static void pool_atfork_release(void)
     pthread_mutex_unlock(&pool_lock);
 }
 
+/* The child runs on its private copy; the parent goes on owning the
+ * shared table (pool_share_forked). */
+static void pool_atfork_child(void)
+{
+    if (pool_share_owner()) {
+        pool_share_forked();
+        pool_forked_owner = true;
+    }
+    pthread_mutex_unlock(&pool_lock);
+}
+
 static uint32_t pool_hash(bool peer, const char *key)
 {
     uint32_t h = peer ? 0x9e3779b9u : 2166136261u; /* FNV-1a */
@@ -92,7 +110,7 @@ static uint32_t pool_hash(bool peer, const char *key)
 }
 
 /* Under pool_lock. */
-static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacity)
+static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacity, size_t base)
 {
     if (prefix < 8 || prefix > 30 || capacity == 0)
         return -EINVAL;
@@ -101,8 +119,10 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
     if (n & ~mask)
         return -EINVAL;
     size_t usable = ((size_t)1 << (32 - prefix)) - 2; /* not the range's first and last */
-    if (capacity > usable)
-        capacity = usable;
+    if (base >= usable)
+        return -EINVAL;
+    if (capacity > usable - base)
+        capacity = usable - base;
     size_t nb = 16;
     while (nb < capacity * 2)
         nb *= 2;
@@ -125,6 +145,7 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
     pool_state.nbuckets = nb;
     atomic_store(&pool_pub_capacity, capacity);
     atomic_store(&pool_pub_entries, e);
+    atomic_store(&pool_base, (uint32_t)base);
     atomic_store(&pool_mask, mask);
     atomic_store(&pool_net, n);
     return 0;
@@ -133,11 +154,11 @@ static int pool_reset_locked(struct in_addr net, unsigned prefix, size_t capacit
 /* The default pool (pool.h), until pool_setup gives the configured one. */
 static void pool_first_init(void)
 {
-    pthread_atfork(pool_atfork_prepare, pool_atfork_release, pool_atfork_release);
+    pthread_atfork(pool_atfork_prepare, pool_atfork_release, pool_atfork_child);
     pthread_mutex_lock(&pool_lock);
     atomic_store(&pool_clock, pool_monotonic_ms);
     struct in_addr def = {htonl(POOL_DEFAULT_NET)};
-    pool_reset_locked(def, POOL_DEFAULT_PREFIX, POOL_DEFAULT_CAPACITY);
+    pool_reset_locked(def, POOL_DEFAULT_PREFIX, POOL_DEFAULT_CAPACITY, 0);
     pthread_mutex_unlock(&pool_lock);
 }
 
@@ -150,7 +171,43 @@ int pool_setup(struct in_addr net, unsigned prefix, size_t capacity)
 {
     pool_ensure();
     pthread_mutex_lock(&pool_lock);
-    int rc = pool_reset_locked(net, prefix, capacity);
+    pool_share_reset();
+    pool_forked_owner = false;
+    int rc = pool_reset_locked(net, prefix, capacity, 0);
+    pthread_mutex_unlock(&pool_lock);
+    return rc;
+}
+
+int pool_share_start(const char *inherited, char *spec, size_t speclen, unsigned *skipped)
+{
+    pool_ensure();
+    if (speclen)
+        spec[0] = '\0';
+    pthread_mutex_lock(&pool_lock);
+    pool_share_reset();
+    pool_forked_owner = false;
+    uint32_t net = atomic_load(&pool_net), mask = atomic_load(&pool_mask);
+    unsigned prefix = 32u - (unsigned)__builtin_ctz(mask);
+    size_t usable = ((size_t)1 << (32 - prefix)) - 2, base = 0;
+    int rc = pool_share_attach(inherited, net, prefix, &base, spec, speclen, skipped);
+    if (rc >= 0 && base >= usable) {
+        rc = -ENOSPC; /* no room left after the ancestors' slices */
+        pool_share_reset();
+        base = 0;
+        if (speclen)
+            spec[0] = '\0';
+    }
+    size_t cap = pool_state.capacity;
+    struct in_addr a = {htonl(net)};
+    int r2 = pool_reset_locked(a, prefix, cap, rc < 0 ? 0 : base);
+    if (rc >= 0 && r2 < 0)
+        rc = r2;
+    if (rc >= 0) {
+        int n = rc;
+        rc = pool_share_publish(net, prefix, base, pool_state.capacity, spec, speclen);
+        if (rc == 0)
+            rc = n;
+    }
     pthread_mutex_unlock(&pool_lock);
     return rc;
 }
@@ -170,15 +227,26 @@ bool pool_contains(struct in_addr a)
     return (ntohl(a.s_addr) & m) == atomic_load_explicit(&pool_net, memory_order_relaxed);
 }
 
-/* Index of the entry for A, or -1. Under pool_lock. */
-static ssize_t pool_index_of(struct in_addr a)
+/* A's pool index (0 for the range's first usable address) into *OFF;
+ * false when A is not a usable address of the range. Lock-free. */
+static bool pool_offset(struct in_addr a, size_t *off)
 {
     uint32_t h = ntohl(a.s_addr);
-    uint32_t net = atomic_load_explicit(&pool_net, memory_order_relaxed);
-    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_relaxed);
-    if ((h & m) != net || h == net)
+    uint32_t net = atomic_load_explicit(&pool_net, memory_order_acquire);
+    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_acquire);
+    if ((h & m) != net || h == net || h == (net | ~m))
+        return false;
+    *off = (size_t)(h - net - 1);
+    return true;
+}
+
+/* Index of the entry for A in this process's own slice, or -1. Under pool_lock. */
+static ssize_t pool_index_of(struct in_addr a)
+{
+    size_t off;
+    if (!pool_offset(a, &off) || off < atomic_load_explicit(&pool_base, memory_order_relaxed))
         return -1;
-    size_t i = (size_t)(h - net - 1);
+    size_t i = off - atomic_load_explicit(&pool_base, memory_order_relaxed);
     if (i >= pool_state.next_unused || !pool_state.entries[i].used)
         return -1;
     return (ssize_t)i;
@@ -187,6 +255,7 @@ static ssize_t pool_index_of(struct in_addr a)
 static struct in_addr pool_addr_of(size_t i)
 {
     struct in_addr a = {htonl(atomic_load_explicit(&pool_net, memory_order_relaxed) +
+                              atomic_load_explicit(&pool_base, memory_order_relaxed) +
                               (uint32_t)i + 1u)};
     return a;
 }
@@ -204,8 +273,23 @@ static void pool_touch(struct pool_entry *e, uint64_t now)
     e->last_use = ++pool_state.tick;
 }
 
-/* Is E live at NOW (pinned, or not yet expired)? Applies the use an async
- * unpin left pending first. Under pool_lock. */
+/* E's flags for the shared table (pool_share.h). */
+static unsigned pool_share_flags(const struct pool_entry *e)
+{
+    return (e->used ? POOL_SHARE_USED : 0u) | (e->peer ? POOL_SHARE_PEER : 0u) |
+           (atomic_load(&e->pins) > 0 ? POOL_SHARE_PINNED : 0u);
+}
+
+/* Mirror E's pins and expiry into the shared table (a no-op unless this
+ * process owns one). Under pool_lock. */
+static void pool_mirror(const struct pool_entry *e)
+{
+    pool_share_state((size_t)(e - pool_state.entries), pool_share_flags(e), e->expires_ms);
+}
+
+/* Is E live at NOW (pinned, not yet expired, or held by a child's use:
+ * pool_share.h)? Applies the use an async unpin left pending first. Under
+ * pool_lock. */
 static bool pool_live(struct pool_entry *e, uint64_t now)
 {
     if (!e->used)
@@ -215,8 +299,10 @@ static bool pool_live(struct pool_entry *e, uint64_t now)
         if (e->expires_ms < released - 1 + e->ttl_ms)
             e->expires_ms = released - 1 + e->ttl_ms;
         e->last_use = ++pool_state.tick;
+        pool_mirror(e);
     }
-    return atomic_load(&e->pins) > 0 || now < e->expires_ms;
+    return atomic_load(&e->pins) > 0 || now < e->expires_ms ||
+           pool_share_held((size_t)(e - pool_state.entries), now);
 }
 
 /* Under pool_lock. */
@@ -269,6 +355,18 @@ static ssize_t pool_alloc(uint64_t now)
     return best;
 }
 
+/* A fork child of an owner hands out its first address of its own: that
+ * address lies in the parent's slice, where the parent's table may name
+ * another key, so the child's exec'd children must not read the parent's
+ * table for it. Empties POOL_SHARE_ENV in place (no allocation; the
+ * variable is this process's copy). */
+static void pool_withdraw(void)
+{
+    char *v = getenv(POOL_SHARE_ENV);
+    if (v)
+        v[0] = '\0';
+}
+
 static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_t n,
                     uint32_t ttl_s, bool pin, struct in_addr *out)
 {
@@ -280,12 +378,15 @@ static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_
     pthread_mutex_lock(&pool_lock);
     uint64_t now = pool_now();
     ssize_t i = pool_find(peer, key);
+    bool new_key = i < 0, withdraw = false;
     if (i < 0) {
         i = pool_alloc(now);
         if (i < 0) {
             pthread_mutex_unlock(&pool_lock);
             return -ENOSPC;
         }
+        withdraw = pool_forked_owner;
+        pool_forked_owner = false;
         struct pool_entry *e = &pool_state.entries[i];
         memset(e, 0, sizeof *e);
         e->used = true;
@@ -302,8 +403,12 @@ static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_
     pool_touch(e, now);
     if (pin)
         e->pins++;
+    pool_share_put((size_t)i, pool_share_flags(e), e->key, e->cand, e->ncand, e->expires_ms,
+                   e->ttl_ms, new_key);
     *out = pool_addr_of((size_t)i);
     pthread_mutex_unlock(&pool_lock);
+    if (withdraw)
+        pool_withdraw();
     return 0;
 }
 
@@ -319,14 +424,34 @@ int pool_map_peer(const struct in6_addr *a, uint32_t scope_id, uint32_t ttl_s, b
     char key[INET6_ADDRSTRLEN + 16];
     inet_ntop(AF_INET6, a, key, INET6_ADDRSTRLEN);
     snprintf(key + strlen(key), 16, "%%%u", scope_id);
+    pool_ensure();
+    /* A peer an ancestor shows (the client of an inherited socket) keeps
+     * the ancestor's address, unless this process has its own for it:
+     * one host, one address in the whole process tree. */
+    pthread_mutex_lock(&pool_lock);
+    bool own = pool_find(true, key) >= 0;
+    pthread_mutex_unlock(&pool_lock);
+    size_t idx;
+    if (!own && pool_share_find_peer(a, scope_id, pool_now(), true, &idx) == 0) {
+        out->s_addr = htonl(atomic_load(&pool_net) + (uint32_t)idx + 1u);
+        return 0;
+    }
     struct pool_cand c = {.family = AF_INET6, .addr.v6 = *a, .scope_id = scope_id};
     return pool_map(true, key, &c, 1, ttl_s, pin, out);
 }
 
-/* pool_lookup, and with PIN also pool_pin in the same step. */
+/* pool_lookup, and with PIN also pool_pin in the same step. An ancestor's
+ * address is read from its shared table (a use: pool_share_find). */
 static int pool_get(struct in_addr a, struct pool_view *out, bool pin)
 {
     pool_ensure();
+    size_t off;
+    if (pool_offset(a, &off) && pool_share_ancestor_owns(off)) {
+        int rc = pool_share_find(off, pool_now(), true, out);
+        if (rc == 0)
+            out->v4 = a;
+        return rc == -EAGAIN ? -ENOENT : rc;
+    }
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
     int rc = -ENOENT;
@@ -335,6 +460,7 @@ static int pool_get(struct in_addr a, struct pool_view *out, bool pin)
         pool_touch(e, pool_now());
         if (pin)
             atomic_fetch_add(&e->pins, 1);
+        pool_mirror(e);
         out->v4 = a;
         if (e->peer)
             out->name[0] = '\0';
@@ -358,13 +484,25 @@ int pool_acquire(struct in_addr a, struct pool_view *out)
     return pool_get(a, out, true);
 }
 
+/* A pin or unpin of an ancestor's address: recorded as a use in its holds
+ * (a child cannot pin another process's entry: pool_share.h). */
+static bool pool_ancestor_use(struct in_addr a)
+{
+    size_t off;
+    return pool_offset(a, &off) && pool_share_use(off, pool_now());
+}
+
 int pool_pin(struct in_addr a)
 {
     pool_ensure();
+    if (pool_ancestor_use(a))
+        return 0;
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
-    if (i >= 0)
+    if (i >= 0) {
         atomic_fetch_add(&pool_state.entries[i].pins, 1);
+        pool_mirror(&pool_state.entries[i]);
+    }
     pthread_mutex_unlock(&pool_lock);
     return i >= 0 ? 0 : -ENOENT;
 }
@@ -388,11 +526,15 @@ static int pool_drop_pin(struct pool_entry *e)
 int pool_unpin(struct in_addr a)
 {
     pool_ensure();
+    if (pool_ancestor_use(a))
+        return 0;
     pthread_mutex_lock(&pool_lock);
     ssize_t i = pool_index_of(a);
     int rc = i >= 0 ? pool_drop_pin(&pool_state.entries[i]) : -ENOENT;
-    if (rc == 0)
+    if (rc == 0) {
         pool_live(&pool_state.entries[i], pool_now()); /* apply the use now */
+        pool_mirror(&pool_state.entries[i]);
+    }
     pthread_mutex_unlock(&pool_lock);
     return rc;
 }
@@ -400,95 +542,15 @@ int pool_unpin(struct in_addr a)
 void pool_unpin_async(struct in_addr a)
 {
     /* A pinned entry is never reassigned, so A's index is still its entry. */
-    uint32_t h = ntohl(a.s_addr);
-    uint32_t net = atomic_load_explicit(&pool_net, memory_order_acquire);
-    uint32_t m = atomic_load_explicit(&pool_mask, memory_order_acquire);
+    size_t off;
+    if (!pool_offset(a, &off) || pool_share_use(off, pool_now()))
+        return;
+    size_t base = atomic_load_explicit(&pool_base, memory_order_acquire);
     struct pool_entry *entries = atomic_load(&pool_pub_entries);
     size_t cap = atomic_load(&pool_pub_capacity);
-    if ((h & m) != net || h == net || !entries || (size_t)(h - net - 1) >= cap)
+    if (off < base || !entries || off - base >= cap)
         return;
-    pool_drop_pin(&entries[h - net - 1]);
+    pool_drop_pin(&entries[off - base]);
 }
 
-/* True when A/AP and B/BP share addresses (host order). */
-static bool pool_overlaps(uint32_t a, unsigned ap, uint32_t b, unsigned bp)
-{
-    unsigned p = ap < bp ? ap : bp;
-    uint32_t m = p == 0 ? 0 : 0xffffffffu << (32 - p);
-    return (a & m) == (b & m);
-}
-
-static unsigned pool_prefix_of_mask(uint32_t m)
-{
-    unsigned p = 0;
-    while (p < 32 && (m & (0x80000000u >> p)))
-        p++;
-    return p;
-}
-
-int pool_range_check(struct in_addr net, unsigned prefix, char *err, size_t errlen)
-{
-    static const struct { uint32_t net; unsigned prefix; const char *why; } reserved[] = {
-        {0x00000000u, 8, "0.0.0.0/8 (this network)"},
-        {0x7f000000u, 8, "127.0.0.0/8 (loopback)"},
-        {0x64400000u, 10, "100.64.0.0/10 (carrier-grade NAT, overlay VPNs)"},
-        {0xa9fe0000u, 16, "169.254.0.0/16 (link-local)"},
-        {0xe0000000u, 4, "224.0.0.0/4 (multicast)"},
-        {0xf0000000u, 4, "240.0.0.0/4 (reserved, broadcast)"},
-    };
-    char txt[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &net, txt, sizeof txt);
-    uint32_t n = ntohl(net.s_addr);
-    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
-        if (pool_overlaps(n, prefix, reserved[i].net, reserved[i].prefix)) {
-            snprintf(err, errlen, "pool_range %s/%u overlaps %s", txt, prefix, reserved[i].why);
-            return -EINVAL;
-        }
-    }
-    struct ifaddrs *ifa = NULL;
-    if (getifaddrs(&ifa) == 0) {
-        for (struct ifaddrs *p = ifa; p; p = p->ifa_next) {
-            if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET)
-                continue;
-            struct sockaddr_in sin;
-            memcpy(&sin, p->ifa_addr, sizeof sin);
-            if (pool_overlaps(n, prefix, ntohl(sin.sin_addr.s_addr), 32)) {
-                char a[INET_ADDRSTRLEN];
-                inet_ntop(AF_INET, &sin.sin_addr, a, sizeof a);
-                snprintf(err, errlen, "pool_range %s/%u overlaps local address %s on %s", txt,
-                         prefix, a, p->ifa_name);
-                freeifaddrs(ifa);
-                return -EADDRINUSE;
-            }
-        }
-        freeifaddrs(ifa);
-    }
-    FILE *f = fopen("/proc/net/route", "re");
-    if (!f)
-        return 0;
-    char line[256];
-    int rc = 0;
-    while (fgets(line, sizeof line, f)) {
-        char ifname[64];
-        unsigned long dst, gw, mask;
-        unsigned flags;
-        if (sscanf(line, "%63s %lx %lx %x %*d %*d %*d %lx", ifname, &dst, &gw, &flags, &mask) != 5)
-            continue; /* the header line */
-        /* /proc prints the network-order word as a host integer. */
-        struct in_addr d = {(in_addr_t)dst}, m = {(in_addr_t)mask};
-        unsigned mp = pool_prefix_of_mask(ntohl(m.s_addr));
-        if (mp == 0)
-            continue; /* the default route covers everything: not a conflict */
-        if (pool_overlaps(n, prefix, ntohl(d.s_addr), mp)) {
-            char a[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &d, a, sizeof a);
-            snprintf(err, errlen, "pool_range %s/%u overlaps local route %s/%u via %s", txt,
-                     prefix, a, mp, ifname);
-            rc = -EADDRINUSE;
-            break;
-        }
-    }
-    fclose(f);
-    return rc;
-}
 /* NOLINTEND(v6-addr-in-uint32,v6-addrlen-assume,v6-family-switch-no-v6,v6-inet-pton-ntop-v4,v6-ipv4-range-math,v6-sockaddr-in-decl) */

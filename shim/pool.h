@@ -25,6 +25,10 @@
  * pool_unpin_async are lock-free. pool_setup must not run concurrently with
  * any other pool call (start-up and tests only).
  * Fork-safe: pthread_atfork handlers hold the mutex across fork.
+ * Shared across exec (pool_share.h, pool_share_start): an exec'd child
+ * reads its ancestors' tables (their addresses are found by pool_lookup
+ * and pool_acquire; its uses hold them) and hands out its own addresses
+ * after their slices, so the first address is not 198.18.0.1 then.
  *
  * Configuration: the pool never reads the configuration. The start-up path
  * (init.h) calls pool_setup() once with the configured range and size,
@@ -120,6 +124,25 @@ void pool_unpin_async(struct in_addr a);
  * Returns 0, -EINVAL, -ENOMEM.
  */
 int pool_setup(struct in_addr net, unsigned prefix, size_t capacity);
+
+/*
+ * Share the table with exec'd children (pool_share.h), right after
+ * pool_setup and before any entry is made. INHERITED: POOL_SHARE_ENV's
+ * value from the parent (NULL or "": none). Maps the ancestors' tables
+ * read-only, moves this process's own addresses after every ancestor's
+ * slice (capacity trimmed to what the range has left), publishes its own
+ * table, and writes into SPEC the value its children must inherit (the
+ * ancestors that mapped, then its own element). *SKIPPED: ancestors that
+ * could not be mapped (gone, another user, failed validation).
+ * Returns the number of ancestors mapped; or, with no ancestor kept and
+ * nothing published (own table from index 0, as without sharing): -EINVAL
+ * (INHERITED malformed), -ENOSPC (the ancestors' slices fill the range);
+ * or -ENOSYS (no sealed memfd on this kernel: ancestors kept, own table
+ * not published) and other -errno of the publication. SPEC is "" unless something can be
+ * passed on. Lookups of an ancestor's address count as its uses; pins and
+ * unpins of one are uses too (a child cannot pin another process's entry).
+ */
+int pool_share_start(const char *inherited, char *spec, size_t speclen, unsigned *skipped);
 
 /* Clock in milliseconds used for TTLs (NULL: CLOCK_MONOTONIC). For tests. */
 void pool_set_clock(uint64_t (*now_ms)(void));

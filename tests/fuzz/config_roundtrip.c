@@ -26,6 +26,7 @@ static void config_same(const struct v6shim_config *a, const struct v6shim_confi
     FUZZ_CHECK(a->log_level == b->log_level);
     FUZZ_CHECK(a->log_target == b->log_target);
     FUZZ_CHECK(strcmp(a->log_file, b->log_file) == 0);
+    FUZZ_CHECK(a->pool_share == b->pool_share);
 }
 
 void fuzz_config_roundtrip(const struct v6shim_config *c)

@@ -17,6 +17,10 @@
  *     never-used addresses in order first;
  *   - -ENOSPC only when every entry may be live; pins and unpins balance
  *     (-EINVAL for an unpin without a pin, -ENOENT for an unmapped address).
+ * When the input's first byte has its high bit set the pool is also shared
+ * (pool_share.h) and the input may write any value into an entry's hold,
+ * as a child (hostile or not) can: a hold after now keeps the entry live,
+ * and a new key clears it; nothing else changes.
  */
 /* NOLINTBEGIN(v6-*): the pool hands out synthetic IPv4 addresses by design. */
 #define _GNU_SOURCE
@@ -25,11 +29,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuzz_input.h"
 #include "pool.h"
+#include "pool_share.h"
 
 #define NNAMES 8
 #define NPEERS 4
@@ -50,7 +58,13 @@ struct slot {
     uint64_t lo, hi;  /* the expiry lies in [lo, hi] */
     bool pending;     /* an async unpin's use may still be applied: hi is open */
     uint8_t tag;      /* the answer last mapped, to check what lookup copies */
+    uint64_t hold;    /* the value written into its shared hold (0 none) */
 };
+
+/* The shared pool's holds, mapped writable as a child maps them; NULL when
+ * the input does not share. */
+static uint64_t *holds;
+static size_t holds_len;
 
 static struct slot slots[MAX_CAP];
 static size_t cap, next_unused;
@@ -83,12 +97,12 @@ static struct in_addr slot_addr(size_t i)
 
 static bool live_min(const struct slot *s)
 {
-    return s->owner >= 0 && (s->pins > 0 || fake_now < s->lo);
+    return s->owner >= 0 && (s->pins > 0 || fake_now < s->lo || fake_now < s->hold);
 }
 
 static bool live_max(const struct slot *s)
 {
-    return s->owner >= 0 && (s->pins > 0 || s->pending || fake_now < s->hi);
+    return s->owner >= 0 && (s->pins > 0 || s->pending || fake_now < s->hi || fake_now < s->hold);
 }
 
 /* A use at the current time (map, lookup, last unpin): expiry >= now + TTL. */
@@ -156,7 +170,7 @@ static void do_map(int key, bool pin, uint8_t tag)
     FUZZ_CHECK(!live_min(s)); /* the safety property: never a live address */
     if (s->owner >= 0)
         key_slot[s->owner] = -1;
-    *s = (struct slot){.owner = key, .pins = pin, .lo = 0, .hi = 0, .tag = tag};
+    *s = (struct slot){.owner = key, .pins = pin, .lo = 0, .hi = 0, .tag = tag}; /* hold cleared */
     touch(s);
     key_slot[key] = (int)i;
 }
@@ -248,6 +262,34 @@ static void do_unpin(size_t i, bool async)
         touch(s);
 }
 
+/* Write a hold as a child would: none, the far future, or a time around now. */
+static void do_hold(size_t i, uint8_t kind)
+{
+    if (!holds || i >= cap)
+        return;
+    uint64_t v = kind == 0 ? 0 : kind == 1 ? UINT64_MAX : fake_now - 2000u + (uint64_t)kind * 40u;
+    holds[i] = v;
+    slots[i].hold = v;
+}
+
+/* Publish the pool as init does and map its holds the way a child does. */
+static void share_on(void)
+{
+    char spec[POOL_SHARE_SPEC_MAX];
+    unsigned skipped;
+    FUZZ_CHECK(pool_share_start(NULL, spec, sizeof spec, &skipped) == 0);
+    long pid, hfd;
+    FUZZ_CHECK(sscanf(spec, "%ld:%*d:%ld:", &pid, &hfd) == 2);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd/%ld", pid, hfd);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    FUZZ_CHECK(fd >= 0);
+    holds_len = cap * sizeof *holds;
+    holds = mmap(NULL, holds_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    FUZZ_CHECK(holds != MAP_FAILED);
+    close(fd);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     /* No configuration file or V6SHIM_* variable of this machine applies. */
@@ -259,7 +301,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_input in = {data, size};
-    cap = 1u + fuzz_u8(&in) % MAX_CAP;
+    uint8_t first = fuzz_u8(&in);
+    cap = 1u + (first & 0x7f) % MAX_CAP;
     struct in_addr net = {htonl(0xc6120000u)};
     FUZZ_CHECK(pool_setup(net, 15, cap) == 0);
     pool_set_clock(fake_clock);
@@ -269,9 +312,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         slots[i] = (struct slot){.owner = -1};
     for (int k = 0; k < NKEYS; k++)
         key_slot[k] = -1;
+    if (holds)
+        munmap(holds, holds_len);
+    holds = NULL;
+    if (first & 0x80)
+        share_on();
     for (unsigned steps = 0; in.n > 0 && steps < 4096; steps++) {
         uint8_t op = fuzz_u8(&in), arg = fuzz_u8(&in);
-        switch (op % 8) {
+        switch (op % 9) {
         case 0:
             do_map(arg % NNAMES, false, fuzz_u8(&in));
             break;
@@ -292,6 +340,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 6:
             do_unpin(pick_slot(arg), true);
+            break;
+        case 8:
+            do_hold(pick_slot(arg), fuzz_u8(&in));
             break;
         default:
             fake_now += (uint64_t)arg * 40u; /* up to ~10 s: several TTLs */
