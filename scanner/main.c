@@ -103,6 +103,15 @@ static int main_list(const struct cli_opts *cli)
 			if (enabled[i])
 				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
 				       check_confidence_name(all[i]->confidence), all[i]->summary);
+		/* name the off-by-default checks this list leaves out (stderr:
+		 * stdout stays one check per line) */
+		size_t off = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!enabled[i] && !registry_default_on(i))
+				fprintf(stderr, "%s%s", off++ ? ", " : "v6scan: off by default (--checks names them): ",
+					all[i]->id);
+		if (off)
+			fputc('\n', stderr);
 		status = EXIT_CLEAN;
 	}
 	projconf_free(&conf);
