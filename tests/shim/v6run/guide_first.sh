@@ -42,7 +42,16 @@ run runtime "v6scan --runtime calls.jsonl samples/legacy/echo_server.c 2>&1 | gr
 
 status=0
 cp "$GUIDE" "$tmp/guide"
-for name in doctor noshim shim scan runtime; do
+blocks="doctor noshim shim scan runtime"
+# In a sanitizer build the sanitizer's runtime intercepts some calls before
+# the shim (accept, gethostbyname): report mode attributes them to that
+# runtime, not to the program (README, "Missing or limited"), so the join's
+# block is the default build's only.
+if [ -n "${V6_SANITIZE:-}" ]; then
+  blocks="doctor noshim shim scan"
+  echo "ok   runtime: not compared in a $V6_SANITIZE-sanitizer build (intercepted calls are the runtime's)"
+fi
+for name in $blocks; do
   # the guide with block NAME replaced by the fresh output
   awk -v name="$name" -v file="$tmp/$name" '
     $0 == "<!-- guide-first:" name " -->" { print; mark = 1; next }
