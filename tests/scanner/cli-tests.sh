@@ -239,7 +239,7 @@ baseline)
 
 suppressed-sarif)
   expect_status 1 "$v6scan" --format sarif fixtures/suppressions.c
-  [ "$(grep -c '"suppressions": \[{"kind": "inSource"' "$tmp/out")" -eq 8 ] || die "8 suppressed results expected in SARIF"
+  [ "$(grep -c '"suppressions": \[{"kind": "inSource"' "$tmp/out")" -eq 10 ] || die "10 suppressed results expected in SARIF"
   grep -q '"justification": "parses a legacy IPv4-only config field"' "$tmp/out" || die "justification missing"
   grep -q "suppressions.c:27: 'v6scan: ignore\[...\]' needs a reason" "$tmp/err" || die "reasonless ignore not reported"
   ;;
