@@ -190,6 +190,12 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 		snprintf(err, errlen, "%s.%s: must not be empty", where, *dir ? "file" : "directory");
 		return -EINVAL;
 	}
+	if (dir[0] != '/') {
+		/* relative to what? libclang would join it to the current
+		 * directory, and the entry's file would not be absolute */
+		snprintf(err, errlen, "%s.directory: must be an absolute path", where);
+		return -EINVAL;
+	}
 	if (!args && !command) {
 		snprintf(err, errlen, "%s: has neither \"arguments\" nor \"command\"", where);
 		return -EINVAL;

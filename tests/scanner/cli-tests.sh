@@ -726,6 +726,7 @@ bad-inputs)
   bad_db '{"directory": "/"}' 'the document: must be an array of compile commands (got an object)'
   bad_db '[{"directory": "/", "arguments": ["cc"]}]' '[0].file: missing'
   bad_db '[{"directory": "/", "file": "a.c"}]' '[0]: has neither "arguments" nor "command"'
+  bad_db '[{"directory": "build", "file": "a.c", "command": "cc a.c"}]' '[0].directory: must be an absolute path'
   bad_db '[{"directory": "/", "file": "a.c", "arguments": ["cc", 5]}]' '[0].arguments[1]: must be a string (got 5)'
   bad_db '[{"directory": "/", "file": "a.c", "command": "cc a.c"}, 7]' \
     '[1]: must be an object with directory, file and arguments or command (got 7)'
