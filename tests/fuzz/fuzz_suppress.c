@@ -20,8 +20,8 @@
  *    ("x; // NOLINT") covers L-1 only: L's state is that with "x;" there;
  *    "// v6scan: ignore[v6-*] fuzz reason" at the end of a line L without
  *    "v6scan:" suppresses L with the justification "fuzz reason".
- * Lines are what source.h reads: up to the first NUL byte, split at '\n',
- * a '\r' before it dropped.
+ * Lines are what source.h reads: up to the first NUL byte, split where
+ * clang ends a line ("\n", "\r\n" or a lone "\r").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,16 +55,15 @@ static void lines_split(struct lines *ls, const char *data, size_t size)
     ls->n = 0;
     FUZZ_CHECK(ls->v != NULL);
     for (size_t i = 0; i <= len; i++) {
-        if (i < len && data[i] != '\n')
+        if (i < len && data[i] != '\n' && data[i] != '\r')
             continue;
         if (i == len && start == len)
-            break; /* nothing after the last newline */
-        size_t e = i;
-        if (i < len && e > start && data[e - 1] == '\r')
-            e--;
-        ls->v[ls->n] = strndup(data + start, e - start);
+            break; /* nothing after the last line end */
+        ls->v[ls->n] = strndup(data + start, i - start);
         FUZZ_CHECK(ls->v[ls->n] != NULL);
         ls->n++;
+        if (i < len && data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+            i++;
         start = i + 1;
     }
 }
@@ -129,8 +128,7 @@ static int run(const char *data, size_t size, const size_t *want, size_t nwant, 
     return rc;
 }
 
-/* The lines joined, each ending in "\r\n" (source_load drops that '\r',
- * so a line that ends in '\r' keeps it); line `at` (0-based) replaced by
+/* The lines joined, each ending in '\n'; line `at` (0-based) replaced by
  * `repl` when repl is not NULL, and `append` added to line `at`. */
 static char *join(const struct lines *ls, size_t at, const char *repl, const char *append, size_t *len)
 {
@@ -142,7 +140,7 @@ static char *join(const struct lines *ls, size_t at, const char *repl, const cha
         fputs(i == at && repl ? repl : ls->v[i], m);
         if (i == at && append)
             fputs(append, m);
-        fputs("\r\n", m);
+        fputc('\n', m);
     }
     FUZZ_CHECK(fclose(m) == 0);
     return buf;
