@@ -5,7 +5,8 @@
  *  1. as compile_commands.json: compdb_check returns 0, -EINVAL or -ENOMEM
  *     with a one-line message; what it accepts, compdb_load (libclang's
  *     reader, then compdb_sanitise) loads or refuses with -EINVAL, and each
- *     job has an absolute file, a directory and arguments that pass (3);
+ *     job has an absolute file, a directory and no -c, -o, -W*, -g*, -O*
+ *     but as the value of an option (3);
  *  2. compdb_resolve on a directory and a path taken from the bytes (any
  *     spelling: "..", ".", "//", relative, absolute): the result is
  *     absolute with no empty, "." or ".." component and no final '/' (but
@@ -131,8 +132,11 @@ static void load_any(const uint8_t *data, size_t size)
     for (size_t i = 0; rc == 0 && i < jl.count; i++) {
         const struct job *j = &jl.items[i];
         FUZZ_CHECK(j->file[0] == '/' && j->directory != NULL && j->from_db);
-        for (size_t a = 0; a < j->nargs; a++)
+        for (size_t a = 0; a < j->nargs; a++) {
             FUZZ_CHECK(j->args[a] != NULL);
+            /* sanitised: -c, -o, -W*, -g*, -O* only as an option's value */
+            FUZZ_CHECK(!never_kept(j->args[a]) || (a > 0 && takes_value(j->args[a - 1])));
+        }
     }
     free_jobs(&jl);
 }
