@@ -186,6 +186,18 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 		rc = json_read_str(e, where, "output", 0, &output, err, errlen);
 	if (rc)
 		return rc;
+	/* libclang refuses the whole database for any other member, saying
+	 * only "Unknown key" on stderr: name it here */
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)e, key, v) {
+		static const char *const known[] = { "directory", "file", "arguments", "command", "output" };
+		if (!compdb_in(key, known, N(known))) {
+			snprintf(err, errlen, "%s: unknown member \"%.64s\" (libclang reads directory, file, "
+				 "arguments, command and output only)", where, key);
+			return -EINVAL;
+		}
+	}
 	if (!*dir || !*file) {
 		snprintf(err, errlen, "%s.%s: must not be empty", where, *dir ? "file" : "directory");
 		return -EINVAL;

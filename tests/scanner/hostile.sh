@@ -178,6 +178,11 @@ databases)
   # not absolute)
   printf '[{"directory": "p", "file": "a.c", "command": "cc -c a.c"}]' > "$tmp/rel/compile_commands.json"
   db_refused rel '[0].directory: must be an absolute path'
+  # a member libclang does not know: named, before libclang refuses the file
+  mkdir "$tmp/key"
+  printf '[{"directory": "%s", "file": "a.c", "command": "cc -c a.c", "flags": "-O2"}]' "$tmp/p" > "$tmp/key/compile_commands.json"
+  db_refused key '[0]: unknown member "flags" (libclang reads directory, file, arguments, command and output only)'
+  grep -q 'LIBCLANG' "$tmp/err" && die "libclang's own message printed: $(cat "$tmp/err")"
   # 20,000 entries (one file, each with its own -D): read, de-duplicated,
   # one parse
   python3 -c 'import json, sys
