@@ -13,6 +13,7 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME,
 };
 
 static const struct option cli_long[] = {
@@ -28,6 +29,10 @@ static const struct option cli_long[] = {
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
+	{ "export-fixes", required_argument, NULL, OPT_EXPORT_FIXES },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "file-timeout", required_argument, NULL, OPT_FILE_TIMEOUT },
@@ -44,7 +49,8 @@ static const struct option cli_long[] = {
 void cli_usage(FILE *f)
 {
 	fputs("usage: v6scan [options] [FILE|DIR ...]\n"
-	      "       v6scan merge [--format json|sarif|text] [-o FILE] [--fail-on LEVEL] REPORT...\n"
+	      "       v6scan merge [--format json|sarif|text] [-o FILE] [--fail-on LEVEL]\n"
+	      "                    [--min-confidence C] REPORT...\n"
 	      "\n"
 	      "Finds IPv4-only C code with libclang. Directories are searched for .c and .h\n"
 	      "files; a header is analysed through the files that include it and parsed on its\n"
@@ -82,6 +88,19 @@ void cli_usage(FILE *f)
 	      "  --write-baseline FILE   write every current finding to FILE and say so; no report\n"
 	      "                          unless -o is given (exit 0 or 3)\n"
 	      "  --fail-on LEVEL         error, warning (default), note or none\n"
+	      "  --min-confidence C      only findings of checks whose confidence is C or higher\n"
+	      "                          count for --fail-on: high, medium (default: high and\n"
+	      "                          medium gate, low do not) or low (all); the report still\n"
+	      "                          lists every finding\n"
+	      "  --export-fixes FILE     write the fix-its of the active findings to FILE as\n"
+	      "                          clang-apply-replacements YAML (clang-tidy's format)\n"
+	      "  --fix                   apply the fix-its in place (each file rewritten whole or\n"
+	      "                          not at all; overlapping edits leave a file unchanged;\n"
+	      "                          only files below --root); exit 4 when a file was refused\n"
+	      "  --runtime REPORT        join a `v6run --report` file: each finding says whether\n"
+	      "                          its line ran and how many calls it made (text, JSON\n"
+	      "                          hits, SARIF v6kit/hits); call sites are placed with\n"
+	      "                          addr2line (V6SCAN_ADDR2LINE), so build with -g\n"
 	      "  --shard K/N             scan only the K-th of N deterministic parts (CI matrix), then\n"
 	      "                          join the reports with `v6scan merge` (same findings as one\n"
 	      "                          run; a header whose includers all fell into other shards is\n"
@@ -99,8 +118,9 @@ void cli_usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,\n"
 	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse or\n"
-	      "ran out of time), 4 the report or baseline could not be written (the old file\n"
-	      "is kept), or standard output was closed by its reader (then without a message).\n", f);
+	      "ran out of time), 4 the report, baseline or fix-its could not be written (the\n"
+	      "old file is kept) or --fix left a file unchanged, or standard output was closed\n"
+	      "by its reader (then without a message).\n", f);
 }
 
 static int cli_push(char ***arr, size_t *n, const char *s)
@@ -156,6 +176,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->action = merge ? CLI_MERGE : CLI_SCAN;
 	o->format = EMIT_TEXT;
 	o->fail_on = V6SCAN_WARNING;
+	o->min_confidence = V6SCAN_CONF_MEDIUM;
 	o->jobs = cli_default_jobs();
 	o->file_timeout = CLI_FILE_TIMEOUT_DEFAULT;
 	optind = merge ? 2 : 1;
@@ -194,6 +215,14 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				o->fail_never = 1;
 			else if (check_level_parse(optarg, &o->fail_on))
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
+			break;
+		case OPT_EXPORT_FIXES: o->export_fixes = optarg; break;
+		case OPT_RUNTIME: o->runtime = optarg; break;
+		case OPT_FIX: o->fix = 1; break;
+		case OPT_MIN_CONFIDENCE:
+			o->min_confidence_set = 1;
+			if (check_confidence_parse(optarg, &o->min_confidence))
+				cli_bad(o, "--min-confidence must be high, medium or low (got '%s')", optarg);
 			break;
 		case 'j':
 			if (cli_uint(optarg, &o->jobs, 1, CLI_JOBS_MAX))
@@ -247,6 +276,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		cli_bad(o, "%s", "nothing to scan: give files or directories, or -p BUILD_DIR");
 	else if (o->action == CLI_MERGE && o->ninputs == 0)
 		cli_bad(o, "%s", "merge needs at least one report");
+	else if (o->action == CLI_MERGE && (o->fix || o->export_fixes))
+		cli_bad(o, "%s", "--fix and --export-fixes apply to a scan, not to merge");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
 	else if (o->config && o->no_config)

@@ -33,9 +33,13 @@ struct cli_opts {
 	const char *help_uri_base;   /* --help-uri-base (NULL: the build's default) */
 	const char *baseline;        /* --baseline */
 	const char *write_baseline;  /* --write-baseline */
+	const char *export_fixes;    /* --export-fixes FILE */
+	const char *runtime;         /* --runtime REPORT (runtime_join.h) */
+	int fix;                     /* --fix */
 	enum v6scan_level fail_on;   /* --fail-on */
 	int fail_never;              /* --fail-on=none */
-	int fail_on_set, format_set; /* given on the command line (over .v6scan) */
+	enum v6scan_confidence min_confidence; /* --min-confidence (default medium) */
+	int fail_on_set, format_set, min_confidence_set; /* given on the command line (over .v6scan) */
 	const char *config;          /* --config FILE */
 	int no_config;               /* --no-config */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */

@@ -19,7 +19,13 @@
  *    "findings": [{"check", "level", "path", "line", "column",
  *                  "endColumn" and "snippet" (when the source was read),
  *                  "message", "function", "subject", "fingerprint",
+ *                  "inactive": true (found in an inactive #if branch),
+ *                  "fix": {"description", "replacements": [{"path",
+ *                          "offset", "length", "line", "column", "text"}]}
+ *                         (when the finding has a fix-it; bytes),
  *                  "suppressed": bool, "justification" (when suppressed),
+ *                  "executed": bool and "hits" (with --runtime, for the
+ *                  checks report mode sees: runtime_join.h),
  *                  "baselined": bool}]}
  *
  * Every string is valid UTF-8 (json_write.h): a byte of a path, message or
@@ -38,8 +44,12 @@
  * source was read, endLine/endColumn and snippet; columns in UTF-16 code
  * units), partialFingerprints "v6scanFingerprint/v1", suppressions
  * [{kind "inSource", justification}] for suppressed results, baselineState
- * ("new"/"unchanged") when a baseline was applied, and properties
- * {function, subject, message}. run.properties carries the file counters,
+ * ("new"/"unchanged") when a baseline was applied, fixes (§3.55: one fix,
+ * artifactChanges with byteOffset/byteLength regions, each replacement's
+ * line and byteColumn in its properties) when the finding has a fix-it,
+ * and properties {function, subject, message, inactive (when true)}.
+ * Text: a finding with a fix-it is followed by
+ *   path:line:col: fix-it: <what it does> (--fix applies it) run.properties carries the file counters,
  * failed files and reasons so that `v6scan merge` can rebuild the summary.
  *
  * HTML (emit_html.c): one self-contained page (inline CSS, no script, no

@@ -72,6 +72,25 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 			fputs(", \"fingerprint\": ", f);
 			emit_str(f, info, x->fingerprint);
 		}
+		if (x->inactive)
+			fputs(", \"inactive\": true", f);
+		if (fs->runtime_used && x->observable)
+			fprintf(f, ", \"executed\": %s, \"hits\": %llu", x->hits ? "true" : "false", x->hits);
+		if (x->nfix) {
+			fputs(", \"fix\": {\"description\": ", f);
+			emit_str(f, info, x->fix_desc);
+			fputs(", \"replacements\": [", f);
+			for (size_t k = 0; k < x->nfix; k++) {
+				const struct finding_repl *r = &x->fix[k];
+				fputs(k ? ", {\"path\": " : "{\"path\": ", f);
+				emit_str(f, info, r->path);
+				fprintf(f, ", \"offset\": %u, \"length\": %u, \"line\": %u, \"column\": %u, \"text\": ",
+					r->offset, r->length, r->line, r->column);
+				emit_str(f, info, r->text);
+				fputc('}', f);
+			}
+			fputs("]}", f);
+		}
 		fprintf(f, ", \"suppressed\": %s", x->suppressed ? "true" : "false");
 		if (x->suppressed) {
 			fputs(", \"justification\": ", f);

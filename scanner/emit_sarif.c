@@ -80,9 +80,11 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, const struct emit_i
 		fputs(",\n", f);
 	}
 	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
-	/* GitHub code scanning reads precision (ordering) and problem.severity */
-	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"high\", "
+	/* GitHub code scanning reads precision (ordering) and problem.severity;
+	 * precision is the check's confidence (checks.def) */
+	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"%s\", "
 		   "\"problem.severity\": \"%s\"}\n          }%s\n",
+		check_confidence_name(c->confidence),
 		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
 }
 
@@ -141,6 +143,33 @@ static void emit_region(FILE *f, const struct finding *x)
 	fputc('}', f);
 }
 
+/* result.fixes (SARIF 2.1.0 §3.55): one fix, one artifactChange per run of
+ * replacements in one file; each deleted region in bytes (byteOffset,
+ * byteLength: the store's offsets; a text region would need UTF-16
+ * columns of lines the report does not carry), with the line and byte
+ * column in the replacement's properties for `v6scan merge`. */
+static void emit_fixes(FILE *f, const struct finding *x)
+{
+	fputs("          \"fixes\": [{\"description\": {\"text\": ", f);
+	emit_sentence(f, x->fix_desc);
+	fputs("}, \"artifactChanges\": [", f);
+	for (size_t k = 0; k < x->nfix; k++) {
+		const struct finding_repl *r = &x->fix[k];
+		if (k == 0 || strcmp(x->fix[k - 1].path, r->path) != 0) {
+			fputs(k ? "]}, {\"artifactLocation\": {\"uri\": " : "{\"artifactLocation\": {\"uri\": ", f);
+			json_write_uri(f, r->path);
+			fputs(", \"uriBaseId\": \"%SRCROOT%\"}, \"replacements\": [", f);
+		} else {
+			fputs(", ", f);
+		}
+		fprintf(f, "{\"deletedRegion\": {\"byteOffset\": %u, \"byteLength\": %u}, \"insertedContent\": "
+			   "{\"text\": ", r->offset, r->length);
+		json_write_string(f, r->text);
+		fprintf(f, "}, \"properties\": {\"line\": %u, \"byteColumn\": %u}}", r->line, r->column);
+	}
+	fputs("]}]}],\n", f);
+}
+
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 {
 	size_t nrules;
@@ -185,6 +214,8 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		fputs(", \"uriBaseId\": \"%SRCROOT%\"}, ", f);
 		emit_region(f, x);
 		fputs("}}],\n", f);
+		if (x->nfix)
+			emit_fixes(f, x);
 		fputs("          \"partialFingerprints\": {\"v6scanFingerprint/v1\": ", f);
 		json_write_string(f, x->fingerprint ? x->fingerprint : "");
 		fputs("},\n", f);
@@ -204,6 +235,11 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		json_write_string(f, x->subject);
 		fprintf(f, ", \"message\": ");
 		json_write_string(f, x->message);
+		if (x->inactive)
+			fputs(", \"inactive\": true", f);
+		if (fs->runtime_used && x->observable)
+			fprintf(f, ", \"v6kit/executed\": %s, \"v6kit/hits\": %llu", x->hits ? "true" : "false",
+				x->hits);
 		fputs("}\n        }", f);
 	}
 	fputs(fs->count ? "\n      ],\n" : "],\n", f);

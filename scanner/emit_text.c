@@ -70,13 +70,22 @@ int emit_text(FILE *f, const struct findings *fs, const struct emit_info *info)
 			file = x->path;
 			nnoted = 0;
 		}
-		fprintf(f, "%s%s:%u:%u:%s %s%s:%s %s%s%s [%s%s%s]\n", color ? EMIT_BOLD : "", x->path, x->line,
+		char ran[48] = "";
+		if (fs->runtime_used && x->observable && x->hits)
+			snprintf(ran, sizeof(ran), " (ran: %llu call%s)", x->hits, x->hits == 1 ? "" : "s");
+		else if (fs->runtime_used && x->observable)
+			snprintf(ran, sizeof(ran), " (not seen running)");
+		fprintf(f, "%s%s:%u:%u:%s %s%s:%s %s%s%s [%s%s%s]%s\n", color ? EMIT_BOLD : "", x->path, x->line,
 			x->column, color ? EMIT_RESET : "", color ? emit_level_color(x->level) : "",
 			check_level_name(x->level), color ? EMIT_RESET : "", color ? EMIT_BOLD : "", x->message,
 			color ? EMIT_RESET : "", color ? emit_level_color(x->level) : "", x->check->id,
-			color ? EMIT_RESET : "");
+			color ? EMIT_RESET : "", ran);
 		if (x->snippet)
 			emit_source(f, x, color);
+		if (x->nfix)
+			fprintf(f, "%s%s:%u:%u:%s %sfix-it:%s %s (--fix applies it)\n", color ? EMIT_BOLD : "",
+				x->fix[0].path, x->fix[0].line, x->fix[0].column, color ? EMIT_RESET : "",
+				color ? "\033[1;32m" : "", color ? EMIT_RESET : "", x->fix_desc);
 		int seen = 0;
 		for (size_t k = 0; k < nnoted && !seen; k++)
 			seen = noted[k] == x->check;

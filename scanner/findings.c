@@ -19,6 +19,14 @@ static void findings_free_one(struct finding *f)
 	free(f->fingerprint);
 	free(f->justification);
 	free(f->snippet);
+	free(f->fix_desc);
+	for (size_t i = 0; i < f->nfix; i++) {
+		free(f->fix[i].path);
+		free(f->fix[i].text);
+	}
+	free(f->fix);
+	f->fix = NULL;
+	f->nfix = 0;
 }
 
 void findings_free(struct findings *fs)
@@ -61,7 +69,23 @@ int findings_add(struct findings *fs, const struct finding *f)
 	n->fingerprint = f->fingerprint ? strdup(f->fingerprint) : NULL;
 	n->justification = f->justification ? strdup(f->justification) : NULL;
 	n->snippet = f->snippet ? strdup(f->snippet) : NULL;
-	if (!n->path || !n->message || !n->scope || !n->subject || (f->fingerprint && !n->fingerprint) ||
+	n->fix_desc = NULL;
+	n->fix = NULL;
+	n->nfix = 0;
+	int fix_bad = 0;
+	if (f->fix_desc && f->nfix) {
+		n->fix_desc = strdup(f->fix_desc);
+		n->fix = calloc(f->nfix, sizeof(*n->fix));
+		fix_bad = !n->fix_desc || !n->fix;
+		for (size_t i = 0; n->fix && i < f->nfix; i++) {
+			n->fix[i] = f->fix[i];
+			n->fix[i].path = findings_dup(f->fix[i].path);
+			n->fix[i].text = findings_dup(f->fix[i].text);
+			n->nfix = i + 1;
+			fix_bad |= !n->fix[i].path || !n->fix[i].text;
+		}
+	}
+	if (fix_bad || !n->path || !n->message || !n->scope || !n->subject || (f->fingerprint && !n->fingerprint) ||
 	    (f->justification && !n->justification) || (f->snippet && !n->snippet)) {
 		findings_free_one(n);
 		return -ENOMEM;
@@ -150,7 +174,15 @@ void findings_normalise(struct findings *fs)
 			struct finding *prev = &fs->items[out - 1];
 			if (prev->line == f->line && prev->check == f->check &&
 			    strcmp(prev->path, f->path) == 0) {
-				findings_free_one(f);
+				/* a header's line compiled in one translation
+				 * unit and skipped in another: the real finding
+				 * wins over the inactive note */
+				if (prev->inactive && !f->inactive) {
+					findings_free_one(prev);
+					*prev = *f;
+				} else {
+					findings_free_one(f);
+				}
 				continue;
 			}
 		}
@@ -205,6 +237,11 @@ int findings_absorb(struct findings *dst, struct findings *src)
 	dst->default_flags |= src->default_flags;
 	src->files_total = src->files_parsed = 0;
 	return 0;
+}
+
+enum v6scan_confidence findings_confidence(const struct finding *f)
+{
+	return f->inactive ? V6SCAN_CONF_LOW : f->check->confidence;
 }
 
 struct findings_counts findings_count(const struct findings *fs)

@@ -11,6 +11,18 @@
 
 #include "check.h"
 
+/* One replacement of a fix-it: `length` bytes at byte `offset` of `path`
+ * (repo-relative, as finding.path) become `text`; line and column (1-based,
+ * bytes) are where offset lies. A replacement never spans lines. */
+struct finding_repl {
+	char *path;
+	unsigned offset, length;
+	unsigned line, column;
+	char *text;
+};
+
+#define FINDING_FIX_MAX 16         /* replacements in one fix-it */
+
 struct finding {
 	const struct v6scan_check *check;
 	enum v6scan_level level;
@@ -25,6 +37,12 @@ struct finding {
 	int suppressed;            /* 1: an inline suppression comment applies */
 	char *justification;       /* suppression reason ("" for NOLINT forms) */
 	int baselined;             /* 1: its fingerprint is in the --baseline file */
+	int inactive;              /* 1: found lexically in an inactive #if branch (a note) */
+	int observable;            /* --runtime: report mode can see this check run (runtime_observable) */
+	unsigned long long hits;   /* --runtime: calls the report saw from this line (0: none) */
+	char *fix_desc;            /* what the fix-it does, or NULL: no fix-it */
+	struct finding_repl *fix;  /* its replacements (nfix >= 1 when fix_desc is set) */
+	size_t nfix;
 };
 
 /* A file that was not fully analysed, and why (one line, no final period). */
@@ -42,12 +60,14 @@ struct findings {
 	size_t failed_count;
 	char *root;                /* the scan root the paths are relative to ("/" for /), or NULL */
 	int default_flags;         /* 1: some file was parsed without a database entry */
+	int runtime_used;          /* 1: --runtime joined a report (hits are meaningful) */
 };
 
 void findings_init(struct findings *fs);
 void findings_free(struct findings *fs);
 
-/* Adds a copy of f (strings are duplicated; NULL strings become "").
+/* Adds a copy of f (strings and the fix-it are duplicated; NULL strings
+ * become "", except fix_desc, fingerprint, justification and snippet).
  * Returns 0 or -ENOMEM. */
 int findings_add(struct findings *fs, const struct finding *f);
 
@@ -58,7 +78,8 @@ int findings_add_failed_why(struct findings *fs, const char *path, const char *w
 
 /* Removes duplicates: the same check on the same path and line is one
  * finding, the one with the lowest column (a header seen through many
- * translation units, or a declaration and its cast on one line); then
+ * translation units, or a declaration and its cast on one line; a
+ * finding outside inactive #if branches is kept before an inactive one); then
  * sorts by (path, line, column, check id, message). Failed paths are
  * sorted and de-duplicated too. */
 void findings_normalise(struct findings *fs);
@@ -67,6 +88,10 @@ void findings_normalise(struct findings *fs);
  * file counters to dst's; dst keeps its root, or takes src's. Returns 0 or
  * -ENOMEM. */
 int findings_absorb(struct findings *dst, struct findings *src);
+
+/* The confidence a finding gates with (--min-confidence): its check's,
+ * LOW for a finding in an inactive #if branch. */
+enum v6scan_confidence findings_confidence(const struct finding *f);
 
 /* Counts of findings that are neither suppressed nor baselined, per level;
  * plus the suppressed and baselined totals. */

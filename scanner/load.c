@@ -8,25 +8,11 @@
 #include <string.h>
 
 #include "checks/registry.h"
+#include "load_int.h"
 #include "json_read.h"
 #include "source.h"
 
-struct load_ctx {
-	struct findings *fs;
-	unsigned flags;
-	char *err;
-	size_t errlen;
-};
-
-/* The strings of one finding as read (decoded copies when lossless). */
-struct load_strings {
-	const char *check, *level, *path, *message, *function, *subject, *fingerprint, *justification, *snippet;
-	json_int_t end_column;
-	char *owned[9];
-	size_t nowned;
-};
-
-static void load_strings_free(struct load_strings *s)
+void load_strings_free(struct load_strings *s)
 {
 	for (size_t i = 0; i < s->nowned; i++)
 		free(s->owned[i]);
@@ -34,8 +20,8 @@ static void load_strings_free(struct load_strings *s)
 }
 
 /* Replaces *p by its decoded copy (owned by s) when decoding is asked for. */
-static int load_decode(const struct load_ctx *c, struct load_strings *s, const char **p, const char *name,
-		       int always)
+int load_decode(const struct load_ctx *c, struct load_strings *s, const char **p, const char *name,
+		int always)
 {
 	char *dec;
 	int rc;
@@ -53,6 +39,7 @@ static int load_decode(const struct load_ctx *c, struct load_strings *s, const c
 	*p = dec;
 	return 0;
 }
+
 
 /* The file counters (filesParsed, filesTotal, defaultFlags in cnt) and the
  * baseline flag and failed files (baselineUsed, failedFiles in top): where
@@ -153,7 +140,7 @@ static int load_root(const struct load_ctx *c, const json_t *obj, const char *wh
 
 /* Checks the strings and numbers of one finding and adds it. */
 static int load_add(const struct load_ctx *c, const char *where, struct load_strings *s, json_int_t line,
-		    json_int_t col, int suppressed, int baselined)
+		    json_int_t col, int suppressed, int baselined, const struct load_fix *fx)
 {
 	struct finding f = { 0 };
 	int rc = 0;
@@ -189,6 +176,12 @@ static int load_add(const struct load_ctx *c, const char *where, struct load_str
 	f.suppressed = suppressed;
 	f.justification = suppressed ? (char *)(s->justification ? s->justification : "") : NULL;
 	f.baselined = baselined;
+	f.inactive = fx->inactive;
+	if (fx->n) {
+		f.fix_desc = fx->desc;
+		f.fix = (struct finding_repl *)fx->r;
+		f.nfix = fx->n;
+	}
 	return findings_add(c->fs, &f);
 }
 
@@ -253,8 +246,12 @@ static int load_json(const struct load_ctx *c, const json_t *doc, int *baseline_
 			rc = json_read_str(x, where, "justification", 0, &s.justification, err, el);
 		if (rc == 0)
 			rc = json_read_bool(x, where, "baselined", 1, &base, err, el);
+		struct load_fix fx = { 0 };
 		if (rc == 0)
-			rc = load_add(c, where, &s, line, col, sup, base);
+			rc = load_json_fix(c, x, where, &fx);
+		if (rc == 0)
+			rc = load_add(c, where, &s, line, col, sup, base, &fx);
+		load_fix_free(&fx);
 		load_strings_free(&s);
 	}
 	return rc;
@@ -344,9 +341,13 @@ static int load_sarif_result(const struct load_ctx *c, const json_t *x, const ch
 		snprintf(at, sizeof(at), "%s.baselineState", where);
 		rc = json_read_bad(json_object_get(x, "baselineState"), at, "\"new\" or \"unchanged\"", err, el);
 	}
+	struct load_fix fx = { 0 };
+	if (rc == 0)
+		rc = load_sarif_fix(c, x, where, props, &fx);
 	if (rc == 0)
 		rc = load_add(c, where, &s, line, col, json_array_size(sup) > 0,
-			      bstate && strcmp(bstate, "unchanged") == 0);
+			      bstate && strcmp(bstate, "unchanged") == 0, &fx);
+	load_fix_free(&fx);
 	load_strings_free(&s);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "baseline.h"
@@ -18,12 +19,14 @@
 #include "discover.h"
 #include "emit.h"
 #include "findings.h"
+#include "fixout.h"
 #include "jobs.h"
 #include "load.h"
 #include "outfile.h"
 #include "pages.h"
 #include "projconf.h"
 #include "resdir.h"
+#include "runtime_join.h"
 #include "selection.h"
 #include "source.h"
 #include "suppress.h"
@@ -36,7 +39,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3, E
 /* The paths used after the parse, made absolute at start-up (cli_absolute);
  * messages name them as the user wrote them. */
 struct main_paths {
-	char *output, *baseline, *write_baseline;
+	char *output, *baseline, *write_baseline, *export_fixes, *runtime;
 };
 
 static void main_paths_free(struct main_paths *p)
@@ -44,19 +47,21 @@ static void main_paths_free(struct main_paths *p)
 	free(p->output);
 	free(p->baseline);
 	free(p->write_baseline);
+	free(p->export_fixes);
+	free(p->runtime);
 }
 
 /* Resolves and checks the output paths before any work: a report that
  * cannot be written must not cost a whole scan first. EXIT_USAGE or 0. */
 static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 {
-	const char *const args[] = { o->output, o->baseline, o->write_baseline };
-	const char *const names[] = { "-o", "--baseline", "--write-baseline" };
-	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline };
+	const char *const args[] = { o->output, o->baseline, o->write_baseline, o->export_fixes, o->runtime };
+	const char *const names[] = { "-o", "--baseline", "--write-baseline", "--export-fixes", "--runtime" };
+	char **const abs[] = { &p->output, &p->baseline, &p->write_baseline, &p->export_fixes, &p->runtime };
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		int rc;
 		if (!args[i])
 			continue;
@@ -65,7 +70,7 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], strerror(-rc));
 			return EXIT_USAGE;
 		}
-		if (i != 1 && outfile_check(*abs[i], err, sizeof(err))) {
+		if (i != 1 && i != 4 && outfile_check(*abs[i], err, sizeof(err))) {
 			fprintf(stderr, "v6scan: %s %s: %s\n", names[i], args[i], err);
 			return EXIT_USAGE;
 		}
@@ -188,10 +193,38 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 		return EXIT_CLEAN;
 	for (size_t i = 0; i < fs->count; i++) {
 		const struct finding *f = &fs->items[i];
-		if (!f->suppressed && !f->baselined && f->level >= o->fail_on)
+		if (!f->suppressed && !f->baselined && f->level >= o->fail_on &&
+		    findings_confidence(f) >= o->min_confidence)
 			return EXIT_FINDINGS;
 	}
 	return EXIT_CLEAN;
+}
+
+/* --export-fixes and --fix, after the report: 0, EXIT_IO (a file could
+ * not be written or was refused) or EXIT_USAGE (out of memory). */
+static int main_fixes(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
+		      const char *root, const struct timespec *since)
+{
+	int rc;
+
+	if (o->export_fixes) {
+		rc = fixout_export_file(p->export_fixes, fs, root);
+		if (rc) {
+			fprintf(stderr, "v6scan: writing %s: %s\n", o->export_fixes, strerror(-rc));
+			return EXIT_IO;
+		}
+	}
+	if (!o->fix)
+		return 0;
+	struct fixout_result res;
+	rc = fixout_apply(fs, root, since, &res);
+	if (rc) {
+		fprintf(stderr, "v6scan: --fix: %s\n", strerror(-rc));
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "v6scan: --fix: applied %zu fix-it%s in %zu file%s%s\n", res.fixes, res.fixes == 1 ? "" : "s",
+		res.files, res.files == 1 ? "" : "s", res.refused ? "; some files were left unchanged" : "");
+	return res.refused ? EXIT_IO : 0;
 }
 
 /* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
@@ -217,7 +250,7 @@ static int main_finish(const struct cli_opts *o, const struct main_paths *p, str
 			return rc;
 		}
 	}
-	return 0;
+	return o->runtime ? runtime_join(p->runtime, o->runtime, fs, root) : 0;
 }
 
 /* The root when --root is not given (jobs_default_root): of the paths given
@@ -297,6 +330,8 @@ static int main_config(const struct cli_opts *cli, const char *root, struct proj
 	}
 	if (!cli->format_set && conf->has_format)
 		eff->format = conf->format;
+	if (!cli->min_confidence_set && conf->has_min_confidence)
+		eff->min_confidence = conf->min_confidence;
 	return 0;
 }
 
@@ -428,6 +463,9 @@ static int main_scan(const struct cli_opts *cli)
 	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled };
 	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
 				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
+	/* --fix refuses a file modified after this: its offsets are stale */
+	struct timespec started;
+	clock_gettime(CLOCK_REALTIME_COARSE, &started);
 	rc = workers_run(&jobs, &ws, &fs);
 	if (rc) {
 		fprintf(stderr, "v6scan: running the scan failed: %s\n", strerror(-rc));
@@ -461,6 +499,9 @@ static int main_scan(const struct cli_opts *cli)
 	emit_summary(stderr, &fs);
 	for (size_t i = 0; i < fs.failed_count; i++)
 		fprintf(stderr, "v6scan: not fully analysed: %s\n", fs.failed[i].path);
+	status = main_fixes(o, &paths, &fs, root, &started);
+	if (status)
+		goto out;
 	status = main_status(o, &fs);
 	if (o->write_baseline && status == EXIT_FINDINGS)
 		status = EXIT_CLEAN;

@@ -95,21 +95,24 @@ static char *projconf_trim(char *s)
 static int projconf_line(struct projconf *c, const char *dir, size_t no, char *line, size_t *seen, char *err,
 			 size_t errlen)
 {
-	static const char *const keys[] = { "checks", "exclude", "fail-on", "baseline", "format" };
+	static const char *const keys[] = { "checks", "exclude", "fail-on", "baseline", "format",
+					     "min-confidence" };
 	char *eq = strchr(line, '=');
 	size_t k;
 
 #define BAD(...) (snprintf(err, errlen, "%s:%zu: ", c->path, no), \
 		  snprintf(err + strlen(err), errlen - strlen(err), __VA_ARGS__), -EINVAL)
 	if (!eq)
-		return BAD("expected 'key = value' (keys: checks, exclude, fail-on, baseline, format)");
+		return BAD("expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, "
+			   "min-confidence)");
 	*eq = '\0';
 	char *key = projconf_trim(line), *value = projconf_trim(eq + 1);
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 		if (strcmp(key, keys[k]) == 0)
 			break;
 	if (k == sizeof(keys) / sizeof(keys[0]))
-		return BAD("unknown key '%s' (keys: checks, exclude, fail-on, baseline, format)", key);
+		return BAD("unknown key '%s' (keys: checks, exclude, fail-on, baseline, format, "
+			   "min-confidence)", key);
 	if (!*value)
 		return BAD("%s needs a value", key);
 	if (k != 1 && seen[k])
@@ -140,6 +143,11 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 		else if (asprintf(&c->baseline, "%s/%s", dir, value) < 0)
 			c->baseline = NULL;
 		return c->baseline ? 0 : -ENOMEM;
+	case 5:
+		c->has_min_confidence = 1;
+		if (check_confidence_parse(value, &c->min_confidence))
+			return BAD("min-confidence must be high, medium or low (got '%s')", value);
+		return 0;
 	default:
 		c->has_format = 1;
 		if (emit_format_parse(value, &c->format))
@@ -152,7 +160,7 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 int projconf_load(const char *path, struct projconf *c, char *err, size_t errlen)
 {
 	char *text = NULL, *dir;
-	size_t seen[5] = { 0 }, no = 0;
+	size_t seen[6] = { 0 }, no = 0;
 	int rc;
 
 	memset(c, 0, sizeof(*c));

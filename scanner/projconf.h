@@ -11,6 +11,7 @@
  *   fail-on  = LEVEL     as --fail-on (error, warning, note or none)
  *   baseline = FILE      as --baseline, relative to the file's directory
  *   format   = FMT       as --format (text, json or sarif)
+ *   min-confidence = C   as --min-confidence (high, medium or low)
  * An option given on the command line replaces the file's value (for
  * exclude, the whole list; --write-baseline replaces baseline). Any other
  * key, a line without '=', an empty value, a bad level or format, or a
@@ -36,6 +37,8 @@ struct projconf {
 	char *baseline;              /* absolute; NULL: not set */
 	int has_format;
 	enum emit_format format;
+	int has_min_confidence;
+	enum v6scan_confidence min_confidence;
 };
 
 void projconf_free(struct projconf *c);

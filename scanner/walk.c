@@ -122,6 +122,24 @@ static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
 	};
 	if (findings_add(ctx->out, &f))
 		ctx->err = -ENOMEM;
+	else
+		ctx->last_added = ctx->out->count - 1;
+}
+
+struct finding *walk_last_finding(struct walk_ctx *ctx)
+{
+	return ctx->last_added < ctx->out->count ? &ctx->out->items[ctx->last_added] : NULL;
+}
+
+int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off,
+			unsigned *line, unsigned *col)
+{
+	struct walk_file *wf = walk_where(ctx, loc, line, col, off, NULL);
+
+	if (!wf)
+		return 0;
+	*relpath = wf->relpath;
+	return 1;
 }
 
 static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
@@ -133,6 +151,7 @@ static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check,
 	unsigned eoff, foff;
 	size_t efile;
 
+	ctx->last_added = SIZE_MAX;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	struct walk_file *ewf = walk_where(ctx, loc, NULL, NULL, &eoff, &efile);
 	if (!ewf)
@@ -181,6 +200,7 @@ void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
 	char msg[512];
 	va_list ap;
 
+	ctx->last_added = SIZE_MAX;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -291,7 +311,8 @@ static enum CXChildVisitResult walk_visit(CXCursor c, CXCursor parent, CXClientD
 
 int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings *out)
 {
-	struct walk_ctx ctx = { .tu = tu, .cfg = cfg, .out = out, .rootlen = strlen(cfg->root) };
+	struct walk_ctx ctx = { .tu = tu, .cfg = cfg, .out = out, .rootlen = strlen(cfg->root),
+				.last_added = SIZE_MAX };
 	CXCursor root = clang_getTranslationUnitCursor(tu);
 
 	if (cfg->nchecks > 64)
@@ -308,6 +329,8 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
 	for (size_t i = 0; i < ctx.ntop && !ctx.err; i++)
 		if (walk_visit(ctx.top[i], root, &ctx) == CXChildVisit_Recurse)
 			clang_visitChildren(ctx.top[i], walk_visit, &ctx);
+	if (!ctx.err)
+		walk_inactive(&ctx);
 
 	for (size_t i = 0; i < ctx.nfiles; i++)
 		free(ctx.files[i].relpath);

@@ -47,6 +47,18 @@ void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCurso
 void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
 		     const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The finding the last walk_report/walk_report_loc call added, or NULL
+ * when it added none (outside the project, a system macro's body); valid
+ * until the next report. For attaching a fix-it (fixit.h). */
+struct finding *walk_last_finding(struct walk_ctx *ctx);
+
+/* 1 when the expansion location of loc is in a project file; then
+ * *relpath (its repo-relative path, owned by the walk), *off (byte offset),
+ * *line and *col (1-based) are set. For fix-its (fixit.h), which check the
+ * text at that place themselves. */
+int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off,
+			unsigned *line, unsigned *col);
+
 /* The dual-stack rule: 1 when `cur` sits in a dual-stack scope, where IPv4
  * code is the IPv4 half of address-family independent code and checks stay
  * silent. A scope is the enclosing function definition, or, for a struct or

@@ -60,6 +60,7 @@ struct walk_ctx {
 	const struct walk_config *cfg;
 	size_t rootlen;
 	struct findings *out;
+	size_t last_added;              /* index in out of the finding the last report added, or SIZE_MAX */
 	int err;
 	CXCursor parent;                /* parent of the cursor being dispatched */
 	uint64_t want[WALK_KIND_MAX];   /* bit i: cfg->checks[i] wants this kind */
@@ -118,5 +119,11 @@ int walk_scope_record(struct walk_ctx *ctx, CXCursor fn, size_t file, unsigned s
 void walk_scope_index(struct walk_ctx *ctx);
 struct walk_scope *walk_scope_at(struct walk_ctx *ctx, size_t file, unsigned off);
 void walk_scope_free(struct walk_ctx *ctx);
+/* WALK_NAMES_* for one identifier (the names the dual-stack rule reads). */
+unsigned walk_ident_names(const char *t);
+
+/* walk_inactive.c: the catalog's API names in the translation unit's
+ * inactive #if branches, as notes (finding.inactive). 0 or -ENOMEM. */
+int walk_inactive(struct walk_ctx *ctx);
 
 #endif

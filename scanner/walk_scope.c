@@ -78,7 +78,7 @@ static const char *const walk_resolvers[] = {
 	"gethostbyname", "gethostbyname_r", "gethostbyname2", "getaddrinfo", "inet_addr", "inet_aton", "inet_pton",
 };
 
-static unsigned walk_ident_names(const char *t)
+unsigned walk_ident_names(const char *t)
 {
 	if (t[0] == 'g' || (t[0] == 'i' && t[1] == 'n' && t[2] == 'e'))
 		for (size_t j = 0; j < sizeof(walk_resolvers) / sizeof(walk_resolvers[0]); j++)

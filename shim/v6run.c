@@ -9,11 +9,16 @@
  * goes first in LD_PRELOAD (after a sanitizer runtime in sanitizer builds);
  * whatever was there stays, after it.
  *
+ * `v6run --doctor FILE` judges a binary without running it (doctor.h);
+ * `--ipv6-only` runs the command where IPv4 loopback does not exist
+ * (netns.h), with the shim unless `--no-shim`.
+ *
  * Exit status: the command's own (v6run execs it); 0 for --help, --version,
  * --check-config and a successful --resolve; 1 when --resolve finds no
  * answer; 2 for a usage error, a bad configuration, a missing libv6shim.so
- * or a statically linked command (no preload can reach it); 126 when the
- * command cannot be executed; 127 when it is not found.
+ * or a statically linked command (no preload can reach it); 125 when
+ * --ipv6-only cannot make its namespaces; 126 when the command cannot be
+ * executed; 127 when it is not found. --doctor: 0, 2, 3, 4 (doctor.h).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -32,12 +37,15 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "doctor.h"
 #include "elfcheck.h"
 #include "init.h"
+#include "netns.h"
 #include "resolve.h"
 #include "v6kit_version.h"
 
 #define V6RUN_USAGE 2
+#define V6RUN_NONS 125
 #define V6RUN_NOEXEC 126
 #define V6RUN_NOTFOUND 127
 
@@ -72,6 +80,12 @@ static void v6run_help(FILE *f)
     fputs("  --report FILE        report mode: append JSON lines naming the IPv4-only calls\n"
           "                       each process makes and from where (format 2, v6run(1))\n"
           "  --report-verbose     with --report: a summary line per process on stderr\n"
+          "  --ipv6-only          run the command in private network and mount namespaces\n"
+          "                       whose loopback has only ::1 and whose /etc/hosts maps\n"
+          "                       localhost to ::1 (needs root or user namespaces)\n"
+          "  --no-shim            with --ipv6-only: run the command without the shim\n"
+          "  --doctor FILE        read FILE's ELF imports without running it: IPv4-only\n"
+          "                       calls, whether a preload can reach it, what to do; exit\n"
           "  --check-config       print the effective configuration and exit\n"
           "  --resolve NAME       print NAME's answers in order, the pool address the\n"
           "                       IPv6 ones get and the rule deciding each pair; exit\n"
@@ -80,7 +94,9 @@ static void v6run_help(FILE *f)
           "\n"
           "Every other setting of v6shim.conf(5) is its V6SHIM_<KEY> variable.\n"
           "exit status: the command's; 2 bad usage, bad configuration, missing shim or\n"
-          "statically linked command; 126 command not executable; 127 command not found.\n",
+          "statically linked command; 125 --ipv6-only cannot make its namespaces;\n"
+          "126 command not executable; 127 command not found. --doctor: 0 needs the\n"
+          "shim, 3 nothing to translate, 4 cannot be preloaded, 2 unreadable.\n",
           f);
 }
 
@@ -322,11 +338,19 @@ static void v6run_print_policy(const struct policy_table *t)
     }
 }
 
+/* getenv with V6SHIM_LOG_LEVEL read as "off": config_load then checks
+ * everything but the log level's need for a log file. */
+static char *v6run_getenv_quiet(const char *name)
+{
+    static char off[] = "off";
+    return strcmp(name, "V6SHIM_LOG_LEVEL") == 0 ? off : getenv(name);
+}
+
 /* The command's path as execvp would find it, or NULL (errno set). */
 static char *v6run_which(const char *cmd)
 {
     if (strchr(cmd, '/'))
-        return access(cmd, F_OK) == 0 ? strdup(cmd) : NULL;
+        return access(cmd, F_OK) == 0 ? strdup(cmd) : NULL; /* errno from access */
     const char *path = getenv("PATH");
     if (!path || !*path)
         path = "/usr/local/bin:/usr/bin:/bin";
@@ -347,15 +371,45 @@ static char *v6run_which(const char *cmd)
     return found;
 }
 
+/*
+ * Whether the shim can reach the command at PATH: 0, or the exit status
+ * after a message (unreadable: 126/127; statically linked: 2). A set-uid or
+ * set-gid command only draws a warning (as root it is preloaded).
+ */
+static int v6run_check_command(const char *path)
+{
+    enum elfcheck_kind kind;
+    int erc = elfcheck_file(path, &kind);
+    if (erc < 0) {
+        fprintf(stderr, "v6run: %s: %s\n", path, strerror(-erc));
+        return erc == -ENOENT ? V6RUN_NOTFOUND : V6RUN_NOEXEC;
+    }
+    if (kind == ELFCHECK_STATIC) {
+        fprintf(stderr, "v6run: %s is statically linked: no LD_PRELOAD library can reach "
+                        "it, so the shim cannot help (rebuild it dynamically, or use a "
+                        "relay such as socat or 6tunnel; see v6run --doctor)\n", path);
+        return V6RUN_USAGE;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) && getuid() != 0)
+        fprintf(stderr, "v6run: warning: %s is set-uid/set-gid: the loader ignores "
+                        "LD_PRELOAD for it (see v6run --doctor)\n", path);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_REPORT_VERBOSE, OPT_KEY };
+    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_REPORT_VERBOSE, OPT_DOCTOR,
+           OPT_IPV6_ONLY, OPT_NO_SHIM, OPT_KEY };
     static const struct option fixed[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"report", required_argument, NULL, OPT_REPORT},
         {"report-verbose", no_argument, NULL, OPT_REPORT_VERBOSE},
         {"check-config", no_argument, NULL, OPT_CHECK},
         {"resolve", required_argument, NULL, OPT_RESOLVE},
+        {"doctor", required_argument, NULL, OPT_DOCTOR},
+        {"ipv6-only", no_argument, NULL, OPT_IPV6_ONLY},
+        {"no-shim", no_argument, NULL, OPT_NO_SHIM},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
     };
@@ -369,9 +423,13 @@ int main(int argc, char **argv)
             opts[nopts++] = (struct option){config_keys[i].option, required_argument, NULL,
                                             OPT_KEY + (int)i};
     opts[nopts] = (struct option){NULL, 0, NULL, 0};
-    bool check = false;
-    const char *resolve = NULL;
+    bool check = false, ipv6_only = false, no_shim = false;
+    bool log_target_file = false, log_file = false; /* as typed */
+    const char *resolve = NULL, *doctor = NULL;
     int c;
+    /* getopt names the program by argv[0] ("build/default/shim/v6run:
+     * unrecognized option"); every message of v6run starts "v6run:". */
+    argv[0] = (char *)"v6run";
     /* "+": stop at the first non-option, the command. */
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         int rc = 0;
@@ -379,8 +437,12 @@ int main(int argc, char **argv)
             const struct config_key *k = &config_keys[c - OPT_KEY];
             rc = v6run_set_key(k, optarg);
             /* a log file is where the log goes */
-            if (rc == 0 && !strcmp(k->key, "log_file"))
+            if (rc == 0 && !strcmp(k->key, "log_file")) {
                 rc = v6run_set("V6SHIM_LOG_TARGET", "file");
+                log_file = true;
+            }
+            if (rc == 0 && !strcmp(k->key, "log_target"))
+                log_target_file = !strcmp(optarg, "file");
             if (rc < 0)
                 return V6RUN_USAGE;
             continue;
@@ -391,6 +453,9 @@ int main(int argc, char **argv)
         case OPT_REPORT_VERBOSE: rc = v6run_set("V6SHIM_REPORT_VERBOSE", "yes"); break;
         case OPT_CHECK: check = true; break;
         case OPT_RESOLVE: resolve = optarg; break;
+        case OPT_DOCTOR: doctor = optarg; break;
+        case OPT_IPV6_ONLY: ipv6_only = true; break;
+        case OPT_NO_SHIM: no_shim = true; break;
         case 'h': v6run_help(stdout); return 0;
         case 'V':
             printf("v6run (v6kit) %s\n", V6KIT_VERSION);
@@ -401,6 +466,39 @@ int main(int argc, char **argv)
         }
         if (rc < 0)
             return V6RUN_USAGE;
+    }
+
+    if (doctor && optind < argc) {
+        fprintf(stderr, "v6run: --doctor: reads FILE only, runs no command ('%s')\n", argv[optind]);
+        return DOCTOR_USAGE;
+    }
+    if (doctor) { /* a bare name is looked for in PATH, as a command would be */
+        char *found = v6run_which(doctor);
+        if (!found) {
+            fprintf(stderr, strchr(doctor, '/') ? "v6run: --doctor: %s: %s\n"
+                                                : "v6run: --doctor: %s: command not found%.0s\n",
+                    doctor, strerror(errno));
+            return DOCTOR_USAGE;
+        }
+        fflush(stdout);
+        int drc = doctor_run(found, stdout, stderr);
+        free(found);
+        return drc;
+    }
+    if (no_shim && !ipv6_only) {
+        fprintf(stderr, "v6run: --no-shim: only with --ipv6-only\n");
+        return V6RUN_USAGE;
+    }
+    /* The option typed is refused whatever --log says (the shim itself
+     * needs log_file only when it logs). A log_file from the file or the
+     * environment counts. */
+    if (log_target_file && !log_file) {
+        struct v6shim_config probe;
+        char perr[PATH_MAX + 256];
+        if (config_load(&probe, v6run_getenv_quiet, perr, sizeof perr) == 0 && !probe.log_file[0]) {
+            fprintf(stderr, "v6run: --log-target file needs --log-file FILE\n");
+            return V6RUN_USAGE;
+        }
     }
 
     /* A --config or --gai-conf that is a pipe or FIFO (a shell's <(...)) is
@@ -433,32 +531,32 @@ int main(int argc, char **argv)
     const char *cmd = argv[optind];
     char *path = v6run_which(cmd);
     if (!path) {
-        fprintf(stderr, "v6run: %s: command not found\n", cmd);
+        /* "command not found" is for a name searched in PATH; a path says why */
+        if (strchr(cmd, '/'))
+            fprintf(stderr, "v6run: %s: %s\n", cmd, strerror(errno));
+        else
+            fprintf(stderr, "v6run: %s: command not found\n", cmd);
         return V6RUN_NOTFOUND;
     }
-    enum elfcheck_kind kind;
-    int erc = elfcheck_file(path, &kind);
-    if (erc < 0) {
-        fprintf(stderr, "v6run: %s: %s\n", path, strerror(-erc));
+    if (!no_shim) {
+        int rc = v6run_check_command(path);
         free(path);
-        return erc == -ENOENT ? V6RUN_NOTFOUND : V6RUN_NOEXEC;
-    }
-    if (kind == ELFCHECK_STATIC) {
-        fprintf(stderr, "v6run: %s is statically linked: no LD_PRELOAD library can reach "
-                        "it, so the shim cannot help (rebuild it dynamically, or use a "
-                        "relay such as socat or 6tunnel)\n", path);
+        if (rc)
+            return rc;
+    } else {
         free(path);
-        return V6RUN_USAGE;
     }
-    struct stat st;
-    if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) && getuid() != 0)
-        fprintf(stderr, "v6run: warning: %s is set-uid/set-gid: the loader ignores "
-                        "LD_PRELOAD for it\n", path);
-    free(path);
-
+    /* The shim is found before the namespaces change what this process sees. */
     char shim[PATH_MAX];
-    if (v6run_find_shim(shim, sizeof shim) < 0 || v6run_preload(shim) < 0)
+    if (!no_shim && (v6run_find_shim(shim, sizeof shim) < 0 || v6run_preload(shim) < 0))
         return V6RUN_USAGE;
+    if (ipv6_only) {
+        char nerr[PATH_MAX + 256];
+        if (netns_ipv6_only(nerr, sizeof nerr) < 0) {
+            fprintf(stderr, "v6run: --ipv6-only: %s\n", nerr);
+            return V6RUN_NONS;
+        }
+    }
     execvp(cmd, &argv[optind]);
     int e = errno;
     fprintf(stderr, "v6run: cannot execute %s: %s\n", cmd, strerror(e));

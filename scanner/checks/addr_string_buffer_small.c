@@ -11,12 +11,21 @@
  * Left alone: inet_ntop(AF_INET, ...) and conversions whose source is a
  * struct in_addr or struct sockaddr_in (the IPv4 half of dual-stack code,
  * where 16 bytes are right; an IPv4-only call is other checks' finding),
- * and buffers that are pointers or parameters (their size is not seen). */
+ * and buffers that are pointers or parameters (their size is not seen).
+ *
+ * Fix-it, for a reported array: its size written as a number or as
+ * INET_ADDRSTRLEN (alone, or one token of an expression such as
+ * INET_ADDRSTRLEN + 6) becomes INET6_ADDRSTRLEN, or NI_MAXHOST for
+ * getnameinfo() without NI_NUMERICHOST (a name needs up to 1025 bytes). A
+ * size written through a project macro is left to the reader (other arrays
+ * may use the macro). */
 #include "checks.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../ast.h"
+#include "../fixit.h"
 #include "../walk.h"
 #include "util_tree.h"
 
@@ -55,14 +64,93 @@ static int eval_int(CXCursor e, long long *v)
 	return ok;
 }
 
+/* 1 when the tokens of the call's argument i include `name`. */
+static int arg_names(struct walk_ctx *ctx, CXCursor call, unsigned i, const char *name)
+{
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	int found = 0;
+
+	if ((unsigned)clang_Cursor_getNumArguments(call) <= i)
+		return 0;
+	/* the text as written: a flag macro's extent is its definition's */
+	CXSourceRange r = clang_getCursorExtent(clang_Cursor_getArgument(call, i));
+	CXFile f1, f2;
+	unsigned o1, o2;
+	clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+	clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+	if (!f1 || !f2 || !clang_File_isEqual(f1, f2))
+		return 0;
+	r = clang_getRange(clang_getLocationForOffset(walk_tu_of(ctx), f1, o1),
+			   clang_getLocationForOffset(walk_tu_of(ctx), f1, (o2 > o1 ? o2 : o1) + 1));
+	clang_tokenize(walk_tu_of(ctx), r, &toks, &n);
+	for (unsigned k = 0; k < n && !found; k++) {
+		CXString sp = clang_getTokenSpelling(walk_tu_of(ctx), toks[k]);
+		found = strcmp(clang_getCString(sp), name) == 0;
+		clang_disposeString(sp);
+	}
+	clang_disposeTokens(walk_tu_of(ctx), toks, n);
+	return found;
+}
+
+/* The fix-it of the finding just reported at array `obj`: the size between
+ * the brackets after its name becomes `size`. */
+static void offer_fix(struct walk_ctx *ctx, CXCursor obj, const char *size)
+{
+	CXTranslationUnit tu = walk_tu_of(ctx);
+	CXString name = clang_getCursorSpelling(obj);
+	CXToken *toks = NULL;
+	unsigned n = 0, open = 0, close = 0, addrstrlen = 0, naddrstrlen = 0;
+
+	clang_tokenize(tu, clang_getCursorExtent(obj), &toks, &n);
+	for (unsigned i = 0; i < n && !close; i++) {
+		CXString sp = clang_getTokenSpelling(tu, toks[i]);
+		const char *t = clang_getCString(sp);
+		if (!open && i > 0 && strcmp(t, "[") == 0) {
+			CXString prev = clang_getTokenSpelling(tu, toks[i - 1]);
+			if (strcmp(clang_getCString(prev), clang_getCString(name)) == 0)
+				open = i + 1;
+			clang_disposeString(prev);
+		} else if (open && strcmp(t, "]") == 0) {
+			close = i;
+		} else if (open && strcmp(t, "INET_ADDRSTRLEN") == 0) {
+			addrstrlen = i;
+			naddrstrlen++;
+		}
+		clang_disposeString(sp);
+	}
+	struct fixit fx;
+	fixit_init(&fx);
+	char desc[96];
+	if (close && naddrstrlen == 1) {
+		fixit_replace(ctx, &fx, clang_getTokenLocation(tu, toks[addrstrlen]), "INET_ADDRSTRLEN", size);
+		snprintf(desc, sizeof(desc), "replace INET_ADDRSTRLEN with %s.", size);
+	} else if (close && close == open + 1 && clang_getTokenKind(toks[open]) == CXToken_Literal) {
+		CXString lit = clang_getTokenSpelling(tu, toks[open]);
+		fixit_replace(ctx, &fx, clang_getTokenLocation(tu, toks[open]), clang_getCString(lit), size);
+		snprintf(desc, sizeof(desc), "size %s[] with %s.", clang_getCString(name), size);
+		clang_disposeString(lit);
+	} else {
+		fx.bad = 1;
+	}
+	if (!fx.bad)
+		fixit_attach(ctx, &fx, desc);
+	clang_disposeTokens(tu, toks, n);
+	clang_disposeString(name);
+}
+
+/* call: the converter (NULL for a copy of inet_ntoa() text). */
 static void report_array(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor obj, long long size,
-			 const char *fn)
+			 const char *fn, CXCursor call)
 {
 	CXString s = clang_getCursorSpelling(obj);
 	walk_report(ctx, self, obj, clang_getCString(s),
 		    "%s[%lld] receives %s() text but holds %lld characters; an IPv6 address needs up to 45",
 		    clang_getCString(s), size, fn, size - 1);
 	clang_disposeString(s);
+	/* getnameinfo writes a name unless NI_NUMERICHOST: NI_MAXHOST */
+	int name = strcmp(fn, "getnameinfo") == 0 && !arg_names(ctx, call, 6, "NI_NUMERICHOST");
+	offer_fix(ctx, obj, name ? "NI_MAXHOST" : "INET6_ADDRSTRLEN");
 }
 
 /* 1 when the conversion's source is IPv4 by type or family macro. */
@@ -96,7 +184,7 @@ static void match_converter(struct walk_ctx *ctx, const struct v6scan_check *sel
 		return;
 	long long size = char_array_size(clang_Cursor_getArgument(call, 2), &obj);
 	if (size > 0 && size < V6_TEXT_MIN) {
-		report_array(ctx, self, obj, size, fn);
+		report_array(ctx, self, obj, size, fn, call);
 		return;
 	}
 	CXCursor lenarg = clang_Cursor_getArgument(call, 3);
@@ -120,7 +208,7 @@ static void match_copy(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 		return;
 	long long size = char_array_size(clang_Cursor_getArgument(call, 0), &obj);
 	if (size > 0 && size < V6_TEXT_MIN)
-		report_array(ctx, self, obj, size, "inet_ntoa");
+		report_array(ctx, self, obj, size, "inet_ntoa", clang_getNullCursor());
 }
 
 void check_addr_string_buffer_small_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)

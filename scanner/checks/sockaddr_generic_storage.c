@@ -10,13 +10,227 @@
  *
  * sizeof(struct sockaddr) is reported wherever it sizes something, except as
  * an operand of a comparison (`len < sizeof(struct sockaddr)` is a
- * family-neutral minimum-length check). */
+ * family-neutral minimum-length check).
+ *
+ * Fix-it, for a local variable declared `struct sockaddr NAME;` (or with an
+ * initialiser) whose every use is safe with the larger type: the type
+ * becomes struct sockaddr_storage, `&NAME` passed to a socket call gets a
+ * (struct sockaddr *) cast, NAME.sa_family becomes NAME.ss_family. Safe uses:
+ * &NAME under an explicit cast, as the address argument of accept, accept4,
+ * bind, connect, getnameinfo, getpeername, getsockname, recvfrom or sendto,
+ * as the destination of memcpy/memmove or anywhere in memset; sizeof NAME
+ * outside memcpy/memmove (which would then copy 128 bytes from a smaller
+ * source); NAME.sa_family. Anything else (a whole-struct assignment,
+ * sa_data, an array, a member, a global) gets no fix-it. */
 #include "checks.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../ast.h"
+#include "../fixit.h"
 #include "../walk.h"
+
+static const char *const addr_calls[] = { "accept", "accept4", "bind", "connect", "getnameinfo", "getpeername",
+					  "getsockname", "recvfrom", "sendto" };
+static const char *const copies[] = { "bcopy", "memcpy", "memmove" };
+static const char *const fills[] = { "memset" };
+
+#define USE_DEPTH 256
+
+/* The walk over a function body for the uses of one variable. */
+struct uses {
+	struct walk_ctx *ctx;
+	CXCursor var;
+	struct fixit *fx;
+	CXCursor stack[USE_DEPTH];  /* ancestors of the cursor visited, innermost last */
+	int depth;
+};
+
+static int skipped(CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	return k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CompoundLiteralExpr ||
+	       k == CXCursor_InitListExpr;
+}
+
+/* The ancestor of the use above stack level *lvl, skipping parentheses and
+ * implicit nodes; *lvl becomes its level (-1: none). */
+static CXCursor up(const struct uses *u, int *lvl)
+{
+	while (--*lvl >= 0 && skipped(u->stack[*lvl]))
+		;
+	return *lvl >= 0 ? u->stack[*lvl] : clang_getNullCursor();
+}
+
+/* 1 when the bytes at the start of cursor c read `text`. */
+static int starts_with(struct walk_ctx *ctx, CXCursor c, const char *text)
+{
+	CXToken *tok = clang_getToken(walk_tu_of(ctx), clang_getRangeStart(clang_getCursorExtent(c)));
+	int ok = 0;
+
+	if (tok) {
+		CXString sp = clang_getTokenSpelling(walk_tu_of(ctx), *tok);
+		ok = strcmp(clang_getCString(sp), text) == 0;
+		clang_disposeString(sp);
+		clang_disposeTokens(walk_tu_of(ctx), tok, 1);
+	}
+	return ok;
+}
+
+/* 1 when an ancestor of the use is a call of memcpy, memmove or bcopy. */
+static int inside_copy(const struct uses *u)
+{
+	for (int i = u->depth - 1; i >= 0; i--)
+		if (clang_getCursorKind(u->stack[i]) == CXCursor_CallExpr &&
+		    ast_system_callee(u->stack[i], copies, sizeof(copies) / sizeof(copies[0])))
+			return 1;
+	return 0;
+}
+
+/* One use of the variable (a DeclRefExpr; its ancestors on the stack). */
+static void use(struct uses *u, CXCursor ref)
+{
+	int lvl = u->depth;
+	CXCursor p = up(u, &lvl);
+	enum CXCursorKind k = clang_getCursorKind(p);
+	char member[32];
+
+	if (k == CXCursor_MemberRefExpr) {
+		CXString m = clang_getCursorSpelling(p);
+		snprintf(member, sizeof(member), "%s", clang_getCString(m));
+		clang_disposeString(m);
+		if (strcmp(member, "sa_family") == 0)
+			fixit_replace(u->ctx, u->fx, clang_getCursorLocation(p), "sa_family", "ss_family");
+		else
+			u->fx->bad = 1;
+		return;
+	}
+	if (k == CXCursor_UnaryExpr) {
+		if (!starts_with(u->ctx, p, "sizeof") || inside_copy(u))
+			u->fx->bad = 1;
+		return;
+	}
+	if (k != CXCursor_UnaryOperator || !starts_with(u->ctx, p, "&")) {
+		u->fx->bad = 1;
+		return;
+	}
+	CXCursor amp = p;
+	CXCursor call = up(u, &lvl);
+	if (clang_getCursorKind(call) == CXCursor_CStyleCastExpr)
+		return;
+	if (clang_getCursorKind(call) != CXCursor_CallExpr) {
+		u->fx->bad = 1;
+		return;
+	}
+	int arg = -1, nargs = clang_Cursor_getNumArguments(call);
+	for (int i = 0; i < nargs && arg < 0; i++)
+		if (clang_equalCursors(ast_strip(clang_Cursor_getArgument(call, (unsigned)i)), amp))
+			arg = i;
+	if (ast_system_callee(call, addr_calls, sizeof(addr_calls) / sizeof(addr_calls[0])) && arg >= 0)
+		fixit_insert(u->ctx, u->fx, clang_getRangeStart(clang_getCursorExtent(amp)), "&", "(struct sockaddr *)");
+	else if (!(ast_system_callee(call, fills, 1) ||
+		   (ast_system_callee(call, copies, sizeof(copies) / sizeof(copies[0])) && arg == 0)))
+		u->fx->bad = 1;
+	(void)ref;
+}
+
+static enum CXChildVisitResult visit_uses(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct uses *u = data;
+
+	(void)parent;
+	if (u->fx->bad)
+		return CXChildVisit_Break;
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr &&
+	    clang_equalCursors(clang_getCursorReferenced(c), u->var)) {
+		use(u, c);
+		return CXChildVisit_Continue;
+	}
+	if (u->depth == USE_DEPTH) {
+		u->fx->bad = 1;
+		return CXChildVisit_Break;
+	}
+	u->stack[u->depth++] = c;
+	clang_visitChildren(c, visit_uses, u);
+	u->depth--;
+	return CXChildVisit_Continue;
+}
+
+/* 1 when the tokens of var's declaration are [static|register|volatile]*
+ * struct sockaddr NAME, then nothing (the next character is ';') or '='. */
+static int plain_declaration(struct walk_ctx *ctx, CXCursor var, CXSourceLocation *type_at)
+{
+	CXTranslationUnit tu = walk_tu_of(ctx);
+	CXSourceRange r = clang_getCursorExtent(var);
+	CXString name = clang_getCursorSpelling(var);
+	CXToken *toks = NULL;
+	unsigned n = 0, k;
+	int ok = 0;
+
+	clang_tokenize(tu, r, &toks, &n);
+	char sp[8][16] = { { 0 } };
+	for (k = 0; k < n && k < 8; k++) {
+		CXString t = clang_getTokenSpelling(tu, toks[k]);
+		snprintf(sp[k], sizeof(sp[k]), "%s", clang_getCString(t));
+		clang_disposeString(t);
+		if (strcmp(sp[k], clang_getCString(name)) == 0)
+			break;
+	}
+	if (k < n && k < 8 && k >= 2 && strcmp(sp[k - 1], "sockaddr") == 0 && strcmp(sp[k - 2], "struct") == 0) {
+		ok = 1;
+		for (unsigned i = 0; i + 2 < k; i++)
+			ok &= strcmp(sp[i], "static") == 0 || strcmp(sp[i], "register") == 0 ||
+			      strcmp(sp[i], "volatile") == 0;
+		if (k + 1 < n) {
+			CXString t = clang_getTokenSpelling(tu, toks[k + 1]);
+			ok &= strcmp(clang_getCString(t), "=") == 0;
+			clang_disposeString(t);
+		} else {
+			/* `struct sockaddr a, b;`: the type is shared */
+			CXFile file;
+			unsigned off;
+			size_t size;
+			clang_getFileLocation(clang_getRangeEnd(r), &file, NULL, NULL, &off);
+			const char *buf = file ? clang_getFileContents(tu, file, &size) : NULL;
+			while (buf && off < size && (buf[off] == ' ' || buf[off] == '	'))
+				off++;
+			ok &= buf && off < size && buf[off] == ';';
+		}
+		*type_at = clang_getTokenLocation(tu, toks[k - 1]);
+	}
+	clang_disposeTokens(tu, toks, n);
+	clang_disposeString(name);
+	return ok;
+}
+
+/* The fix-it of the finding just reported at obj. */
+static void offer_fix(struct walk_ctx *ctx, CXCursor obj)
+{
+	CXSourceLocation type_at;
+
+	if (clang_getCursorKind(obj) != CXCursor_VarDecl ||
+	    clang_getCanonicalType(clang_getCursorType(obj)).kind != CXType_Record)
+		return;
+	CXCursor fn = clang_getCursorSemanticParent(obj);
+	if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !plain_declaration(ctx, obj, &type_at))
+		return;
+	struct fixit fx;
+	struct uses *u = calloc(1, sizeof(*u));
+	if (!u)
+		return;
+	fixit_init(&fx);
+	fixit_replace(ctx, &fx, type_at, "sockaddr", "sockaddr_storage");
+	u->ctx = ctx;
+	u->var = obj;
+	u->fx = &fx;
+	clang_visitChildren(fn, visit_uses, u);
+	free(u);
+	if (!fx.bad)
+		fixit_attach(ctx, &fx, "declare it as struct sockaddr_storage.");
+}
 
 static const char *const sinks[] = { "accept", "accept4", "getpeername", "getsockname", "memcpy", "memmove",
 				     "recvfrom" };
@@ -63,9 +277,12 @@ static CXCursor storage_object(CXCursor expr)
 
 static void report_storage(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor obj)
 {
-	if (!clang_Cursor_isNull(obj))
-		walk_report(ctx, self, obj, "sockaddr",
-			    "a struct sockaddr used as storage holds 16 bytes; an IPv6 address needs 28");
+	if (clang_Cursor_isNull(obj))
+		return;
+	walk_report(ctx, self, obj, "sockaddr",
+		    "a struct sockaddr used as storage holds 16 bytes; an IPv6 address needs 28");
+	if (walk_last_finding(ctx))
+		offer_fix(ctx, obj);
 }
 
 static int is_comparison(struct walk_ctx *ctx, CXCursor binop)

@@ -21,32 +21,6 @@
 #define DATA(f) GAICONF_DATA_DIR "/" f
 
 
-static struct policy_table *table(enum policy_preset p)
-{
-    struct policy_table *t = NULL;
-    assert_int_equal(policy_table_new(p, &t), 0);
-    return t;
-}
-
-struct row_text {
-    const char *prefix;
-    unsigned bits;
-    int value;
-};
-
-static void check_column(const struct policy_table *t, enum policy_column col,
-                         const struct row_text *want, size_t n)
-{
-    struct policy_row rows[32];
-    assert_int_equal(policy_table_rows(t, col, rows, 32), n);
-    for (size_t i = 0; i < n; i++) {
-        struct in6_addr p = addr(want[i].prefix);
-        assert_memory_equal(&rows[i].prefix, &p, sizeof(p));
-        assert_int_equal(rows[i].bits, want[i].bits);
-        assert_int_equal(rows[i].value, want[i].value);
-    }
-}
-
 /* The RFC 6724 default rows, to show a table is unchanged. */
 static const struct row_text rfc_prec[] = {
     {"::1", 128, 50},   {"::ffff:0:0", 96, 35}, {"::", 96, 1},     {"2001::", 32, 5},

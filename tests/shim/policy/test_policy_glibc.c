@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "policy_test_addr.h"
 #include "v6test.h"
 
 #define NAME "sort.v6kit.test"
@@ -117,37 +118,22 @@ static int teardown(void **state)
                : -1;
 }
 
-static void text_of(const struct in6_addr *a, char *buf, size_t len)
-{
-    if (IN6_IS_ADDR_V4MAPPED(a))
-        inet_ntop(AF_INET, &a->s6_addr[12], buf, (socklen_t)len);
-    else
-        inet_ntop(AF_INET6, a, buf, (socklen_t)len);
-}
-
 static void ours(enum policy_preset preset, const char *const *want)
 {
     struct policy_cand c[NANSWER];
     memset(c, 0, sizeof(c));
     for (size_t i = 0; i < NANSWER; i++) {
-        struct in_addr v4;
         c[i].dst.sin6_family = AF_INET6;
         c[i].index = i;
-        if (inet_pton(AF_INET, answer[i], &v4) == 1) {
-            c[i].dst.sin6_addr.s6_addr[10] = c[i].dst.sin6_addr.s6_addr[11] = 0xff;
-            memcpy(&c[i].dst.sin6_addr.s6_addr[12], &v4, 4);
-        } else {
-            assert_int_equal(inet_pton(AF_INET6, answer[i], &c[i].dst.sin6_addr), 1);
-        }
+        c[i].dst.sin6_addr = addr(answer[i]);
     }
     assert_int_equal(policy_probe_sources(c, NANSWER), 0);
-    struct policy_table *t = NULL;
-    assert_int_equal(policy_table_new(preset, &t), 0);
+    struct policy_table *t = table(preset);
     policy_sort(t, c, NANSWER);
     policy_table_free(t);
     for (size_t i = 0; i < NANSWER; i++) {
         char buf[INET6_ADDRSTRLEN];
-        text_of(&c[i].dst.sin6_addr, buf, sizeof(buf));
+        addr_text(&c[i].dst.sin6_addr, buf, sizeof(buf));
         print_message("  ours %zu: %s\n", i, buf);
         assert_string_equal(buf, want[i]);
     }

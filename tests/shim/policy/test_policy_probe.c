@@ -35,28 +35,12 @@ static struct policy_cand dest(const char *dst, size_t index)
     return c;
 }
 
-static const char *src_text(const struct policy_cand *c, char *buf, size_t len)
-{
-    const struct in6_addr *a = &c->src.sin6_addr;
-    if (IN6_IS_ADDR_V4MAPPED(a))
-        return inet_ntop(AF_INET, &a->s6_addr[12], buf, (socklen_t)len);
-    return inet_ntop(AF_INET6, a, buf, (socklen_t)len);
-}
-
-static const char *dst_text(const struct policy_cand *c, char *buf, size_t len)
-{
-    const struct in6_addr *a = &c->dst.sin6_addr;
-    if (IN6_IS_ADDR_V4MAPPED(a))
-        return inet_ntop(AF_INET, &a->s6_addr[12], buf, (socklen_t)len);
-    return inet_ntop(AF_INET6, a, buf, (socklen_t)len);
-}
-
 static void assert_source(const struct policy_cand *c, const char *src, unsigned flags,
                           unsigned prefixlen)
 {
     char buf[64];
     assert_true(c->src_ok);
-    assert_string_equal(src_text(c, buf, sizeof(buf)), src);
+    assert_string_equal(addr_text(&c->src.sin6_addr, buf, sizeof(buf)), src);
     assert_int_equal(c->src.sin6_family, AF_INET6);
     assert_int_equal(c->src_flags, flags);
     assert_int_equal(c->src_prefixlen, prefixlen);
@@ -133,7 +117,7 @@ static void test_probe_then_sort_puts_v6_loopback_first_and_unusable_last(void *
     const char *const want[] = {"::1", "127.0.0.1", "2001:db8:77::1", "198.51.100.77"};
     for (size_t i = 0; i < 4; i++) {
         char buf[64];
-        assert_string_equal(dst_text(&c[i], buf, sizeof(buf)), want[i]);
+        assert_string_equal(addr_text(&c[i].dst.sin6_addr, buf, sizeof(buf)), want[i]);
     }
     int rule = 0;
     assert_true(policy_compare(t, &c[0], &c[1], &rule) < 0);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "v6test.h"
+#include "v6test_hostent.h"
 
 #define NTHREADS 16
 #define ROUNDS 40
@@ -101,16 +102,7 @@ static void test_ipv4_only_name_is_identical_with_and_without_the_shim(void **st
         assert_int_equal(plain(names[n], &he, buf, sizeof buf, &r, &herr), 0);
         assert_non_null(h);
         assert_non_null(r);
-        assert_string_equal(h->h_name, r->h_name);
-        assert_int_equal(h->h_addrtype, r->h_addrtype);
-        assert_int_equal(h->h_length, r->h_length);
-        size_t i = 0;
-        for (; h->h_aliases[i] && r->h_aliases[i]; i++)
-            assert_string_equal(h->h_aliases[i], r->h_aliases[i]);
-        assert_true(!h->h_aliases[i] && !r->h_aliases[i]);
-        for (i = 0; h->h_addr_list[i] && r->h_addr_list[i]; i++)
-            assert_memory_equal(h->h_addr_list[i], r->h_addr_list[i], 4);
-        assert_true(!h->h_addr_list[i] && !r->h_addr_list[i]);
+        assert_same_hostent(h, r);
     }
 }
 

@@ -12,9 +12,13 @@ tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 expect help 0 '^usage: v6run \[options\] \[--\] command \[args\.\.\.\]~.*--resolve NAME.*127 command not found' -- "$V6RUN" --help
 expect version 0 '^v6run \(v6kit\) [0-9]+\.[0-9]+\.[0-9]+~$' -- "$V6RUN" --version
 expect no-command 2 '^v6run: no command given; try .v6run --help.~$' -- "$V6RUN"
-expect unknown-option 2 "unrecognized option '--frob'.*try 'v6run --help'" -- "$V6RUN" --frob
+# one "v6run:" prefix, never the path v6run was started by
+expect unknown-option 2 "^v6run: unrecognized option '--frob'~v6run: try 'v6run --help'~\$" -- "$V6RUN" --frob
+expect missing-argument 2 "^v6run: option '--pool-size' requires an argument~v6run: try 'v6run --help'~\$" -- "$V6RUN" --pool-size
 expect missing-command 127 '^v6run: no-such-command-v6kit: command not found~$' -- "$V6RUN" no-such-command-v6kit
-expect missing-path 127 '^v6run: /nonexistent/prog: command not found~$' -- "$V6RUN" /nonexistent/prog
+# "command not found" for a name searched in PATH; a path says why
+expect missing-path 127 '^v6run: /nonexistent/prog: No such file or directory~$' -- "$V6RUN" /nonexistent/prog
+expect missing-path-after-dashes 127 '^v6run: /nonexistent: No such file or directory~$' -- "$V6RUN" -- /nonexistent
 printf 'not a program\n' > "$tmp/data" && chmod 644 "$tmp/data"
 expect not-executable 126 "^v6run: cannot execute $tmp/data: Permission denied~\$" -- "$V6RUN" "$tmp/data"
 expect runs-command 0 '^hello~$' -- "$V6RUN" -- echo hello
@@ -46,6 +50,15 @@ expect bad-option-value 2 "^v6run: --policy: bad value 'fastest' for policy \(ex
 expect bad-option-pool-range 2 "^v6run: --pool-range: bad value '10\.0\.0\.1/8' for pool_range " -- "$V6RUN" --pool-range 10.0.0.1/8 true
 expect bad-option-log 2 "^v6run: --log: bad value 'loud' for log_level " -- "$V6RUN" --log loud true
 expect bad-option-log-target 2 "^v6run: --log-target: bad value 'tape' for log_target " -- "$V6RUN" --log-target tape true
+# --log-target file needs a log file, whatever --log says; one from the
+# environment or the configuration file counts
+expect log-target-file-alone 2 '^v6run: --log-target file needs --log-file FILE~$' -- "$V6RUN" --log-target file true
+expect log-target-file-log-off 2 '^v6run: --log-target file needs --log-file FILE~$' -- "$V6RUN" --log off --log-target file true
+expect log-target-file-log-debug 2 '^v6run: --log-target file needs --log-file FILE~$' -- "$V6RUN" --log debug --log-target file true
+expect log-target-file-with-file 0 '~log_target = file~' -- "$V6RUN" --log-target file --log-file "$tmp/log" --check-config
+expect log-target-file-env-file 0 '~log_target = file~' -- env V6SHIM_LOG_FILE="$tmp/log" "$V6RUN" --log-target file --check-config
+printf 'log_file = %s\n' "$tmp/log" > "$tmp/logfile.conf"
+expect log-target-file-conf-file 0 '~log_target = file~' -- "$V6RUN" --config "$tmp/logfile.conf" --log-target file --check-config
 expect bad-option-empty-report 2 "^v6run: --report: empty file name~\$" -- "$V6RUN" --report '' true
 expect bad-option-empty-config 2 "^v6run: --config: empty file name~\$" -- "$V6RUN" --config '' true
 expect bad-env-value 2 "^v6run: V6SHIM_POLICY: bad value 'fastest' for policy \(expected rfc6724, rfc3484 or ula-update\)~\$" -- env V6SHIM_POLICY=fastest "$V6RUN" true
@@ -99,7 +112,7 @@ expect check-config-round-trip 0 '' -- sh -c "env -u V6SHIM_POLICY '$V6RUN' --co
 expect example-config 0 '~enabled = yes~pool_range = 198\.18\.0\.0/15~pool_size = 1024~pool_ttl = 300~policy = rfc6724~' -- "$V6RUN" --config "$EXAMPLE" --check-config
 
 if [ "$STATIC" != none ]; then
-  expect static-binary 2 "^v6run: $STATIC is statically linked: no LD_PRELOAD library can reach it" -- "$V6RUN" "$STATIC"
+  expect static-binary 2 "^v6run: $STATIC is statically linked: no LD_PRELOAD library can reach it.*; see v6run --doctor\)~\$" -- "$V6RUN" "$STATIC"
 else
   echo "skip static-binary: no static libc on this host"
 fi
