@@ -193,8 +193,14 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 	json_object_foreach((json_t *)e, key, v) {
 		static const char *const known[] = { "directory", "file", "arguments", "command", "output" };
 		if (!compdb_in(key, known, N(known))) {
-			snprintf(err, errlen, "%s: unknown member \"%.64s\" (libclang reads directory, file, "
-				 "arguments, command and output only)", where, key);
+			char shown[65];
+			size_t k = 0;
+			/* one line: a control character in the name shows as '?' */
+			for (; key[k] && k < sizeof(shown) - 1; k++)
+				shown[k] = (unsigned char)key[k] < 0x20 || key[k] == 0x7f ? '?' : key[k];
+			shown[k] = '\0';
+			snprintf(err, errlen, "%s: unknown member \"%s\" (libclang reads directory, file, "
+				 "arguments, command and output only)", where, shown);
 			return -EINVAL;
 		}
 	}

@@ -174,6 +174,11 @@ databases)
   grep -q 'u0000' "$tmp/nul/compile_commands.json" || die "no \\u0000 written"
   expect_status 2 "$v6scan" --root "$tmp/p" -p "$tmp/nul"
   grep -q 'not a valid compilation database: .*\\u0000 is not allowed' "$tmp/err" || die "NUL: $(cat "$tmp/err")"
+  # a newline near a syntax error: the message stays one line (found by
+  # tests/fuzz compdb: jansson quotes the text near the error as it is)
+  mkdir "$tmp/nl"
+  printf '[{"directory": "/\\\n"}]' > "$tmp/nl/compile_commands.json"
+  db_refused nl "line 2, column 0: invalid escape near '\"/\\?'"
   # a relative directory (found by tests/fuzz compdb: the jobs' files were
   # not absolute)
   printf '[{"directory": "p", "file": "a.c", "command": "cc -c a.c"}]' > "$tmp/rel/compile_commands.json"
