@@ -37,11 +37,15 @@
 
 static char dbdir[4096];
 
-/* Options whose value is the next argument and kept with it (compdb.h). */
+/* Options whose value is the next argument and kept with it (compdb.c's
+ * table: a value, even a source name, is never taken for an input). */
 static int takes_value(const char *a)
 {
-    static const char *const opts[] = { "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote",
-                                        "-idirafter", "-x", "--sysroot", "-isysroot", "-target" };
+    static const char *const opts[] = {
+        "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
+        "-iwithprefix", "-iwithprefixbefore", "-isysroot", "--sysroot", "-x", "-target", "-arch", "-F",
+        "-ivfsoverlay", "-A", "--include", "--include-directory", "--define-macro", "--undefine-macro",
+    };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         if (strcmp(a, opts[i]) == 0)
             return 1;
