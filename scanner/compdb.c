@@ -186,8 +186,32 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 		rc = json_read_str(e, where, "output", 0, &output, err, errlen);
 	if (rc)
 		return rc;
+	/* libclang refuses the whole database for any other member, saying
+	 * only "Unknown key" on stderr: name it here */
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)e, key, v) {
+		static const char *const known[] = { "directory", "file", "arguments", "command", "output" };
+		if (!compdb_in(key, known, N(known))) {
+			char shown[65];
+			size_t k = 0;
+			/* one line: a control character in the name shows as '?' */
+			for (; key[k] && k < sizeof(shown) - 1; k++)
+				shown[k] = (unsigned char)key[k] < 0x20 || key[k] == 0x7f ? '?' : key[k];
+			shown[k] = '\0';
+			snprintf(err, errlen, "%s: unknown member \"%s\" (libclang reads directory, file, "
+				 "arguments, command and output only)", where, shown);
+			return -EINVAL;
+		}
+	}
 	if (!*dir || !*file) {
 		snprintf(err, errlen, "%s.%s: must not be empty", where, *dir ? "file" : "directory");
+		return -EINVAL;
+	}
+	if (dir[0] != '/') {
+		/* relative to what? libclang would join it to the current
+		 * directory, and the entry's file would not be absolute */
+		snprintf(err, errlen, "%s.directory: must be an absolute path", where);
 		return -EINVAL;
 	}
 	if (!args && !command) {

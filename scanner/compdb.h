@@ -31,7 +31,9 @@ int compdb_load(const char *build_dir, struct joblist *db, char *err, size_t err
  * JSON_READ_MAX_COMPDB bytes): valid JSON, a non-empty array of objects,
  * each with non-empty "directory" and "file" strings and a non-empty
  * "arguments" array of strings or a "command" string ("output", when
- * present, a string). Returns 0, or json_read_file's errors, or -EINVAL
+ * present, a string), "directory" an absolute path, and no other member
+ * (libclang refuses the file for one). Returns 0, or
+ * json_read_file's errors, or -EINVAL
  * naming the first bad entry or field ("[3].file: missing"). */
 int compdb_check(const char *path, char *err, size_t errlen);
 

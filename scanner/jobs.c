@@ -30,17 +30,24 @@ void jobs_free(struct joblist *jl)
 	free(jl->items);
 	jl->items = NULL;
 	jl->count = 0;
+	jl->cap = 0;
 }
 
 int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args,
 	     size_t nargs, int from_db, int defaults)
 {
-	struct job *ni = reallocarray(jl->items, jl->count + 1, sizeof(*ni));
-
-	if (!ni)
-		return -ENOMEM;
-	jl->items = ni;
-	struct job *j = &ni[jl->count];
+	/* doubling: one element at a time made a database of n entries cost
+	 * n reallocations and O(n^2) copying where realloc cannot grow in
+	 * place (20,000 entries: 35 s under ASan) */
+	if (jl->count == jl->cap) {
+		size_t ncap = jl->cap ? jl->cap * 2 : 16;
+		struct job *ni = reallocarray(jl->items, ncap, sizeof(*ni));
+		if (!ni)
+			return -ENOMEM;
+		jl->items = ni;
+		jl->cap = ncap;
+	}
+	struct job *j = &jl->items[jl->count];
 	memset(j, 0, sizeof(*j));
 	j->file = strdup(file);
 	j->directory = strdup(directory);

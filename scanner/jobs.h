@@ -28,6 +28,7 @@ struct jobs_dropped {
 struct joblist {
 	struct job *items;
 	size_t count;
+	size_t cap;                   /* items allocated (jobs_add doubles it) */
 	struct jobs_dropped dropped;  /* set by jobs_finish */
 };
 

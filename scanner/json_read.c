@@ -91,6 +91,11 @@ int json_read_buffer(const char *text, size_t len, json_t **out, char *err, size
 	if (json_error_code(&je) == json_error_out_of_memory)
 		return -ENOMEM;
 	snprintf(err, errlen, "line %d, column %d: %s", je.line, je.column, je.text);
+	/* jansson quotes the text near the error as it is: a newline or
+	 * another control character there would break the one-line message */
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -EINVAL;
 }
 

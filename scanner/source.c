@@ -52,13 +52,13 @@ int source_load(struct source_file *sf, const char *root, const char *path)
 			sf->lines = nl;
 		}
 		sf->lines[sf->count++] = p;
-		char *nlp = strchr(p, '\n');
-		if (!nlp)
+		/* a line ends where clang ends it: "\n", "\r\n" or a lone "\r"
+		 * (else the lines after a lone '\r' would not be clang's) */
+		char *end = strpbrk(p, "\r\n");
+		if (!end)
 			break;
-		*nlp = '\0';
-		if (nlp > p && nlp[-1] == '\r')
-			nlp[-1] = '\0';
-		p = nlp + 1;
+		p = end + (end[0] == '\r' && end[1] == '\n' ? 2 : 1);
+		*end = '\0';
 	}
 	return 0;
 }

@@ -15,7 +15,8 @@
 
 struct source_file {
 	char *buf;
-	char **lines;     /* without their '\n' (a '\r' before it is dropped too) */
+	char **lines;     /* split where clang ends a line ("\n", "\r\n", a lone
+			   * "\r"), without the line end; up to a NUL byte */
 	size_t count;
 };
 

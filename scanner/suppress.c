@@ -96,7 +96,7 @@ static int suppress_marker_at(const char *line, const char *word, const char *id
 			return 1;
 		const char *close = strchr(after, ')');
 		if (!close)
-			return 0;
+			continue; /* "NOLINT(list" unclosed: names nothing; a later marker still counts */
 		if (suppress_list_matches(after + 1, close, id))
 			return 1;
 	}
@@ -165,7 +165,7 @@ static int suppress_one(struct finding *f, const struct source_file *sf, const c
 					"closing bracket; suppression not applied\n", path, l);
 				(*rejected)++;
 				free(reason);
-				return 0;
+				break; /* not applied; a NOLINT form may still cover L */
 			}
 			f->suppressed = 1;
 			free(f->justification);

@@ -64,10 +64,14 @@ for t in $targets; do
   mkdir -p "$work" "$art" build/fuzz/logs
   dict=""
   [ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
+  # tests/fuzz/<target>.options: more libFuzzer flags, one line (they come
+  # last, so they override the defaults: a smaller -max_len, ...)
+  opts=""
+  [ -f "tests/fuzz/$t.options" ] && opts=$(cat "tests/fuzz/$t.options")
   # Leak detection stays on (ASan's default): a leak is a finding too.
   # shellcheck disable=SC2086
   "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-    -print_final_stats=1 -artifact_prefix="$art/" $dict "$work" "$seeds" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$art/" $dict $opts "$work" "$seeds" >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   found=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)

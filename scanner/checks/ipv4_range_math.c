@@ -67,19 +67,20 @@ static int is_constant(CXCursor expr)
 
 void check_ipv4_range_math_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
+	/* the operator first: clang_Cursor_Evaluate walks the whole operand,
+	 * so evaluating at every operator of a long chain (1+1+...+1) is
+	 * quadratic; only a shift can be a prefix mask */
+	const char *op = walk_operator(ctx, cur);
+	if (!op || !(one_of(op, bitwise, 5) || one_of(op, ordering, 4)))
+		return;
 	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
 	int l = ast_is_ipv4_value(lhs), r = !l && ast_is_ipv4_value(rhs);
-	int mask = !l && !r && is_prefix_mask(lhs, rhs);
+	int shift = strcmp(op, "<<") == 0 || strcmp(op, ">>") == 0;
+	int mask = !l && !r && shift && is_prefix_mask(lhs, rhs);
 
 	if (!l && !r && !mask)
 		return;
-	const char *op = walk_operator(ctx, cur);
-	if (!op)
-		return;
-	if (mask) {
-		if (strcmp(op, "<<") != 0 && strcmp(op, ">>") != 0)
-			return;
-	} else if (!one_of(op, bitwise, 5)) {
+	if (!mask && !one_of(op, bitwise, 5)) {
 		/* an ordering needs a constant or a second address */
 		if (!one_of(op, ordering, 4) || !(l ? is_constant(rhs) || ast_is_ipv4_value(rhs) : is_constant(lhs)))
 			return;

@@ -239,7 +239,7 @@ baseline)
 
 suppressed-sarif)
   expect_status 1 "$v6scan" --format sarif fixtures/suppressions.c
-  [ "$(grep -c '"suppressions": \[{"kind": "inSource"' "$tmp/out")" -eq 8 ] || die "8 suppressed results expected in SARIF"
+  [ "$(grep -c '"suppressions": \[{"kind": "inSource"' "$tmp/out")" -eq 10 ] || die "10 suppressed results expected in SARIF"
   grep -q '"justification": "parses a legacy IPv4-only config field"' "$tmp/out" || die "justification missing"
   grep -q "suppressions.c:27: 'v6scan: ignore\[...\]' needs a reason" "$tmp/err" || die "reasonless ignore not reported"
   ;;
@@ -791,6 +791,7 @@ bad-inputs)
   bad_db '{"directory": "/"}' 'the document: must be an array of compile commands (got an object)'
   bad_db '[{"directory": "/", "arguments": ["cc"]}]' '[0].file: missing'
   bad_db '[{"directory": "/", "file": "a.c"}]' '[0]: has neither "arguments" nor "command"'
+  bad_db '[{"directory": "build", "file": "a.c", "command": "cc a.c"}]' '[0].directory: must be an absolute path'
   bad_db '[{"directory": "/", "file": "a.c", "arguments": ["cc", 5]}]' '[0].arguments[1]: must be a string (got 5)'
   bad_db '[{"directory": "/", "file": "a.c", "command": "cc a.c"}, 7]' \
     '[1]: must be an object with directory, file and arguments or command (got 7)'
