@@ -77,7 +77,8 @@ void cli_usage(FILE *f)
 	      "                          clang-tidy; enabling no check at all is an error)\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
-	      "  --format FMT            text (default), json, sarif or html\n"
+	      "  --format FMT            text (default), json, sarif, html or codeclimate (GitLab's\n"
+	      "                          code quality report)\n"
 	      "  --color[=WHEN]          colour the text report: auto (default: on a terminal,\n"
 	      "                          unless NO_COLOR is set), never, or always (what a bare\n"
 	      "                          option means)\n"
@@ -202,7 +203,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_FORMAT:
 			o->format_set = 1;
 			if (emit_format_parse(optarg, &o->format))
-				cli_bad(o, "--format must be text, json, sarif or html (got '%s')", optarg);
+				cli_bad(o, "--format must be text, json, sarif, html or codeclimate (got '%s')", optarg);
 			break;
 		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
 		case OPT_CONFIG: o->config = optarg; break;

@@ -67,7 +67,7 @@
 
 #include "findings.h"
 
-enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF, EMIT_HTML };
+enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF, EMIT_HTML, EMIT_CODECLIMATE };
 
 enum emit_color { EMIT_COLOR_AUTO, EMIT_COLOR_ALWAYS, EMIT_COLOR_NEVER };
 
@@ -94,6 +94,13 @@ int emit_text(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info);
 int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info);
+/* Code Climate (emit_codeclimate.c), GitLab's code quality report: a JSON
+ * array with one issue per active finding: type "issue", check_name (the
+ * check id), description (the message), categories ["Compatibility"],
+ * severity (error critical, warning major, note info), fingerprint (the
+ * baseline fingerprint, "-N" added for its N-th repeat), location {path,
+ * lines {begin}}. */
+int emit_codeclimate(FILE *f, const struct findings *fs, const struct emit_info *info);
 
 /* Writes the one-line summary (with a trailing newline):
  * "N findings (E errors, W warnings, N notes), S suppressed, B baselined,
@@ -109,7 +116,7 @@ int emit_color_parse(const char *s, enum emit_color *out);
  * (https://no-color.org: --color=always overrides it). */
 int emit_color_wanted(enum emit_color when, int fd);
 
-/* Parses "text", "json", "sarif", "html". 0 or -EINVAL. */
+/* Parses "text", "json", "sarif", "html", "codeclimate". 0 or -EINVAL. */
 int emit_format_parse(const char *s, enum emit_format *out);
 
 #endif

@@ -16,6 +16,8 @@ int emit_format_parse(const char *s, enum emit_format *out)
 		*out = EMIT_SARIF;
 	else if (strcmp(s, "html") == 0)
 		*out = EMIT_HTML;
+	else if (strcmp(s, "codeclimate") == 0)
+		*out = EMIT_CODECLIMATE;
 	else
 		return -EINVAL;
 	return 0;

@@ -149,6 +149,8 @@ static int main_write(FILE *out, const struct cli_opts *o, const struct findings
 
 	if (o->format == EMIT_JSON)
 		return emit_json(out, fs, &info);
+	if (o->format == EMIT_CODECLIMATE)
+		return emit_codeclimate(out, fs, &info);
 	if (o->format == EMIT_HTML)
 		return emit_html(out, fs, &info);
 	if (o->format != EMIT_SARIF)
