@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -195,4 +196,45 @@ ssize_t v6test_tcp_roundtrip(const char *addr, uint16_t port, const char *msg, c
     out[got] = '\0';
     close(fd);
     return (ssize_t)got;
+}
+
+int v6test_raw_domain(int fd)
+{
+    int d = -1;
+    socklen_t len = sizeof d;
+    if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &d, &len) != 0)
+        return -errno;
+    return d;
+}
+
+int v6test_full_listener(uint16_t *port, int fill[2])
+{
+    int l = socket(AF_INET6, SOCK_STREAM, 0);
+    if (l < 0)
+        return -errno;
+    int one = 1;
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    socklen_t len = sizeof a;
+    if (setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0 ||
+        bind(l, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(l, 0) != 0 || /* room for one queued connection */
+        getsockname(l, (struct sockaddr *)&a, &len) != 0) {
+        int e = errno;
+        close(l);
+        return -e;
+    }
+    *port = ntohs(a.sin6_port);
+    for (int i = 0; i < 2; i++) {
+        fill[i] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(fill[i], (struct sockaddr *)&a, sizeof a);
+    }
+    /* the queue is full once the first filler is established */
+    struct pollfd pfd = {fill[0], POLLOUT, 0};
+    if (poll(&pfd, 1, 5000) != 1) {
+        close(fill[0]);
+        close(fill[1]);
+        close(l);
+        return -ETIMEDOUT;
+    }
+    return l;
 }

@@ -69,4 +69,17 @@ const char *v6test_hosts_file(void);
 /* Format a sockaddr as "addr" (numeric, no port) into BUF. Returns BUF. */
 const char *v6test_ntop(const struct sockaddr *sa, char *buf, size_t len);
 
+/* FD's real family (SO_DOMAIN), asked of the kernel with the raw syscall,
+ * past any preloaded shim. Returns it, or -errno. */
+int v6test_raw_domain(int fd);
+
+/*
+ * A black hole on loopback: [::1]:*PORT (IPv6-only) listening with a full
+ * accept queue, so further SYNs are dropped without an answer and a
+ * connect to it stays in progress. FILL receives the two connections that
+ * fill it (the first is established before this returns). Returns the
+ * listener, or -errno.
+ */
+int v6test_full_listener(uint16_t *port, int fill[2]);
+
 #endif

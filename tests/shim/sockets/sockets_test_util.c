@@ -28,15 +28,6 @@
 #include "v6test.h"
 
 /* The socket's real family, asked of the kernel without the hooks. */
-int raw_domain(int fd)
-{
-    int d = -1;
-    socklen_t len = sizeof d;
-    if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &d, &len) != 0)
-        return -errno;
-    return d;
-}
-
 int raw_int_opt(int fd, int level, int name)
 {
     int v = -1;

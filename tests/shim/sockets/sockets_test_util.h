@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The socket's real family (SO_DOMAIN), asked of the kernel without the hooks. */
-int raw_domain(int fd);
 /* An int socket option asked of the kernel without the hooks, or -errno. */
 int raw_int_opt(int fd, int level, int name);
 /* A pool address for NAME whose candidates are the numeric ADDRS[0..N). */

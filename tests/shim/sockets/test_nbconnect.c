@@ -37,16 +37,6 @@
 
 #include "v6test.h"
 
-/* The socket's real family, asked of the kernel without the shim. */
-static int raw_domain(int fd)
-{
-    int d = -1;
-    socklen_t len = sizeof d;
-    if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &d, &len) != 0)
-        return -errno;
-    return d;
-}
-
 /* NAME:PORT as the legacy program builds it: gethostbyname's first address. */
 static struct sockaddr_in by_name(const char *name, uint16_t port)
 {
@@ -100,7 +90,7 @@ static void assert_peer_line(int fd, const char *want)
 /* The fd is connected to the IPv4 server, shown as the pool address DST. */
 static void assert_connected_v4(int fd, const struct sockaddr_in *dst)
 {
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     struct sockaddr_in peer;
     socklen_t len = sizeof peer;
     assert_int_equal(getpeername(fd, (struct sockaddr *)&peer, &len), 0);
@@ -202,7 +192,7 @@ static void test_poll_when_nothing_serves_gives_the_kernels_econnrefused(void **
         assert_int_equal(connect(fd, (struct sockaddr *)(k == 0 ? &dst : &lo), sizeof dst), -1);
         again[k] = errno;
         if (k == 0)
-            assert_int_equal(raw_domain(fd), AF_INET); /* 127.0.0.1 was tried last */
+            assert_int_equal(v6test_raw_domain(fd), AF_INET); /* 127.0.0.1 was tried last */
         close(fd);
     }
     assert_int_equal(soerr[0], ECONNREFUSED);
@@ -272,7 +262,7 @@ static void test_eintr_during_poll_is_the_kernels(void **state)
     assert_int_equal(poll(&p, 1, 20000), -1);
     assert_int_equal(errno, EINTR);
     assert_int_equal(alarms, 1);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     p.events = POLLOUT;
     assert_int_equal(poll(&p, 1, 5000), 1);
     assert_int_equal(p.revents, POLLOUT);
@@ -406,7 +396,7 @@ static void test_epoll_edge_triggered_sees_one_edge_for_the_working_connect(void
     assert_true(out[0].data.u64 == 0xed9e);
     assert_int_equal(out[0].events, EPOLLOUT);
     assert_int_equal(epoll_wait(ep, out, 4, 0), 0); /* the edge was consumed */
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     assert_int_equal(write(fd, "abc", 3), 3);
     assert_int_equal(epoll_wait(ep, out, 4, 5000), 1);
     assert_true(out[0].events & EPOLLIN);
@@ -432,7 +422,7 @@ static void test_epoll_when_nothing_serves_reports_the_error(void **state)
     assert_int_equal(out[0].data.fd, fd);
     assert_true(out[0].events & EPOLLERR);
     assert_int_equal(so_error(fd), ECONNREFUSED);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     close(fd);
     close(ep);
 }
@@ -470,7 +460,7 @@ static void *nb_work(void *arg)
         }
         char buf[16] = {0};
         struct pollfd p = {fd, POLLIN, 0};
-        if (ready && raw_domain(fd) == AF_INET && poll(&p, 1, 5000) == 1 &&
+        if (ready && v6test_raw_domain(fd) == AF_INET && poll(&p, 1, 5000) == 1 &&
             read(fd, buf, sizeof buf - 1) == 10 && strcmp(buf, "127.0.0.1\n") == 0)
             w->ok++;
         close(fd);
@@ -499,31 +489,6 @@ static void test_threads_fail_over_their_own_connects(void **state)
 
 /* ---- names with one address: the kernel's answers, untouched ---- */
 
-/*
- * [::1]:PORT listening with a full accept queue: further SYNs are dropped
- * without an answer, so a connect to it stays in progress. FILL receives
- * the two connections that fill it.
- */
-static int full_listener(uint16_t *port, int fill[2])
-{
-    int l = socket(AF_INET6, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(l, 0), 0);
-    socklen_t len = sizeof a;
-    assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
-    *port = ntohs(a.sin6_port);
-    for (int i = 0; i < 2; i++) {
-        fill[i] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        connect(fill[i], (struct sockaddr *)&a, sizeof a);
-    }
-    struct pollfd pfd = {fill[0], POLLOUT, 0};
-    assert_int_equal(poll(&pfd, 1, 5000), 1);
-    return l;
-}
-
 static void test_single_address_name_keeps_the_kernels_semantics(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -532,13 +497,14 @@ static void test_single_address_name_keeps_the_kernels_semantics(void **state)
      * path: a dual-name attempt on a full ::1 accept queue. */
     uint16_t qport;
     int fill[2];
-    int l = full_listener(&qport, fill);
+    int l = v6test_full_listener(&qport, fill);
+    assert_true(l >= 0);
     struct sockaddr_in held = by_name(V6TEST_NAME_DUAL, qport);
     int waiting = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     errno = 0;
     assert_int_equal(connect(waiting, (struct sockaddr *)&held, sizeof held), -1);
     assert_int_equal(errno, EINPROGRESS);
-    assert_int_equal(raw_domain(waiting), AF_INET6);
+    assert_int_equal(v6test_raw_domain(waiting), AF_INET6);
     struct sockaddr_in dst = by_name(V6TEST_NAME_V6ONLY, port);
     struct sockaddr_in6 six = {.sin6_family = AF_INET6, .sin6_port = htons(port),
                                .sin6_addr = IN6ADDR_LOOPBACK_INIT};
@@ -569,7 +535,7 @@ static void test_single_address_name_keeps_the_kernels_semantics(void **state)
     assert_int_equal(soerr[0], soerr[1]);
     assert_int_equal(again[0], again[1]);
     /* The waiting one was never touched: still in progress on ::1. */
-    assert_int_equal(raw_domain(waiting), AF_INET6);
+    assert_int_equal(v6test_raw_domain(waiting), AF_INET6);
     assert_int_equal(so_error(waiting), 0);
     errno = 0;
     assert_int_equal(connect(waiting, (struct sockaddr *)&held, sizeof held), -1);
@@ -592,7 +558,7 @@ static void test_loopback_fallback_is_off_by_default(void **state)
     errno = 0;
     assert_int_equal(connect(fd, (struct sockaddr *)&lo, sizeof lo), -1);
     assert_int_equal(errno, ECONNREFUSED);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     close(fd);
     v6test_server_stop(&srv);
 }

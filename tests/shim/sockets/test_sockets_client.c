@@ -52,7 +52,7 @@ static void test_blocking_connect_to_pool_address_reaches_ipv6_only_server(void 
     assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos), 0);
     struct sockaddr_in dst = sin_of(p, srv.port);
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
-    assert_int_equal(raw_domain(fd), AF_INET6);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     /* Same fd number, flags and options. */
     assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
     assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
@@ -85,7 +85,7 @@ static void test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4(void
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in dst = sin_of(p, srv.port);
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     char buf[64] = {0};
     assert_int_equal(read(fd, buf, sizeof buf - 1), 10);
     assert_string_equal(buf, "127.0.0.1\n");
@@ -111,7 +111,7 @@ static void test_blocking_connect_when_every_candidate_refuses_gives_econnrefuse
     errno = 0;
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
     assert_int_equal(errno, ECONNREFUSED);
-    assert_int_equal(raw_domain(fd), AF_INET); /* left as it was */
+    assert_int_equal(v6test_raw_domain(fd), AF_INET); /* left as it was */
     close(fd);
 }
 
@@ -208,7 +208,7 @@ static void test_epoll_registration_before_connect_survives_the_upgrade(void **s
     struct sockaddr_in dst = sin_of(p, srv.port);
     int rc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
     assert_true(rc == 0 || errno == EINPROGRESS);
-    assert_int_equal(raw_domain(fd), AF_INET6);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     /* The server speaks first: the event must reach the registration. */
     struct epoll_event out;
     assert_int_equal(epoll_wait(ep, &out, 1, 5000), 1);
@@ -232,7 +232,7 @@ static void test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_v
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in dst = sin_of(p, srv.port);
     assert_int_equal(sendto(fd, "hello", 5, 0, (struct sockaddr *)&dst, sizeof dst), 5);
-    assert_int_equal(raw_domain(fd), AF_INET6);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     char buf[16];
     struct sockaddr_in from;
     socklen_t len = sizeof from;
@@ -294,7 +294,7 @@ static void test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4(vo
     uint64_t t0 = now_ms();
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
     uint64_t took = now_ms() - t0;
-    assert_int_equal(raw_domain(fd), AF_INET); /* the IPv4 candidate won */
+    assert_int_equal(v6test_raw_domain(fd), AF_INET); /* the IPv4 candidate won */
     char buf[32] = {0};
     assert_int_equal(read(fd, buf, sizeof buf - 1), 10);
     assert_string_equal(buf, "127.0.0.1\n");
@@ -306,33 +306,6 @@ static void test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4(vo
     v6test_server_stop(&srv);
 }
 
-/*
- * A black hole that lasts: [::1]:PORT listening with a full accept queue, so
- * further SYNs are dropped without an answer (the lo route above answers
- * with ICMPv6 unreachable at the first SYN retransmission, after ~1 s).
- * Returns the listener; FILL receives the two connections that fill it.
- */
-static int full_listener(uint16_t *port, int fill[2])
-{
-    int l = socket(AF_INET6, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(l, 0), 0); /* room for one queued connection */
-    socklen_t len = sizeof a;
-    assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
-    *port = ntohs(a.sin6_port);
-    for (int i = 0; i < 2; i++) {
-        fill[i] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        connect(fill[i], (struct sockaddr *)&a, sizeof a);
-    }
-    /* Wait until the queue really is full: the first filler is established. */
-    struct pollfd pfd = {fill[0], POLLOUT, 0};
-    assert_int_equal(poll(&pfd, 1, 5000), 1);
-    return l;
-}
-
 /* Blocking connect with SO_SNDTIMEO to a black hole only: as connect(2) does
  * on a timeout, -1/EINPROGRESS; the same as a plain AF_INET6 socket says. */
 static void test_blocking_connect_to_black_holes_honours_so_sndtimeo(void **state)
@@ -340,7 +313,10 @@ static void test_blocking_connect_to_black_holes_honours_so_sndtimeo(void **stat
     V6TEST_REQUIRE_IPV6();
     uint16_t port;
     int fill[2];
-    int l = full_listener(&port, fill);
+    /* a black hole that lasts: the lo route above answers only at the
+     * first SYN retransmission (~1 s), the full queue never */
+    int l = v6test_full_listener(&port, fill);
+    assert_true(l >= 0);
     static const char *const a[] = {"::1"};
     struct in_addr p = map_name("full.v6kit.test", a, 1);
     struct timeval tv = {0, 300000};
@@ -355,7 +331,7 @@ static void test_blocking_connect_to_black_holes_honours_so_sndtimeo(void **stat
     /* One candidate: the application's own fd was upgraded and made the
      * connect, so the timeout (and the connect going on after it) is the
      * kernel's own. */
-    assert_int_equal(raw_domain(fd), AF_INET6);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     close(fd);
 
     int k = socket(AF_INET6, SOCK_STREAM, 0);
@@ -379,7 +355,8 @@ static void test_blocking_connect_to_black_holes_stops_at_the_budget(void **stat
     V6TEST_REQUIRE_IPV6();
     uint16_t port;
     int fill[2];
-    int l = full_listener(&port, fill);
+    int l = v6test_full_listener(&port, fill);
+    assert_true(l >= 0);
     static const char *const a[] = {"::1", "::1"};
     struct in_addr p = map_name("full2.v6kit.test", a, 2);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -389,7 +366,7 @@ static void test_blocking_connect_to_black_holes_stops_at_the_budget(void **stat
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
     assert_int_equal(errno, ETIMEDOUT);
     assert_true(now_ms() - t0 >= 1500);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     close(fd);
     close(fill[0]);
     close(fill[1]);
@@ -464,14 +441,14 @@ static void test_unknown_or_unreachable_pool_addresses_are_refused_without_sendi
     errno = 0;
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
     assert_int_equal(errno, EHOSTUNREACH);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     /* A socket shared with a dup cannot be replaced: refused, not sent as IPv4. */
     int d = dup(fd);
     dst = sin_of(p, 80);
     errno = 0;
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
     assert_int_equal(errno, ENETUNREACH);
-    assert_int_equal(raw_domain(fd), AF_INET);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
     assert_int_equal(tcp_active_opens(), opens); /* no SYN left the socket */
     close(d);
     close(fd);
@@ -500,7 +477,7 @@ static void test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address(void *
     assert_int_equal(bind(u, (struct sockaddr *)&lo, sizeof lo), 0);
     struct sockaddr_in dst = sin_of(p, srv.port);
     assert_int_equal(sendto(u, "v4", 2, 0, (struct sockaddr *)&dst, sizeof dst), 2);
-    assert_int_equal(raw_domain(u), AF_INET); /* a specific IPv4 bind stays IPv4 */
+    assert_int_equal(v6test_raw_domain(u), AF_INET); /* a specific IPv4 bind stays IPv4 */
     char buf[8];
     struct sockaddr_in from;
     socklen_t len = sizeof from;
@@ -520,7 +497,7 @@ static void test_listen_without_bind_is_dual_stack_too(void **state)
     V6TEST_REQUIRE_IPV6();
     int l = socket(AF_INET, SOCK_STREAM, 0);
     assert_int_equal(listen(l, 4), 0);
-    assert_int_equal(raw_domain(l), AF_INET6);
+    assert_int_equal(v6test_raw_domain(l), AF_INET6);
     struct sockaddr_in me;
     socklen_t len = sizeof me;
     assert_int_equal(getsockname(l, (struct sockaddr *)&me, &len), 0);
@@ -541,14 +518,14 @@ static void test_listen_without_bind_is_dual_stack_too(void **state)
     close(a);
     /* A second listen (a new backlog) changes nothing else. */
     assert_int_equal(listen(l, 8), 0);
-    assert_int_equal(raw_domain(l), AF_INET6);
+    assert_int_equal(v6test_raw_domain(l), AF_INET6);
     close(c6);
     close(c4);
     close(l);
     /* A socket bound to a specific IPv4 address stays IPv4 when it listens. */
     uint16_t port;
     l = legacy_listener("127.0.0.1", &port);
-    assert_int_equal(raw_domain(l), AF_INET);
+    assert_int_equal(v6test_raw_domain(l), AF_INET);
     close(l);
 }
 

@@ -41,18 +41,18 @@ static void test_ipv4_only_sockets_stay_real_af_inet(void **state)
 {
     uint16_t port;
     int l = legacy_listener("127.0.0.1", &port); /* specific IPv4 bind stays IPv4 */
-    assert_int_equal(raw_domain(l), AF_INET);
+    assert_int_equal(v6test_raw_domain(l), AF_INET);
     int c = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in dst = sin_str("127.0.0.1", port);
     assert_int_equal(connect(c, (struct sockaddr *)&dst, sizeof dst), 0);
-    assert_int_equal(raw_domain(c), AF_INET);
+    assert_int_equal(v6test_raw_domain(c), AF_INET);
     struct sockaddr_in peer;
     socklen_t len = sizeof peer;
     int a = accept(l, (struct sockaddr *)&peer, &len);
     assert_true(a >= 0);
     assert_int_equal(len, sizeof peer);
     assert_string_equal(ntoa(peer.sin_addr), "127.0.0.1");
-    assert_int_equal(raw_domain(a), AF_INET);
+    assert_int_equal(v6test_raw_domain(a), AF_INET);
     close(a);
     close(c);
     close(l);
@@ -65,7 +65,7 @@ static void test_wildcard_bind_becomes_dual_stack_and_shows_ipv4_views(void **st
     V6TEST_REQUIRE_IPV6();
     uint16_t port;
     int l = legacy_listener("0.0.0.0", &port);
-    assert_int_equal(raw_domain(l), AF_INET6);
+    assert_int_equal(v6test_raw_domain(l), AF_INET6);
     assert_int_equal(raw_int_opt(l, IPPROTO_IPV6, IPV6_V6ONLY), 0);
     assert_int_equal(raw_int_opt(l, SOL_SOCKET, SO_REUSEADDR), 1); /* replayed */
     int dom = 0;
@@ -180,13 +180,13 @@ static void test_wildcard_bind_falls_back_to_ipv4_when_ipv6_port_is_taken(void *
             assert_true(attempt < 20);
             continue;
         }
-        assert_int_equal(raw_domain(fd), AF_INET);
+        assert_int_equal(v6test_raw_domain(fd), AF_INET);
         /* And a taken IPv4 port gives the kernel's own EADDRINUSE. */
         int fd2 = socket(AF_INET, SOCK_STREAM, 0);
         errno = 0;
         assert_int_equal(bind(fd2, (struct sockaddr *)&any, sizeof any), -1);
         assert_int_equal(errno, EADDRINUSE);
-        assert_int_equal(raw_domain(fd2), AF_INET);
+        assert_int_equal(v6test_raw_domain(fd2), AF_INET);
         close(fd2);
         close(fd);
         close(v6);
@@ -200,7 +200,7 @@ static void test_udp_wildcard_server_answers_ipv6_and_ipv4_peers_with_views(void
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in any = sin_str("0.0.0.0", 0);
     assert_int_equal(bind(s, (struct sockaddr *)&any, sizeof any), 0);
-    assert_int_equal(raw_domain(s), AF_INET6);
+    assert_int_equal(v6test_raw_domain(s), AF_INET6);
     socklen_t len = sizeof any;
     assert_int_equal(getsockname(s, (struct sockaddr *)&any, &len), 0);
     uint16_t port = ntohs(any.sin_port);
@@ -393,7 +393,7 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     assert_int_equal(sendmmsg(fd, mv, 2, 0), 2);
     assert_int_equal(mv[0].msg_len, 3);
     assert_int_equal(mv[1].msg_len, 3);
-    assert_int_equal(raw_domain(fd), AF_INET6);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     for (int k = 0; k < 2; k++) {
         len = sizeof from[0];
         assert_int_equal(recvfrom(fd, buf[0], sizeof buf[0], 0, (struct sockaddr *)&from[0], &len), 3);
