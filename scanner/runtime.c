@@ -50,6 +50,35 @@ static int runtime_index_grow(struct runtime_index *ix, uint64_t (*hash)(const v
 	return 0;
 }
 
+/* Indexes entry (0-based) of ctx, growing the index first when it would
+ * pass half load. 0 or -ENOMEM. */
+static int runtime_index_add(struct runtime_index *ix, uint64_t (*hash)(const void *, size_t), const void *ctx,
+			     size_t entry)
+{
+	if ((ix->used + 1) * 2 > ix->cap && runtime_index_grow(ix, hash, ctx))
+		return -ENOMEM;
+	size_t j = hash(ctx, entry) & (ix->cap - 1);
+	while (ix->slot[j])
+		j = (j + 1) & (ix->cap - 1);
+	ix->slot[j] = entry + 1;
+	ix->used++;
+	return 0;
+}
+
+/* arr (count used of *cap elements of size each) with room for one more:
+ * arr itself, or its reallocation (the first holds `first`); NULL when out
+ * of memory (arr is left as it was). */
+static void *runtime_reserve(void *arr, size_t count, size_t *cap, size_t size, size_t first)
+{
+	if (count < *cap)
+		return arr;
+	size_t n = *cap ? *cap * 2 : first;
+	void *a = reallocarray(arr, n, size);
+	if (a)
+		*cap = n;
+	return a;
+}
+
 struct runtime_proc {
 	long long pid, start;
 	int exited;
@@ -110,14 +139,10 @@ static long runtime_site_get(struct runtime_load *ld, const char *check, const c
 				return (long)(ld->sites.slot[j] - 1);
 		}
 	}
-	if (rt->count == ld->site_cap) {
-		size_t cap = ld->site_cap ? ld->site_cap * 2 : 32;
-		struct runtime_site *n = reallocarray(rt->sites, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		rt->sites = n;
-		ld->site_cap = cap;
-	}
+	struct runtime_site *sites = runtime_reserve(rt->sites, rt->count, &ld->site_cap, sizeof(*sites), 32);
+	if (!sites)
+		return -ENOMEM;
+	rt->sites = sites;
 	struct runtime_site *s = &rt->sites[rt->count];
 	memset(s, 0, sizeof(*s));
 	s->address = address;
@@ -125,13 +150,8 @@ static long runtime_site_get(struct runtime_load *ld, const char *check, const c
 	    runtime_dup(symbol, &s->symbol))
 		return -ENOMEM;
 	rt->count++;
-	if ((ld->sites.used + 1) * 2 > ld->sites.cap && runtime_index_grow(&ld->sites, runtime_site_hash, rt))
+	if (runtime_index_add(&ld->sites, runtime_site_hash, rt, rt->count - 1))
 		return -ENOMEM;
-	size_t j = runtime_site_hash(rt, rt->count - 1) & (ld->sites.cap - 1);
-	while (ld->sites.slot[j])
-		j = (j + 1) & (ld->sites.cap - 1);
-	ld->sites.slot[j] = rt->count;
-	ld->sites.used++;
 	return (long)(rt->count - 1);
 }
 
@@ -147,23 +167,13 @@ static long runtime_proc_get(struct runtime_load *ld, long long pid, long long s
 				return (long)(ld->procix.slot[j] - 1);
 		}
 	}
-	if (ld->nprocs == ld->proc_cap) {
-		size_t cap = ld->proc_cap ? ld->proc_cap * 2 : 16;
-		struct runtime_proc *n = reallocarray(ld->procs, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		ld->procs = n;
-		ld->proc_cap = cap;
-	}
-	ld->procs[ld->nprocs++] = key;
-	if ((ld->procix.used + 1) * 2 > ld->procix.cap &&
-	    runtime_index_grow(&ld->procix, runtime_proc_hash, ld->procs))
+	struct runtime_proc *procs = runtime_reserve(ld->procs, ld->nprocs, &ld->proc_cap, sizeof(*procs), 16);
+	if (!procs)
 		return -ENOMEM;
-	size_t j = runtime_proc_hash(ld->procs, ld->nprocs - 1) & (ld->procix.cap - 1);
-	while (ld->procix.slot[j])
-		j = (j + 1) & (ld->procix.cap - 1);
-	ld->procix.slot[j] = ld->nprocs;
-	ld->procix.used++;
+	ld->procs = procs;
+	ld->procs[ld->nprocs++] = key;
+	if (runtime_index_add(&ld->procix, runtime_proc_hash, ld->procs, ld->nprocs - 1))
+		return -ENOMEM;
 	return (long)(ld->nprocs - 1);
 }
 
@@ -195,14 +205,10 @@ static int runtime_read_site(const json_t *o, const char **check, const char **c
 
 static int runtime_seen_add(struct runtime_load *ld, size_t proc, size_t site)
 {
-	if (ld->nseen == ld->seen_cap) {
-		size_t cap = ld->seen_cap ? ld->seen_cap * 2 : 64;
-		void *n = reallocarray(ld->seen, cap, sizeof(*ld->seen));
-		if (!n)
-			return -ENOMEM;
-		ld->seen = n;
-		ld->seen_cap = cap;
-	}
+	void *seen = runtime_reserve(ld->seen, ld->nseen, &ld->seen_cap, sizeof(*ld->seen), 64);
+	if (!seen)
+		return -ENOMEM;
+	ld->seen = seen;
 	ld->seen[ld->nseen].proc = proc;
 	ld->seen[ld->nseen++].site = site;
 	return 0;

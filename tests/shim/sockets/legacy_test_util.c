@@ -34,7 +34,7 @@ int child_stdin = -1;
 /* Start DIR/PROG with the NULL-terminated arguments that follow, under
  * v6run (SHIM) or directly; nss_wrapper (the test names) is preloaded in
  * both cases, and v6run puts the shim before it. */
-void  spawn(struct child *c, bool shim, const char *prog, ...)
+void spawn(struct child *c, bool shim, const char *prog, ...)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", getenv("V6SOCK_LEGACY_DIR"), prog);
@@ -73,7 +73,7 @@ void  spawn(struct child *c, bool shim, const char *prog, ...)
 
 /* One line of the child's output (without the newline); a generous guard
  * against a hung child, not a timing assertion. */
-void  read_line(struct child *c, char *buf, size_t len)
+void read_line(struct child *c, char *buf, size_t len)
 {
     size_t n = 0;
     while (n + 1 < len) {
@@ -90,7 +90,7 @@ void  read_line(struct child *c, char *buf, size_t len)
 }
 
 /* Everything the child still writes, then its exit status. */
-int  finish(struct child *c, char *rest, size_t len)
+int finish(struct child *c, char *rest, size_t len)
 {
     size_t n = 0;
     ssize_t r;
@@ -103,7 +103,7 @@ int  finish(struct child *c, char *rest, size_t len)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-uint16_t  read_port(struct child *c)
+uint16_t read_port(struct child *c)
 {
     char line[64];
     read_line(c, line, sizeof line);
@@ -113,14 +113,14 @@ uint16_t  read_port(struct child *c)
     return (uint16_t)port;
 }
 
-bool  in_pool(const char *dotted)
+bool in_pool(const char *dotted)
 {
     struct in_addr a;
     return inet_pton(AF_INET, dotted, &a) == 1 && (ntohl(a.s_addr) & 0xfffe0000u) == 0xc6120000u;
 }
 
 /* A client of FAMILY on loopback:PORT; returns the fd or -errno. */
-int  client(int family, int type, uint16_t port)
+int client(int family, int type, uint16_t port)
 {
     int fd = socket(family, type, 0);
     assert_true(fd >= 0);
@@ -147,7 +147,7 @@ int  client(int family, int type, uint16_t port)
     return fd;
 }
 
-void  read_all(int fd, char *buf, size_t len)
+void read_all(int fd, char *buf, size_t len)
 {
     size_t n = 0;
     ssize_t r;
