@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "fdtable.h"
+#include "hook.h"
 #include "symbols.h"
 
-#define SOCK_EXPORT __attribute__((visibility("default")))
 
 int fcntl64(int fd, int cmd, ...);
 

@@ -19,30 +19,9 @@
 #include "fdtable.h"
 #include "report.h"
 #include "sockets.h"
+#include "hook.h"
 #include "symbols.h"
 
-#define SOCK_EXPORT __attribute__((visibility("default")))
-
-/* A module result as libc returns it. */
-static inline int hook_ret(int rc, int saved_errno)
-{
-    if (rc < 0) {
-        errno = -rc;
-        return -1;
-    }
-    errno = saved_errno;
-    return rc;
-}
-
-/* Report an IPv6 address just shown to CALLER as IPv4 by CALL. */
-static inline void hook_report_peer(const char *call, const void *caller)
-{
-    if (sockets_take_peer_flag() && report_on()) {
-        int saved = errno;
-        report_record(REPORT_IPV6_PEER, call, caller);
-        errno = saved;
-    }
-}
 
 static inline bool hook_big_buffer(const struct sockaddr *addr, const socklen_t *len)
 {

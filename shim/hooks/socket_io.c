@@ -15,33 +15,13 @@
 #include "fdtable.h"
 #include "report.h"
 #include "sockets.h"
+#include "hook.h"
 #include "symbols.h"
 
-#define SOCK_EXPORT __attribute__((visibility("default")))
 
 /* glibc's fortified recvfrom; not declared by its headers. */
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
                        struct sockaddr *addr, socklen_t *alen);
-
-static inline ssize_t hook_ret(ssize_t rc, int saved_errno)
-{
-    if (rc < 0) {
-        errno = (int)-rc;
-        return -1;
-    }
-    errno = saved_errno;
-    return rc;
-}
-
-/* Report an IPv6 source just shown to CALLER as IPv4 by CALL (report.h). */
-static inline void hook_report_peer(const char *call, const void *caller)
-{
-    if (sockets_take_peer_flag() && report_on()) {
-        int saved = errno;
-        report_record(REPORT_IPV6_PEER, call, caller);
-        errno = saved;
-    }
-}
 
 static inline bool hook_plain_recv(int fd, const struct sockaddr *addr, const socklen_t *len)
 {

@@ -17,24 +17,14 @@
 #include <sys/select.h>
 
 #include "nbconnect.h"
+#include "hook.h"
 #include "symbols.h"
 
-#define SOCK_EXPORT __attribute__((visibility("default")))
 
 /* glibc's fortified poll and ppoll; not declared by its headers. */
 int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen);
 int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask,
                 size_t fdslen);
-
-static inline int hook_ret(int rc, int saved_errno)
-{
-    if (rc < 0) {
-        errno = -rc;
-        return -1;
-    }
-    errno = saved_errno;
-    return rc;
-}
 
 SOCK_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
