@@ -76,16 +76,8 @@ curl -fsS --max-time 30 -o /dev/null "$mirror/dists/bookworm/InRelease" 2> "$tmp
 (cd "$tmp" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/out") > "$tmp/cpack.log" 2>&1 ||
   { cat "$tmp/cpack.log"; echo "FAIL: cpack"; exit 1; }
 
-# cache_ok TAR: the cached tarball may be used (see the top)
-cache_ok() {
-  [ -f "$1" ] && [ -f "$1.sha256" ] || return 1
-  for f in "$cache" "$1" "$1.sha256"; do
-    [ ! -L "$f" ] && [ "$(stat -c %u "$f")" = 0 ] || return 1
-    case $(stat -c %A "$f") in ?????w????|????????w?) return 1 ;; esac
-  done
-  [ -n "$(find "$1" -mtime -7)" ] || return 1
-  [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$(cat "$1.sha256")" ]
-}
+# cache_ok TAR: the cached tarball may be used (fresh-cache.sh)
+. "$(dirname "$0")/fresh-cache.sh"
 key=bookworm-minbase-$(dpkg --print-architecture)-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tar
 tarball=$tmp/root.tar
 if [ -n "$cache" ] && cache_ok "$cache/$key"; then
