@@ -1,6 +1,7 @@
 /* v6scan — entry point: dispatches the actions of the command line (cli.h)
  * and runs a scan or a merge through the modules:
- *   jobs/compdb -> workers (parse + walk per file) -> findings_normalise ->
+ *   jobs/compdb -> scanconf (.v6scan under the command line; --dump-config
+ *   stops here) -> workers (parse + walk per file) -> findings_normalise ->
  *   suppress -> baseline -> emit, then the summary line and the exit status.
  */
 #include <errno.h>
