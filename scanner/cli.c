@@ -13,6 +13,7 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_CONFIG_FILE, OPT_DUMP_CONFIG,
 	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME, OPT_INACTIVE,
 };
 
@@ -24,6 +25,8 @@ static const struct option cli_long[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "help-uri-base", required_argument, NULL, OPT_HELP_URI_BASE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "config-file", required_argument, NULL, OPT_CONFIG_FILE },
+	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
@@ -57,11 +60,15 @@ void cli_usage(FILE *f)
 	      "files; a header is analysed through the files that include it and parsed on its\n"
 	      "own only when no scanned file includes it.\n"
 	      "\n"
-	      "  --config FILE           read the project configuration from FILE (default: the\n"
+	      "  --config-file FILE      read the project configuration from FILE (default: the\n"
 	      "                          .v6scan in the root or the nearest directory above it;\n"
-	      "                          keys checks, exclude, fail-on, baseline, format;\n"
-	      "                          command-line options override it)\n"
+	      "                          keys checks, exclude, fail-on, min-confidence, baseline,\n"
+	      "                          format; command-line options override it)\n"
+	      "  --config FILE           the same (v6scan's first name for it)\n"
 	      "  --no-config             read no .v6scan\n"
+	      "  --dump-config           print the configuration a scan would use (the .v6scan\n"
+	      "                          read, then the command line) as a .v6scan and exit\n"
+	      "                          without scanning; paths are optional\n"
 	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json (without -p: the\n"
 	      "                          nearest compile_commands.json or build/compile_commands.json\n"
 	      "                          above each file, named on stderr)\n"
@@ -206,7 +213,12 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--format must be text, json, sarif, html or codeclimate (got '%s')", optarg);
 			break;
 		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
-		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_CONFIG:
+		case OPT_CONFIG_FILE:
+			o->config = optarg;
+			o->config_opt = c == OPT_CONFIG ? "--config" : "--config-file";
+			break;
+		case OPT_DUMP_CONFIG: o->dump_config = 1; break;
 		case OPT_NO_CONFIG: o->no_config = 1; break;
 		case OPT_COLOR:
 			if (!optarg)
@@ -278,7 +290,9 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			cli_bad(o, "%s", "out of memory");
 			return;
 		}
-	if (o->action == CLI_SCAN && o->ninputs == 0 && !o->build_dir)
+	if (o->action == CLI_MERGE && o->dump_config)
+		cli_bad(o, "%s", "--dump-config applies to a scan, not to merge");
+	else if (o->action == CLI_SCAN && o->ninputs == 0 && !o->build_dir && !o->dump_config)
 		cli_bad(o, "%s", "nothing to scan: give files or directories, or -p BUILD_DIR");
 	else if (o->action == CLI_MERGE && o->ninputs == 0)
 		cli_bad(o, "%s", "merge needs at least one report");
@@ -287,7 +301,7 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
 	else if (o->config && o->no_config)
-		cli_bad(o, "%s", "--config and --no-config exclude each other");
+		cli_bad(o, "%s and --no-config exclude each other", o->config_opt);
 }
 
 int cli_absolute(const char *path, char **out)

@@ -151,7 +151,7 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 	default:
 		c->has_format = 1;
 		if (emit_format_parse(value, &c->format))
-			return BAD("format must be text, json or sarif (got '%s')", value);
+			return BAD("format must be text, json, sarif, html or codeclimate (got '%s')", value);
 		return 0;
 	}
 #undef BAD

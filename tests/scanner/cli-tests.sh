@@ -663,7 +663,7 @@ config)
   }
   bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
   bad_conf 'fail-on = fatal' "1: fail-on must be error, warning, note or none (got 'fatal')"
-  bad_conf 'format = xml' "1: format must be text, json or sarif (got 'xml')"
+  bad_conf 'format = xml' "1: format must be text, json, sarif, html or codeclimate (got 'xml')"
   bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
   bad_conf 'min-confidence = certain' "1: min-confidence must be high, medium or low (got 'certain')"
   bad_conf 'baseline =' '1: baseline needs a value'
@@ -672,6 +672,117 @@ config)
   mkfifo "$c/.v6scan"
   expect_status 2 timeout 60 "$v6scan" --config "$c/.v6scan" "$c"
   grep -qxF "v6scan: --config $c/.v6scan: not a regular file" "$tmp/err" || die "FIFO configuration: $(cat "$tmp/err")"
+  ;;
+
+dump-config)
+  # --dump-config: the configuration a scan would use, as a .v6scan on
+  # stdout, exit 0, nothing scanned; read back it gives the same dump
+  c=$tmp/dc
+  mkdir -p "$c/.git" "$c/src/deep" "$tmp/else"
+  cp fixtures/gethostbyname.c "$c/src/a.c"
+  # dump_cmp A B: two dumps are the same configuration (all but the two
+  # comment lines naming the root and the source)
+  dump_cmp() { grep -v '^# \(v6scan --dump-config\|from \)' "$1" > "$tmp/a"; grep -v '^# \(v6scan --dump-config\|from \)' "$2" > "$tmp/b"
+    diff -u "$tmp/a" "$tmp/b"; }
+  # 1. no file: the defaults, and the default checks named
+  (cd "$c/src" && "$v6scan" --dump-config --root "$c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "defaults: exit status: $(cat "$tmp/err")"
+  [ -s "$tmp/err" ] && die "defaults: stderr: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    '# from no .v6scan (none in the root or above), and the defaults' \
+    '# checks: not set, the default set (every check not off by default)' > "$tmp/want"
+  head -n 3 "$tmp/out" | diff -u "$tmp/want" - || die "defaults: head"
+  printf 'fail-on = warning\nmin-confidence = medium\nformat = text\n' > "$tmp/want"
+  grep -v '^#' "$tmp/out" | diff -u "$tmp/want" - || die "defaults: keys"
+  tail -n 1 "$tmp/out" | grep -qx '# baseline: none' || die "defaults: baseline line"
+  "$v6scan" --list-checks 2> /dev/null | cut -d' ' -f1 | sort > "$tmp/want"
+  n=$(wc -l < "$tmp/want")
+  grep -qx "# $n checks enabled: v6-.*" "$tmp/out" || die "defaults: enabled count ($n): $(cat "$tmp/out")"
+  grep '^#' "$tmp/out" | sed 1,3d | grep -o 'v6-[a-z0-9-]*' | sort | diff -u "$tmp/want" - || die "defaults: enabled ids"
+  cp "$tmp/out" "$tmp/defaults"
+  # round trip of the defaults
+  cp "$tmp/defaults" "$tmp/else/defaults.v6scan"
+  expect_status 0 "$v6scan" --dump-config --config-file "$tmp/else/defaults.v6scan" --root "$c"
+  dump_cmp "$tmp/defaults" "$tmp/out" || die "defaults: round trip"
+  # 2. a discovered file, from the current directory upward and from the
+  # root of the paths given
+  printf '%s\n' '# CI settings' 'checks = -*,v6-gethostbyname,v6-inet-ntoa' 'exclude = third/*' \
+    'exclude = gen/*.c' ' fail-on = none ' 'min-confidence = high' 'format = json' 'baseline = ci/base.json' > "$c/.v6scan"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" "# from $c/.v6scan" \
+    'checks = -*,v6-gethostbyname,v6-inet-ntoa' '# 2 checks enabled: v6-gethostbyname, v6-inet-ntoa' \
+    'exclude = third/*' 'exclude = gen/*.c' 'fail-on = none' 'min-confidence = high' 'format = json' \
+    "baseline = $c/ci/base.json" > "$tmp/want"
+  (cd "$c/src/deep" && "$v6scan" --dump-config --root "$c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "discovered: exit status: $(cat "$tmp/err")"
+  diff -u "$tmp/want" "$tmp/out" || die "discovered file (--root)"
+  grep -qxF "v6scan: using the configuration $c/.v6scan" "$tmp/err" || die "discovered: stderr: $(cat "$tmp/err")"
+  (cd "$c/src/deep" && "$v6scan" --dump-config > "$tmp/out" 2> "$tmp/err")
+  sed "1s|.*|# v6scan --dump-config: the configuration of a scan of $c/src/deep|" "$tmp/want" | diff -u - "$tmp/out" ||
+    die "discovered file (from the current directory)"
+  (cd "$tmp/else" && "$v6scan" --dump-config "$c/src" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "discovered from a path: exit status: $(cat "$tmp/err")"
+  diff -u "$tmp/want" "$tmp/out" || die "discovered file (the root of the paths given)"
+  # nothing is scanned: no finding, no summary line
+  grep -q 'findings\? (' "$tmp/err" && die "--dump-config scanned: $(cat "$tmp/err")"
+  # 3. the command line over the file
+  (cd "$tmp/else" && "$v6scan" --dump-config --root "$c" --checks='-*,v6-inet-ntoa' --fail-on error --exclude 'vendor/*' \
+    --format sarif --min-confidence low --baseline old.json > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "overrides: exit status: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    "# from $c/.v6scan, then the command line: --checks, --exclude, --fail-on, --min-confidence, --format, --baseline" \
+    'checks = -*,v6-inet-ntoa' '# 1 check enabled: v6-inet-ntoa' 'exclude = vendor/*' 'fail-on = error' \
+    'min-confidence = low' 'format = sarif' "baseline = $tmp/else/old.json" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "the command line over the file"
+  cp "$tmp/out" "$tmp/over"
+  (cd "$tmp/else" && "$v6scan" --dump-config --root "$c" --write-baseline new.json > "$tmp/out" 2> /dev/null)
+  grep -qx '# baseline: none (--write-baseline replaces it)' "$tmp/out" || die "--write-baseline: $(cat "$tmp/out")"
+  # 4. round trip: each dump saved as a .v6scan (discovered there, and
+  # through --config-file) gives the same configuration
+  mkdir -p "$tmp/rt/.git"
+  cp "$tmp/over" "$tmp/rt/.v6scan"
+  expect_status 0 "$v6scan" --dump-config --root "$tmp/rt"
+  dump_cmp "$tmp/over" "$tmp/out" || die "round trip of the overridden configuration"
+  grep -qxF "# from $tmp/rt/.v6scan" "$tmp/out" || die "round trip: source: $(cat "$tmp/out")"
+  (cd "$c" && "$v6scan" --dump-config > "$tmp/disc")
+  expect_status 0 "$v6scan" --dump-config --config-file "$tmp/disc" --root "$tmp/rt"
+  dump_cmp "$tmp/disc" "$tmp/out" || die "round trip of the discovered configuration"
+  # the saved dump scans as the original does
+  printf 'checks = -*,v6-gethostbyname\nfail-on = error\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c"
+  cp "$tmp/out" "$tmp/scan1"
+  (cd "$c" && "$v6scan" --dump-config > "$tmp/else/saved.v6scan" 2> /dev/null)
+  expect_status 1 "$v6scan" --config-file "$tmp/else/saved.v6scan" "$c"
+  diff -u "$tmp/scan1" "$tmp/out" || die "a scan with the saved dump differs"
+  # 5. a bad file: the scan's message, exit 2, nothing on stdout
+  printf 'checks = *\nseverity = high\n' > "$c/.v6scan"
+  expect_status 2 "$v6scan" --dump-config --root "$c"
+  grep -qxF "v6scan: $c/.v6scan:2: unknown key 'severity' (keys: checks, exclude, fail-on, baseline, format, min-confidence)" "$tmp/err" ||
+    die "bad discovered file: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad file: a configuration was printed"
+  printf 'fail-on = often\n' > "$tmp/else/bad.v6scan"
+  expect_status 2 "$v6scan" --dump-config --config-file "$tmp/else/bad.v6scan"
+  grep -qxF "v6scan: --config-file $tmp/else/bad.v6scan:1: fail-on must be error, warning, note or none (got 'often')" "$tmp/err" ||
+    die "bad --config-file: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad --config-file: a configuration was printed"
+  expect_status 2 "$v6scan" --dump-config --config "$tmp/else/none.v6scan"
+  grep -qxF "v6scan: --config $tmp/else/none.v6scan: No such file or directory" "$tmp/err" || die "missing --config: $(cat "$tmp/err")"
+  # a value the syntax cannot hold is refused, not written half
+  expect_status 2 "$v6scan" --dump-config --no-config --exclude ' lead/*' --root "$c"
+  grep -qxF "v6scan: --dump-config: --exclude ' lead/*' cannot be written in a .v6scan (its values are not empty and have no blank at either end and no line break)" "$tmp/err" ||
+    die "unwritable value: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "unwritable value: a configuration was printed"
+  # 6. --no-config: the bad file is not read; the command line and defaults
+  expect_status 0 "$v6scan" --dump-config --no-config --fail-on note --root "$c"
+  [ -s "$tmp/err" ] && die "--no-config: stderr: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    '# from no .v6scan (--no-config), the command line: --fail-on, and the defaults' > "$tmp/want"
+  head -n 2 "$tmp/out" | diff -u "$tmp/want" - || die "--no-config: head"
+  sed 2d "$tmp/defaults" | sed 's/^fail-on = warning$/fail-on = note/' > "$tmp/want"
+  sed 2d "$tmp/out" | diff -u "$tmp/want" - || die "--no-config: the defaults with --fail-on note"
+  expect_status 2 "$v6scan" --dump-config --config-file x --no-config
+  grep -qxF 'v6scan: --config-file and --no-config exclude each other' "$tmp/err" || die "--config-file --no-config: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" merge --dump-config r.json
+  grep -qxF 'v6scan: --dump-config applies to a scan, not to merge' "$tmp/err" || die "merge --dump-config: $(cat "$tmp/err")"
   ;;
 
 utf8-output)

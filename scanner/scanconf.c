@@ -1,0 +1,196 @@
+/* scanconf — see scanconf.h. */
+#include "scanconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/registry.h"
+
+int scanconf_load(const struct cli_opts *cli, const char *root, struct scanconf *sc)
+{
+	char err[PATH_MAX + 256];
+	char *path = NULL;
+	int rc;
+
+	memset(&sc->file, 0, sizeof(sc->file));
+	sc->eff = *cli;
+	snprintf(sc->checks_what, sizeof(sc->checks_what), "--checks");
+	snprintf(sc->baseline_what, sizeof(sc->baseline_what), "--baseline");
+	if (cli->no_config)
+		return 0;
+	if (cli->config) {
+		rc = cli_absolute(cli->config, &path);
+		if (rc) {
+			fprintf(stderr, "v6scan: %s %s: %s\n", cli->config_opt, cli->config, strerror(-rc));
+			return -EINVAL;
+		}
+	} else {
+		path = projconf_find(root);
+		if (!path)
+			return 0;
+	}
+	rc = projconf_load(path, &sc->file, err, sizeof(err));
+	free(path);
+	if (rc) {
+		fprintf(stderr, "v6scan: %s%s%s\n", cli->config ? cli->config_opt : "", cli->config ? " " : "", err);
+		return -EINVAL;
+	}
+	fprintf(stderr, "v6scan: using the configuration %s\n", sc->file.path);
+	const struct projconf *conf = &sc->file;
+	struct cli_opts *eff = &sc->eff;
+	if (!cli->checks && conf->checks) {
+		eff->checks = conf->checks;
+		snprintf(sc->checks_what, sizeof(sc->checks_what), "%s: checks", conf->path);
+	}
+	if (!cli->nexcludes && conf->nexcludes) {
+		eff->excludes = conf->excludes;
+		eff->nexcludes = conf->nexcludes;
+	}
+	if (!cli->fail_on_set && conf->has_fail_on) {
+		eff->fail_on = conf->fail_on;
+		eff->fail_never = conf->fail_never;
+	}
+	if (!cli->baseline && !cli->write_baseline && conf->baseline) {
+		eff->baseline = conf->baseline;
+		snprintf(sc->baseline_what, sizeof(sc->baseline_what), "%s: baseline", conf->path);
+	}
+	if (!cli->format_set && conf->has_format)
+		eff->format = conf->format;
+	if (!cli->min_confidence_set && conf->has_min_confidence)
+		eff->min_confidence = conf->min_confidence;
+	return 0;
+}
+
+void scanconf_free(struct scanconf *sc)
+{
+	projconf_free(&sc->file);
+}
+
+/* Whether projconf_load would read value back unchanged: not empty, no
+ * blank at either end (trimmed), no line break (ends the line). */
+static int scanconf_writable(const char *value)
+{
+	size_t n = strlen(value);
+
+	return n > 0 && !isspace((unsigned char)value[0]) && !isspace((unsigned char)value[n - 1]) &&
+	       !strpbrk(value, "\n\r");
+}
+
+/* "key = value\n", or -EINVAL with a message naming what. */
+static int scanconf_key(FILE *out, const char *key, const char *value, const char *what)
+{
+	if (!scanconf_writable(value)) {
+		fprintf(stderr, "v6scan: --dump-config: %s '%s' cannot be written in a .v6scan (its values are "
+			"not empty and have no blank at either end and no line break)\n", what, value);
+		return -EINVAL;
+	}
+	fprintf(out, "%s = %s\n", key, value);
+	return 0;
+}
+
+/* The options of the command line that are configuration, as typed. */
+static void scanconf_cli_names(const struct cli_opts *cli, char *buf, size_t len)
+{
+	const char *const names[] = { "--checks", "--exclude", "--fail-on", "--min-confidence", "--format",
+				      "--baseline", "--write-baseline" };
+	const int given[] = { cli->checks != NULL, cli->nexcludes > 0, cli->fail_on_set, cli->min_confidence_set,
+			      cli->format_set, cli->baseline != NULL, cli->write_baseline != NULL };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (given[i] && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[i]);
+}
+
+/* "# N checks enabled: a, b, ..." wrapped below 80 columns. */
+static void scanconf_enabled(FILE *out, const int *enabled)
+{
+	size_t n, count = 0, col;
+	const struct v6scan_check *const *all = registry_all(&n);
+
+	for (size_t i = 0; i < n; i++)
+		count += enabled[i] != 0;
+	col = (size_t)fprintf(out, "# %zu check%s enabled:", count, count == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (!enabled[i])
+			continue;
+		size_t w = strlen(all[i]->id) + 2;
+		if (col + w > 78) {
+			fputs("\n#  ", out);
+			col = 3;
+		}
+		col += (size_t)fprintf(out, " %s%s", all[i]->id, ++k < count ? "," : "");
+	}
+	fputc('\n', out);
+}
+
+static int scanconf_write(FILE *out, const struct scanconf *sc, const struct cli_opts *cli, const char *root,
+			  const int *enabled)
+{
+	static const char *const formats[] = { "text", "json", "sarif", "html", "codeclimate" };
+	const struct cli_opts *o = &sc->eff;
+	char given[160];
+	int rc = 0;
+
+	scanconf_cli_names(cli, given, sizeof(given));
+	fprintf(out, "# v6scan --dump-config: the configuration of a scan of %s\n", root);
+	if (sc->file.path)
+		fprintf(out, "# from %s%s%s\n", sc->file.path, *given ? ", then the command line: " : "", given);
+	else
+		fprintf(out, "# from %s%s%s, and the defaults\n",
+			cli->no_config ? "no .v6scan (--no-config)" : "no .v6scan (none in the root or above)",
+			*given ? ", the command line: " : "", given);
+	if (o->checks)
+		rc = scanconf_key(out, "checks", o->checks, "--checks");
+	else
+		fputs("# checks: not set, the default set (every check not off by default)\n", out);
+	if (rc)
+		return rc;
+	scanconf_enabled(out, enabled);
+	for (size_t i = 0; rc == 0 && i < o->nexcludes; i++)
+		rc = scanconf_key(out, "exclude", o->excludes[i], "--exclude");
+	if (rc)
+		return rc;
+	fprintf(out, "fail-on = %s\n", o->fail_never ? "none" : check_level_name(o->fail_on));
+	fprintf(out, "min-confidence = %s\n", check_confidence_name(o->min_confidence));
+	fprintf(out, "format = %s\n", formats[o->format]);
+	if (o->baseline) {
+		char *abs;
+		rc = cli_absolute(o->baseline, &abs);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc) {
+			fprintf(stderr, "v6scan: --dump-config: --baseline %s: %s\n", o->baseline, strerror(-rc));
+			return -EINVAL;
+		}
+		rc = scanconf_key(out, "baseline", abs, "--baseline");
+		free(abs);
+	} else {
+		fprintf(out, "# baseline: none%s\n", cli->write_baseline ? " (--write-baseline replaces it)" : "");
+	}
+	return rc;
+}
+
+int scanconf_dump(FILE *out, const struct scanconf *sc, const struct cli_opts *cli, const char *root,
+		  const int *enabled)
+{
+	/* all or nothing: a value found unwritable half-way leaves no half
+	 * configuration on out */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc;
+
+	if (!mem)
+		return -ENOMEM;
+	rc = scanconf_write(mem, sc, cli, root, enabled);
+	if (fclose(mem) != 0 && rc == 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		fwrite(text, 1, len, out);
+	free(text);
+	return rc;
+}
