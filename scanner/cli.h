@@ -42,6 +42,12 @@ struct cli_opts {
 	int fail_never;              /* --fail-on=none */
 	enum v6scan_confidence min_confidence; /* --min-confidence (default medium) */
 	int fail_on_set, format_set, min_confidence_set; /* given on the command line (over .v6scan) */
+	char **severities;           /* --severity GLOB=LEVEL, in order (checked here) */
+	size_t nseverities;
+	const char *header_filter;   /* --header-filter REGEX (checked with regcomp here) */
+	/* set by scanconf_load in its effective options: the level of each
+	 * check's findings (registry_all() order), -1 for the check's own */
+	const signed char *check_levels;
 	const char *config;          /* --config-file FILE (or --config FILE) */
 	const char *config_opt;      /* the spelling given, for messages */
 	int no_config;               /* --no-config */

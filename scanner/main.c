@@ -1,7 +1,8 @@
 /* v6scan — entry point: dispatches the actions of the command line (cli.h)
  * and runs a scan or a merge through the modules:
  *   jobs/compdb -> scanconf (.v6scan under the command line; --dump-config
- *   stops here) -> workers (parse + walk per file) -> findings_normalise ->
+ *   stops here) -> workers (parse + walk per file) -> scanconf_apply
+ *   (--severity, --header-filter) -> findings_normalise ->
  *   suppress -> baseline -> emit, then the summary line and the exit status.
  */
 #include <errno.h>
@@ -96,7 +97,8 @@ static int main_list(const struct cli_opts *cli)
 	if (scanconf_load(cli, root, &sc) == 0 && selection_apply(sc.eff.checks, sc.checks_what, enabled) == 0) {
 		for (size_t i = 0; i < n; i++)
 			if (enabled[i])
-				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
+				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(sc.eff.check_levels &&
+				       sc.eff.check_levels[i] >= 0 ? (enum v6scan_level)sc.eff.check_levels[i] : all[i]->level),
 				       check_confidence_name(all[i]->confidence), all[i]->summary);
 		/* name the off-by-default checks this list leaves out (stderr:
 		 * stdout stays one check per line) */
@@ -139,7 +141,8 @@ static int main_explain(const char *id)
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
 		      int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color };
+	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color,
+				  .levels = o->check_levels };
 	int rc;
 
 	if (o->format == EMIT_JSON)
@@ -455,7 +458,7 @@ static int main_scan(const struct cli_opts *cli)
 		goto out;
 	}
 	fs.root = strdup(root);
-	if (!fs.root)
+	if (!fs.root || scanconf_apply(&sc, &jobs, &fs))
 		goto nomem;
 	rc = main_finish(o, &paths, &fs, iroot, 1, sc.baseline_what);
 	if (rc == -ENOMEM)
