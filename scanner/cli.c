@@ -86,7 +86,7 @@ void cli_usage(FILE *f)
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
 	      "                          (a glob that names no check is a warning, as in\n"
 	      "                          clang-tidy; enabling no check at all is an error)\n"
-	      "  --severity GLOB=LEVEL   report the findings of the checks GLOB matches at LEVEL\n"
+	      "  --severity GLOB=LEVEL   report the findings of the checks GLOB names at LEVEL\n"
 	      "                          (error, warning or note) in every format and for\n"
 	      "                          --fail-on (repeatable; a later one wins, and these win\n"
 	      "                          over the .v6scan's severity lines)\n"

@@ -139,20 +139,10 @@ struct scanconf_hdr {
 	int nomem;
 };
 
-/* findings_remove_if's test: 1 to drop f (a header the filter does not
- * match). */
-static int scanconf_hdr_drop(const struct finding *f, void *arg)
+/* 1 when neither the root-relative path nor root/path matches. */
+static int scanconf_hdr_nomatch(struct scanconf_hdr *h, const char *path, size_t pl, size_t rl)
 {
-	struct scanconf_hdr *h = arg;
-	size_t pl = strlen(f->path), rl = strlen(h->root);
-
-	for (size_t i = 0; i < h->jobs->count; i++) {
-		const char *rel = h->jobs->items[i].relpath;
-		size_t l = rel ? strlen(rel) : 0;
-		if (l > 2 && strcmp(rel + l - 2, ".c") == 0 && strcmp(rel, f->path) == 0)
-			return 0; /* a main file: always reported */
-	}
-	if (regexec(&h->sc->header_re, f->path, 0, NULL, 0) == 0)
+	if (regexec(&h->sc->header_re, path, 0, NULL, 0) == 0)
 		return 0;
 	if (rl + pl + 2 > h->abslen) {
 		char *nb = realloc(h->abs, rl + pl + 2);
@@ -163,8 +153,32 @@ static int scanconf_hdr_drop(const struct finding *f, void *arg)
 		h->abs = nb;
 		h->abslen = rl + pl + 2;
 	}
-	snprintf(h->abs, h->abslen, "%s/%s", strcmp(h->root, "/") == 0 ? "" : h->root, f->path);
+	snprintf(h->abs, h->abslen, "%s/%s", strcmp(h->root, "/") == 0 ? "" : h->root, path);
 	return regexec(&h->sc->header_re, h->abs, 0, NULL, 0) != 0;
+}
+
+/* findings_remove_if's test: 1 to drop f (a header the filter does not
+ * match). */
+static int scanconf_hdr_drop(const struct finding *f, void *arg)
+{
+	struct scanconf_hdr *h = arg;
+	size_t pl = strlen(f->path), rl = strlen(h->root);
+
+	/* a main file is always reported; jobs_finish sorted the jobs by
+	 * relpath (strcmp) */
+	size_t lo = 0, hi = h->jobs->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->jobs->items[mid].relpath, f->path);
+		if (c == 0)
+			return !(pl > 2 && strcmp(f->path + pl - 2, ".c") == 0) &&
+			       scanconf_hdr_nomatch(h, f->path, pl, rl);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return scanconf_hdr_nomatch(h, f->path, pl, rl);
 }
 
 int scanconf_apply(const struct scanconf *sc, const struct joblist *jobs, struct findings *fs)
