@@ -744,6 +744,10 @@ PY
   expect_status 1 "$v6scan" --format html "$c/ntoa.c"
   grep -qF '<tr><td><code>v6-sockaddr-in-decl</code></td><td>error</td>' "$tmp/out" || die "HTML per-check level"
   grep -qF '<strong class="note">note</strong> inet_ntoa()' "$tmp/out" || die "HTML finding level"
+  # findings of inactive #if branches stay notes (found lexically)
+  expect_status 0 "$v6scan" --no-config --inactive-branches --severity 'v6-*=error' fixtures/inactive_branches.c
+  summary_of "$tmp/err" | grep -q '^10 findings (0 errors, 0 warnings, 10 notes), 1 suppressed' ||
+    die "inactive branches with an override: $(cat "$tmp/err")"
   # 6. baselines and suppressions are independent of the level
   rm "$c/.v6scan"
   "$v6scan" --write-baseline "$tmp/base.json" "$c/lookup.c" > /dev/null 2>&1
