@@ -392,7 +392,7 @@ static int main_scan(const struct cli_opts *cli)
 
 	findings_init(&fs);
 	memset(&paths, 0, sizeof(paths));
-	memset(&sc.file, 0, sizeof(sc.file));
+	memset(&sc, 0, sizeof(sc)); /* scanconf_free at out: before scanconf_load too */
 	/* --dump-config without paths: the configuration found from --root or
 	 * the current directory, as --list-checks finds it */
 	if (o->dump_config && !o->ninputs && !o->build_dir) {
