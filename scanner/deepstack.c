@@ -108,11 +108,11 @@ size_t deepstack_size(void)
 static void *deepstack_thread(void *p)
 {
 	struct deepstack_run *r = p;
-	stack_t ss = { .ss_sp = r->altstack, .ss_size = DEEPSTACK_ALTSTACK }, old;
+	stack_t ss = { .ss_sp = r->altstack, .ss_size = DEEPSTACK_ALTSTACK };
 
 	deepstack_self = r;
 	deepstack_in_library = 0;
-	if (sigaltstack(&ss, &old) != 0) {
+	if (sigaltstack(&ss, NULL) != 0) {
 		r->err = -errno;
 		return NULL;
 	}
@@ -147,8 +147,12 @@ int deepstack_run(int (*fn)(void *), void *arg, int *ret)
 	}
 	r.guard = map;
 	r.altstack = alt;
-	if (mprotect(map, DEEPSTACK_GUARD, PROT_NONE) != 0 || (rc = pthread_attr_init(&attr)) != 0) {
+	if (mprotect(map, DEEPSTACK_GUARD, PROT_NONE) != 0) {
 		rc = -errno;
+		goto out;
+	}
+	if ((rc = pthread_attr_init(&attr)) != 0) {
+		rc = -rc;
 		goto out;
 	}
 	rc = pthread_attr_setstack(&attr, map + DEEPSTACK_GUARD, size);
