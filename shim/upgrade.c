@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/syslog.h>
 
@@ -126,4 +128,74 @@ int upgrade_to_inet6(int fd, struct fdtab_sock *s, const struct sockaddr_in6 *bi
         return rc;
     fdtab_mark_real(s, FDTAB_REAL_INET6);
     return 0;
+}
+
+/* ---- the adaptive socket model ---- */
+
+/* The evidence counter (upgrade.h): 0..3, early while >= 2. Atomic, no
+ * lock; relaxed, since it only steers a choice either model makes right. */
+static _Atomic int upgrade_bias;
+
+bool upgrade_eager_wanted(void)
+{
+    return atomic_load_explicit(&upgrade_bias, memory_order_relaxed) >= 2;
+}
+
+void upgrade_eager_note_pool(void)
+{
+    if (atomic_load_explicit(&upgrade_bias, memory_order_relaxed) != 3)
+        atomic_store_explicit(&upgrade_bias, 3, memory_order_relaxed);
+}
+
+void upgrade_eager_note_ipv4(void)
+{
+    int b = atomic_load_explicit(&upgrade_bias, memory_order_relaxed);
+    while (b > 0 && !atomic_compare_exchange_weak_explicit(&upgrade_bias, &b, b - 1,
+                                                           memory_order_relaxed,
+                                                           memory_order_relaxed))
+        ;
+}
+
+void upgrade_eager_reset(void)
+{
+    atomic_store(&upgrade_bias, 0);
+}
+
+int upgrade_eager_socket(int type, int base, int protocol)
+{
+    int fd = real_socket(AF_INET6, type, protocol);
+    if (fd < 0)
+        return -errno;
+    int zero = 0; /* IPv4 uses that cannot settle go IPv4-mapped (upgrade_settle) */
+    int rc = real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0 ? 0 : -errno;
+    if (rc == 0)
+        rc = fdtab_register(fd, base, protocol, FDTAB_REAL_EAGER);
+    if (rc < 0) {
+        real_close(fd); /* (never registered) */
+        return rc;
+    }
+    return fd;
+}
+
+enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s)
+{
+    enum fdtab_real real = fdtab_real_family(s);
+    if (real != FDTAB_REAL_EAGER)
+        return real;
+    upgrade_eager_note_ipv4();
+    int rc = -EPERM; /* (shared or incomplete: upgrade_allowed logged why) */
+    if (upgrade_allowed(fd, s)) {
+        int fl = real_fcntl(fd, F_GETFL, NULL);
+        int nfd = fl < 0 ? -errno : upgrade_twin(s, AF_INET, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+        rc = nfd < 0 ? nfd : upgrade_swap(fd, s, nfd, fl); /* closes nfd */
+    }
+    if (rc == 0) {
+        fdtab_mark_real(s, FDTAB_REAL_INET);
+        v6log(LOG_DEBUG, "fd %d: early IPv6 socket used for IPv4: made AF_INET again", fd);
+        return FDTAB_REAL_INET;
+    }
+    v6log(LOG_INFO, "fd %d: early IPv6 socket used for IPv4 stays IPv6 (IPv4-mapped): %s", fd,
+          strerror(-rc));
+    fdtab_mark_real(s, FDTAB_REAL_INET6);
+    return FDTAB_REAL_INET6;
 }
