@@ -180,7 +180,7 @@ struct sockets_pending {
 };
 
 /*
- * Connect FD (described by S, still AF_INET or EAGER; SNAP its state) to
+ * Connect FD (described by S, REAL: still AF_INET or EAGER) to
  * pool entry V at SIN's port. An early socket and one IPv6 candidate: the
  * program's own fd connects, nothing is replaced.
  * Blocking stream sockets race every candidate (RFC 8305); non-blocking and
@@ -190,7 +190,7 @@ struct sockets_pending {
  * hands P to nbconnect_begin). Returns 0, -EINPROGRESS or -errno (FD left
  * unchanged on failure).
  */
-static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct fdtab_snap *snap,
+static int sockets_connect_pool(int fd, struct fdtab_sock *s, enum fdtab_real real,
                                 const struct sockaddr_in *sin, const struct pool_view *v,
                                 struct sockaddr_storage *used, struct sockets_pending *p)
 {
@@ -199,12 +199,13 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct fdtab
     p->n = n;
     if (n == 0)
         return -EHOSTUNREACH;
-    if (n == 1 && snap->real == FDTAB_REAL_EAGER && dst[0].ss_family == AF_INET6) {
+    if (n == 1 && real == FDTAB_REAL_EAGER && dst[0].ss_family == AF_INET6) {
         fdtab_mark_real(s, FDTAB_REAL_INET6);
         *used = dst[0];
         return real_connect(fd, (struct sockaddr *)&dst[0], addr_len(&dst[0])) == 0 ? 0 : -errno;
     }
-    int type = snap->type, protocol = snap->protocol;
+    int type, protocol;
+    fdtab_kind(s, &type, &protocol);
     int fl = real_fcntl(fd, F_GETFL, NULL);
     if (fl < 0)
         return -errno;
@@ -419,7 +420,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         struct sockets_pending pend = {.failover = false};
         if ((real == FDTAB_REAL_INET || real == FDTAB_REAL_EAGER) && !via_pool &&
             upgrade_allowed(fd, s)) {
-            rc = sockets_connect_pool(fd, s, &snap, sin, &v, &used, &pend);
+            rc = sockets_connect_pool(fd, s, real, sin, &v, &used, &pend);
         } else if (real == FDTAB_REAL_INET && !via_pool) {
             rc = -ENETUNREACH;
         } else {
