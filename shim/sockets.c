@@ -200,9 +200,13 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, enum fdtab_real re
     if (n == 0)
         return -EHOSTUNREACH;
     if (n == 1 && real == FDTAB_REAL_EAGER && dst[0].ss_family == AF_INET6) {
+        /* Made for this: the program's own fd connects, nothing replaced. */
         fdtab_mark_real(s, FDTAB_REAL_INET6);
         *used = dst[0];
-        return real_connect(fd, (struct sockaddr *)&dst[0], addr_len(&dst[0])) == 0 ? 0 : -errno;
+        int rc = real_connect(fd, (struct sockaddr *)&dst[0], addr_len(&dst[0])) == 0 ? 0 : -errno;
+        if (rc != 0 && rc != -EINPROGRESS && rc != -EINTR)
+            upgrade_dual(fd, s); /* failed: the fd may be used again, for IPv4 too */
+        return rc;
     }
     int type, protocol;
     fdtab_kind(s, &type, &protocol);
@@ -425,7 +429,7 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             rc = -ENETUNREACH;
         } else {
             if (real == FDTAB_REAL_EAGER) { /* shared (dup): it is IPv6 already */
-                fdtab_mark_real(s, FDTAB_REAL_INET6);
+                upgrade_dual(fd, s);
                 real = FDTAB_REAL_INET6;
             }
             rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
@@ -459,6 +463,13 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         struct sockaddr_in6 m;
         addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
         rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
+        if (rc == -ENETUNREACH) {
+            /* What a V6ONLY socket says to a mapped address: an early socket
+             * whose IPv6 connect failed later, under bindv6only=1. */
+            int zero = 0;
+            if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0)
+                rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
+        }
         goto out;
     }
     rc = sockets_connect_plain(fd, s, sin, addr, len);

@@ -166,10 +166,9 @@ int upgrade_eager_socket(int type, int base, int protocol)
     int fd = real_socket(AF_INET6, type, protocol);
     if (fd < 0)
         return -errno;
-    int zero = 0; /* IPv4 uses that cannot settle go IPv4-mapped (upgrade_settle) */
-    int rc = real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0 ? 0 : -errno;
-    if (rc == 0)
-        rc = fdtab_register(fd, base, protocol, FDTAB_REAL_EAGER);
+    /* No IPV6_V6ONLY here: an IPv6 connect does not need it, and every
+     * other use either settles to AF_INET or sets it (upgrade_dual). */
+    int rc = fdtab_register(fd, base, protocol, FDTAB_REAL_EAGER);
     if (rc < 0) {
         real_close(fd); /* (never registered) */
         return rc;
@@ -196,6 +195,14 @@ enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s)
     }
     v6log(LOG_INFO, "fd %d: early IPv6 socket used for IPv4 stays IPv6 (IPv4-mapped): %s", fd,
           strerror(-rc));
-    fdtab_mark_real(s, FDTAB_REAL_INET6);
+    upgrade_dual(fd, s);
     return FDTAB_REAL_INET6;
+}
+
+void upgrade_dual(int fd, struct fdtab_sock *s)
+{
+    int zero = 0; /* never rely on net.ipv6.bindv6only */
+    if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
+        v6log(LOG_DEBUG, "fd %d: IPV6_V6ONLY=0: errno %d", fd, errno);
+    fdtab_mark_real(s, FDTAB_REAL_INET6);
 }

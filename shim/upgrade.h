@@ -81,8 +81,7 @@ void upgrade_eager_note_ipv4(void);
 void upgrade_eager_reset(void);
 
 /*
- * The early socket: socket(AF_INET6, TYPE, PROTOCOL) with IPV6_V6ONLY=0,
- * registered as FDTAB_REAL_EAGER of type BASE (TYPE without its flags).
+ * The early socket: socket(AF_INET6, TYPE, PROTOCOL), registered as FDTAB_REAL_EAGER of type BASE (TYPE without its flags).
  * Returns the fd, or -errno with nothing left open (the caller then makes
  * the plain AF_INET socket).
  */
@@ -95,10 +94,15 @@ int upgrade_eager_socket(int type, int base, int protocol);
  * onto FD keeping O_NONBLOCK, FD_CLOEXEC and epoll registrations), and
  * count an IPv4 use. When that cannot be done (FD shared with another fd,
  * a record incomplete, no descriptor left) S becomes FDTAB_REAL_INET6 and
- * the use goes through as on an upgraded socket (IPv4-mapped; V6ONLY=0
- * was set at socket()), logged at info. No-op unless S is EAGER. Returns
+ * the use goes through as on an upgraded socket (IPv4-mapped:
+ * upgrade_dual), logged at info. No-op unless S is EAGER. Returns
  * S's real family afterwards.
  */
 enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s);
+
+/* An early socket FD (entry S) stays IPv6 for good and may meet IPv4
+ * addresses (IPv4-mapped): IPV6_V6ONLY=0 (a failure, once bound, is
+ * logged at debug), S marked FDTAB_REAL_INET6. */
+void upgrade_dual(int fd, struct fdtab_sock *s);
 
 #endif

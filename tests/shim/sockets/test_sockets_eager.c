@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -349,6 +350,7 @@ static void test_early_sockets_at_the_fd_limit(void **state)
     dst = sin_str("127.0.0.1", port);
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
     assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    assert_int_equal(raw_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY), 0);
     int dom = 0;
     socklen_t dl = sizeof dom;
     assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &dl), 0);
@@ -381,6 +383,7 @@ static void test_dup_of_early_socket_reaches_both_ipv4_and_the_pool(void **state
     struct sockaddr_in dst = sin_str("127.0.0.1", port);
     assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
     assert_int_equal(v6test_raw_domain(d), AF_INET6);
+    assert_int_equal(raw_int_opt(d, IPPROTO_IPV6, IPV6_V6ONLY), 0);
     struct sockaddr_in peer;
     socklen_t len = sizeof peer;
     assert_int_equal(getpeername(d, (struct sockaddr *)&peer, &len), 0);
@@ -434,6 +437,55 @@ static void test_forked_child_settles_its_own_fd_and_the_parents_stays_early(voi
     close(l);
 }
 
+/* net.ipv6.bindv6only of this test's namespace: 0/1, or -1 unreadable. */
+static int bindv6only(int set)
+{
+    FILE *f = fopen("/proc/sys/net/ipv6/bindv6only", set < 0 ? "r" : "w");
+    if (!f)
+        return -1;
+    int v = set;
+    if (set < 0 && fscanf(f, "%d", &v) != 1)
+        v = -1;
+    if (set >= 0)
+        fprintf(f, "%d\n", set);
+    return fclose(f) == 0 ? v : -1;
+}
+
+static void test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only(void **state)
+{
+    (void)state;
+    V6TEST_REQUIRE_IPV6();
+    int was = bindv6only(-1);
+    if (was < 0 || bindv6only(1) != 1) {
+        print_message("skipped: net.ipv6.bindv6only not writable here\n");
+        skip();
+    }
+    uint16_t port;
+    int l = raw_listener(&port);
+    struct v6test_server gone; /* borrow a port, then free it */
+    assert_int_equal(v6test_server_start(&gone, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    uint16_t closed = gone.port;
+    v6test_server_stop(&gone);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    struct sockaddr_in dst = sin_of(pool6, closed);
+    errno = 0;
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ECONNREFUSED);
+    /* The program tries its next address on the same fd, as old code does. */
+    dst = sin_str("127.0.0.1", port);
+    int rc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
+    assert_int_equal(bindv6only(was), was); /* (restored before any assertion can fail) */
+    assert_int_equal(rc, 0);
+    struct sockaddr_in peer;
+    socklen_t len = sizeof peer;
+    assert_int_equal(getpeername(fd, (struct sockaddr *)&peer, &len), 0);
+    assert_string_equal(ntoa(peer.sin_addr), "127.0.0.1");
+    close(fd);
+    close(accept(l, NULL, NULL));
+    close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup(test_early_sockets_at_the_fd_limit, early_model),
         cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool, early_model),
         cmocka_unit_test_setup(test_forked_child_settles_its_own_fd_and_the_parents_stays_early, early_model),
+        cmocka_unit_test_setup(test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only, early_model),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
