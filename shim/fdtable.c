@@ -91,7 +91,8 @@ static void fdtab_init(void)
  * interceptors, where TSan does not see pthread calls; compat.h) */
 static void fdtab_lock(void)
 {
-    pthread_once(&fdtab_once, fdtab_init);
+    /* (no pthread_once here: every entry comes from fdtab_register, which
+     * ran it, so the atfork handlers exist before the lock is first used) */
     pthread_mutex_lock(&fdtab_mu);
     V6_TSAN_ACQUIRE(&fdtab_mu);
 }

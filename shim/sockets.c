@@ -421,7 +421,9 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         /* Unset when no attempt is left on the fd (a race interrupted by a
          * signal closes its attempts): nothing to hold then. */
         struct sockaddr_storage used = {.ss_family = AF_UNSPEC};
-        struct sockets_pending pend = {.failover = false};
+        struct sockets_pending pend; /* (not zeroed: 2 KB of candidates, written before read) */
+        pend.n = pend.cur = 0;
+        pend.failover = false;
         if ((real == FDTAB_REAL_INET || real == FDTAB_REAL_EAGER) && !via_pool &&
             upgrade_allowed(fd, s)) {
             rc = sockets_connect_pool(fd, s, real, sin, &v, &used, &pend);
