@@ -7,7 +7,10 @@
 #              IPv6-only name under v6run, against the ported client
 #              (getaddrinfo + socket(ai_family)) to the same name, no shim;
 #   IPv4 path: the legacy client to the IPv4-only name with and without
-#              the shim.
+#              the shim;
+#   mixed:     each client alternating between the IPv6-only and the
+#              IPv4-only name (the adaptive model's worst case: every IPv4
+#              connect settles an early socket), shim vs ported.
 # Prints the median wall and CPU ns per connect of each and the connect-rate
 # ratios (baseline / shim: 1.00 = as fast as the baseline; the CPU-time ratio
 # is the one a busy machine disturbs least), and strace -c syscall counts per
@@ -43,6 +46,8 @@ for r in $(seq "$rounds"); do
   echo "pool $(one "$v6run" -- "$bench" legacy v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
   echo "v4plain $(one "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
   echo "v4shim $(one "$v6run" -- "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "mixnative $(one "$bench" native v6only.v6kit.test,v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "mixpool $(one "$v6run" -- "$bench" legacy v6only.v6kit.test,v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
 done
 med() { # med LABEL FIELD: median of field FIELD (2 wall, 3 CPU) over the rounds
   awk -v k="$1" -v f="$2" '$1 == k {print $f}' /tmp/connect-bench.$$ | sort -n |
@@ -57,6 +62,7 @@ row() { # row TEXT BASE SHIM
 }
 row "pool path: legacy+shim vs ported, IPv6 name" native6 pool
 row "IPv4 path: legacy+shim vs legacy, IPv4 name" v4plain v4shim
+row "mixed: legacy+shim vs ported, both names" mixnative mixpool
 rm -f /tmp/connect-bench.$$
 # Syscalls per connect (strace -c over 200 connects, minus the start-up).
 count() { # label CMD...
