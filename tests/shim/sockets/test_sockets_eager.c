@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -201,6 +202,32 @@ static void test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_
     assert_string_equal(ntoa(peer.sin_addr), "127.0.0.1"); /* not ::ffff: on the wire */
     close(a);
     close(fd);
+    close(l);
+}
+
+static void test_epoll_registration_of_an_early_socket_survives_its_settle(void **state)
+{
+    (void)state;
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    int l = raw_listener(&port);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    assert_true(ep >= 0);
+    struct epoll_event ev = {.events = EPOLLOUT, .data.u64 = 0x600d};
+    assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev), 0);
+    struct sockaddr_in dst = sin_str("127.0.0.1", port);
+    int rc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
+    assert_true(rc == 0 || errno == EINPROGRESS);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET); /* replaced under the registration */
+    struct epoll_event got = {0};
+    assert_int_equal(epoll_wait(ep, &got, 1, 5000), 1);
+    assert_true(got.events & EPOLLOUT);
+    assert_int_equal(got.data.u64, 0x600d);
+    close(ep);
+    close(fd);
+    close(accept(l, NULL, NULL));
     close(l);
 }
 
@@ -492,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_process_that_never_reached_the_pool_makes_real_af_inet_sockets),
         cmocka_unit_test_setup(test_early_socket_connects_to_pool_address_on_its_own_fd, early_model),
         cmocka_unit_test_setup(test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options, early_model),
+        cmocka_unit_test_setup(test_epoll_registration_of_an_early_socket_survives_its_settle, early_model),
         cmocka_unit_test_setup(test_two_ipv4_connects_turn_the_model_lazy_again, early_model),
         cmocka_unit_test_setup(test_early_socket_bound_to_127_0_0_1_is_real_af_inet, early_model),
         cmocka_unit_test_setup(test_nonblocking_early_socket_connects_to_pool_address, early_model),
