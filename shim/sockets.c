@@ -551,6 +551,21 @@ int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t l
     return rc;
 }
 
+/* ---- ioctl ---- */
+
+void sockets_ioctl_prepare(int fd, unsigned long request)
+{
+    /* Only the socket-configuration requests (SIOCGIFADDR, SIOCSIFADDR,
+     * SIOCADDRT…, linux/sockios.h): FIONBIO, FIONREAD and the like work on
+     * either family and must not cost an early socket its fast path. */
+    if ((request & ~0xffUL) != 0x8900UL)
+        return;
+    struct fdtab_sock *s = fdtab_acquire_trusted(fd); /* (upgrade_swap verifies) */
+    if (s)
+        upgrade_settle(fd, s);
+    fdtab_release(s);
+}
+
 /* ---- epoll ---- */
 
 int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)

@@ -70,6 +70,10 @@ ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags);
 int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,
                      struct timespec *timeout);
 int sockets_sendmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags);
+/* Before ioctl(FD, REQUEST) on a tracked fd: a SIOC* request (0x89xx:
+ * interface addresses, routes, ARP), which an AF_INET6 socket may refuse
+ * (SIOCGIFADDR: ENOTTY), settles an early socket to AF_INET first. */
+void sockets_ioctl_prepare(int fd, unsigned long request);
 /* Records registrations of not-yet-upgraded sockets, then makes the call. */
 int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 

@@ -23,7 +23,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -346,6 +348,40 @@ static void test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inet
     close(fd);
 }
 
+static void test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not(void **state)
+{
+    (void)state;
+    V6TEST_REQUIRE_IPV6();
+    /* FIONBIO works on either family: the socket stays early and fast. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    assert_int_equal(ioctl(fd, FIONBIO, &on), 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+    struct sockaddr_in dst = sin_of(pool6, srv6.port);
+    int rc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
+    assert_true(rc == 0 || errno == EINPROGRESS);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    assert_int_equal(poll(&p, 1, 5000), 1);
+    expect_greeting(fd, "::1");
+    close(fd);
+    /* SIOCGIFADDR, which an AF_INET6 socket refuses (ENOTTY): the AF_INET
+     * socket the program asked for answers. */
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "lo");
+    errno = 0;
+    assert_int_equal(ioctl(fd, SIOCGIFADDR, &r), 0);
+    assert_int_equal(r.ifr_addr.sa_family, AF_INET);
+    struct sockaddr_in a;
+    memcpy(&a, &r.ifr_addr, sizeof a);
+    assert_string_equal(ntoa(a.sin_addr), "127.0.0.1");
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
+    close(fd);
+}
+
 static void test_early_sockets_at_the_fd_limit(void **state)
 {
     (void)state;
@@ -524,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup(test_early_socket_bound_to_127_0_0_1_is_real_af_inet, early_model),
         cmocka_unit_test_setup(test_nonblocking_early_socket_connects_to_pool_address, early_model),
         cmocka_unit_test_setup(test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer, early_model),
+        cmocka_unit_test_setup(test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not, early_model),
         cmocka_unit_test_setup(test_early_sockets_at_the_fd_limit, early_model),
         cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool, early_model),
         cmocka_unit_test_setup(test_forked_child_settles_its_own_fd_and_the_parents_stays_early, early_model),
