@@ -528,8 +528,9 @@ int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t l
                                      (level == SOL_SOCKET && name == SO_BROADCAST)))
         real = upgrade_settle(fd, s);
     int rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
-    if (rc < 0 && real == FDTAB_REAL_EAGER && level == IPPROTO_IP) {
-        /* Refused on the early socket: the errno must be AF_INET's own. */
+    if (rc < 0 && real == FDTAB_REAL_EAGER) {
+        /* Refused on the early socket (an IPv4 option it does not take, a
+         * TCP_MD5SIG key for a sockaddr_in…): the AF_INET socket answers. */
         real = upgrade_settle(fd, s);
         rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
     }

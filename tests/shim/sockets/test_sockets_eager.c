@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -348,6 +349,28 @@ static void test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inet
     close(fd);
 }
 
+static void test_option_the_early_socket_refuses_is_made_again_on_af_inet(void **state)
+{
+    (void)state;
+    V6TEST_REQUIRE_IPV6();
+    /* A TCP-level option an AF_INET6 socket refuses: a TCP_MD5SIG key for
+     * a sockaddr_in (EINVAL there). */
+    struct tcp_md5sig md5;
+    memset(&md5, 0, sizeof md5);
+    struct sockaddr_in peer = sin_str("127.0.0.1", 0);
+    memcpy(&md5.tcpm_addr, &peer, sizeof peer);
+    md5.tcpm_keylen = 4;
+    memcpy(md5.tcpm_key, "v6kt", 4);
+    int want = af_inet_answer(IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof md5);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    errno = 0;
+    int rc = setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof md5);
+    assert_int_equal(rc == 0 ? 0 : -errno, want);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET);
+    close(fd);
+}
+
 static void test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not(void **state)
 {
     (void)state;
@@ -560,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup(test_early_socket_bound_to_127_0_0_1_is_real_af_inet, early_model),
         cmocka_unit_test_setup(test_nonblocking_early_socket_connects_to_pool_address, early_model),
         cmocka_unit_test_setup(test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer, early_model),
+        cmocka_unit_test_setup(test_option_the_early_socket_refuses_is_made_again_on_af_inet, early_model),
         cmocka_unit_test_setup(test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not, early_model),
         cmocka_unit_test_setup(test_early_sockets_at_the_fd_limit, early_model),
         cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool, early_model),
