@@ -429,12 +429,12 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             rc = sockets_connect_pool(fd, s, real, sin, &v, &used, &pend);
         } else if (real == FDTAB_REAL_INET && !via_pool) {
             rc = -ENETUNREACH;
+        } else if (real == FDTAB_REAL_EAGER && upgrade_dual(fd, s) < 0) {
+            rc = -ENETUNREACH; /* closed behind the shim's back and reused: not ours */
         } else {
-            if (real == FDTAB_REAL_EAGER) { /* shared (dup): it is IPv6 already */
-                upgrade_dual(fd, s);
-                real = FDTAB_REAL_INET6;
-            }
-            rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
+            /* (an early socket shared with a dup is IPv6 for good now) */
+            rc = sockets_reconnect_pool(fd, real == FDTAB_REAL_EAGER ? FDTAB_REAL_INET6 : real,
+                                        sin, &v, &used);
         }
         if ((rc == 0 || rc == -EINPROGRESS) && snap.type == SOCK_STREAM)
             upgrade_eager_note_pool(); /* evidence for the adaptive model */

@@ -193,16 +193,24 @@ enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s)
         v6log(LOG_DEBUG, "fd %d: early IPv6 socket used for IPv4: made AF_INET again", fd);
         return FDTAB_REAL_INET;
     }
+    /* FD closed behind the shim's back and reused (upgrade_swap's check, or
+     * upgrade_dual's): not this socket any more; the caller's call goes to
+     * the kernel as the program made it. */
+    if (rc == -ESTALE || upgrade_dual(fd, s) < 0)
+        return FDTAB_REAL_INET;
     v6log(LOG_INFO, "fd %d: early IPv6 socket used for IPv4 stays IPv6 (IPv4-mapped): %s", fd,
           strerror(-rc));
-    upgrade_dual(fd, s);
     return FDTAB_REAL_INET6;
 }
 
-void upgrade_dual(int fd, struct fdtab_sock *s)
+int upgrade_dual(int fd, struct fdtab_sock *s)
 {
+    int rc = fdtab_verify(fd, s); /* (an option on another file would harm it) */
+    if (rc < 0)
+        return rc;
     int zero = 0; /* never rely on net.ipv6.bindv6only */
     if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
         v6log(LOG_DEBUG, "fd %d: IPV6_V6ONLY=0: errno %d", fd, errno);
     fdtab_mark_real(s, FDTAB_REAL_INET6);
+    return 0;
 }

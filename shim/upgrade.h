@@ -96,13 +96,16 @@ int upgrade_eager_socket(int type, int base, int protocol);
  * a record incomplete, no descriptor left) S becomes FDTAB_REAL_INET6 and
  * the use goes through as on an upgraded socket (IPv4-mapped:
  * upgrade_dual), logged at info. No-op unless S is EAGER. Returns
- * S's real family afterwards.
+ * S's real family afterwards; FDTAB_REAL_INET also when FD turns out to
+ * have been closed behind the shim's back and reused (the caller then
+ * makes the program's call as it is).
  */
 enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s);
 
 /* An early socket FD (entry S) stays IPv6 for good and may meet IPv4
  * addresses (IPv4-mapped): IPV6_V6ONLY=0 (a failure, once bound, is
- * logged at debug), S marked FDTAB_REAL_INET6. */
-void upgrade_dual(int fd, struct fdtab_sock *s);
+ * logged at debug), S marked FDTAB_REAL_INET6. Checks first that FD is
+ * still S's socket: 0, or -ESTALE (FD left alone, its stale entry dropped). */
+int upgrade_dual(int fd, struct fdtab_sock *s);
 
 #endif

@@ -523,6 +523,34 @@ static void test_forked_child_settles_its_own_fd_and_the_parents_stays_early(voi
     close(l);
 }
 
+static void test_early_socket_closed_behind_the_shims_back_and_reused_is_left_alone(void **state)
+{
+    (void)state;
+    V6TEST_REQUIRE_IPV6();
+    uint16_t port;
+    int l = raw_listener(&port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(v6test_raw_domain(fd), AF_INET6);
+    assert_int_equal(syscall(SYS_close, fd), 0); /* the shim never sees it */
+    int other = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(other, fd);
+    int one = 1;
+    assert_int_equal(syscall(SYS_setsockopt, other, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one), 0);
+    /* The kernel's answer for that socket, from a twin of it. */
+    int twin = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in dst = sin_str("127.0.0.1", port);
+    int want = syscall(SYS_connect, twin, &dst, sizeof dst) == 0 ? 0 : -errno;
+    close(twin);
+    errno = 0;
+    int rc = connect(other, (struct sockaddr *)&dst, sizeof dst);
+    assert_int_equal(rc == 0 ? 0 : -errno, want);
+    /* Not replaced, not changed. */
+    assert_int_equal(v6test_raw_domain(other), AF_INET6);
+    assert_int_equal(raw_int_opt(other, IPPROTO_IPV6, IPV6_V6ONLY), 1);
+    close(other);
+    close(l);
+}
+
 /* net.ipv6.bindv6only of this test's namespace: 0/1, or -1 unreadable. */
 static int bindv6only(int set)
 {
@@ -589,6 +617,7 @@ int main(void)
         cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool, early_model),
         cmocka_unit_test_setup(test_forked_child_settles_its_own_fd_and_the_parents_stays_early, early_model),
         cmocka_unit_test_setup(test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only, early_model),
+        cmocka_unit_test_setup(test_early_socket_closed_behind_the_shims_back_and_reused_is_left_alone, early_model),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
