@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
@@ -102,6 +103,32 @@ static int early_model(void **state)
         print_message("early_model: connect: %s\n", strerror(errno));
     close(fd);
     return rc == 0 && upgrade_eager_wanted() ? 0 : -1;
+}
+
+static void test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses(void **state)
+{
+    (void)state;
+    static const struct {
+        char note;  /* 'p' a pool connect, '4' an IPv4 use */
+        bool early; /* wanted afterwards */
+    } steps[] = {
+        {'4', false}, {'4', false}, /* no evidence: nothing to take off */
+        {'p', true},  {'4', true},  {'4', false}, /* 3, 2, 1 */
+        {'p', true},  {'p', true},  {'4', true},  /* saturates at 3 */
+        {'p', true},  {'4', true},  {'p', true},  {'4', true}, /* alternating stays early */
+        {'4', false}, {'4', false}, {'4', false}, {'p', true}, /* floor 0, back at once */
+    };
+    upgrade_eager_reset();
+    assert_false(upgrade_eager_wanted());
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i].note == 'p')
+            upgrade_eager_note_pool();
+        else
+            upgrade_eager_note_ipv4();
+        if (upgrade_eager_wanted() != steps[i].early)
+            fail_msg("step %zu (%c): wanted %d", i, steps[i].note, !steps[i].early);
+    }
+    upgrade_eager_reset();
 }
 
 static void test_process_that_never_reached_the_pool_makes_real_af_inet_sockets(void **state)
@@ -603,6 +630,7 @@ static void test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bi
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses),
         cmocka_unit_test(test_process_that_never_reached_the_pool_makes_real_af_inet_sockets),
         cmocka_unit_test_setup(test_early_socket_connects_to_pool_address_on_its_own_fd, early_model),
         cmocka_unit_test_setup(test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options, early_model),
