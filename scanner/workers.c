@@ -193,8 +193,11 @@ struct workers_event {
 
 static void workers_send(int fd, char kind, size_t job)
 {
-	struct workers_event ev = { .kind = kind, .job = job };
+	struct workers_event ev;
 
+	memset(&ev, 0, sizeof(ev)); /* the padding after kind too: all of it is written */
+	ev.kind = kind;
+	ev.job = job;
 	if (write(fd, &ev, sizeof(ev)) < 0) {
 		/* the parent is gone or stopped listening: keep scanning */
 	}
