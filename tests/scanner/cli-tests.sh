@@ -293,7 +293,11 @@ sarif-validate)
   expect_status 3 "$v6scan" --root "$tmp" --format sarif -o "$tmp/failed.sarif" "$tmp/broken.c" "$tmp/g.c"
   expect_status 1 "$v6scan" --help-uri-base https://docs.example.org/checks/ --format sarif -o "$tmp/uri.sarif" \
     fixtures/inet_ntoa.c
-  for f in all base empty failed uri; do
+  # levels overridden at run time (invocations[0].ruleConfigurationOverrides)
+  expect_status 1 "$v6scan" --severity 'v6-inet-ntoa=error' --severity 'v6-*=note' --severity 'v6-inet-ntoa=error' \
+    --format sarif -o "$tmp/levels.sarif" fixtures/inet_ntoa.c
+  grep -q '"ruleConfigurationOverrides"' "$tmp/levels.sarif" || die "levels.sarif has no ruleConfigurationOverrides"
+  for f in all base empty failed uri levels; do
     "$tool" validate "$tmp/$f.sarif" > "$tmp/val" 2>&1
     rc=$?
     if [ $rc -ne 0 ] || grep -Eq ': (error|warning) ' "$tmp/val" || ! grep -q 'Analysis completed successfully' "$tmp/val"; then
