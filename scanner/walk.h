@@ -158,6 +158,13 @@ const char *walk_operator(struct walk_ctx *ctx, CXCursor binop);
 /* 1 when walk_operator(ctx, binop) is op. */
 int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op);
 
+/* ast_binary_operator's answer for any binary operator (not only the one
+ * handed to the check), without its cost: the operator is read from the
+ * file text between the operands, tokenizing only where that text holds
+ * what a plain scan should leave to clang. walk_binop_is: 1 when it is op. */
+const char *walk_binary_operator(struct walk_ctx *ctx, CXCursor binop, char *buf, size_t len);
+int walk_binop_is(struct walk_ctx *ctx, CXCursor binop, const char *op);
+
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);
 

@@ -289,7 +289,7 @@ static int is_comparison(struct walk_ctx *ctx, CXCursor binop)
 {
 	char oper[8];
 
-	if (!ast_binary_operator(walk_tu_of(ctx), binop, oper, sizeof(oper)))
+	if (!walk_binary_operator(ctx, binop, oper, sizeof(oper)))
 		return 0;
 	for (size_t i = 0; i < sizeof(comparisons) / sizeof(comparisons[0]); i++)
 		if (strcmp(oper, comparisons[i]) == 0)
