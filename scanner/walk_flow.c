@@ -342,7 +342,7 @@ static int flow_seeded(struct walk_ctx *ctx, struct walk_scope *s)
 	if (s->seeded >= 0)
 		return s->seeded;
 	s->seeded = 0;
-	const char *text = clang_getFileContents(ctx->tu, ctx->files[s->file].file, &size);
+	const char *text = walk_file_text(ctx, ctx->files[s->file].file, &size);
 	if (!text || s->end > size || s->end <= s->start)
 		return 0;
 	for (size_t i = 0; i < sizeof(flow_seeds) / sizeof(flow_seeds[0]); i++)

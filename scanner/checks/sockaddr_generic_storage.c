@@ -322,7 +322,7 @@ void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6s
 		match_sizeof(ctx, self, cur);
 		return;
 	case CXCursor_CallExpr: {
-		const char *fn = ast_system_callee(cur, sinks, sizeof(sinks) / sizeof(sinks[0]));
+		const char *fn = walk_system_callee(ctx, cur, sinks, sizeof(sinks) / sizeof(sinks[0]));
 		int idx;
 		if (!fn)
 			return;
