@@ -478,13 +478,25 @@ const char *walk_system_callee(struct walk_ctx *ctx, CXCursor call, const char *
 	return ctx->callee_system ? hit : NULL;
 }
 
+/* Keeps the first and the last child seen: ast_first_child and
+ * ast_last_child in one visit. */
+static enum CXChildVisitResult walk_op_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct walk_ctx *ctx = data;
+
+	if (clang_Cursor_isNull(ctx->op_first))
+		ctx->op_first = c;
+	ctx->op_last = c;
+	return CXChildVisit_Continue;
+}
+
 static void walk_op_load(struct walk_ctx *ctx, CXCursor cur)
 {
 	if (ctx->op_state && clang_equalCursors(ctx->op_cur, cur))
 		return;
 	ctx->op_cur = cur;
-	ctx->op_first = ast_first_child(cur);
-	ctx->op_last = ast_last_child(cur);
+	ctx->op_first = ctx->op_last = clang_getNullCursor();
+	clang_visitChildren(cur, walk_op_child, ctx);
 	ctx->op_state = 1;
 }
 
