@@ -103,6 +103,11 @@ struct walk_ctx {
  * array to use, or NULL with ctx->err = -ENOMEM. */
 void *walk_grow(void *arr, size_t n, size_t size, struct walk_ctx *ctx);
 
+/* The file record of `file` (found, or added as walk_where would add it:
+ * loc must be a location whose expansion location is in file); NULL with
+ * ctx->err set when out of memory. *fidx receives its index. */
+struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocation loc, size_t *fidx);
+
 /* The file record of the expansion location of loc, or NULL (no file, or a
  * file outside the project). line and col may be NULL: computing them
  * builds the file's line table, most of the cost for a header's cursors.
