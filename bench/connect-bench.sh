@@ -1,5 +1,6 @@
 #!/bin/sh
-# connect-bench.sh [BUILD_DIR] [ROUNDS] — what a connect costs under the shim.
+# connect-bench.sh [BUILD_DIR] [ROUNDS] [OTHER_BUILD_DIR] — what a connect
+# costs under the shim.
 #
 # In a private network namespace with the test hosts file, one dual-stack
 # server ([::]:P, unshimmed) and, interleaved round by round:
@@ -7,28 +8,38 @@
 #              IPv6-only name under v6run, against the ported client
 #              (getaddrinfo + socket(ai_family)) to the same name, no shim;
 #   IPv4 path: the legacy client to the IPv4-only name with and without
-#              the shim.
+#              the shim;
+#   mixed:     each client alternating between the IPv6-only and the
+#              IPv4-only name (the adaptive model's worst case: every IPv4
+#              connect settles an early socket), shim vs ported.
 # Prints the median wall and CPU ns per connect of each and the connect-rate
 # ratios (baseline / shim: 1.00 = as fast as the baseline; the CPU-time ratio
 # is the one a busy machine disturbs least), and strace -c syscall counts per
-# connect.
+# connect. With OTHER_BUILD_DIR, that build's shim (v6run) runs the same
+# legacy cases in the same rounds (rows marked "other"), for a before/after
+# on a machine too noisy for two separate runs.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/default}
 rounds=${2:-7}
 bench=$build/bench/bench_connect
 v6run=$build/shim/v6run
-for f in "$bench" "$v6run"; do
+other=${3:+$3/shim/v6run}
+for f in "$bench" "$v6run" ${other:+"$other"}; do
   [ -x "$f" ] || { echo "connect-bench: $f missing: build first (cmake --build --preset default)" >&2; exit 2; }
 done
 nss=$(for d in /usr/lib/*-linux-gnu /usr/lib; do [ -e "$d/libnss_wrapper.so" ] && echo "$d/libnss_wrapper.so" && break; done)
 [ -n "$nss" ] || { echo "connect-bench: libnss_wrapper.so missing (apt-get install libnss-wrapper)" >&2; exit 2; }
 
-exec "$here/tests/netns-run.sh" sh -s "$bench" "$v6run" "$nss" "$here/tests/data/hosts" "$rounds" <<'INNER'
+exec "$here/tests/netns-run.sh" sh -s "$bench" "$v6run" "$nss" "$here/tests/data/hosts" "$rounds" "${other:-}" <<'INNER'
 set -eu
-bench=$1 v6run=$2 nss=$3 hosts=$4 rounds=$5
+bench=$1 v6run=$2 nss=$3 hosts=$4 rounds=$5 other=$6
 export NSS_WRAPPER_HOSTS=$hosts
-# Many short connections from one client: let TIME_WAIT ports be reused.
+# Many short connections from one client: no TIME_WAIT at all in this
+# namespace (tcp_max_tw_buckets 0). With it, the client's ephemeral ports
+# fill up within a second and every connect searches for a reusable one,
+# a cost that swings by 3x with the timing and swamps what is measured.
+sysctl -qw net.ipv4.tcp_max_tw_buckets=0 2>/dev/null || true
 sysctl -qw net.ipv4.tcp_tw_reuse=1 2>/dev/null || true
 port=47914
 "$bench" serve $port &
@@ -43,6 +54,13 @@ for r in $(seq "$rounds"); do
   echo "pool $(one "$v6run" -- "$bench" legacy v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
   echo "v4plain $(one "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
   echo "v4shim $(one "$v6run" -- "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "mixnative $(one "$bench" native v6only.v6kit.test,v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  echo "mixpool $(one "$v6run" -- "$bench" legacy v6only.v6kit.test,v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  if [ -n "$other" ]; then
+    echo "pool_o $(one "$other" -- "$bench" legacy v6only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+    echo "v4shim_o $(one "$other" -- "$bench" legacy v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+    echo "mixpool_o $(one "$other" -- "$bench" legacy v6only.v6kit.test,v4only.v6kit.test $port $n)" >>/tmp/connect-bench.$$
+  fi
 done
 med() { # med LABEL FIELD: median of field FIELD (2 wall, 3 CPU) over the rounds
   awk -v k="$1" -v f="$2" '$1 == k {print $f}' /tmp/connect-bench.$$ | sort -n |
@@ -57,6 +75,12 @@ row() { # row TEXT BASE SHIM
 }
 row "pool path: legacy+shim vs ported, IPv6 name" native6 pool
 row "IPv4 path: legacy+shim vs legacy, IPv4 name" v4plain v4shim
+row "mixed: legacy+shim vs ported, both names" mixnative mixpool
+if [ -n "$other" ]; then
+  row "other: pool path" native6 pool_o
+  row "other: IPv4 path" v4plain v4shim_o
+  row "other: mixed" mixnative mixpool_o
+fi
 rm -f /tmp/connect-bench.$$
 # Syscalls per connect (strace -c over 200 connects, minus the start-up).
 count() { # label CMD...
@@ -67,11 +91,13 @@ count() { # label CMD...
 }
 if command -v strace >/dev/null 2>&1; then
   for c in "native6:$bench native v6only.v6kit.test" "pool:$v6run -- $bench legacy v6only.v6kit.test" \
-           "v4plain:$bench legacy v4only.v6kit.test" "v4shim:$v6run -- $bench legacy v4only.v6kit.test"; do
+           "v4plain:$bench legacy v4only.v6kit.test" "v4shim:$v6run -- $bench legacy v4only.v6kit.test" \
+           "mixnative:$bench native v6only.v6kit.test,v4only.v6kit.test" \
+           "mixpool:$v6run -- $bench legacy v6only.v6kit.test,v4only.v6kit.test"; do
     label=${c%%:*} cmd=${c#*:}
     # shellcheck disable=SC2086
     a=$(count $cmd $port 1) b=$(count $cmd $port 201)
-    printf 'syscalls per connect, %-8s %6.1f\n' "$label" "$(echo "$a $b" | awk '{print ($2-$1)/200}')"
+    printf 'syscalls per connect, %-9s %6.1f\n' "$label" "$(echo "$a $b" | awk '{print ($2-$1)/200}')"
   done
 fi
 INNER

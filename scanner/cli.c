@@ -4,6 +4,7 @@
 #include <bsd/stdlib.h>
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 enum {
 	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
 	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME, OPT_INACTIVE,
+	OPT_CONFIG_FILE, OPT_DUMP_CONFIG,
+	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME, OPT_INACTIVE, OPT_SEVERITY, OPT_HEADER_FILTER,
 };
 
 static const struct option cli_long[] = {
@@ -24,12 +26,16 @@ static const struct option cli_long[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "help-uri-base", required_argument, NULL, OPT_HELP_URI_BASE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "config-file", required_argument, NULL, OPT_CONFIG_FILE },
+	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
+	{ "severity", required_argument, NULL, OPT_SEVERITY },
+	{ "header-filter", required_argument, NULL, OPT_HEADER_FILTER },
 	{ "export-fixes", required_argument, NULL, OPT_EXPORT_FIXES },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "inactive-branches", no_argument, NULL, OPT_INACTIVE },
@@ -57,11 +63,16 @@ void cli_usage(FILE *f)
 	      "files; a header is analysed through the files that include it and parsed on its\n"
 	      "own only when no scanned file includes it.\n"
 	      "\n"
-	      "  --config FILE           read the project configuration from FILE (default: the\n"
+	      "  --config-file FILE      read the project configuration from FILE (default: the\n"
 	      "                          .v6scan in the root or the nearest directory above it;\n"
-	      "                          keys checks, exclude, fail-on, baseline, format;\n"
-	      "                          command-line options override it)\n"
+	      "                          keys checks, exclude, fail-on, min-confidence, baseline,\n"
+	      "                          format, severity GLOB, header-filter; command-line\n"
+	      "                          options override it)\n"
+	      "  --config FILE           the same (v6scan's first name for it)\n"
 	      "  --no-config             read no .v6scan\n"
+	      "  --dump-config           print the configuration a scan would use (the .v6scan\n"
+	      "                          read, then the command line) as a .v6scan and exit\n"
+	      "                          without scanning; paths are optional\n"
 	      "  -p BUILD_DIR            read BUILD_DIR/compile_commands.json (without -p: the\n"
 	      "                          nearest compile_commands.json or build/compile_commands.json\n"
 	      "                          above each file, named on stderr)\n"
@@ -75,6 +86,15 @@ void cli_usage(FILE *f)
 	      "  --checks=LIST           comma-separated globs, '-' removes: '-*,v6-gethostbyname'\n"
 	      "                          (a glob that names no check is a warning, as in\n"
 	      "                          clang-tidy; enabling no check at all is an error)\n"
+	      "  --severity GLOB=LEVEL   report the findings of the checks GLOB names at LEVEL\n"
+	      "                          (error, warning or note) in every format and for\n"
+	      "                          --fail-on (repeatable; a later one wins, and these win\n"
+	      "                          over the .v6scan's severity lines)\n"
+	      "  --header-filter REGEX   report a finding in a header only when the header's\n"
+	      "                          root-relative or absolute path matches the POSIX\n"
+	      "                          extended REGEX (unanchored, as clang-tidy's); findings\n"
+	      "                          in the .c files scanned are always reported (default:\n"
+	      "                          every project header below the root)\n"
 	      "  --list-checks           print the enabled checks and exit\n"
 	      "  --explain ID            print the documentation of check ID and exit\n"
 	      "  --format FMT            text (default), json, sarif, html or codeclimate (GitLab's\n"
@@ -206,7 +226,12 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 				cli_bad(o, "--format must be text, json, sarif, html or codeclimate (got '%s')", optarg);
 			break;
 		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
-		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_CONFIG:
+		case OPT_CONFIG_FILE:
+			o->config = optarg;
+			o->config_opt = c == OPT_CONFIG ? "--config" : "--config-file";
+			break;
+		case OPT_DUMP_CONFIG: o->dump_config = 1; break;
 		case OPT_NO_CONFIG: o->no_config = 1; break;
 		case OPT_COLOR:
 			if (!optarg)
@@ -221,6 +246,33 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			else if (check_level_parse(optarg, &o->fail_on))
 				cli_bad(o, "--fail-on must be error, warning, note or none (got '%s')", optarg);
 			break;
+		case OPT_SEVERITY: {
+			enum v6scan_level level;
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || strpbrk(optarg, " \t"))
+				cli_bad(o, "--severity needs GLOB=LEVEL, e.g. v6-inet-ntoa=error (got '%s')", optarg);
+			else if (check_level_parse(eq + 1, &level))
+				cli_bad(o, "--severity %s: the level must be error, warning or note (got '%s')", optarg,
+					eq + 1);
+			else if (cli_push(&o->severities, &o->nseverities, optarg))
+				cli_bad(o, "%s", "out of memory");
+			break;
+		}
+		case OPT_HEADER_FILTER: {
+			regex_t re;
+			char why[256];
+			int rc = *optarg ? regcomp(&re, optarg, REG_EXTENDED | REG_NOSUB) : 0;
+			o->header_filter = optarg;
+			if (!*optarg) {
+				cli_bad(o, "%s", "--header-filter needs a regular expression (.* for every header)");
+			} else if (rc) {
+				regerror(rc, &re, why, sizeof(why));
+				cli_bad(o, "--header-filter '%s' is not a regular expression: %s", optarg, why);
+			} else {
+				regfree(&re);
+			}
+			break;
+		}
 		case OPT_EXPORT_FIXES: o->export_fixes = optarg; break;
 		case OPT_RUNTIME: o->runtime = optarg; break;
 		case OPT_INACTIVE: o->inactive = 1; break;
@@ -278,16 +330,21 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			cli_bad(o, "%s", "out of memory");
 			return;
 		}
-	if (o->action == CLI_SCAN && o->ninputs == 0 && !o->build_dir)
+	if (o->action == CLI_MERGE && o->dump_config)
+		cli_bad(o, "%s", "--dump-config applies to a scan, not to merge");
+	else if (o->action == CLI_SCAN && o->ninputs == 0 && !o->build_dir && !o->dump_config)
 		cli_bad(o, "%s", "nothing to scan: give files or directories, or -p BUILD_DIR");
 	else if (o->action == CLI_MERGE && o->ninputs == 0)
 		cli_bad(o, "%s", "merge needs at least one report");
 	else if (o->action == CLI_MERGE && (o->fix || o->export_fixes))
 		cli_bad(o, "%s", "--fix and --export-fixes apply to a scan, not to merge");
+	else if (o->action == CLI_MERGE && (o->nseverities || o->header_filter))
+		cli_bad(o, "%s", "--severity and --header-filter apply to a scan, not to merge (the reports "
+			"merged carry their levels)");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");
 	else if (o->config && o->no_config)
-		cli_bad(o, "%s", "--config and --no-config exclude each other");
+		cli_bad(o, "%s and --no-config exclude each other", o->config_opt);
 }
 
 int cli_absolute(const char *path, char **out)
@@ -315,5 +372,6 @@ void cli_free(struct cli_opts *o)
 	free(o->extra);
 	free(o->extra_before);
 	free(o->excludes);
+	free(o->severities);
 	free(o->inputs);
 }

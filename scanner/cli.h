@@ -4,7 +4,8 @@
  *   v6scan merge [--format F] [-o FILE] [--fail-on L] REPORT...
  *
  * Parsing only: no file is opened here. Errors print a message and yield
- * CLI_USAGE, the caller exits 2.
+ * CLI_USAGE, the caller exits 2. --dump-config is a scan that stops once
+ * its configuration is known (scanconf.h), so it needs no path.
  */
 #ifndef V6SCAN_CLI_H
 #define V6SCAN_CLI_H
@@ -41,8 +42,16 @@ struct cli_opts {
 	int fail_never;              /* --fail-on=none */
 	enum v6scan_confidence min_confidence; /* --min-confidence (default medium) */
 	int fail_on_set, format_set, min_confidence_set; /* given on the command line (over .v6scan) */
-	const char *config;          /* --config FILE */
+	char **severities;           /* --severity GLOB=LEVEL, in order (checked here) */
+	size_t nseverities;
+	const char *header_filter;   /* --header-filter REGEX (checked with regcomp here) */
+	/* set by scanconf_load in its effective options: the level of each
+	 * check's findings (registry_all() order), -1 for the check's own */
+	const signed char *check_levels;
+	const char *config;          /* --config-file FILE (or --config FILE) */
+	const char *config_opt;      /* the spelling given, for messages */
 	int no_config;               /* --no-config */
+	int dump_config;             /* --dump-config: print the configuration, scan nothing */
 	unsigned shard_k, shard_n;   /* --shard K/N (0/0: no sharding) */
 	unsigned jobs;               /* -j (default cli_default_jobs) */
 	unsigned file_timeout;       /* --file-timeout seconds (0: none) */

@@ -37,7 +37,8 @@
  * when found}, helpUri only when a base is configured (at build time or
  * --help-uri-base), defaultConfiguration, properties.tags); an invocation
  * whose toolExecutionNotifications name each file not fully analysed and
- * why; originalUriBaseIds {"%SRCROOT%": file:// URI of the report root};
+ * why and whose ruleConfigurationOverrides give the level --severity set
+ * for a rule (§3.20.5, §3.51); originalUriBaseIds {"%SRCROOT%": file:// URI of the report root};
  * results with ruleId, ruleIndex, level, message, one physical location
  * (uri: the path as a percent-encoded relative reference, json_write_uri,
  * against uriBaseId "%SRCROOT%"; region startLine/startColumn and, when the
@@ -79,6 +80,12 @@ struct emit_info {
 	char *const *docs;    /* SARIF: each check's page (registry order; NULL entries), or NULL */
 	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
 	const char *root;     /* HTML: directory the findings' paths are relative to (NULL: cwd) */
+	/* --severity: each check's level (registry order, -1: its own), or
+	 * NULL: none overridden. The findings carry their levels already; this
+	 * is for what describes a check: SARIF's
+	 * invocations[0].ruleConfigurationOverrides (the rules'
+	 * defaultConfiguration stays each check's own), HTML's per-check table */
+	const signed char *levels;
 };
 
 /* The default base of every rule's helpUri (<base><check id>.md) and of

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/registry.h"
 #include "utf8.h"
 #include "v6kit_version.h"
 
@@ -208,7 +209,7 @@ static void html_finding(FILE *f, const struct finding *x, const struct html_sou
 
 /* Totals per check, in the order of the first finding of each (the findings
  * are sorted by path; the table is then sorted by count, descending). */
-static int html_per_check(FILE *f, const struct findings *fs)
+static int html_per_check(FILE *f, const struct findings *fs, const struct emit_info *info)
 {
 	const struct v6scan_check **ids = NULL;
 	size_t *cnt = NULL, n = 0;
@@ -252,8 +253,10 @@ static int html_per_check(FILE *f, const struct findings *fs)
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td><code>", f);
 		html_text(f, ids[i]->id);
-		fprintf(f, "</code></td><td>%s</td><td class=\"n\">%zu</td><td>", check_level_name(ids[i]->level),
-			cnt[i]);
+		int k = registry_index(ids[i]);
+		enum v6scan_level lvl = info->levels && k >= 0 && info->levels[k] >= 0 ?
+					(enum v6scan_level)info->levels[k] : ids[i]->level;
+		fprintf(f, "</code></td><td>%s</td><td class=\"n\">%zu</td><td>", check_level_name(lvl), cnt[i]);
 		html_text(f, ids[i]->summary);
 		fputs("</td></tr>\n", f);
 	}
@@ -348,7 +351,7 @@ int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info)
 		}
 		fputs("</ul>\n", f);
 	}
-	if (html_per_check(f, fs) || html_per_dir(f, fs))
+	if (html_per_check(f, fs, info) || html_per_dir(f, fs))
 		return -ENOMEM;
 
 	fputs("<h2 id=\"files\">Findings per file</h2>\n", f);

@@ -104,9 +104,13 @@ static void emit_uri_text(FILE *f, const char *path)
 }
 
 /* The invocation: successful when every file was analysed; each file that
- * was not is a tool execution notification with its reason. */
-static void emit_invocation(FILE *f, const struct findings *fs)
+ * was not is a tool execution notification with its reason; each rule
+ * whose level --severity set is a rule configuration override. */
+static void emit_invocation(FILE *f, const struct findings *fs, const signed char *levels)
 {
+	size_t n;
+	const struct v6scan_check *const *all = registry_all(&n);
+
 	fprintf(f, "      \"invocations\": [{\"executionSuccessful\": %s", fs->failed_count ? "false" : "true");
 	if (fs->failed_count)
 		fputs(", \"toolExecutionNotifications\": [", f);
@@ -122,7 +126,21 @@ static void emit_invocation(FILE *f, const struct findings *fs)
 		json_write_uri(f, x->path);
 		fputs(", \"uriBaseId\": \"%SRCROOT%\"}}}]}", f);
 	}
-	fputs(fs->failed_count ? "]}],\n" : "}],\n", f);
+	if (fs->failed_count)
+		fputs("]", f);
+	size_t k = 0;
+	for (size_t i = 0; levels && i < n && i < 64; i++) {
+		if (levels[i] < 0)
+			continue;
+		fputs(k++ ? ",\n        " : ", \"ruleConfigurationOverrides\": [\n        ", f);
+		fputs("{\"descriptor\": {\"id\": ", f);
+		json_write_string(f, all[i]->id);
+		fprintf(f, ", \"index\": %zu}, \"configuration\": {\"level\": \"%s\"}}", i,
+			check_level_name((enum v6scan_level)levels[i]));
+	}
+	if (k)
+		fputs("]", f);
+	fputs("}],\n", f);
 }
 
 /* "region": start, end (the token: source.h) and the source line, columns
@@ -189,7 +207,7 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 	for (size_t i = 0; i < nrules; i++)
 		emit_rule(f, rules[i], info, i + 1 == nrules);
 	fputs("          ]\n        }\n      },\n", f);
-	emit_invocation(f, fs);
+	emit_invocation(f, fs, info->levels);
 	if (fs->root) {
 		/* result URIs are relative to the report root: a consumer
 		 * resolves them whatever the directory the scan ran in */

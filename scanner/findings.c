@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/registry.h"
+
 void findings_init(struct findings *fs)
 {
 	memset(fs, 0, sizeof(*fs));
@@ -237,6 +239,30 @@ int findings_absorb(struct findings *dst, struct findings *src)
 	dst->default_flags |= src->default_flags;
 	src->files_total = src->files_parsed = 0;
 	return 0;
+}
+
+void findings_set_levels(struct findings *fs, const signed char *levels)
+{
+	for (size_t i = 0; levels && i < fs->count; i++) {
+		struct finding *f = &fs->items[i];
+		int k = registry_index(f->check);
+		if (k >= 0 && levels[k] >= 0 && !f->inactive)
+			f->level = (enum v6scan_level)levels[k];
+	}
+}
+
+size_t findings_remove_if(struct findings *fs, int (*drop)(const struct finding *f, void *arg), void *arg)
+{
+	size_t kept = 0, n = fs->count;
+
+	for (size_t i = 0; i < n; i++) {
+		if (drop(&fs->items[i], arg))
+			findings_free_one(&fs->items[i]);
+		else
+			fs->items[kept++] = fs->items[i];
+	}
+	fs->count = kept;
+	return n - kept;
 }
 
 enum v6scan_confidence findings_confidence(const struct finding *f)

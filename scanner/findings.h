@@ -89,6 +89,15 @@ void findings_normalise(struct findings *fs);
  * -ENOMEM. */
 int findings_absorb(struct findings *dst, struct findings *src);
 
+/* --severity: each finding of check i (registry_all() order) takes the
+ * level levels[i] when it is not -1; a finding of an inactive #if branch
+ * stays a note (it was found lexically, --inactive-branches). */
+void findings_set_levels(struct findings *fs, const signed char *levels);
+
+/* Removes (and frees) every finding for which drop(f, arg) is nonzero,
+ * keeping the order of the others. Returns how many were removed. */
+size_t findings_remove_if(struct findings *fs, int (*drop)(const struct finding *f, void *arg), void *arg);
+
 /* The confidence a finding gates with (--min-confidence): its check's,
  * LOW for a finding in an inactive #if branch. */
 enum v6scan_confidence findings_confidence(const struct finding *f);

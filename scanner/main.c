@@ -1,6 +1,8 @@
 /* v6scan — entry point: dispatches the actions of the command line (cli.h)
  * and runs a scan or a merge through the modules:
- *   jobs/compdb -> workers (parse + walk per file) -> findings_normalise ->
+ *   jobs/compdb -> scanconf (.v6scan under the command line; --dump-config
+ *   stops here) -> workers (parse + walk per file) -> scanconf_apply
+ *   (--severity, --header-filter) -> findings_normalise ->
  *   suppress -> baseline -> emit, then the summary line and the exit status.
  */
 #include <errno.h>
@@ -24,9 +26,9 @@
 #include "load.h"
 #include "outfile.h"
 #include "pages.h"
-#include "projconf.h"
 #include "resdir.h"
 #include "runtime_join.h"
+#include "scanconf.h"
 #include "selection.h"
 #include "source.h"
 #include "suppress.h"
@@ -78,9 +80,6 @@ static int main_paths_resolve(const struct cli_opts *o, struct main_paths *p)
 	return 0;
 }
 
-static int main_config(const struct cli_opts *cli, const char *root, struct projconf *conf, struct cli_opts *eff,
-		       char *checks_what, char *baseline_what, size_t whatlen);
-
 /* --list-checks: the checks --checks, or the configuration found from
  * --root or the current directory, enables. */
 static int main_list(const struct cli_opts *cli)
@@ -88,20 +87,18 @@ static int main_list(const struct cli_opts *cli)
 	size_t n;
 	const struct v6scan_check *const *all = registry_all(&n);
 	int enabled[64], status = EXIT_USAGE;
-	struct projconf conf = { 0 };
-	struct cli_opts o;
-	char what[PATH_MAX + 16], unused[PATH_MAX + 16];
+	struct scanconf sc;
 	char *root = realpath(cli->root ? cli->root : ".", NULL);
 
 	if (!root) {
 		fprintf(stderr, "v6scan: --root %s: %s\n", cli->root ? cli->root : ".", strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (main_config(cli, root, &conf, &o, what, unused, sizeof(what)) == 0 &&
-	    selection_apply(o.checks, what, enabled) == 0) {
+	if (scanconf_load(cli, root, &sc) == 0 && selection_apply(sc.eff.checks, sc.checks_what, enabled) == 0) {
 		for (size_t i = 0; i < n; i++)
 			if (enabled[i])
-				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(all[i]->level),
+				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(sc.eff.check_levels &&
+				       sc.eff.check_levels[i] >= 0 ? (enum v6scan_level)sc.eff.check_levels[i] : all[i]->level),
 				       check_confidence_name(all[i]->confidence), all[i]->summary);
 		/* name the off-by-default checks this list leaves out (stderr:
 		 * stdout stays one check per line) */
@@ -114,7 +111,7 @@ static int main_list(const struct cli_opts *cli)
 			fputc('\n', stderr);
 		status = EXIT_CLEAN;
 	}
-	projconf_free(&conf);
+	scanconf_free(&sc);
 	free(root);
 	return status;
 }
@@ -144,7 +141,8 @@ static int main_explain(const char *id)
 static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
 		      int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color };
+	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color,
+				  .levels = o->check_levels };
 	int rc;
 
 	if (o->format == EMIT_JSON)
@@ -288,70 +286,98 @@ static int main_default_root(const struct cli_opts *o, const struct joblist *job
 	return rc == -EINVAL ? -ENOMEM : rc;
 }
 
-/* The options of a scan: the command line's (cli), completed by the
- * project configuration (projconf.h) found from root unless --no-config.
- * The names of where checks and baseline came from, for messages, go to
- * checks_what and baseline_what. Returns 0 or EXIT_USAGE (a message on
- * stderr). */
-static int main_config(const struct cli_opts *cli, const char *root, struct projconf *conf, struct cli_opts *eff,
-		       char *checks_what, char *baseline_what, size_t whatlen)
+/* What a scan is of: the root (--root, else main_default_root), the
+ * compilation database (-p) and the files to parse, each found the way
+ * the scan does (jobs.h, discover.h). Returns 0, EXIT_USAGE (a message on
+ * stderr) or -ENOMEM. */
+static int main_locate(const struct cli_opts *o, struct joblist *db, struct joblist *jobs, char **root)
 {
-	char err[PATH_MAX + 256];
-	char *path = NULL;
+	const char *bad = NULL;
 	int rc;
 
-	*eff = *cli;
-	snprintf(checks_what, whatlen, "--checks");
-	snprintf(baseline_what, whatlen, "--baseline");
-	if (cli->no_config)
-		return 0;
-	if (cli->config) {
-		rc = cli_absolute(cli->config, &path);
-		if (rc) {
-			fprintf(stderr, "v6scan: --config %s: %s\n", cli->config, strerror(-rc));
+	if (o->root) {
+		*root = realpath(o->root, NULL);
+		if (!*root) {
+			fprintf(stderr, "v6scan: --root %s: %s\n", o->root, strerror(errno));
 			return EXIT_USAGE;
 		}
-	} else {
-		path = projconf_find(root);
-		if (!path)
-			return 0;
 	}
-	rc = projconf_load(path, conf, err, sizeof(err));
-	free(path);
-	if (rc) {
-		fprintf(stderr, "v6scan: %s%s\n", cli->config ? "--config " : "", err);
+	/* an input outside the root would be parsed and never reported on:
+	 * refuse it rather than print a clean result */
+	for (size_t i = 0; *root && i < o->ninputs; i++) {
+		char *real = realpath(o->inputs[i], NULL);
+		int inside = real && (strcmp(real, *root) == 0 || strcmp(*root, "/") == 0 || jobs_below(real, *root));
+		free(real);
+		if (real && !inside) {
+			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
+				"reported (set --root)\n", o->inputs[i], *root);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->build_dir) {
+		char err[320];
+		rc = compdb_load(o->build_dir, db, err, sizeof(err));
+		if (rc == -ENOENT) {
+			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
+				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
+			return EXIT_USAGE;
+		}
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc) {
+			fprintf(stderr, "v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
+				"%s\n", o->build_dir, o->build_dir, err);
+			return EXIT_USAGE;
+		}
+	}
+	rc = jobs_collect(jobs, db, o->inputs, o->ninputs, &bad);
+	if (rc == -ENOENT) {
+		fprintf(stderr, "v6scan: %s: no such file or directory\n", bad);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "v6scan: using the configuration %s\n", conf->path);
-	if (!cli->checks && conf->checks) {
-		eff->checks = conf->checks;
-		snprintf(checks_what, whatlen, "%s: checks", conf->path);
+	if (rc)
+		return -ENOMEM;
+	if (!o->build_dir) {
+		char err[PATH_MAX + 400];
+		struct discover_result found;
+		rc = discover_apply(jobs, &found, err, sizeof(err));
+		if (rc == -EINVAL) {
+			fprintf(stderr, "v6scan: %s (found above the sources; give -p BUILD_DIR to use another)\n",
+				err);
+			return EXIT_USAGE;
+		}
+		if (rc)
+			return -ENOMEM;
+		for (size_t i = 0; i < found.count; i++)
+			fprintf(stderr, "v6scan: using the compilation database %s/compile_commands.json for %zu "
+				"file%s\n", strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir,
+				found.used[i].files, found.used[i].files == 1 ? "" : "s");
+		discover_free(&found);
 	}
-	if (!cli->nexcludes && conf->nexcludes) {
-		eff->excludes = conf->excludes;
-		eff->nexcludes = conf->nexcludes;
+	if (jobs->count == 0) {
+		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
+			"no entry of the compilation database and no .c or .h file is below the given paths" :
+			"no .c or .h file in the given paths");
+		return EXIT_USAGE;
 	}
-	if (!cli->fail_on_set && conf->has_fail_on) {
-		eff->fail_on = conf->fail_on;
-		eff->fail_never = conf->fail_never;
-	}
-	if (!cli->baseline && !cli->write_baseline && conf->baseline) {
-		eff->baseline = conf->baseline;
-		snprintf(baseline_what, whatlen, "%s: baseline", conf->path);
-	}
-	if (!cli->format_set && conf->has_format)
-		eff->format = conf->format;
-	if (!cli->min_confidence_set && conf->has_min_confidence)
-		eff->min_confidence = conf->min_confidence;
-	return 0;
+	return *root ? 0 : main_default_root(o, jobs, root);
+}
+
+/* --dump-config: the configuration sc on standard output. EXIT_CLEAN, or
+ * EXIT_USAGE when it cannot be written as a .v6scan (scanconf_dump). */
+static int main_dump(const struct scanconf *sc, const struct cli_opts *cli, const char *root, const int *enabled)
+{
+	int rc = scanconf_dump(stdout, sc, cli, root, enabled);
+
+	if (rc == -ENOMEM)
+		fprintf(stderr, "v6scan: out of memory\n");
+	return rc ? EXIT_USAGE : EXIT_CLEAN;
 }
 
 static int main_scan(const struct cli_opts *cli)
 {
 	const struct cli_opts *o = cli;
-	struct cli_opts eff;
-	struct projconf conf = { 0 };
-	char checks_what[PATH_MAX + 16], baseline_what[PATH_MAX + 16];
+	struct scanconf sc;
 	size_t nall;
 	const struct v6scan_check *const *all = registry_all(&nall);
 	const struct v6scan_check *enabled_checks[64];
@@ -361,87 +387,35 @@ static int main_scan(const struct cli_opts *cli)
 	struct findings fs;
 	struct main_paths paths;
 	char resdir[PATH_MAX];
-	const char *bad = NULL;
 	char *root = NULL;
 	int status = EXIT_USAGE, rc;
 
 	findings_init(&fs);
 	memset(&paths, 0, sizeof(paths));
-	if (o->root) {
-		root = realpath(o->root, NULL);
-		if (!root) {
-			fprintf(stderr, "v6scan: --root %s: %s\n", o->root, strerror(errno));
-			goto out;
-		}
+	memset(&sc, 0, sizeof(sc)); /* scanconf_free at out: before scanconf_load too */
+	/* --dump-config without paths: the configuration found from --root or
+	 * the current directory, as --list-checks finds it */
+	if (o->dump_config && !o->ninputs && !o->build_dir) {
+		root = realpath(o->root ? o->root : ".", NULL);
+		rc = root ? 0 : EXIT_USAGE;
+		if (!root)
+			fprintf(stderr, "v6scan: --root %s: %s\n", o->root ? o->root : ".", strerror(errno));
+	} else {
+		rc = main_locate(o, &db, &jobs, &root);
 	}
-	/* an input outside the root would be parsed and never reported on:
-	 * refuse it rather than print a clean result */
-	for (size_t i = 0; root && i < o->ninputs; i++) {
-		char *real = realpath(o->inputs[i], NULL);
-		int inside = real && (strcmp(real, root) == 0 || strcmp(root, "/") == 0 || jobs_below(real, root));
-		free(real);
-		if (real && !inside) {
-			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
-				"reported (set --root)\n", o->inputs[i], root);
-			goto out;
-		}
-	}
-	if (o->build_dir) {
-		char err[320];
-		rc = compdb_load(o->build_dir, &db, err, sizeof(err));
-		if (rc == -ENOENT) {
-			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
-				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
-			goto out;
-		}
-		if (rc == -ENOMEM)
-			goto nomem;
-		if (rc) {
-			fprintf(stderr, "v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
-				"%s\n", o->build_dir, o->build_dir, err);
-			goto out;
-		}
-	}
-	rc = jobs_collect(&jobs, &db, o->inputs, o->ninputs, &bad);
-	if (rc == -ENOENT) {
-		fprintf(stderr, "v6scan: %s: no such file or directory\n", bad);
-		goto out;
-	}
-	if (rc)
+	if (rc == -ENOMEM)
 		goto nomem;
-	if (!o->build_dir) {
-		char err[PATH_MAX + 400];
-		struct discover_result found;
-		rc = discover_apply(&jobs, &found, err, sizeof(err));
-		if (rc == -EINVAL) {
-			fprintf(stderr, "v6scan: %s (found above the sources; give -p BUILD_DIR to use another)\n",
-				err);
-			goto out;
-		}
-		if (rc)
-			goto nomem;
-		for (size_t i = 0; i < found.count; i++)
-			fprintf(stderr, "v6scan: using the compilation database %s/compile_commands.json for %zu "
-				"file%s\n", strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir,
-				found.used[i].files, found.used[i].files == 1 ? "" : "s");
-		discover_free(&found);
-	}
-	if (jobs.count == 0) {
-		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
-			"no entry of the compilation database and no .c or .h file is below the given paths" :
-			"no .c or .h file in the given paths");
+	if (rc)
+		goto out;
+	if (scanconf_load(cli, root, &sc))
+		goto out;
+	o = &sc.eff;
+	if (selection_apply(o->checks, sc.checks_what, enabled))
+		goto out;
+	if (o->dump_config) {
+		status = main_dump(&sc, cli, root, enabled);
 		goto out;
 	}
-	if (!root) {
-		rc = main_default_root(o, &jobs, &root);
-		if (rc)
-			goto nomem;
-	}
-	if (main_config(cli, root, &conf, &eff, checks_what, baseline_what, sizeof(checks_what)))
-		goto out;
-	o = &eff;
-	if (selection_apply(o->checks, checks_what, enabled))
-		goto out;
 	if (main_paths_resolve(o, &paths))
 		goto out;
 	for (size_t i = 0; i < nall; i++)
@@ -484,9 +458,9 @@ static int main_scan(const struct cli_opts *cli)
 		goto out;
 	}
 	fs.root = strdup(root);
-	if (!fs.root)
+	if (!fs.root || scanconf_apply(&sc, &jobs, &fs))
 		goto nomem;
-	rc = main_finish(o, &paths, &fs, iroot, 1, baseline_what);
+	rc = main_finish(o, &paths, &fs, iroot, 1, sc.baseline_what);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc)
@@ -526,7 +500,7 @@ out:
 	jobs_free(&db);
 	jobs_free(&jobs);
 	main_paths_free(&paths);
-	projconf_free(&conf);
+	scanconf_free(&sc);
 	free(root);
 	return status;
 }

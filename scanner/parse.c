@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deepstack.h"
+
 #define PARSE_MAX_ERRORS_SHOWN 5
+#define PARSE_TOO_DEEP "nesting too deep: the parser ran out of its %zu MiB stack"
 
 static int parse_has_lang(const struct job *job)
 {
@@ -128,9 +131,26 @@ int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o
 		return -EIO;
 	}
 
+	/* on a deepstack thread (workers.c), libclang parses on it rather than
+	 * on a thread of its own with an 8 MiB stack (deepstack.h) */
+	if (deepstack_active() && !getenv("LIBCLANG_NOTHREADS"))
+		setenv("LIBCLANG_NOTHREADS", "1", 1);
+	deepstack_mark_library(1);
 	enum CXErrorCode rc = clang_parseTranslationUnit2(
 		idx, job->file, argv, (int)argc, NULL, 0,
 		CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, tu);
+	deepstack_mark_library(0);
+	if (rc != CXError_Success && deepstack_overflowed()) {
+		/* libclang's crash recovery unwound the parse */
+		if (*tu)
+			clang_disposeTranslationUnit(*tu);
+		*tu = NULL;
+		fprintf(stderr, "v6scan: %s: " PARSE_TOO_DEEP "\n", job->relpath, deepstack_size() >> 20);
+		if (why)
+			snprintf(why, whylen, PARSE_TOO_DEEP, deepstack_size() >> 20);
+		free(argv);
+		return -EIO;
+	}
 	if (rc != CXError_Success || !*tu) {
 		/* libclang says nothing more: show the command it refused, so
 		 * that the user can see the argument at fault */

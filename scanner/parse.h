@@ -34,7 +34,11 @@ struct parse_opts {
  * the parse; unusable arguments: then the message names the CXErrorCode and
  * prints the whole command as shell words, "v6scan: <path>: <what>
  * (CXError_ASTReadError); the command was: clang <args> <file>"), -ENOMEM
- * when out of memory. A header the
+ * when out of memory, and -EIO with "v6scan: <path>: nesting too deep: the
+ * parser ran out of its <n> MiB stack" when, on a deepstack thread, the
+ * parse ran out of stack (libclang's crash recovery unwound it;
+ * deepstack.h). On such a thread libclang parses on it (LIBCLANG_NOTHREADS
+ * is set). A header the
  * file includes is libclang's to read: an #include of a FIFO blocks until
  * the workers' time limit (workers.h) stops the parse. */
 int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,

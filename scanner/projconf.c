@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ void projconf_free(struct projconf *c)
 		free(c->excludes[i]);
 	free(c->excludes);
 	free(c->baseline);
+	for (size_t i = 0; i < c->nseverities; i++)
+		free(c->severities[i]);
+	free(c->severities);
+	free(c->header_filter);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -91,45 +96,63 @@ static char *projconf_trim(char *s)
 	return s;
 }
 
+#define PROJCONF_KEYS "keys: checks, exclude, fail-on, baseline, format, min-confidence, " \
+	"severity GLOB, header-filter"
+
+/* Appends s (copied) to *arr. 0 or -ENOMEM. */
+static int projconf_push(char ***arr, size_t *n, const char *s)
+{
+	char **na = reallocarray(*arr, *n + 1, sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	na[*n] = strdup(s);
+	return na[*n] ? (++*n, 0) : -ENOMEM;
+}
+
 /* One `key = value` line. */
 static int projconf_line(struct projconf *c, const char *dir, size_t no, char *line, size_t *seen, char *err,
 			 size_t errlen)
 {
 	static const char *const keys[] = { "checks", "exclude", "fail-on", "baseline", "format",
-					     "min-confidence" };
+					     "min-confidence", "severity", "header-filter" };
 	char *eq = strchr(line, '=');
 	size_t k;
 
 #define BAD(...) (snprintf(err, errlen, "%s:%zu: ", c->path, no), \
 		  snprintf(err + strlen(err), errlen - strlen(err), __VA_ARGS__), -EINVAL)
 	if (!eq)
-		return BAD("expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, "
-			   "min-confidence)");
+		return BAD("expected 'key = value' (" PROJCONF_KEYS ")");
 	*eq = '\0';
-	char *key = projconf_trim(line), *value = projconf_trim(eq + 1);
+	char *key = projconf_trim(line), *value = projconf_trim(eq + 1), *glob = NULL;
+	/* "severity GLOB": the key's second word */
+	size_t kl = strcspn(key, " \t");
+	if (key[kl]) {
+		key[kl] = '\0';
+		glob = projconf_trim(key + kl + 1);
+	}
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 		if (strcmp(key, keys[k]) == 0)
 			break;
 	if (k == sizeof(keys) / sizeof(keys[0]))
-		return BAD("unknown key '%s' (keys: checks, exclude, fail-on, baseline, format, "
-			   "min-confidence)", key);
+		return BAD("unknown key '%s%s%s' (" PROJCONF_KEYS ")", key, glob ? " " : "", glob ? glob : "");
+	if (k == 6 && (!glob || strpbrk(glob, " \t")))
+		return BAD("severity needs one check glob: 'severity GLOB = LEVEL', e.g. "
+			   "'severity v6-inet-ntoa = error'");
+	if (k != 6 && glob)
+		return BAD("unknown key '%s %s' (" PROJCONF_KEYS ")", key, glob);
 	if (!*value)
 		return BAD("%s needs a value", key);
-	if (k != 1 && seen[k])
+	if (k != 1 && k != 6 && seen[k])
 		return BAD("%s is given twice (first on line %zu)", key, seen[k]);
 	seen[k] = no;
 	switch (k) {
 	case 0:
 		c->checks = strdup(value);
 		return c->checks ? 0 : -ENOMEM;
-	case 1: {
-		char **ne = reallocarray(c->excludes, c->nexcludes + 1, sizeof(*ne));
-		if (!ne)
-			return -ENOMEM;
-		c->excludes = ne;
-		ne[c->nexcludes] = strdup(value);
-		return ne[c->nexcludes] ? (c->nexcludes++, 0) : -ENOMEM;
-	}
+	case 1:
+		return projconf_push(&c->excludes, &c->nexcludes, value);
 	case 2:
 		c->has_fail_on = 1;
 		if (strcmp(value, "none") == 0)
@@ -143,6 +166,29 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 		else if (asprintf(&c->baseline, "%s/%s", dir, value) < 0)
 			c->baseline = NULL;
 		return c->baseline ? 0 : -ENOMEM;
+	case 6: {
+		enum v6scan_level level;
+		char *item;
+		if (check_level_parse(value, &level))
+			return BAD("severity %s: the level must be error, warning or note (got '%s')", glob, value);
+		if (asprintf(&item, "%s=%s", glob, value) < 0)
+			return -ENOMEM;
+		int rc = projconf_push(&c->severities, &c->nseverities, item);
+		free(item);
+		return rc;
+	}
+	case 7: {
+		regex_t re;
+		char why[256];
+		int rc = regcomp(&re, value, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			regerror(rc, &re, why, sizeof(why));
+			return BAD("header-filter '%s' is not a regular expression: %s", value, why);
+		}
+		regfree(&re);
+		c->header_filter = strdup(value);
+		return c->header_filter ? 0 : -ENOMEM;
+	}
 	case 5:
 		c->has_min_confidence = 1;
 		if (check_confidence_parse(value, &c->min_confidence))
@@ -151,7 +197,7 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 	default:
 		c->has_format = 1;
 		if (emit_format_parse(value, &c->format))
-			return BAD("format must be text, json or sarif (got '%s')", value);
+			return BAD("format must be text, json, sarif, html or codeclimate (got '%s')", value);
 		return 0;
 	}
 #undef BAD
@@ -160,7 +206,7 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 int projconf_load(const char *path, struct projconf *c, char *err, size_t errlen)
 {
 	char *text = NULL, *dir;
-	size_t seen[6] = { 0 }, no = 0;
+	size_t seen[8] = { 0 }, no = 0;
 	int rc;
 
 	memset(c, 0, sizeof(*c));

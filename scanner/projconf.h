@@ -2,7 +2,8 @@
  * invocation would otherwise repeat on the command line.
  *
  * Found in the report root or the nearest directory above it (the first
- * regular file named .v6scan), or given with --config FILE; --no-config
+ * regular file named .v6scan), or given with --config-file FILE (or
+ * --config FILE); --no-config
  * reads none. Lines are `key = value`; blank lines and lines whose first
  * non-blank character is '#' are ignored; blanks around key and value are
  * dropped. Keys:
@@ -10,12 +11,21 @@
  *   exclude  = GLOB      as --exclude; may be repeated, each adds a glob
  *   fail-on  = LEVEL     as --fail-on (error, warning, note or none)
  *   baseline = FILE      as --baseline, relative to the file's directory
- *   format   = FMT       as --format (text, json or sarif)
+ *   format   = FMT       as --format (text, json, sarif, html or codeclimate)
  *   min-confidence = C   as --min-confidence (high, medium or low)
+ *   severity GLOB = LEVEL  as --severity GLOB=LEVEL: the findings of the
+ *                       checks GLOB (fnmatch, as in checks) are reported at
+ *                       LEVEL (error, warning or note); may be repeated, a
+ *                       later line wins over an earlier one for a check
+ *   header-filter = REGEX  as --header-filter (a POSIX extended regular
+ *                       expression, checked with regcomp here)
  * An option given on the command line replaces the file's value (for
- * exclude, the whole list; --write-baseline replaces baseline). Any other
+ * exclude, the whole list; --write-baseline replaces baseline), except
+ * --severity, whose overrides come after the file's (so they win). Any other
  * key, a line without '=', an empty value, a bad level or format, or a
  * scalar key given twice is an error naming the file and line.
+ * scanconf.h puts the file and the command line together, and writes the
+ * result back in this syntax (--dump-config).
  */
 #ifndef V6SCAN_PROJCONF_H
 #define V6SCAN_PROJCONF_H
@@ -39,6 +49,9 @@ struct projconf {
 	enum emit_format format;
 	int has_min_confidence;
 	enum v6scan_confidence min_confidence;
+	char **severities;           /* "GLOB=LEVEL", in the file's order */
+	size_t nseverities;
+	char *header_filter;         /* NULL: not set */
 };
 
 void projconf_free(struct projconf *c);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deepstack.h"
 #include "emit.h"
 #include "json_read.h"
 #include "json_write.h"
@@ -82,8 +83,8 @@ static void workers_inclusion(CXFile included, CXSourceLocation *stack, unsigned
 
 /* Parses and walks one job into fs (counters and failed list included) and
  * adds the project headers it included to cov. */
-static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s,
-			    struct findings *fs, struct workers_covered *cov)
+static int workers_scan_here(CXIndex idx, const struct job *job, const struct workers_setup *s,
+			     struct findings *fs, struct workers_covered *cov)
 {
 	CXTranslationUnit tu = NULL;
 	int clean = 0;
@@ -109,6 +110,41 @@ static int workers_scan_one(CXIndex idx, const struct job *job, const struct wor
 	else if (findings_add_failed_why(fs, job->relpath, why))
 		return -ENOMEM;
 	return 0;
+}
+
+struct workers_scan_args {
+	CXIndex idx;
+	const struct job *job;
+	const struct workers_setup *s;
+	struct findings *fs;
+	struct workers_covered *cov;
+};
+
+static int workers_scan_deep(void *p)
+{
+	struct workers_scan_args *a = p;
+
+	return workers_scan_here(a->idx, a->job, a->s, a->fs, a->cov);
+}
+
+/* workers_scan_here on a thread with a deep stack (deepstack.h): a source
+ * nested too deeply even for it is a file not analysed, never a crash. */
+static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s,
+			    struct findings *fs, struct workers_covered *cov)
+{
+	struct workers_scan_args a = { idx, job, s, fs, cov };
+	size_t total = fs->files_total;
+	int ret = 0, rc = deepstack_run(workers_scan_deep, &a, &ret);
+	char why[128];
+
+	if (rc == 0)
+		return ret;
+	if (rc != -EOVERFLOW) /* no thread: this one's stack */
+		return workers_scan_here(idx, job, s, fs, cov);
+	snprintf(why, sizeof(why), "nesting too deep: the scan ran out of its %zu MiB stack", deepstack_size() >> 20);
+	fprintf(stderr, "v6scan: %s: %s\n", job->relpath, why);
+	fs->files_total = total + 1;
+	return findings_add_failed_why(fs, job->relpath, why) ? -ENOMEM : 0;
 }
 
 static void workers_progress(const struct workers_setup *s, size_t done, size_t total, const char *what)
@@ -157,8 +193,11 @@ struct workers_event {
 
 static void workers_send(int fd, char kind, size_t job)
 {
-	struct workers_event ev = { .kind = kind, .job = job };
+	struct workers_event ev;
 
+	memset(&ev, 0, sizeof(ev)); /* the padding after kind too: all of it is written */
+	ev.kind = kind;
+	ev.job = job;
 	if (write(fd, &ev, sizeof(ev)) < 0) {
 		/* the parent is gone or stopped listening: keep scanning */
 	}

@@ -8,7 +8,8 @@
 #                it that test is skipped (exit 77), and test.sh --strict fails
 #   --no-npm     the default (kept for old command lines)
 #   --for-tests  also what only some tests use: chromium (renders the HTML
-#                report), dpkg-dev + man-db (the .deb test); the demo does
+#                report), dpkg-dev + man-db (the .deb tests), mmdebstrap (a
+#                fresh Debian 12 root for the .deb test); the demo does
 #                not need them
 # Exit status: 0 all present; 1 a Debian package could not be installed (or
 # no root/sudo); 2 usage; 3 everything but the SARIF validator (npm or its
@@ -25,7 +26,7 @@ for arg in "$@"; do
     --with-npm) want_npm=1 ;;
     --no-npm) want_npm=0 ;;
     --for-tests) want_tests=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -48,12 +49,14 @@ fi
 # clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
 # libFuzzer and clang's sanitizer runtimes), python3 (strict JSON validation
 # of reports); with --for-tests, chromium, dpkg-dev, man-db, bear (compile
-# databases of real packages for bench/label-eval.sh); with --with-npm,
+# databases of real packages for bench/label-eval.sh), mmdebstrap (the
+# minbase root of tests/package/fresh-debian.sh; with curl, tar and
+# util-linux's unshare from the list above); with --with-npm,
 # npm for the SARIF validator.
 pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional ucspi-tcp socat curl libevent-dev mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_tests" -eq 1 ]; then
-  pkgs="$pkgs chromium dpkg-dev man-db bear"
+  pkgs="$pkgs chromium dpkg-dev man-db bear mmdebstrap"
 fi
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"

@@ -91,7 +91,8 @@ static void fdtab_init(void)
  * interceptors, where TSan does not see pthread calls; compat.h) */
 static void fdtab_lock(void)
 {
-    pthread_once(&fdtab_once, fdtab_init);
+    /* (no pthread_once here: every entry comes from fdtab_register, which
+     * ran it, so the atfork handlers exist before the lock is first used) */
     pthread_mutex_lock(&fdtab_mu);
     V6_TSAN_ACQUIRE(&fdtab_mu);
 }
@@ -431,7 +432,7 @@ void fdtab_kind(struct fdtab_sock *s, int *type, int *protocol)
 bool fdtab_replaceable(struct fdtab_sock *s)
 {
     fdtab_lock();
-    bool ok = s->real == FDTAB_REAL_INET && !s->opts_lost && s->peer.sin_family == AF_UNSPEC;
+    bool ok = (s->real == FDTAB_REAL_INET || s->real == FDTAB_REAL_EAGER) && !s->opts_lost && s->peer.sin_family == AF_UNSPEC;
     fdtab_unlock();
     return ok;
 }
@@ -497,7 +498,7 @@ void fdtab_record_epoll(struct fdtab_sock *s, int epfd, int op, const struct epo
 {
     fdtab_lock();
     /* Also while a fail-over may still replace the socket (nbconnect.h). */
-    if (s->real == FDTAB_REAL_INET || s->failover_mark != 0) {
+    if (s->real != FDTAB_REAL_INET6 || s->failover_mark != 0) {
         unsigned i;
         for (i = 0; i < s->nepoll; i++)
             if (s->epoll[i].epfd == epfd)

@@ -38,6 +38,9 @@
 enum fdtab_real {
     FDTAB_REAL_INET = 1,  /* still the application's own AF_INET socket */
     FDTAB_REAL_INET6 = 2, /* replaced by (or adopted as) an AF_INET6 socket */
+    FDTAB_REAL_EAGER = 3, /* made AF_INET6 (V6ONLY=0) at socket(), not yet used:
+                           * its first use makes it INET6 (a pool connect) or
+                           * INET again (upgrade_settle); upgrade.h */
 };
 
 struct fdtab_opt {
@@ -139,8 +142,8 @@ void fdtab_snapshot(struct fdtab_sock *s, struct fdtab_snap *out);
 enum fdtab_real fdtab_real_family(struct fdtab_sock *s);
 void fdtab_kind(struct fdtab_sock *s, int *type, int *protocol);
 
-/* May S be replaced by an upgrade? Still AF_INET, every option and epoll
- * set recorded, not connected through the pool. (Sharing with another fd
+/* May S be replaced by an upgrade? Still AF_INET (or EAGER), every option
+ * and epoll set recorded, not connected through the pool. (Sharing with another fd
  * is the caller's check: fdtab_fd_count.) */
 bool fdtab_replaceable(struct fdtab_sock *s);
 
@@ -163,8 +166,8 @@ void fdtab_mark_dgram(struct fdtab_sock *s, const struct sockaddr_in *view,
 /* NOLINTEND(v6-sockaddr-in-decl) */
 
 /*
- * Record an option set on S while it is still AF_INET, for replay on an
- * upgrade. One that cannot be kept (longer than FDTAB_OPT_LEN, more than
+ * Record an option set on S while it is still AF_INET (or EAGER), for
+ * replay on an upgrade (or a settle). One that cannot be kept (longer than FDTAB_OPT_LEN, more than
  * FDTAB_MAX_OPTS, no value) marks S as never to be replaced.
  */
 void fdtab_record_opt(struct fdtab_sock *s, int level, int name, const void *val, socklen_t len);
@@ -174,7 +177,7 @@ unsigned fdtab_opts(struct fdtab_sock *s, struct fdtab_opt out[FDTAB_MAX_OPTS]);
 
 /*
  * Record epoll_ctl(EPFD, OP, …, EV) on S (after it succeeded) while S is
- * still AF_INET or has a fail-over mark: ADD/MOD keep EPFD's events, DEL
+ * still AF_INET or EAGER, or has a fail-over mark: ADD/MOD keep EPFD's events, DEL
  * forgets them; more than FDTAB_MAX_EPOLL sets mark S as never to be
  * replaced.
  */

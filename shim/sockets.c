@@ -38,10 +38,19 @@ static bool sockets_enabled(void)
 
 int sockets_socket(int domain, int type, int protocol)
 {
+    int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    /* The adaptive model (upgrade.h): a TCP socket made early as AF_INET6
+     * while this process's recent TCP sockets went to pool addresses. */
+    if (domain == AF_INET && base == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP) &&
+        upgrade_eager_wanted() && sockets_enabled()) {
+        int efd = upgrade_eager_socket(type, base, protocol);
+        if (efd >= 0)
+            return efd;
+        v6log(LOG_DEBUG, "early IPv6 socket refused (%s): AF_INET", strerror(-efd));
+    }
     int fd = real_socket(domain, type, protocol);
     if (fd < 0)
         return -errno;
-    int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (domain != AF_INET || (base != SOCK_STREAM && base != SOCK_DGRAM) || !sockets_enabled())
         return fd;
     if (fdtab_register(fd, base, protocol, FDTAB_REAL_INET) < 0)
@@ -52,6 +61,8 @@ int sockets_socket(int domain, int type, int protocol)
 int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
+    if (s)
+        upgrade_settle(fd, s); /* an early socket binds as the AF_INET one it stands for */
     struct sockaddr_in in;
     const struct sockaddr_in *sin = sockets_as_in(addr, len, &in);
     int rc;
@@ -93,6 +104,8 @@ out_errno:
 int sockets_listen(int fd, int backlog)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
+    if (s)
+        upgrade_settle(fd, s);
     if (s && config_get()->listen_dualstack && upgrade_allowed(fd, s)) {
         int type, protocol;
         fdtab_kind(s, &type, &protocol);
@@ -148,6 +161,12 @@ static int sockets_connect_one(int fd, struct fdtab_sock *s, const struct sockad
         int rc = upgrade_to_inet6(fd, s, NULL, fl, NULL);
         if (rc < 0)
             return rc;
+    } else if (upgrade_settle(fd, s) == FDTAB_REAL_INET6) {
+        /* An early socket that could not become AF_INET again. */
+        const struct sockaddr_in *d4 = (const struct sockaddr_in *)dst;
+        struct sockaddr_in6 m;
+        addr_sin6_mapped(d4->sin_addr, d4->sin_port, &m);
+        return real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
     }
     return real_connect(fd, (const struct sockaddr *)dst, addr_len(dst)) == 0 ? 0 : -errno;
 }
@@ -161,7 +180,9 @@ struct sockets_pending {
 };
 
 /*
- * Connect FD (described by S, still AF_INET) to pool entry V at SIN's port.
+ * Connect FD (described by S, REAL: still AF_INET or EAGER) to
+ * pool entry V at SIN's port. An early socket and one IPv6 candidate: the
+ * program's own fd connects, nothing is replaced.
  * Blocking stream sockets race every candidate (RFC 8305); non-blocking and
  * datagram sockets take the first candidate that does not fail at once, so
  * EINPROGRESS/poll/SO_ERROR stay the kernel's; a non-blocking stream
@@ -169,15 +190,24 @@ struct sockets_pending {
  * hands P to nbconnect_begin). Returns 0, -EINPROGRESS or -errno (FD left
  * unchanged on failure).
  */
-static int sockets_connect_pool(int fd, struct fdtab_sock *s, const struct sockaddr_in *sin,
-                                const struct pool_view *v, struct sockaddr_storage *used,
-                                struct sockets_pending *p)
+static int sockets_connect_pool(int fd, struct fdtab_sock *s, enum fdtab_real real,
+                                const struct sockaddr_in *sin, const struct pool_view *v,
+                                struct sockaddr_storage *used, struct sockets_pending *p)
 {
     struct sockaddr_storage *dst = p->dst;
     size_t n = addr_candidates(v, sin->sin_port, dst, POOL_MAX_CAND);
     p->n = n;
     if (n == 0)
         return -EHOSTUNREACH;
+    if (n == 1 && real == FDTAB_REAL_EAGER && dst[0].ss_family == AF_INET6) {
+        /* Made for this: the program's own fd connects, nothing replaced. */
+        fdtab_mark_real(s, FDTAB_REAL_INET6);
+        *used = dst[0];
+        int rc = real_connect(fd, (struct sockaddr *)&dst[0], addr_len(&dst[0])) == 0 ? 0 : -errno;
+        if (rc != 0 && rc != -EINPROGRESS && rc != -EINTR)
+            upgrade_dual(fd, s); /* failed: the fd may be used again, for IPv4 too */
+        return rc;
+    }
     int type, protocol;
     fdtab_kind(s, &type, &protocol);
     int fl = real_fcntl(fd, F_GETFL, NULL);
@@ -348,6 +378,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
     const struct sockaddr_in *sin = sockets_as_in(addr, len, &in);
     int rc;
     if (!s || !sin) {
+        if (s && fdtab_real_family(s) == FDTAB_REAL_EAGER)
+            upgrade_settle(fd, s); /* (AF_UNSPEC, a sockaddr_in6: the kernel's AF_INET answer) */
         rc = real_connect(fd, addr, len) == 0 ? 0 : -errno;
         goto out;
     }
@@ -389,12 +421,23 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         /* Unset when no attempt is left on the fd (a race interrupted by a
          * signal closes its attempts): nothing to hold then. */
         struct sockaddr_storage used = {.ss_family = AF_UNSPEC};
-        struct sockets_pending pend = {.failover = false};
-        if (real == FDTAB_REAL_INET && !via_pool)
-            rc = upgrade_allowed(fd, s) ? sockets_connect_pool(fd, s, sin, &v, &used, &pend)
-                                           : -ENETUNREACH;
-        else
-            rc = sockets_reconnect_pool(fd, real, sin, &v, &used);
+        struct sockets_pending pend; /* (not zeroed: 2 KB of candidates, written before read) */
+        pend.n = pend.cur = 0;
+        pend.failover = false;
+        if ((real == FDTAB_REAL_INET || real == FDTAB_REAL_EAGER) && !via_pool &&
+            upgrade_allowed(fd, s)) {
+            rc = sockets_connect_pool(fd, s, real, sin, &v, &used, &pend);
+        } else if (real == FDTAB_REAL_INET && !via_pool) {
+            rc = -ENETUNREACH;
+        } else if (real == FDTAB_REAL_EAGER && upgrade_dual(fd, s) < 0) {
+            rc = -ENETUNREACH; /* closed behind the shim's back and reused: not ours */
+        } else {
+            /* (an early socket shared with a dup is IPv6 for good now) */
+            rc = sockets_reconnect_pool(fd, real == FDTAB_REAL_EAGER ? FDTAB_REAL_INET6 : real,
+                                        sin, &v, &used);
+        }
+        if ((rc == 0 || rc == -EINPROGRESS) && snap.type == SOCK_STREAM)
+            upgrade_eager_note_pool(); /* evidence for the adaptive model */
         if ((rc == 0 || rc == -EINPROGRESS || rc == -EINTR) && /* the last two go on */
             used.ss_family != AF_UNSPEC)
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
@@ -413,11 +456,22 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         }
         goto out;
     }
+    if (real == FDTAB_REAL_EAGER)
+        real = upgrade_settle(fd, s); /* an IPv4 connection is a real AF_INET socket */
+    else if (real == FDTAB_REAL_INET && snap.type == SOCK_STREAM)
+        upgrade_eager_note_ipv4();
     if (real == FDTAB_REAL_INET6) {
         /* A plain IPv4 destination on a socket that became IPv6. */
         struct sockaddr_in6 m;
         addr_sin6_mapped(sin->sin_addr, sin->sin_port, &m);
         rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
+        if (rc == -ENETUNREACH) {
+            /* What a V6ONLY socket says to a mapped address: an early socket
+             * whose IPv6 connect failed later, under bindv6only=1. */
+            int zero = 0;
+            if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0)
+                rc = real_connect(fd, (struct sockaddr *)&m, sizeof m) == 0 ? 0 : -errno;
+        }
         goto out;
     }
     rc = sockets_connect_plain(fd, s, sin, addr, len);
@@ -440,6 +494,13 @@ int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
             return 0;
         }
     }
+    if (level == IPPROTO_IP || level == IPPROTO_IPV6) {
+        /* Asked of an early socket: the AF_INET socket it stands for answers. */
+        struct fdtab_sock *s = fdtab_acquire_trusted(fd); /* (upgrade_swap verifies) */
+        if (s)
+            upgrade_settle(fd, s);
+        fdtab_release(s);
+    }
     if (level == SOL_SOCKET && name == SO_DOMAIN && val && len && *len >= sizeof(int)) {
         struct fdtab_sock *s = fdtab_acquire(fd);
         if (s) {
@@ -457,17 +518,30 @@ int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
+    enum fdtab_real real = s ? fdtab_real_family(s) : FDTAB_REAL_INET;
+    int name6, val6;
+    bool twin = level == IPPROTO_IP && sockopt_v6_twin(name, val, len, &name6, &val6);
+    /* An early socket meets an option of IPv4 only (no IPv6 twin:
+     * IP_ADD_MEMBERSHIP, IP_HDRINCL, IP_OPTIONS…; broadcast) or of IPv6:
+     * the AF_INET socket it stands for takes it, and answers for it. */
+    if (real == FDTAB_REAL_EAGER && ((level == IPPROTO_IP && !twin) || level == IPPROTO_IPV6 ||
+                                     (level == SOL_SOCKET && name == SO_BROADCAST)))
+        real = upgrade_settle(fd, s);
     int rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
+    if (rc < 0 && real == FDTAB_REAL_EAGER) {
+        /* Refused on the early socket (an IPv4 option it does not take, a
+         * TCP_MD5SIG key for a sockaddr_in…): the AF_INET socket answers. */
+        real = upgrade_settle(fd, s);
+        rc = real_setsockopt(fd, level, name, val, len) == 0 ? 0 : -errno;
+    }
     if (!s)
         return rc;
-    int name6, val6;
-    if (fdtab_real_family(s) == FDTAB_REAL_INET || fdtab_failover(s)) {
+    if (real != FDTAB_REAL_INET6 || fdtab_failover(s)) {
         /* (also while a fail-over may still put a twin onto the fd) */
         if (rc == 0)
             fdtab_record_opt(s, level, name, val, len);
     }
-    if (fdtab_real_family(s) == FDTAB_REAL_INET6 && level == IPPROTO_IP &&
-        sockopt_v6_twin(name, val, len, &name6, &val6)) {
+    if (real != FDTAB_REAL_INET && level == IPPROTO_IP && twin) {
         /* IPv4 option on an IPv6 socket: the IPv4 call covers mapped
          * traffic, the twin covers IPv6 peers (sockopt.h). */
         int rc6 = real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6) == 0 ? 0 : -errno;
@@ -476,6 +550,21 @@ int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t l
     }
     fdtab_release(s);
     return rc;
+}
+
+/* ---- ioctl ---- */
+
+void sockets_ioctl_prepare(int fd, unsigned long request)
+{
+    /* Only the socket-configuration requests (SIOCGIFADDR, SIOCSIFADDR,
+     * SIOCADDRT…, linux/sockios.h): FIONBIO, FIONREAD and the like work on
+     * either family and must not cost an early socket its fast path. */
+    if ((request & ~0xffUL) != 0x8900UL)
+        return;
+    struct fdtab_sock *s = fdtab_acquire_trusted(fd); /* (upgrade_swap verifies) */
+    if (s)
+        upgrade_settle(fd, s);
+    fdtab_release(s);
 }
 
 /* ---- epoll ---- */

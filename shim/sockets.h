@@ -3,7 +3,11 @@
  * reaches IPv6 peers and accepts IPv6 clients while the application only
  * ever sees IPv4 addresses (the "IPv4 view").
  *
- * Model (lazy; docs/internals/fdtable.md gives the reasons): socket(AF_INET)
+ * Model (adaptive; docs/internals/fdtable.md gives the reasons): lazy, and
+ * early while the process's TCP sockets go to pool addresses (upgrade.h:
+ * then socket(AF_INET, SOCK_STREAM) is an AF_INET6 socket at once, which
+ * connects to a pool address as it is and is settled back to a real
+ * AF_INET socket in place by any other use). Lazy: socket(AF_INET)
  * makes the real AF_INET socket and only notes the fd. The socket is
  * replaced IN PLACE (same fd number, via dup3) by an AF_INET6 one only when
  * IPv6 is needed:
@@ -66,6 +70,10 @@ ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags);
 int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,
                      struct timespec *timeout);
 int sockets_sendmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags);
+/* Before ioctl(FD, REQUEST) on a tracked fd: a SIOC* request (0x89xx:
+ * interface addresses, routes, ARP), which an AF_INET6 socket may refuse
+ * (SIOCGIFADDR: ENOTTY), settles an early socket to AF_INET first. */
+void sockets_ioctl_prepare(int fd, unsigned long request);
 /* Records registrations of not-yet-upgraded sockets, then makes the call. */
 int sockets_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 

@@ -33,8 +33,11 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
     fdtab_snapshot(s, &snap);
     enum fdtab_real real = snap.real;
     int type = snap.type;
-    if (type != SOCK_DGRAM)
+    if (type != SOCK_DGRAM) {
+        if (real == FDTAB_REAL_EAGER) /* (sendto(MSG_FASTOPEN) to an IPv4 address) */
+            upgrade_settle(fd, s);
         return 0; /* stream sockets ignore the address once connected */
+    }
     struct pool_view v;
     bool in_pool = pool_contains(sin->sin_addr);
     bool pooled = in_pool && pool_lookup(sin->sin_addr, &v) == 0;
@@ -190,7 +193,7 @@ static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool
     }
     struct fdtab_snap snap;
     fdtab_snapshot(s, &snap);
-    bool t = snap.real == FDTAB_REAL_INET6 || snap.via_pool;
+    bool t = snap.real != FDTAB_REAL_INET || snap.via_pool;
     if (!t) {
         fdtab_release(s);
         return NULL;

@@ -151,7 +151,7 @@ int sockets_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags, boo
     bool translated = false;
     int type = 0, protocol = 0;
     if (s) {
-        translated = fdtab_real_family(s) == FDTAB_REAL_INET6;
+        translated = fdtab_real_family(s) != FDTAB_REAL_INET; /* (or EAGER) */
         fdtab_kind(s, &type, &protocol);
     }
     int rc;
@@ -211,7 +211,7 @@ static int sockets_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer
     if (s) {
         struct fdtab_snap snap;
         fdtab_snapshot(s, &snap);
-        translated = snap.real == FDTAB_REAL_INET6;
+        translated = snap.real != FDTAB_REAL_INET; /* an early socket too: [::]:0 is 0.0.0.0:0 */
         via_pool = peer && snap.via_pool;
         learnt = snap.peer_learnt;
         pool_peer = snap.peer;

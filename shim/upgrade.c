@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/syslog.h>
 
@@ -124,6 +126,91 @@ int upgrade_to_inet6(int fd, struct fdtab_sock *s, const struct sockaddr_in6 *bi
     int rc = upgrade_swap(fd, s, nfd, fl); /* closes nfd */
     if (rc < 0)
         return rc;
+    fdtab_mark_real(s, FDTAB_REAL_INET6);
+    return 0;
+}
+
+/* ---- the adaptive socket model ---- */
+
+/* The evidence counter (upgrade.h): 0..3, early while >= 2. Atomic, no
+ * lock; relaxed, since it only steers a choice either model makes right. */
+static _Atomic int upgrade_bias;
+
+bool upgrade_eager_wanted(void)
+{
+    return atomic_load_explicit(&upgrade_bias, memory_order_relaxed) >= 2;
+}
+
+void upgrade_eager_note_pool(void)
+{
+    if (atomic_load_explicit(&upgrade_bias, memory_order_relaxed) != 3)
+        atomic_store_explicit(&upgrade_bias, 3, memory_order_relaxed);
+}
+
+void upgrade_eager_note_ipv4(void)
+{
+    int b = atomic_load_explicit(&upgrade_bias, memory_order_relaxed);
+    while (b > 0 && !atomic_compare_exchange_weak_explicit(&upgrade_bias, &b, b - 1,
+                                                           memory_order_relaxed,
+                                                           memory_order_relaxed))
+        ;
+}
+
+void upgrade_eager_reset(void)
+{
+    atomic_store(&upgrade_bias, 0);
+}
+
+int upgrade_eager_socket(int type, int base, int protocol)
+{
+    int fd = real_socket(AF_INET6, type, protocol);
+    if (fd < 0)
+        return -errno;
+    /* No IPV6_V6ONLY here: an IPv6 connect does not need it, and every
+     * other use either settles to AF_INET or sets it (upgrade_dual). */
+    int rc = fdtab_register(fd, base, protocol, FDTAB_REAL_EAGER);
+    if (rc < 0) {
+        real_close(fd); /* (never registered) */
+        return rc;
+    }
+    return fd;
+}
+
+enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s)
+{
+    enum fdtab_real real = fdtab_real_family(s);
+    if (real != FDTAB_REAL_EAGER)
+        return real;
+    upgrade_eager_note_ipv4();
+    int rc = -EPERM; /* (shared or incomplete: upgrade_allowed logged why) */
+    if (upgrade_allowed(fd, s)) {
+        int fl = real_fcntl(fd, F_GETFL, NULL);
+        int nfd = fl < 0 ? -errno : upgrade_twin(s, AF_INET, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
+        rc = nfd < 0 ? nfd : upgrade_swap(fd, s, nfd, fl); /* closes nfd */
+    }
+    if (rc == 0) {
+        fdtab_mark_real(s, FDTAB_REAL_INET);
+        v6log(LOG_DEBUG, "fd %d: early IPv6 socket used for IPv4: made AF_INET again", fd);
+        return FDTAB_REAL_INET;
+    }
+    /* FD closed behind the shim's back and reused (upgrade_swap's check, or
+     * upgrade_dual's): not this socket any more; the caller's call goes to
+     * the kernel as the program made it. */
+    if (rc == -ESTALE || upgrade_dual(fd, s) < 0)
+        return FDTAB_REAL_INET;
+    v6log(LOG_INFO, "fd %d: early IPv6 socket used for IPv4 stays IPv6 (IPv4-mapped): %s", fd,
+          strerror(-rc));
+    return FDTAB_REAL_INET6;
+}
+
+int upgrade_dual(int fd, struct fdtab_sock *s)
+{
+    int rc = fdtab_verify(fd, s); /* (an option on another file would harm it) */
+    if (rc < 0)
+        return rc;
+    int zero = 0; /* never rely on net.ipv6.bindv6only */
+    if (real_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0)
+        v6log(LOG_DEBUG, "fd %d: IPV6_V6ONLY=0: errno %d", fd, errno);
     fdtab_mark_real(s, FDTAB_REAL_INET6);
     return 0;
 }

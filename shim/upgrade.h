@@ -1,6 +1,8 @@
 /*
  * upgrade — the in-place socket upgrade: an application's AF_INET socket
- * becomes an AF_INET6 (or another AF_INET) socket under the same fd number.
+ * becomes an AF_INET6 (or another AF_INET) socket under the same fd number;
+ * its mirror, the settle of an early AF_INET6 socket back to AF_INET; and
+ * the adaptive choice between the two socket models (lazy and early).
  * A twin socket is made aside with the recorded options replayed, then put
  * onto the fd with dup3, keeping O_NONBLOCK, FD_CLOEXEC and the recorded
  * epoll registrations. Used by bind, listen, connect and the UDP send path
@@ -54,5 +56,56 @@ int upgrade_swap(int fd, struct fdtab_sock *s, int nfd, int fl);
  */
 int upgrade_to_inet6(int fd, struct fdtab_sock *s, const struct sockaddr_in6 *bind_to, int fl,
                      int *bind_errno);
+
+/* ---- the adaptive socket model (docs/internals/fdtable.md) ----
+ *
+ * Lazy by default: socket(AF_INET) is a real AF_INET socket, upgraded when
+ * IPv6 is needed. Early ("eager") while this process's recent TCP sockets
+ * went to pool addresses: socket(AF_INET, SOCK_STREAM) then makes the
+ * AF_INET6 socket at once (entry FDTAB_REAL_EAGER), and its first IPv4 use
+ * settles it back to a real AF_INET socket in place. The evidence is a
+ * saturating counter of 0..3 (atomic, no lock): a stream connect through
+ * the pool sets it to 3, an IPv4 use of a stream socket takes one off;
+ * early while it is 2 or more. A process that never connects to a pool
+ * address never leaves 0, so it never makes an early socket.
+ */
+
+/* Should the next socket(AF_INET, SOCK_STREAM) be made early? One atomic load. */
+bool upgrade_eager_wanted(void);
+/* This process's stream socket reached a pool address. */
+void upgrade_eager_note_pool(void);
+/* This process's stream socket was used for IPv4 (plain IPv4 connect, an
+ * early socket settled). Costs one atomic load when the counter is 0. */
+void upgrade_eager_note_ipv4(void);
+/* For tests: back to the start (lazy, no evidence). */
+void upgrade_eager_reset(void);
+
+/*
+ * The early socket: socket(AF_INET6, TYPE, PROTOCOL), registered as FDTAB_REAL_EAGER of type BASE (TYPE without its flags).
+ * Returns the fd, or -errno with nothing left open (the caller then makes
+ * the plain AF_INET socket).
+ */
+int upgrade_eager_socket(int type, int base, int protocol);
+
+/*
+ * An early socket FD (entry S) is about to be used for something other
+ * than a connect to a pool address: make it a real AF_INET socket again,
+ * in place (an AF_INET twin with the recorded options replayed, swapped
+ * onto FD keeping O_NONBLOCK, FD_CLOEXEC and epoll registrations), and
+ * count an IPv4 use. When that cannot be done (FD shared with another fd,
+ * a record incomplete, no descriptor left) S becomes FDTAB_REAL_INET6 and
+ * the use goes through as on an upgraded socket (IPv4-mapped:
+ * upgrade_dual), logged at info. No-op unless S is EAGER. Returns
+ * S's real family afterwards; FDTAB_REAL_INET also when FD turns out to
+ * have been closed behind the shim's back and reused (the caller then
+ * makes the program's call as it is).
+ */
+enum fdtab_real upgrade_settle(int fd, struct fdtab_sock *s);
+
+/* An early socket FD (entry S) stays IPv6 for good and may meet IPv4
+ * addresses (IPv4-mapped): IPV6_V6ONLY=0 (a failure, once bound, is
+ * logged at debug), S marked FDTAB_REAL_INET6. Checks first that FD is
+ * still S's socket: 0, or -ESTALE (FD left alone, its stale entry dropped). */
+int upgrade_dual(int fd, struct fdtab_sock *s);
 
 #endif

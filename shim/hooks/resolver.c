@@ -113,7 +113,8 @@ V6_EXPORT int getaddrinfo(const char *node, const char *service, const struct ad
                           struct addrinfo **res)
 {
     NOTE_RESOLVER();
-    if (hints && hints->ai_family == AF_INET) // NOLINT(v6-*): report mode records AF_INET lookups (v6scan self-scan)
+    /* NOLINTNEXTLINE(v6-*): report mode records AF_INET lookups (v6scan self-scan) */
+    if (hints && hints->ai_family == AF_INET)
         RECORD(REPORT_GETADDRINFO_INET, "getaddrinfo");
     if (!hook_on())
         return real_getaddrinfo(node, service, hints, res);

@@ -1,6 +1,6 @@
 /*
  * Exported socket hooks: socket, bind, listen, connect, accept, accept4,
- * getpeername, getsockname, getsockopt, setsockopt, epoll_ctl.
+ * getpeername, getsockname, getsockopt, setsockopt, epoll_ctl, ioctl.
  *
  * Decision table (every hook): an fd the fd table does not know (and, for
  * the address-returning calls, a caller buffer big enough for a
@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
@@ -135,4 +137,21 @@ SOCK_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
         return real_epoll_ctl(epfd, op, fd, ev);
     int saved = errno;
     return hook_ret(sockets_epoll_ctl(epfd, op, fd, ev), saved);
+}
+
+/* Untracked fds (terminals, files: most ioctls) go straight to libc; a
+ * tracked one may first be settled (sockets_ioctl_prepare), then the real
+ * call answers. */
+SOCK_EXPORT int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    if (fdtab_tracked(fd)) {
+        int saved = errno;
+        sockets_ioctl_prepare(fd, request);
+        errno = saved;
+    }
+    return real_ioctl(fd, request, arg);
 }

@@ -42,7 +42,7 @@ done
 
 # values v6scan offers are accepted, a bogus one is refused
 vals() { complete_ "$@" | tr '\n' ' '; }
-for opt in --format --fail-on; do
+for opt in --format --fail-on --min-confidence; do
   v=$(vals _v6scan "$v6scan" $opt "")
   [ -n "$v" ] || fail "v6scan $opt: no values"
   for x in $v; do
@@ -62,6 +62,15 @@ ids=$("$v6scan" --list-checks --checks='*' | awk '{print $1}' | sort | tr '\n' '
 [ "$(vals _v6scan "$v6scan" --checks = -*,v6-gethostbyn)" = "-*,v6-gethostbyname " ] && ok "v6scan --checks = -*,v6-gethostbyn (readline's split)" ||
   fail "--checks = list completion: $(vals _v6scan "$v6scan" --checks = -*,v6-gethostbyn)"
 complete_ _v6scan "$v6scan" cle | grep -qx clean.c && ok "v6scan: files" || fail "v6scan: no file completion"
+# --config-file (clang-tidy's name) and --config take a file; --dump-config
+# is an option of its own
+printf 'fail-on = note\n' > ci.v6scan
+for opt in --config-file --config; do
+  [ "$(complete_ _v6scan "$v6scan" $opt ci.v)" = ci.v6scan ] && ok "v6scan $opt FILE" || fail "v6scan $opt: $(complete_ _v6scan "$v6scan" $opt ci.v)"
+  "$v6scan" $opt ci.v6scan --dump-config 2> /dev/null | grep -qx 'fail-on = note' || fail "v6scan $opt ci.v6scan not read"
+done
+[ "$(complete_ _v6scan "$v6scan" --dump-c)" = --dump-config ] && ok "v6scan --dump-c -> --dump-config" ||
+  fail "--dump-c: $(complete_ _v6scan "$v6scan" --dump-c)"
 
 # v6run: values accepted (--check-config validates them), bogus refused
 for opt in --policy --log --log-target --listen-dualstack; do

@@ -12,11 +12,13 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok   $*"; }
 
 mkdir "$tmp/bin"
-# dpkg-query: every package is installed except nodejs and npm
+# dpkg-query: every package is installed except nodejs, npm and those
+# named in V6_STUB_MISSING
 cat > "$tmp/bin/dpkg-query" <<'STUB'
 #!/bin/sh
 for a; do p=$a; done
 case $p in nodejs|npm) exit 1 ;; esac
+case " ${V6_STUB_MISSING:-} " in *" $p "*) exit 1 ;; esac
 printf 'install ok installed'
 STUB
 cat > "$tmp/bin/apt-get" <<'STUB'
@@ -62,6 +64,14 @@ grep -q 'npm could not install @microsoft/sarif-multitool (see above); the SARIF
 
 run bad-option 2 --frobnicate
 grep -qx "install-deps.sh: unknown option '--frobnicate'" "$tmp/out" || fail "bad option message: $(cat "$tmp/out")"
+
+# --for-tests brings mmdebstrap (the fresh Debian 12 root of fresh-debian.sh);
+# the default does not
+V6_STUB_MISSING=mmdebstrap run for-tests 0 --for-tests
+grep -q '^apt-get .*install .* mmdebstrap' "$V6_STUB_LOG" && ok "for-tests: installs mmdebstrap" ||
+  fail "for-tests: mmdebstrap not installed: $(cat "$V6_STUB_LOG")"
+V6_STUB_MISSING=mmdebstrap run default-no-mmdebstrap 0
+grep -q mmdebstrap "$V6_STUB_LOG" && fail "default: installs mmdebstrap: $(cat "$V6_STUB_LOG")"
 
 # the demo installs without npm; the tests ask for it
 calls=$(grep -E '(^|[ /])install-deps\.sh' "$src/scripts/demo.sh" | grep -v '^#')

@@ -661,10 +661,10 @@ config)
     grep -qxF "v6scan: $c/.v6scan:$2" "$tmp/err" || die "bad configuration '$1': wanted '$2', got: $(cat "$tmp/err")"
     [ -s "$tmp/out" ] && die "a report was written with a bad configuration"
   }
-  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
+  bad_conf "$(printf '# ok\nchecks = *\nchekcs = v6-*')" "3: unknown key 'chekcs' (keys: checks, exclude, fail-on, baseline, format, min-confidence, severity GLOB, header-filter)"
   bad_conf 'fail-on = fatal' "1: fail-on must be error, warning, note or none (got 'fatal')"
-  bad_conf 'format = xml' "1: format must be text, json or sarif (got 'xml')"
-  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, min-confidence)"
+  bad_conf 'format = xml' "1: format must be text, json, sarif, html or codeclimate (got 'xml')"
+  bad_conf 'checks' "1: expected 'key = value' (keys: checks, exclude, fail-on, baseline, format, min-confidence, severity GLOB, header-filter)"
   bad_conf 'min-confidence = certain' "1: min-confidence must be high, medium or low (got 'certain')"
   bad_conf 'baseline =' '1: baseline needs a value'
   bad_conf "$(printf 'checks = *\n\nchecks = -*')" '3: checks is given twice (first on line 1)'
@@ -672,6 +672,323 @@ config)
   mkfifo "$c/.v6scan"
   expect_status 2 timeout 60 "$v6scan" --config "$c/.v6scan" "$c"
   grep -qxF "v6scan: --config $c/.v6scan: not a regular file" "$tmp/err" || die "FIFO configuration: $(cat "$tmp/err")"
+  ;;
+
+severity)
+  # severity overrides: `severity GLOB = LEVEL` in .v6scan and --severity
+  # GLOB=LEVEL (later wins, the command line after the file); the level in
+  # every format and for --fail-on
+  c=$tmp/sv
+  mkdir -p "$c/.git"
+  cp fixtures/sockaddr_generic_storage.c "$c/storage.c"
+  cp fixtures/gethostbyname.c "$c/lookup.c"
+  cp fixtures/inet_ntoa.c "$c/ntoa.c"
+  # 1. raised: six warnings become errors and --fail-on error now fails
+  expect_status 0 "$v6scan" --fail-on error "$c/storage.c"
+  printf 'severity v6-sockaddr-generic-storage = error\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" --fail-on error "$c/storage.c"
+  grep -c '^storage.c:[0-9]*:[0-9]*: error: .* \[v6-sockaddr-generic-storage\]$' "$tmp/out" | grep -qx 6 ||
+    die "raised to error: $(cat "$tmp/out")"
+  grep -q ': warning: ' "$tmp/out" && die "raised: a warning is left: $(cat "$tmp/out")"
+  grep -qxF 'storage.c:9:18: error: a struct sockaddr used as storage holds 16 bytes; an IPv6 address needs 28 [v6-sockaddr-generic-storage]' "$tmp/out" ||
+    die "raised: first line: $(cat "$tmp/out")"
+  summary_of "$tmp/err" | grep -q '^6 findings (6 errors, 0 warnings, 0 notes), ' || die "raised: summary: $(cat "$tmp/err")"
+  # --list-checks shows the level in use
+  (cd "$c" && "$v6scan" --list-checks 2> /dev/null) | grep -q '^v6-sockaddr-generic-storage  *error ' ||
+    die "--list-checks: the overridden level"
+  # 2. lowered: every check a note (a glob), the default gate (warning) passes
+  printf 'severity v6-* = note\n' > "$c/.v6scan"
+  expect_status 0 "$v6scan" "$c/lookup.c"
+  summary_of "$tmp/err" | grep -q '^5 findings (0 errors, 0 warnings, 5 notes), ' || die "lowered: summary: $(cat "$tmp/err")"
+  grep -qxF 'lookup.c:5:23: note: gethostbyname() returns IPv4 addresses only [v6-gethostbyname]' "$tmp/out" ||
+    die "lowered: text: $(cat "$tmp/out")"
+  expect_status 1 "$v6scan" --fail-on note "$c/lookup.c"
+  # 3. a glob of some checks: the others keep their own level
+  printf 'severity v6-gethost* = warning\n' > "$c/.v6scan"
+  expect_status 0 "$v6scan" --fail-on error "$c/lookup.c"
+  summary_of "$tmp/err" | grep -q '^5 findings (0 errors, 5 warnings, 0 notes), ' || die "glob: summary: $(cat "$tmp/err")"
+  # 4. the command line beats the file, and a later override an earlier one
+  printf '%s\n' 'severity v6-inet-ntoa = note' 'severity v6-sockaddr-in-decl = error' > "$c/.v6scan"
+  expect_status 1 "$v6scan" --severity v6-inet-ntoa=warning "$c/ntoa.c"
+  printf '%s\n' 'ntoa.c:13:17: error: declaration of struct in_addr models IPv4 endpoints only [v6-sockaddr-in-decl]' \
+    'ntoa.c:15:17: warning: inet_ntoa() formats IPv4 addresses only [v6-inet-ntoa]' > "$tmp/want"
+  grep ': \(error\|warning\|note\): .*\]$' "$tmp/out" | diff -u "$tmp/want" - || die "the command line over the file"
+  expect_status 0 "$v6scan" --severity 'v6-*=error' --severity 'v6-*=note' "$c/ntoa.c"
+  summary_of "$tmp/err" | grep -q '^2 findings (0 errors, 0 warnings, 2 notes), ' || die "later wins: $(cat "$tmp/err")"
+  # 5. SARIF: each result's level; the rule's defaultConfiguration stays the
+  # check's own, the run's invocation overrides it; JSON, Code Climate, HTML
+  expect_status 1 "$v6scan" --format sarif -o "$tmp/r.sarif" "$c/ntoa.c"
+  python3 - "$tmp/r.sarif" <<'PY' || die "SARIF levels"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+got = sorted((r["ruleId"], r["level"]) for r in run["results"])
+assert got == [("v6-inet-ntoa", "note"), ("v6-sockaddr-in-decl", "error")], got
+rules = run["tool"]["driver"]["rules"]
+byid = {r["id"]: (i, r) for i, r in enumerate(rules)}
+assert byid["v6-inet-ntoa"][1]["defaultConfiguration"]["level"] == "error", byid["v6-inet-ntoa"]
+assert byid["v6-sockaddr-in-decl"][1]["defaultConfiguration"]["level"] == "warning"
+over = run["invocations"][0]["ruleConfigurationOverrides"]
+assert [(o["descriptor"]["id"], o["descriptor"]["index"], o["configuration"]["level"]) for o in over] == sorted(
+    [("v6-inet-ntoa", byid["v6-inet-ntoa"][0], "note"),
+     ("v6-sockaddr-in-decl", byid["v6-sockaddr-in-decl"][0], "error")], key=lambda t: t[1]), over
+PY
+  if [ -n "$tool" ]; then
+    "$tool" validate "$tmp/r.sarif" > "$tmp/val" 2>&1 || die "sarif-multitool: $(cat "$tmp/val")"
+  fi
+  expect_status 1 "$v6scan" --format json "$c/ntoa.c"
+  python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]; assert sorted((x["check"],x["level"]) for x in f)==[("v6-inet-ntoa","note"),("v6-sockaddr-in-decl","error")], f' "$tmp/out" ||
+    die "JSON levels"
+  expect_status 1 "$v6scan" --format codeclimate "$c/ntoa.c"
+  python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert sorted((x["check_name"],x["severity"]) for x in f)==[("v6-inet-ntoa","info"),("v6-sockaddr-in-decl","critical")], f' "$tmp/out" ||
+    die "Code Climate severities"
+  expect_status 1 "$v6scan" --format html "$c/ntoa.c"
+  grep -qF '<tr><td><code>v6-sockaddr-in-decl</code></td><td>error</td>' "$tmp/out" || die "HTML per-check level"
+  grep -qF '<strong class="note">note</strong> inet_ntoa()' "$tmp/out" || die "HTML finding level"
+  # findings of inactive #if branches stay notes (found lexically)
+  expect_status 0 "$v6scan" --no-config --inactive-branches --severity 'v6-*=error' fixtures/inactive_branches.c
+  summary_of "$tmp/err" | grep -q '^10 findings (0 errors, 0 warnings, 10 notes), 1 suppressed' ||
+    die "inactive branches with an override: $(cat "$tmp/err")"
+  # 6. baselines and suppressions are independent of the level
+  rm "$c/.v6scan"
+  "$v6scan" --write-baseline "$tmp/base.json" "$c/lookup.c" > /dev/null 2>&1
+  expect_status 0 "$v6scan" --severity 'v6-*=error' --baseline "$tmp/base.json" "$c/lookup.c"
+  summary_of "$tmp/err" | grep -q '^0 findings (0 errors, 0 warnings, 0 notes), 0 suppressed, 5 baselined' ||
+    die "baseline with an override: $(cat "$tmp/err")"
+  cp fixtures/suppressions.c "$c/supp.c"
+  "$v6scan" --no-config "$c/supp.c" > /dev/null 2> "$tmp/err0"
+  expect_status 0 "$v6scan" --no-config --severity 'v6-*=note' "$c/supp.c"
+  [ "$(summary_of "$tmp/err" | sed 's/^\([0-9]*\) findings (.*), \([0-9]*\) suppressed.*/\1 \2/')" = \
+    "$(summary_of "$tmp/err0" | sed 's/^\([0-9]*\) findings (.*), \([0-9]*\) suppressed.*/\1 \2/')" ] ||
+    die "suppressions with an override: $(cat "$tmp/err0" "$tmp/err")"
+  # 7. a glob that names no check: a warning (as --checks), the scan goes on
+  expect_status 1 "$v6scan" --severity v6-later=error "$c/ntoa.c"
+  grep -qxF "v6scan: warning: --severity: 'v6-later' names no check (see --list-checks)" "$tmp/err" ||
+    die "unknown id on the command line: $(cat "$tmp/err")"
+  printf 'severity v6-later = note\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c/ntoa.c"
+  grep -qxF "v6scan: warning: $c/.v6scan: severity: 'v6-later' names no check (see --list-checks)" "$tmp/err" ||
+    die "unknown id in the file: $(cat "$tmp/err")"
+  # 8. a bad level or form: exit 2 with the message, nothing scanned
+  expect_status 2 "$v6scan" --severity v6-inet-ntoa=fatal "$c/ntoa.c"
+  grep -qxF "v6scan: --severity v6-inet-ntoa=fatal: the level must be error, warning or note (got 'fatal')" "$tmp/err" ||
+    die "bad level: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad level: a report was written"
+  expect_status 2 "$v6scan" --severity v6-inet-ntoa "$c/ntoa.c"
+  grep -qxF "v6scan: --severity needs GLOB=LEVEL, e.g. v6-inet-ntoa=error (got 'v6-inet-ntoa')" "$tmp/err" ||
+    die "no level: $(cat "$tmp/err")"
+  printf '# levels\nseverity v6-inet-ntoa = fatal\n' > "$c/.v6scan"
+  expect_status 2 "$v6scan" "$c/ntoa.c"
+  grep -qxF "v6scan: $c/.v6scan:2: severity v6-inet-ntoa: the level must be error, warning or note (got 'fatal')" "$tmp/err" ||
+    die "bad level in the file: $(cat "$tmp/err")"
+  printf 'severity = error\n' > "$c/.v6scan"
+  expect_status 2 "$v6scan" "$c/ntoa.c"
+  grep -qxF "v6scan: $c/.v6scan:1: severity needs one check glob: 'severity GLOB = LEVEL', e.g. 'severity v6-inet-ntoa = error'" "$tmp/err" ||
+    die "severity without a glob: $(cat "$tmp/err")"
+  # merge takes the levels of its reports
+  expect_status 2 "$v6scan" merge --severity v6-inet-ntoa=note "$tmp/r.sarif"
+  grep -qxF 'v6scan: --severity and --header-filter apply to a scan, not to merge (the reports merged carry their levels)' "$tmp/err" ||
+    die "merge --severity: $(cat "$tmp/err")"
+  ;;
+
+header-filter)
+  # --header-filter REGEX / header-filter = REGEX: a finding in a header is
+  # reported only when the header's root-relative or absolute path matches;
+  # a finding in a .c file scanned always is
+  c=$tmp/hf
+  mkdir -p "$c/.git" "$c/inc" "$c/lib"
+  printf '#include <netdb.h>\nstatic inline struct hostent *keep_lookup(const char *h) { return gethostbyname(h); }\n' > "$c/inc/keep.h"
+  printf '#include <netdb.h>\nstatic inline struct hostent *drop_lookup(const char *h) { return gethostbyname(h); }\n' > "$c/lib/drop.h"
+  printf '#include <netdb.h>\n#include "inc/keep.h"\n#include "lib/drop.h"\nstruct hostent *m(const char *h);\nstruct hostent *m(const char *h) { return gethostbyname(h); }\n' > "$c/main.c"
+  # hf_lines: the finding lines of the text report
+  hf_lines() { grep ': error: ' "$tmp/out" | cut -d: -f1-3; }
+  # 1. no filter: every project header (as before)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' "$c"
+  printf 'inc/keep.h:2:67\nlib/drop.h:2:67\nmain.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "no filter"
+  grep -q 'left out by' "$tmp/err" && die "no filter: $(cat "$tmp/err")"
+  # 2. a root-relative filter keeps inc/keep.h, drops lib/drop.h, never main.c
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' --header-filter '^inc/' "$c"
+  printf 'inc/keep.h:2:67\nmain.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "^inc/"
+  grep -qxF 'v6scan: 1 finding in headers left out by --header-filter' "$tmp/err" || die "^inc/: stderr: $(cat "$tmp/err")"
+  summary_of "$tmp/err" | grep -q '^2 findings (2 errors, ' || die "^inc/: summary: $(cat "$tmp/err")"
+  # 3. an absolute filter (the path clang-tidy matches)
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' --header-filter "^$c/lib/" "$c"
+  printf 'lib/drop.h:2:67\nmain.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "absolute filter"
+  # 4. a filter no header matches: only the main file's finding
+  expect_status 1 "$v6scan" --checks='-*,v6-gethostbyname' --header-filter 'none-such' "$c"
+  printf 'main.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "no header matches"
+  grep -qxF 'v6scan: 2 findings in headers left out by --header-filter' "$tmp/err" || die "none-such: stderr: $(cat "$tmp/err")"
+  # 5. the .v6scan key, and the command line over it
+  printf 'checks = -*,v6-gethostbyname\nheader-filter = drop\\.h$\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c"
+  printf 'lib/drop.h:2:67\nmain.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "header-filter in .v6scan"
+  grep -qxF "v6scan: 1 finding in headers left out by $c/.v6scan: header-filter" "$tmp/err" || die "file: stderr: $(cat "$tmp/err")"
+  expect_status 1 "$v6scan" --header-filter 'keep' "$c"
+  printf 'inc/keep.h:2:67\nmain.c:5:43\n' > "$tmp/want"
+  hf_lines | diff -u "$tmp/want" - || die "--header-filter over the file"
+  # 6. suppressions and baselines in a kept header keep working
+  printf '#include <netdb.h>\nstatic inline struct hostent *keep_lookup(const char *h) { return gethostbyname(h); } // NOLINT(v6-gethostbyname)\n' > "$c/inc/keep.h"
+  expect_status 1 "$v6scan" --header-filter '^inc/' "$c"
+  summary_of "$tmp/err" | grep -q '^1 finding (1 error, 0 warnings, 0 notes), 1 suppressed, 0 baselined' ||
+    die "suppression in a kept header: $(cat "$tmp/err")"
+  "$v6scan" --header-filter '^inc/' --write-baseline "$tmp/base.json" "$c" > /dev/null 2>&1
+  expect_status 0 "$v6scan" --header-filter '^inc/' --baseline "$tmp/base.json" "$c"
+  summary_of "$tmp/err" | grep -q '^0 findings (0 errors, 0 warnings, 0 notes), 1 suppressed, 1 baselined' ||
+    die "baseline with a header filter: $(cat "$tmp/err")"
+  # 7. a bad regular expression: regerror's text, exit 2
+  expect_status 2 "$v6scan" --header-filter 'inc/(' "$c"
+  grep -qxF "v6scan: --header-filter 'inc/(' is not a regular expression: Unmatched ( or \\(" "$tmp/err" ||
+    die "bad regex: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad regex: a report was written"
+  expect_status 2 "$v6scan" --header-filter '' "$c"
+  grep -qxF 'v6scan: --header-filter needs a regular expression (.* for every header)' "$tmp/err" || die "empty regex: $(cat "$tmp/err")"
+  printf 'header-filter = [a-\n' > "$c/.v6scan"
+  expect_status 2 "$v6scan" "$c"
+  grep -qxF "v6scan: $c/.v6scan:1: header-filter '[a-' is not a regular expression: Unmatched [, [^, [:, [., or [=" "$tmp/err" ||
+    die "bad regex in the file: $(cat "$tmp/err")"
+  # 8. --dump-config writes both, and reads back the same
+  printf '%s\n' 'checks = -*,v6-gethostbyname' 'header-filter = ^(inc|src)/' 'severity v6-* = note' \
+    'severity v6-gethostbyname = error' > "$c/.v6scan"
+  expect_status 0 "$v6scan" --dump-config --root "$c" --severity v6-gethostbyname=warning
+  printf '%s\n' 'header-filter = ^(inc|src)/' 'severity v6-* = note' 'severity v6-gethostbyname = error' \
+    'severity v6-gethostbyname = warning' > "$tmp/want"
+  grep '^\(header-filter\|severity\) ' "$tmp/out" | diff -u "$tmp/want" - || die "dump: $(cat "$tmp/out")"
+  grep -qxF "# from $c/.v6scan, then the command line: --severity" "$tmp/out" || die "dump: source: $(cat "$tmp/out")"
+  cp "$tmp/out" "$tmp/dump1"
+  mkdir -p "$tmp/rt/.git"
+  cp "$tmp/dump1" "$tmp/rt/.v6scan"
+  expect_status 0 "$v6scan" --dump-config --root "$tmp/rt"
+  grep -v '^# \(v6scan --dump-config\|from \)' "$tmp/dump1" > "$tmp/a"
+  grep -v '^# \(v6scan --dump-config\|from \)' "$tmp/out" | diff -u "$tmp/a" - || die "dump round trip"
+  # the saved dump scans as the original does
+  expect_status 0 "$v6scan" --severity v6-gethostbyname=warning --fail-on error "$c"
+  cp "$tmp/out" "$tmp/scan1"
+  expect_status 0 "$v6scan" --config-file "$tmp/dump1" --fail-on error "$c"
+  diff -u "$tmp/scan1" "$tmp/out" || die "a scan with the saved dump differs"
+  grep -q '^inc/keep.h' "$tmp/out" && die "dump: the NOLINT line was reported"
+  grep -qx 'main.c:5:43: warning: .*' "$tmp/out" || grep -q '^main.c:5:43: warning: ' "$tmp/out" || die "dump scan: $(cat "$tmp/out")"
+  expect_status 2 "$v6scan" --dump-config --no-config --header-filter ' inc/' --root "$c"
+  grep -qxF "v6scan: --dump-config: --header-filter ' inc/' cannot be written in a .v6scan (its values are not empty and have no blank at either end and no line break)" "$tmp/err" ||
+    die "unwritable header filter: $(cat "$tmp/err")"
+  ;;
+
+dump-config)
+  # --dump-config: the configuration a scan would use, as a .v6scan on
+  # stdout, exit 0, nothing scanned; read back it gives the same dump
+  c=$tmp/dc
+  mkdir -p "$c/.git" "$c/src/deep" "$tmp/else"
+  cp fixtures/gethostbyname.c "$c/src/a.c"
+  # dump_cmp A B: two dumps are the same configuration (all but the two
+  # comment lines naming the root and the source)
+  dump_cmp() { grep -v '^# \(v6scan --dump-config\|from \)' "$1" > "$tmp/a"; grep -v '^# \(v6scan --dump-config\|from \)' "$2" > "$tmp/b"
+    diff -u "$tmp/a" "$tmp/b"; }
+  # 1. no file: the defaults, and the default checks named
+  (cd "$c/src" && "$v6scan" --dump-config --root "$c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "defaults: exit status: $(cat "$tmp/err")"
+  [ -s "$tmp/err" ] && die "defaults: stderr: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    '# from no .v6scan (none in the root or above), and the defaults' \
+    '# checks: not set, the default set (every check not off by default)' > "$tmp/want"
+  head -n 3 "$tmp/out" | diff -u "$tmp/want" - || die "defaults: head"
+  printf 'fail-on = warning\nmin-confidence = medium\nformat = text\n' > "$tmp/want"
+  grep -v '^#' "$tmp/out" | diff -u "$tmp/want" - || die "defaults: keys"
+  tail -n 1 "$tmp/out" | grep -qx '# baseline: none' || die "defaults: baseline line"
+  "$v6scan" --list-checks 2> /dev/null | cut -d' ' -f1 | sort > "$tmp/want"
+  n=$(wc -l < "$tmp/want")
+  grep -qx "# $n checks enabled: v6-.*" "$tmp/out" || die "defaults: enabled count ($n): $(cat "$tmp/out")"
+  grep '^#' "$tmp/out" | sed 1,3d | grep -o 'v6-[a-z0-9-]*' | sort | diff -u "$tmp/want" - || die "defaults: enabled ids"
+  cp "$tmp/out" "$tmp/defaults"
+  # round trip of the defaults
+  cp "$tmp/defaults" "$tmp/else/defaults.v6scan"
+  expect_status 0 "$v6scan" --dump-config --config-file "$tmp/else/defaults.v6scan" --root "$c"
+  dump_cmp "$tmp/defaults" "$tmp/out" || die "defaults: round trip"
+  # 2. a discovered file, from the current directory upward and from the
+  # root of the paths given
+  printf '%s\n' '# CI settings' 'checks = -*,v6-gethostbyname,v6-inet-ntoa' 'exclude = third/*' \
+    'exclude = gen/*.c' ' fail-on = none ' 'min-confidence = high' 'format = json' 'baseline = ci/base.json' > "$c/.v6scan"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" "# from $c/.v6scan" \
+    'checks = -*,v6-gethostbyname,v6-inet-ntoa' '# 2 checks enabled: v6-gethostbyname, v6-inet-ntoa' \
+    'exclude = third/*' 'exclude = gen/*.c' \
+    '# header-filter: not set (findings in every project header are reported)' \
+    '# severity: none set (each check at its own level)' 'fail-on = none' 'min-confidence = high' 'format = json' \
+    "baseline = $c/ci/base.json" > "$tmp/want"
+  (cd "$c/src/deep" && "$v6scan" --dump-config --root "$c" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "discovered: exit status: $(cat "$tmp/err")"
+  diff -u "$tmp/want" "$tmp/out" || die "discovered file (--root)"
+  grep -qxF "v6scan: using the configuration $c/.v6scan" "$tmp/err" || die "discovered: stderr: $(cat "$tmp/err")"
+  (cd "$c/src/deep" && "$v6scan" --dump-config > "$tmp/out" 2> "$tmp/err")
+  sed "1s|.*|# v6scan --dump-config: the configuration of a scan of $c/src/deep|" "$tmp/want" | diff -u - "$tmp/out" ||
+    die "discovered file (from the current directory)"
+  (cd "$tmp/else" && "$v6scan" --dump-config "$c/src" > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "discovered from a path: exit status: $(cat "$tmp/err")"
+  diff -u "$tmp/want" "$tmp/out" || die "discovered file (the root of the paths given)"
+  # nothing is scanned: no finding, no summary line
+  grep -q 'findings\? (' "$tmp/err" && die "--dump-config scanned: $(cat "$tmp/err")"
+  # 3. the command line over the file
+  (cd "$tmp/else" && "$v6scan" --dump-config --root "$c" --checks='-*,v6-inet-ntoa' --fail-on error --exclude 'vendor/*' \
+    --format sarif --min-confidence low --baseline old.json > "$tmp/out" 2> "$tmp/err")
+  [ $? -eq 0 ] || die "overrides: exit status: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    "# from $c/.v6scan, then the command line: --checks, --exclude, --fail-on, --min-confidence, --format, --baseline" \
+    'checks = -*,v6-inet-ntoa' '# 1 check enabled: v6-inet-ntoa' 'exclude = vendor/*' \
+    '# header-filter: not set (findings in every project header are reported)' \
+    '# severity: none set (each check at its own level)' 'fail-on = error' \
+    'min-confidence = low' 'format = sarif' "baseline = $tmp/else/old.json" > "$tmp/want"
+  diff -u "$tmp/want" "$tmp/out" || die "the command line over the file"
+  cp "$tmp/out" "$tmp/over"
+  (cd "$tmp/else" && "$v6scan" --dump-config --root "$c" --write-baseline new.json > "$tmp/out" 2> /dev/null)
+  grep -qx '# baseline: none (--write-baseline replaces it)' "$tmp/out" || die "--write-baseline: $(cat "$tmp/out")"
+  # 4. round trip: each dump saved as a .v6scan (discovered there, and
+  # through --config-file) gives the same configuration
+  mkdir -p "$tmp/rt/.git"
+  cp "$tmp/over" "$tmp/rt/.v6scan"
+  expect_status 0 "$v6scan" --dump-config --root "$tmp/rt"
+  dump_cmp "$tmp/over" "$tmp/out" || die "round trip of the overridden configuration"
+  grep -qxF "# from $tmp/rt/.v6scan" "$tmp/out" || die "round trip: source: $(cat "$tmp/out")"
+  (cd "$c" && "$v6scan" --dump-config > "$tmp/disc")
+  expect_status 0 "$v6scan" --dump-config --config-file "$tmp/disc" --root "$tmp/rt"
+  dump_cmp "$tmp/disc" "$tmp/out" || die "round trip of the discovered configuration"
+  # the saved dump scans as the original does
+  printf 'checks = -*,v6-gethostbyname\nfail-on = error\n' > "$c/.v6scan"
+  expect_status 1 "$v6scan" "$c"
+  cp "$tmp/out" "$tmp/scan1"
+  (cd "$c" && "$v6scan" --dump-config > "$tmp/else/saved.v6scan" 2> /dev/null)
+  expect_status 1 "$v6scan" --config-file "$tmp/else/saved.v6scan" "$c"
+  diff -u "$tmp/scan1" "$tmp/out" || die "a scan with the saved dump differs"
+  # 5. a bad file: the scan's message, exit 2, nothing on stdout
+  printf 'checks = *\nlevel = high\n' > "$c/.v6scan"
+  expect_status 2 "$v6scan" --dump-config --root "$c"
+  grep -qxF "v6scan: $c/.v6scan:2: unknown key 'level' (keys: checks, exclude, fail-on, baseline, format, min-confidence, severity GLOB, header-filter)" "$tmp/err" ||
+    die "bad discovered file: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad file: a configuration was printed"
+  printf 'fail-on = often\n' > "$tmp/else/bad.v6scan"
+  expect_status 2 "$v6scan" --dump-config --config-file "$tmp/else/bad.v6scan"
+  grep -qxF "v6scan: --config-file $tmp/else/bad.v6scan:1: fail-on must be error, warning, note or none (got 'often')" "$tmp/err" ||
+    die "bad --config-file: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "bad --config-file: a configuration was printed"
+  expect_status 2 "$v6scan" --dump-config --config "$tmp/else/none.v6scan"
+  grep -qxF "v6scan: --config $tmp/else/none.v6scan: No such file or directory" "$tmp/err" || die "missing --config: $(cat "$tmp/err")"
+  # a value the syntax cannot hold is refused, not written half
+  expect_status 2 "$v6scan" --dump-config --no-config --exclude ' lead/*' --root "$c"
+  grep -qxF "v6scan: --dump-config: --exclude ' lead/*' cannot be written in a .v6scan (its values are not empty and have no blank at either end and no line break)" "$tmp/err" ||
+    die "unwritable value: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && die "unwritable value: a configuration was printed"
+  # 6. --no-config: the bad file is not read; the command line and defaults
+  expect_status 0 "$v6scan" --dump-config --no-config --fail-on note --root "$c"
+  [ -s "$tmp/err" ] && die "--no-config: stderr: $(cat "$tmp/err")"
+  printf '%s\n' "# v6scan --dump-config: the configuration of a scan of $c" \
+    '# from no .v6scan (--no-config), the command line: --fail-on, and the defaults' > "$tmp/want"
+  head -n 2 "$tmp/out" | diff -u "$tmp/want" - || die "--no-config: head"
+  sed 2d "$tmp/defaults" | sed 's/^fail-on = warning$/fail-on = note/' > "$tmp/want"
+  sed 2d "$tmp/out" | diff -u "$tmp/want" - || die "--no-config: the defaults with --fail-on note"
+  expect_status 2 "$v6scan" --dump-config --config-file x --no-config
+  grep -qxF 'v6scan: --config-file and --no-config exclude each other' "$tmp/err" || die "--config-file --no-config: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" merge --dump-config r.json
+  grep -qxF 'v6scan: --dump-config applies to a scan, not to merge' "$tmp/err" || die "merge --dump-config: $(cat "$tmp/err")"
   ;;
 
 utf8-output)

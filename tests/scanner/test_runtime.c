@@ -75,8 +75,11 @@ static struct runtime *load_ok(void)
 static void test_sites_of_every_process_are_summed_and_placed_at_their_line(void **state)
 {
 	(void)state;
-	unsigned long long a = site_here(); int line_a = __LINE__;
-	unsigned long long b = site_here(); int line_b = __LINE__;
+	/* each line number names the line below it, the call site's */
+	int line_a = __LINE__ + 1;
+	unsigned long long a = site_here();
+	int line_b = __LINE__ + 1;
+	unsigned long long b = site_here();
 	char *text;
 	/* Process 1 ended (counts 3 and 1); process 2 ended (count 4 for A);
 	 * process 3 was killed after recording A: at least 1 more. */

@@ -90,7 +90,8 @@ static void test_defaults_are_the_documented_ones(void **state)
     assert_int_equal(config_load(&c, secure_mode_getenv, err, sizeof err), 0);
     assert_string_equal(err, "");
     char net[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &c.pool_net, net, sizeof net); // NOLINT(v6-*): the pool is IPv4 by design (v6scan self-scan)
+    /* NOLINTNEXTLINE(v6-*): the pool is IPv4 by design (v6scan self-scan) */
+    inet_ntop(AF_INET, &c.pool_net, net, sizeof net);
     assert_string_equal(net, "198.18.0.0");
     assert_int_equal(c.pool_prefix, 15);
     assert_true(c.enabled);

@@ -33,7 +33,18 @@
 #include "fdtable.h"
 #include "pool.h"
 #include "sockets_test_util.h"
+#include "upgrade.h"
 #include "v6test.h"
+
+/* These tests are about the lazy model (each socket starts as a real
+ * AF_INET one): forget the pool connects earlier tests made, which would
+ * turn the adaptive model early (upgrade.h; test_sockets_eager.c). */
+static int lazy_model(void **state)
+{
+    (void)state;
+    upgrade_eager_reset();
+    return 0;
+}
 
 
 /* ---- client side ---- */
@@ -532,20 +543,20 @@ static void test_listen_without_bind_is_dual_stack_too(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_listen_without_bind_is_dual_stack_too),
-        cmocka_unit_test(test_blocking_connect_to_pool_address_reaches_ipv6_only_server),
-        cmocka_unit_test(test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4),
-        cmocka_unit_test(test_blocking_connect_when_every_candidate_refuses_gives_econnrefused),
-        cmocka_unit_test(test_nonblocking_connect_keeps_einprogress_poll_and_so_error),
-        cmocka_unit_test(test_nonblocking_refused_connect_matches_the_kernel_exactly),
-        cmocka_unit_test(test_epoll_registration_before_connect_survives_the_upgrade),
-        cmocka_unit_test(test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_view),
-        cmocka_unit_test(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4),
-        cmocka_unit_test(test_blocking_connect_to_black_holes_honours_so_sndtimeo),
-        cmocka_unit_test(test_blocking_connect_to_black_holes_stops_at_the_budget),
-        cmocka_unit_test(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6),
-        cmocka_unit_test(test_unknown_or_unreachable_pool_addresses_are_refused_without_sending),
-        cmocka_unit_test(test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address),
+        cmocka_unit_test_setup(test_listen_without_bind_is_dual_stack_too, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_pool_address_reaches_ipv6_only_server, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_when_every_candidate_refuses_gives_econnrefused, lazy_model),
+        cmocka_unit_test_setup(test_nonblocking_connect_keeps_einprogress_poll_and_so_error, lazy_model),
+        cmocka_unit_test_setup(test_nonblocking_refused_connect_matches_the_kernel_exactly, lazy_model),
+        cmocka_unit_test_setup(test_epoll_registration_before_connect_survives_the_upgrade, lazy_model),
+        cmocka_unit_test_setup(test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_view, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_honours_so_sndtimeo, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_stops_at_the_budget, lazy_model),
+        cmocka_unit_test_setup(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6, lazy_model),
+        cmocka_unit_test_setup(test_unknown_or_unreachable_pool_addresses_are_refused_without_sending, lazy_model),
+        cmocka_unit_test_setup(test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address, lazy_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
