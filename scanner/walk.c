@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,70 @@ void *walk_grow(void *arr, size_t n, size_t size, struct walk_ctx *ctx)
 	return na;
 }
 
-static struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocation loc, size_t *fidx)
+/* realpath() of absolute file names, kept for the process: every
+ * translation unit names the same project headers, and resolving each
+ * costs a system call per path component. A name's answer (NULL when it
+ * did not resolve) does not depend on the working directory. All three
+ * guarded by walk_real_lock. */
+struct walk_real {
+	char *name;
+	char *real;
+};
+static pthread_mutex_t walk_real_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct walk_real *walk_reals;
+static size_t walk_nreals;
+
+/* realpath(name, NULL), from the cache when name is absolute. */
+static char *walk_realpath(const char *name)
+{
+	char *real = NULL;
+
+	if (name[0] != '/')
+		return realpath(name, NULL);
+	pthread_mutex_lock(&walk_real_lock);
+	for (size_t i = 0; i < walk_nreals; i++)
+		if (strcmp(walk_reals[i].name, name) == 0) {
+			real = walk_reals[i].real ? strdup(walk_reals[i].real) : NULL;
+			pthread_mutex_unlock(&walk_real_lock);
+			return real;
+		}
+	pthread_mutex_unlock(&walk_real_lock);
+	real = realpath(name, NULL);
+	pthread_mutex_lock(&walk_real_lock);
+	/* grows by powers of two, as walk_grow does */
+	struct walk_real *nr = walk_reals;
+	if (!walk_nreals || !(walk_nreals & (walk_nreals - 1)))
+		nr = reallocarray(walk_reals, walk_nreals ? walk_nreals * 2 : 64, sizeof(*nr));
+	if (nr) {
+		walk_reals = nr;
+		char *n = strdup(name), *r = real ? strdup(real) : NULL;
+		if (n && (r || !real)) {
+			walk_reals[walk_nreals].name = n;
+			walk_reals[walk_nreals++].real = r;
+		} else {
+			free(n);
+			free(r);
+		}
+	}
+	pthread_mutex_unlock(&walk_real_lock);
+	return real;
+}
+
+const char *walk_file_text(struct walk_ctx *ctx, CXFile file, size_t *size)
+{
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		struct walk_file *wf = &ctx->files[i];
+		if (wf->file != file && !clang_File_isEqual(wf->file, file))
+			continue;
+		if (!wf->text)
+			wf->text = clang_getFileContents(ctx->tu, wf->file, &wf->size);
+		*size = wf->size;
+		return wf->text;
+	}
+	return clang_getFileContents(ctx->tu, file, size);
+}
+
+struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocation loc, size_t *fidx)
 {
 	size_t i;
 
@@ -78,7 +142,7 @@ static struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSour
 	wf->file = file;
 	if (!clang_Location_isInSystemHeader(loc)) {
 		CXString name = clang_getFileName(file);
-		char *real = realpath(clang_getCString(name), NULL);
+		char *real = walk_realpath(clang_getCString(name));
 		clang_disposeString(name);
 		if (real && strncmp(real, ctx->cfg->root, ctx->rootlen) == 0 && real[ctx->rootlen] == '/') {
 			wf->relpath = strdup(real + ctx->rootlen + 1);
@@ -233,44 +297,38 @@ void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXS
 	walk_add(ctx, check, loc, subject, msg);
 }
 
-static void walk_op_load(struct walk_ctx *ctx, CXCursor cur)
+const char *walk_system_callee(struct walk_ctx *ctx, CXCursor call, const char *const *names, size_t n)
 {
-	if (ctx->op_state && clang_equalCursors(ctx->op_cur, cur))
-		return;
-	ctx->op_cur = cur;
-	ctx->op_first = ast_first_child(cur);
-	ctx->op_last = ast_last_child(cur);
-	ctx->op_state = 1;
-}
-
-CXCursor walk_first(struct walk_ctx *ctx, CXCursor cur)
-{
-	walk_op_load(ctx, cur);
-	return ctx->op_first;
-}
-
-CXCursor walk_last(struct walk_ctx *ctx, CXCursor cur)
-{
-	walk_op_load(ctx, cur);
-	return ctx->op_last;
-}
-
-const char *walk_operator(struct walk_ctx *ctx, CXCursor binop)
-{
-	walk_op_load(ctx, binop);
-	if (ctx->op_state == 1) {
-		if (!ast_binary_operator(ctx->tu, binop, ctx->op_text, sizeof(ctx->op_text)))
-			ctx->op_text[0] = '\0';
-		ctx->op_state = 2;
+	if (!ctx->callee_state || !clang_equalCursors(ctx->callee_of, call)) {
+		CXCursor fn = clang_getCursorReferenced(call);
+		ctx->callee_of = call;
+		ctx->callee_system = -1;
+		ctx->callee_state = 1;
+		if (clang_getCursorKind(fn) == CXCursor_FunctionDecl) {
+			CXString s = clang_getCursorSpelling(fn);
+			const char *name = clang_getCString(s);
+			size_t len = strlen(name);
+			ctx->callee_state = len < sizeof(ctx->callee_name) ? 2 : 3;
+			if (len < sizeof(ctx->callee_name))
+				memcpy(ctx->callee_name, name, len + 1);
+			clang_disposeString(s);
+		}
 	}
-	return ctx->op_text[0] ? ctx->op_text : NULL;
-}
-
-int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op)
-{
-	const char *o = walk_operator(ctx, binop);
-
-	return o && strcmp(o, op) == 0;
+	if (ctx->callee_state == 1)
+		return NULL;
+	if (ctx->callee_state == 3)
+		return ast_system_callee(call, names, n);
+	const char *hit = NULL;
+	for (size_t i = 0; i < n && !hit; i++)
+		if (strcmp(ctx->callee_name, names[i]) == 0)
+			hit = names[i];
+	if (!hit)
+		return NULL;
+	if (ctx->callee_system < 0) {
+		CXCursor first = clang_getCanonicalCursor(clang_getCursorReferenced(call));
+		ctx->callee_system = clang_Location_isInSystemHeader(clang_getCursorLocation(first)) != 0;
+	}
+	return ctx->callee_system ? hit : NULL;
 }
 
 /* Records project macro expansions and definitions and project function
@@ -295,23 +353,23 @@ static enum CXChildVisitResult walk_prepass(CXCursor c, CXCursor parent, CXClien
 		ctx->top = nt;
 		ctx->top[ctx->ntop++] = c;
 	}
-	if (k != CXCursor_MacroExpansion && k != CXCursor_MacroDefinition && k != CXCursor_FunctionDecl)
-		return CXChildVisit_Continue;
-	if (k == CXCursor_FunctionDecl && !clang_isCursorDefinition(c))
-		return CXChildVisit_Continue;
-	CXSourceRange r = clang_getCursorExtent(c);
-	unsigned start, end;
-	if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, &start, &file))
-		return CXChildVisit_Continue;
-	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
-
+	/* a macro's location is where its extent starts (the name of a
+	 * definition, the start of an expansion): the extent, which costs a
+	 * re-lex of its last token, is computed only where its end is needed */
 	int rc;
-	if (k == CXCursor_MacroExpansion)
-		rc = walk_macro_record_expansion(ctx, c, file, start, end);
-	else if (k == CXCursor_MacroDefinition)
+	if (k == CXCursor_MacroDefinition)
 		rc = walk_macro_record_definition(ctx, c);
-	else
+	else if (k == CXCursor_MacroExpansion)
+		rc = walk_macro_record_expansion(ctx, c, file, off);
+	else if (k == CXCursor_FunctionDecl && clang_isCursorDefinition(c)) {
+		CXSourceRange r = clang_getCursorExtent(c);
+		unsigned start, end;
+		if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, &start, &file))
+			return CXChildVisit_Continue;
+		clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
 		rc = walk_scope_record(ctx, c, file, start, end);
+	} else
+		return CXChildVisit_Continue;
 	return rc ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 

@@ -158,6 +158,24 @@ const char *walk_operator(struct walk_ctx *ctx, CXCursor binop);
 /* 1 when walk_operator(ctx, binop) is op. */
 int walk_is_op(struct walk_ctx *ctx, CXCursor binop, const char *op);
 
+/* ast_binary_operator's answer for any binary operator (not only the one
+ * handed to the check), without its cost: the operator is read from the
+ * file text between the operands, tokenizing only where that text holds
+ * what a plain scan should leave to clang. walk_binop_is: 1 when it is op. */
+const char *walk_binary_operator(struct walk_ctx *ctx, CXCursor binop, char *buf, size_t len);
+int walk_binop_is(struct walk_ctx *ctx, CXCursor binop, const char *op);
+
+/* ast_system_callee's answer (the entry of names[0..n) that the CallExpr
+ * `call` calls, when that is a libc function declared in a system header;
+ * else NULL), with the callee's name and header read once per call for
+ * all the checks that ask about the same call. */
+const char *walk_system_callee(struct walk_ctx *ctx, CXCursor call, const char *const *names, size_t n);
+
+/* clang_getFileContents(file), kept for the rest of the walk: for a file
+ * other than the main one, libclang searches the translation unit's source
+ * entries for it at each call. NULL as clang_getFileContents. */
+const char *walk_file_text(struct walk_ctx *ctx, CXFile file, size_t *size);
+
 /* The parent of the cursor currently handed to a check. */
 CXCursor walk_parent(const struct walk_ctx *ctx);
 

@@ -200,7 +200,7 @@ static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor 
 		if (!flow_value(ctx, f, ast_first_child(s), depth + 1) && !flow_value(ctx, f, ast_last_child(s), depth + 1))
 			return 0;
 		char op[8];
-		return ast_binary_operator(ctx->tu, s, op, sizeof(op)) && (strcmp(op, "&") == 0 || strcmp(op, "|") == 0);
+		return walk_binary_operator(ctx, s, op, sizeof(op)) && (strcmp(op, "&") == 0 || strcmp(op, "|") == 0);
 	}
 	default:
 		return 0;
@@ -321,7 +321,7 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 			break;
 		CXCursor rhs = ast_last_child(c);
 		if (sink) {
-			if (flow_named(rhs, &k) && ast_is_assignment(ctx->tu, c))
+			if (flow_named(rhs, &k) && walk_binop_is(ctx, c, "="))
 				flow_edge_add(f, FLOW_SINK, &k, rhs, clang_getNullCursor());
 		} else {
 			flow_edge_add(f, FLOW_STORE, &k, rhs, c);
@@ -342,7 +342,7 @@ static int flow_seeded(struct walk_ctx *ctx, struct walk_scope *s)
 	if (s->seeded >= 0)
 		return s->seeded;
 	s->seeded = 0;
-	const char *text = clang_getFileContents(ctx->tu, ctx->files[s->file].file, &size);
+	const char *text = walk_file_text(ctx, ctx->files[s->file].file, &size);
 	if (!text || s->end > size || s->end <= s->start)
 		return 0;
 	for (size_t i = 0; i < sizeof(flow_seeds) / sizeof(flow_seeds[0]); i++)
@@ -380,7 +380,7 @@ static struct walk_flow *flow_get(struct walk_ctx *ctx)
 				continue;
 			e->done = 1;
 			/* the operator and the dual-stack rule last: both cost */
-			if (!clang_Cursor_isNull(e->assign) && !ast_is_assignment(ctx->tu, e->assign))
+			if (!clang_Cursor_isNull(e->assign) && !walk_binop_is(ctx, e->assign, "="))
 				continue;
 			if (walk_in_dual_stack(ctx, e->scope->cur))
 				continue;

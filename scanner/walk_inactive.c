@@ -259,7 +259,7 @@ static int inactive_worth_lexing(struct walk_ctx *ctx, CXSourceRange r)
 
 	clang_getFileLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
 	clang_getFileLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
-	const char *buf = f1 ? clang_getFileContents(ctx->tu, f1, &size) : NULL;
+	const char *buf = f1 ? walk_file_text(ctx, f1, &size) : NULL;
 	if (!buf || !f2 || !clang_File_isEqual(f1, f2) || o2 < o1 || o2 > size)
 		return 1; /* not known: lex it */
 	for (size_t h = 0; h < sizeof(inactive_hints) / sizeof(inactive_hints[0]); h++)

@@ -86,6 +86,12 @@ struct walk_ctx {
 	CXCursor op_first, op_last;
 	int op_state;                   /* 1 operands known, 2 operator too */
 	char op_text[8];                /* "" when not available */
+	/* the callee of one call, shared by the checks that ask about the
+	 * same call (walk_system_callee) */
+	CXCursor callee_of;
+	int callee_state;               /* 0 unknown, 1 not a function, 2 name known, 3 name too long */
+	int callee_system;              /* -1 not asked yet, else 1 when declared in a system header */
+	char callee_name[64];
 	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
 	int memo[64];                   /* walk_memo: one answer per enabled check, -1 unset */
 	size_t cur_top;                 /* index in top of the cursor being walked */
@@ -97,6 +103,11 @@ struct walk_ctx {
  * array to use, or NULL with ctx->err = -ENOMEM. */
 void *walk_grow(void *arr, size_t n, size_t size, struct walk_ctx *ctx);
 
+/* The file record of `file` (found, or added as walk_where would add it:
+ * loc must be a location whose expansion location is in file); NULL with
+ * ctx->err set when out of memory. *fidx receives its index. */
+struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocation loc, size_t *fidx);
+
 /* The file record of the expansion location of loc, or NULL (no file, or a
  * file outside the project). line and col may be NULL: computing them
  * builds the file's line table, most of the cost for a header's cursors.
@@ -105,7 +116,9 @@ struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigne
 			     unsigned *off, size_t *fidx);
 
 /* walk_macro.c */
-int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start, unsigned end);
+/* Records the MacroExpansion c, which starts at offset start of project
+ * file `file` (its location). */
+int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start);
 int walk_macro_record_definition(struct walk_ctx *ctx, CXCursor c);
 /* Sorts the expansions for walk_expansion_at (after the prepass). */
 void walk_macro_index(struct walk_ctx *ctx);

@@ -55,18 +55,59 @@ int walk_macro_is_used(struct walk_ctx *ctx, CXCursor def)
 	return m && m->used;
 }
 
-int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start, unsigned end)
+/* The end offset of the macro expansion c that starts at offset start of
+ * file, when it is an object-like macro's: where its name ends, when the
+ * file text there is exactly the name (as the lexer measures the token
+ * the extent ends with) and no '(' follows (a function-like macro's
+ * expansion runs to its ')'; the definition the expansion cursor refers
+ * to cannot tell, it may be another definition of the same name). 0 when
+ * that is not certain: then the extent decides. */
+static int walk_expansion_quick_end(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start, unsigned *end)
+{
+	struct walk_file *wf = &ctx->files[file];
+
+	if (!wf->text)
+		wf->text = clang_getFileContents(ctx->tu, wf->file, &wf->size);
+	CXString s = clang_getCursorSpelling(c);
+	const char *name = clang_getCString(s);
+	size_t len = name ? strlen(name) : 0;
+	int ok = len && wf->text && start + len < wf->size && memcmp(wf->text + start, name, len) == 0;
+	clang_disposeString(s);
+	if (!ok)
+		return 0;
+	/* an identifier goes on through these (a line splice, a UCN, '$',
+	 * UTF-8): leave them to the extent */
+	unsigned char next = (unsigned char)wf->text[start + len];
+	if (next == '_' || next == '$' || next == '\\' || next >= 0x80 || (next >= 'a' && next <= 'z') ||
+	    (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9'))
+		return 0;
+	size_t i = start + len;
+	while (i < wf->size && (wf->text[i] == ' ' || wf->text[i] == '\t' || wf->text[i] == '\n' ||
+				wf->text[i] == '\r' || wf->text[i] == '\v' || wf->text[i] == '\f'))
+		i++;
+	/* an argument list, or a comment or line splice that may hide one */
+	if (i >= wf->size || wf->text[i] == '(' || wf->text[i] == '/' || wf->text[i] == '\\')
+		return 0;
+	*end = start + (unsigned)len;
+	return 1;
+}
+
+int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, unsigned start)
 {
 	struct walk_expansion *ne = walk_grow(ctx->exps, ctx->nexps, sizeof(*ne), ctx);
 
 	if (!ne)
 		return -ENOMEM;
 	ctx->exps = ne;
+	CXCursor def = clang_getCursorReferenced(c);
+	unsigned end;
+	if (!walk_expansion_quick_end(ctx, c, file, start, &end))
+		clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, NULL, NULL, &end);
 	struct walk_expansion *e = &ctx->exps[ctx->nexps++];
 	e->file = file;
 	e->start = start;
 	e->end = end;
-	e->def = clang_getCursorReferenced(c);
+	e->def = def;
 	e->def_is_project = 0;
 	e->family = -1;
 	if (!clang_Cursor_isNull(e->def)) {
@@ -285,21 +326,32 @@ static CXCursor walk_strip_implicit(CXCursor c)
 	return c;
 }
 
-/* The expansion that produces exactly the expression expr, or NULL. */
-static struct walk_expansion *walk_expansion_of(struct walk_ctx *ctx, CXCursor expr)
+/* The expansion that produces exactly the expression expr (implicit
+ * conversions and parentheses already stripped), or NULL. */
+static struct walk_expansion *walk_expansion_of_stripped(struct walk_ctx *ctx, CXCursor expr)
 {
 	unsigned off, end;
 	size_t file;
+	/* a literal's location is where its extent starts: the extent, which
+	 * re-lexes its last token, is needed only at an expansion */
+	int literal = clang_getCursorKind(expr) == CXCursor_IntegerLiteral;
+	CXSourceRange r = literal ? clang_getNullRange() : clang_getCursorExtent(expr);
 
-	expr = walk_strip_implicit(expr);
-	CXSourceRange r = clang_getCursorExtent(expr);
-	if (!walk_where(ctx, clang_getRangeStart(r), NULL, NULL, &off, &file))
+	if (!walk_where(ctx, literal ? clang_getCursorLocation(expr) : clang_getRangeStart(r), NULL, NULL, &off,
+			&file))
 		return NULL;
 	struct walk_expansion *e = walk_expansion_at(ctx, file, off);
 	if (!e || clang_Cursor_isNull(e->def))
 		return NULL;
+	if (literal)
+		r = clang_getCursorExtent(expr);
 	clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
 	return end > e->end ? NULL : e;
+}
+
+static struct walk_expansion *walk_expansion_of(struct walk_ctx *ctx, CXCursor expr)
+{
+	return walk_expansion_of_stripped(ctx, walk_strip_implicit(expr));
 }
 
 /* The name expansion e finally resolves to (see walk_macro_of). */
@@ -364,9 +416,10 @@ int walk_family_of(struct walk_ctx *ctx, CXCursor expr)
 	char m[32];
 
 	/* a family macro expands to a number: anything else is not one */
-	if (clang_getCursorKind(walk_strip_implicit(expr)) != CXCursor_IntegerLiteral)
+	expr = walk_strip_implicit(expr);
+	if (clang_getCursorKind(expr) != CXCursor_IntegerLiteral)
 		return 0;
-	struct walk_expansion *e = walk_expansion_of(ctx, expr);
+	struct walk_expansion *e = walk_expansion_of_stripped(ctx, expr);
 	if (!e)
 		return 0;
 	if (e->family >= 0)

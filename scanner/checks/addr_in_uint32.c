@@ -190,7 +190,7 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 			return;
 		/* memcpy(&sin.sin_addr, p, n), bcopy(p, &sin.sin_addr, n): four
 		 * bytes of something that is not a struct in_addr */
-		int to = strcmp(ast_system_callee(cur, copiers, 3), "bcopy") == 0 ? 1 : 0;
+		int to = strcmp(walk_system_callee(ctx, cur, copiers, 3), "bcopy") == 0 ? 1 : 0;
 		CXCursor dst = ast_strip(clang_Cursor_getArgument(cur, (unsigned)to));
 		CXCursor src = ast_strip(clang_Cursor_getArgument(cur, (unsigned)(1 - to)));
 		if (clang_getCursorKind(dst) != CXCursor_UnaryOperator)

@@ -213,13 +213,13 @@ static void match_copy(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 
 void check_addr_string_buffer_small_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, converters, sizeof(converters) / sizeof(converters[0]));
+	const char *fn = walk_system_callee(ctx, cur, converters, sizeof(converters) / sizeof(converters[0]));
 
 	if (fn) {
 		match_converter(ctx, self, cur, fn);
 		return;
 	}
-	if (ast_system_callee(cur, copies, sizeof(copies) / sizeof(copies[0])) && clang_Cursor_getNumArguments(cur) >= 2)
+	if (walk_system_callee(ctx, cur, copies, sizeof(copies) / sizeof(copies[0])) && clang_Cursor_getNumArguments(cur) >= 2)
 		match_copy(ctx, self, cur);
 }
 

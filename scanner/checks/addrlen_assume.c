@@ -53,7 +53,7 @@ static int is_generic(CXCursor expr)
 void check_addrlen_assume_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (clang_getCursorKind(cur) == CXCursor_CallExpr) {
-		if (!ast_system_callee(cur, copies, 2) || clang_Cursor_getNumArguments(cur) != 3)
+		if (!walk_system_callee(ctx, cur, copies, 2) || clang_Cursor_getNumArguments(cur) != 3)
 			return;
 		if (!is_sizeof_sin(clang_Cursor_getArgument(cur, 2)) || !is_generic(clang_Cursor_getArgument(cur, 1)))
 			return;

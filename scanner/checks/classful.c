@@ -36,7 +36,7 @@ void check_classful_match(struct walk_ctx *ctx, const struct v6scan_check *self,
 			walk_report(ctx, self, cur, name, "%s is classful IPv4 addressing", name);
 		return;
 	}
-	const char *fn = ast_system_callee(cur, calls, sizeof(calls) / sizeof(calls[0]));
+	const char *fn = walk_system_callee(ctx, cur, calls, sizeof(calls) / sizeof(calls[0]));
 	if (!fn)
 		return;
 	if (strncmp(fn, "inet_net_", 9) == 0 && clang_Cursor_getNumArguments(cur) > 0) {

@@ -19,7 +19,7 @@ static const unsigned type_arg[] = { 3, 4, 3, 4, 3, 2, 3, 2, 3, 2, 3, 2 };
 
 void check_dns_a_only_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, NCALLS);
+	const char *fn = walk_system_callee(ctx, cur, names, NCALLS);
 
 	if (!fn)
 		return;

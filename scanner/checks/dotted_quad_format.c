@@ -130,7 +130,7 @@ static int byte_view(struct walk_ctx *ctx, CXCursor e, int depth)
 	if (clang_getCursorKind(e) != CXCursor_BinaryOperator)
 		return 0;
 	CXCursor lhs = ast_first_child(e), rhs = util_last_child(e);
-	if (!ast_binary_operator(walk_tu_of(ctx), e, op, sizeof(op)))
+	if (!walk_binary_operator(ctx, e, op, sizeof(op)))
 		return 0;
 	if ((strcmp(op, ">>") == 0 || strcmp(op, "<<") == 0) && const_value(rhs, &v))
 		return v == 24 || v == 16 || v == 8;

@@ -114,7 +114,7 @@ static enum CXChildVisitResult find_pin(CXCursor c, CXCursor parent, CXClientDat
 
 void check_gai_first_result_only_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	if (!ast_system_callee(cur, gai, 1) || clang_Cursor_getNumArguments(cur) != 4)
+	if (!walk_system_callee(ctx, cur, gai, 1) || clang_Cursor_getNumArguments(cur) != 4)
 		return;
 	CXCursor out = ast_strip(clang_Cursor_getArgument(cur, 3));
 	if (clang_getCursorKind(out) != CXCursor_UnaryOperator)

@@ -13,7 +13,7 @@ static const char *const names[] = { "gethostbyaddr", "gethostbyaddr_r" };
 
 void check_gethostbyaddr_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
+	const char *fn = walk_system_callee(ctx, cur, names, sizeof(names) / sizeof(names[0]));
 	char macro[64];
 
 	if (!fn)

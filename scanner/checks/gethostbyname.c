@@ -8,7 +8,7 @@ static const char *const names[] = { "gethostbyname", "gethostbyname_r" };
 
 void check_gethostbyname_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
+	const char *fn = walk_system_callee(ctx, cur, names, sizeof(names) / sizeof(names[0]));
 
 	if (fn)
 		walk_report(ctx, self, cur, fn, "%s() returns IPv4 addresses only", fn);

@@ -104,7 +104,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 	case CXCursor_BinaryOperator:
 		if (clang_equalCursors(util_named_object(ast_first_child(c)), f->host) &&
 		    clang_getCursorKind(ast_strip(ast_first_child(c))) == CXCursor_DeclRefExpr &&
-		    ast_is_assignment(walk_tu_of(f->ctx), c))
+		    walk_binop_is(f->ctx, c, "="))
 			host_set(f, ast_last_child(c));
 		break;
 	default:

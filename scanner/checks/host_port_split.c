@@ -42,7 +42,7 @@ struct facts {
 	CXCursor sink[MAX_VARS];   /* host arguments of resolvers */
 	int nsink;
 	int brackets;              /* '[' or ']' appears */
-	CXTranslationUnit tu;
+	struct walk_ctx *ctx;
 };
 
 static int is_colon_arg(CXCursor arg)
@@ -165,7 +165,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 	}
 	case CXCursor_BinaryOperator: {
 		CXCursor lhs = ast_first_child(c), rhs = util_last_child(c);
-		if (ast_binary_operator(f->tu, c, op, sizeof(op)) && strcmp(op, "=") == 0)
+		if (walk_binary_operator(f->ctx, c, op, sizeof(op)) && strcmp(op, "=") == 0)
 			flow_into(f, rhs, util_named_object(lhs));
 		break;
 	}
@@ -222,7 +222,7 @@ void check_host_port_split_match(struct walk_ctx *ctx, const struct v6scan_check
 	static struct facts zero;
 	struct facts f = zero;
 	f.split = cur;
-	f.tu = walk_tu_of(ctx);
+	f.ctx = ctx;
 	if (kind == 1)
 		add(f.host, &f.nhost, MAX_VARS, util_named_object(clang_Cursor_getArgument(cur, 0)));
 	else if (kind == 3)

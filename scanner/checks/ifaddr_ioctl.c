@@ -23,7 +23,7 @@ void check_ifaddr_ioctl_match(struct walk_ctx *ctx, const struct v6scan_check *s
 {
 	char req[64];
 
-	if (!ast_system_callee(cur, ioctl_fn, 1) || clang_Cursor_getNumArguments(cur) < 2)
+	if (!walk_system_callee(ctx, cur, ioctl_fn, 1) || clang_Cursor_getNumArguments(cur) < 2)
 		return;
 	const char *m = walk_macro_of(ctx, clang_Cursor_getArgument(cur, 1), req, sizeof(req));
 	if (!m || !util_name_in(m, requests, sizeof(requests) / sizeof(requests[0])))

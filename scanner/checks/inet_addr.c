@@ -8,7 +8,7 @@ static const char *const names[] = { "inet_addr", "inet_aton", "inet_network" };
 
 void check_inet_addr_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
+	const char *fn = walk_system_callee(ctx, cur, names, sizeof(names) / sizeof(names[0]));
 
 	if (fn)
 		walk_report(ctx, self, cur, fn, "%s() parses IPv4 dotted-quad text only", fn);

@@ -8,7 +8,7 @@ static const char *const names[] = { "inet_ntoa" };
 
 void check_inet_ntoa_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, 1);
+	const char *fn = walk_system_callee(ctx, cur, names, 1);
 
 	if (fn)
 		walk_report(ctx, self, cur, fn, "inet_ntoa() formats IPv4 addresses only");

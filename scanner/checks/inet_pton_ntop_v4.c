@@ -12,7 +12,7 @@ static const char *const names[] = { "inet_ntop", "inet_pton" };
 
 void check_inet_pton_ntop_v4_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, 2);
+	const char *fn = walk_system_callee(ctx, cur, names, 2);
 
 	if (!fn || clang_Cursor_getNumArguments(cur) < 1)
 		return;

@@ -41,7 +41,7 @@ void check_ipproto_ip_sockopt_match(struct walk_ctx *ctx, const struct v6scan_ch
 {
 	char level[64], opt[64];
 
-	if (!ast_system_callee(cur, calls, 2) || clang_Cursor_getNumArguments(cur) < 3)
+	if (!walk_system_callee(ctx, cur, calls, 2) || clang_Cursor_getNumArguments(cur) < 3)
 		return;
 	const char *l = walk_macro_of(ctx, clang_Cursor_getArgument(cur, 1), level, sizeof(level));
 	if (!l || (strcmp(l, "IPPROTO_IP") != 0 && strcmp(l, "SOL_IP") != 0))

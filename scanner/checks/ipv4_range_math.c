@@ -67,14 +67,17 @@ static int is_constant(CXCursor expr)
 
 void check_ipv4_range_math_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	/* the operator first: clang_Cursor_Evaluate walks the whole operand,
-	 * so evaluating at every operator of a long chain (1+1+...+1) is
-	 * quadratic; only a shift can be a prefix mask */
+	/* the operands' kinds first, then the operator, then evaluation:
+	 * clang_Cursor_Evaluate walks the whole operand, so evaluating at
+	 * every operator of a long chain (1+1+...+1) is quadratic; only a
+	 * shift whose right side is an operator can be a prefix mask */
+	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
+	int l = ast_is_ipv4_value(lhs), r = !l && ast_is_ipv4_value(rhs);
+	if (!l && !r && clang_getCursorKind(ast_strip(rhs)) != CXCursor_BinaryOperator)
+		return;
 	const char *op = walk_operator(ctx, cur);
 	if (!op || !(one_of(op, bitwise, 5) || one_of(op, ordering, 4)))
 		return;
-	CXCursor lhs = walk_first(ctx, cur), rhs = walk_last(ctx, cur);
-	int l = ast_is_ipv4_value(lhs), r = !l && ast_is_ipv4_value(rhs);
 	int shift = strcmp(op, "<<") == 0 || strcmp(op, ">>") == 0;
 	int mask = !l && !r && shift && is_prefix_mask(lhs, rhs);
 

@@ -129,7 +129,7 @@ void check_mapped_unhandled_match(struct walk_ctx *ctx, const struct v6scan_chec
 	int fb = walk_family_of(ctx, b) == 4, fa = !fb && walk_family_of(ctx, a) == 4;
 	if (!fa && !fb)
 		return;
-	if (!is_family_member(fb ? a : b) || !ast_is_equality(tu, cur))
+	if (!is_family_member(fb ? a : b) || !(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")))
 		return;
 	/* in the main file, the one that was read */
 	CXFile here;

@@ -10,7 +10,7 @@ static const char *const names[] = { "rcmd", "rexec", "rresvport", "ruserok" };
 
 void check_rcmd_family_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
+	const char *fn = walk_system_callee(ctx, cur, names, sizeof(names) / sizeof(names[0]));
 
 	if (fn)
 		walk_report(ctx, self, cur, fn, "%s() works over IPv4 only; %s_af() takes the family", fn, fn);

@@ -77,7 +77,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 
 void check_self_address_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	if (!ast_system_callee(cur, ghn, 1) || clang_Cursor_getNumArguments(cur) != 2)
+	if (!walk_system_callee(ctx, cur, ghn, 1) || clang_Cursor_getNumArguments(cur) != 2)
 		return;
 	CXCursor fn = util_enclosing_function(cur);
 	CXTranslationUnit tu = walk_tu_of(ctx);

@@ -29,7 +29,7 @@ static int is_v4_object(CXCursor expr)
 void check_sockaddr_compare_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	if (clang_getCursorKind(cur) == CXCursor_CallExpr) {
-		if (!ast_system_callee(cur, names, 1) || clang_Cursor_getNumArguments(cur) != 3)
+		if (!walk_system_callee(ctx, cur, names, 1) || clang_Cursor_getNumArguments(cur) != 3)
 			return;
 		if (!is_v4_object(clang_Cursor_getArgument(cur, 0)) && !is_v4_object(clang_Cursor_getArgument(cur, 1)))
 			return;

@@ -289,7 +289,7 @@ static int is_comparison(struct walk_ctx *ctx, CXCursor binop)
 {
 	char oper[8];
 
-	if (!ast_binary_operator(walk_tu_of(ctx), binop, oper, sizeof(oper)))
+	if (!walk_binary_operator(ctx, binop, oper, sizeof(oper)))
 		return 0;
 	for (size_t i = 0; i < sizeof(comparisons) / sizeof(comparisons[0]); i++)
 		if (strcmp(oper, comparisons[i]) == 0)
@@ -322,7 +322,7 @@ void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6s
 		match_sizeof(ctx, self, cur);
 		return;
 	case CXCursor_CallExpr: {
-		const char *fn = ast_system_callee(cur, sinks, sizeof(sinks) / sizeof(sinks[0]));
+		const char *fn = walk_system_callee(ctx, cur, sinks, sizeof(sinks) / sizeof(sinks[0]));
 		int idx;
 		if (!fn)
 			return;

@@ -11,7 +11,7 @@ static const char *const names[] = { "accept", "accept4", "getpeername", "getsoc
 
 void check_sockaddr_in_as_storage_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, names, sizeof(names) / sizeof(names[0]));
+	const char *fn = walk_system_callee(ctx, cur, names, sizeof(names) / sizeof(names[0]));
 
 	if (!fn)
 		return;

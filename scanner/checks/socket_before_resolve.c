@@ -44,7 +44,7 @@ void check_socket_before_resolve_match(struct walk_ctx *ctx, const struct v6scan
 {
 	char macro[64];
 
-	if (!ast_system_callee(cur, sock, 1) || clang_Cursor_getNumArguments(cur) < 1)
+	if (!walk_system_callee(ctx, cur, sock, 1) || clang_Cursor_getNumArguments(cur) < 1)
 		return;
 	const char *m = walk_macro_of(ctx, clang_Cursor_getArgument(cur, 0), macro, sizeof(macro));
 	if (!m || (strcmp(m, "AF_INET") != 0 && strcmp(m, "PF_INET") != 0) || walk_in_dual_stack(ctx, cur))

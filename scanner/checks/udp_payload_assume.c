@@ -37,7 +37,7 @@ static int constant_of(CXCursor expr, long long *v)
 
 void check_udp_payload_assume_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
-	const char *fn = ast_system_callee(cur, senders, sizeof(senders) / sizeof(senders[0]));
+	const char *fn = walk_system_callee(ctx, cur, senders, sizeof(senders) / sizeof(senders[0]));
 	long long v;
 
 	if (!fn || clang_Cursor_getNumArguments(cur) < 3 || walk_in_dual_stack(ctx, cur))

@@ -70,7 +70,7 @@ static inline void util_project_macro_names(struct walk_ctx *ctx, const struct v
 	CXFile f2;
 	clang_getSpellingLocation(clang_getRangeStart(r), &f, NULL, NULL, &o1);
 	clang_getSpellingLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
-	const char *text = f && f2 && clang_File_isEqual(f, f2) ? clang_getFileContents(tu, f, &size) : NULL;
+	const char *text = f && f2 && clang_File_isEqual(f, f2) ? walk_file_text(ctx, f, &size) : NULL;
 	if (text && o2 <= size && o2 > o1 && o2 - o1 < 65536) {
 		int any = 0;
 		for (size_t i = 0; i < n && !any; i++) {
