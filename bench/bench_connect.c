@@ -96,12 +96,14 @@ static long long connect_loop(const struct dests *d, long n, long long *cpu)
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "serve") == 0) {
-        struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT,
+        struct sockaddr_in6 any = {.sin6_family = AF_INET6,
+                                   .sin6_addr = IN6ADDR_ANY_INIT,
                                    .sin6_port = htons((unsigned short)parse_num(argv[2], 65535))};
         int one = 1, zero = 0, lfd = socket(AF_INET6, SOCK_STREAM, 0);
         setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-        if (lfd < 0 || bind(lfd, (struct sockaddr *)&any, sizeof any) < 0 || listen(lfd, 4096) < 0) {
+        if (lfd < 0 || bind(lfd, (struct sockaddr *)&any, sizeof any) < 0 ||
+            listen(lfd, 4096) < 0) {
             perror("bench_connect: serve");
             return 1;
         }
@@ -129,7 +131,8 @@ int main(int argc, char **argv)
         if (legacy) {
             struct hostent *h = gethostbyname(name);
             if (!h || h->h_addrtype != AF_INET) {
-                fprintf(stderr, "bench_connect: gethostbyname(%s) failed: h_errno %d\n", name, h_errno);
+                fprintf(stderr, "bench_connect: gethostbyname(%s) failed: h_errno %d\n", name,
+                        h_errno);
                 return 1;
             }
             struct sockaddr_in *sin = (struct sockaddr_in *)&d.sa[k];

@@ -43,7 +43,8 @@ static long parse_count(const char *s)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_legacy resolve NAME N | socket N | connect ADDR PORT N | serve PORT\n");
+    fprintf(stderr,
+            "usage: bench_legacy resolve NAME N | socket N | connect ADDR PORT N | serve PORT\n");
     return 2;
 }
 
@@ -60,7 +61,8 @@ int main(int argc, char **argv)
         for (long i = 0; i < n; i++) {
             struct hostent *h = gethostbyname(argv[2]);
             if (h == NULL) {
-                fprintf(stderr, "bench_legacy: gethostbyname(%s) failed: h_errno %d\n", argv[2], h_errno);
+                fprintf(stderr, "bench_legacy: gethostbyname(%s) failed: h_errno %d\n", argv[2],
+                        h_errno);
                 return 1;
             }
         }

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             freeaddrinfo(res);
-        /* NOLINTNEXTLINE(v6-gethostbyname): the legacy call measured */
+            /* NOLINTNEXTLINE(v6-gethostbyname): the legacy call measured */
         } else if (gethostbyname(name) == NULL) {
             fprintf(stderr, "bench_resolve: gethostbyname(%s): h_errno %d\n", name, h_errno);
             return 1;

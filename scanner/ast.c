@@ -146,8 +146,8 @@ const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf,
 	 * AF_INET, has its end in the macro's header otherwise) */
 	if (!f1 || !f2 || !clang_File_isEqual(f1, f2) || o2 <= o1)
 		return NULL;
-	CXSourceRange between = clang_getRange(clang_getLocationForOffset(tu, f1, o1),
-					       clang_getLocationForOffset(tu, f1, o2));
+	CXSourceRange between =
+		clang_getRange(clang_getLocationForOffset(tu, f1, o1), clang_getLocationForOffset(tu, f1, o2));
 	clang_tokenize(tu, between, &toks, &n);
 	for (unsigned i = 0; i < n && !found; i++) {
 		if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
@@ -274,21 +274,19 @@ int ast_is_ipv4_value(CXCursor expr)
 	for (int depth = 0; depth < 8; depth++) {
 		expr = ast_strip(expr);
 		switch (clang_getCursorKind(expr)) {
-		case CXCursor_MemberRefExpr:
-			return ast_system_member(expr, m, sizeof(m)) && strcmp(m, "s_addr") == 0;
+		case CXCursor_MemberRefExpr: return ast_system_member(expr, m, sizeof(m)) && strcmp(m, "s_addr") == 0;
 		case CXCursor_DeclRefExpr: {
 			CXCursor d = clang_getCursorReferenced(expr);
 			enum CXCursorKind k = clang_getCursorKind(d);
 			return (k == CXCursor_VarDecl || k == CXCursor_ParmDecl) &&
-			       ast_type_is_in_addr_t(clang_getCursorType(d), 0);
+				ast_type_is_in_addr_t(clang_getCursorType(d), 0);
 		}
 		case CXCursor_CallExpr:
 			if (!ast_system_callee(expr, ast_byte_order, 3) || clang_Cursor_getNumArguments(expr) != 1)
 				return 0;
 			expr = clang_Cursor_getArgument(expr, 0);
 			continue;
-		default:
-			return 0;
+		default: return 0;
 		}
 	}
 	return 0;

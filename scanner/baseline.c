@@ -45,7 +45,7 @@ static uint64_t baseline_mix(uint64_t h, const char *s)
 static int baseline_same_key(const struct finding *a, const struct finding *b)
 {
 	return a->check == b->check && strcmp(a->path, b->path) == 0 && strcmp(a->scope, b->scope) == 0 &&
-	       strcmp(a->subject, b->subject) == 0;
+		strcmp(a->subject, b->subject) == 0;
 }
 
 int baseline_fingerprint_all(struct findings *fs)

@@ -26,9 +26,9 @@ struct v6scan_check {
 	const char *id;          /* stable kebab-case id, "v6-..." */
 	enum v6scan_level level; /* default level of its findings */
 	enum v6scan_confidence confidence;
-	const char *summary;     /* one sentence: what is found (SARIF shortDescription) */
-	const char *why;         /* why it is IPv4-only (SARIF fullDescription) */
-	const char *fix;         /* what to write instead (the text `note:` line) */
+	const char *summary;            /* one sentence: what is found (SARIF shortDescription) */
+	const char *why;                /* why it is IPv4-only (SARIF fullDescription) */
+	const char *fix;                /* what to write instead (the text `note:` line) */
 	const enum CXCursorKind *kinds; /* wanted kinds, ended by 0 */
 	void (*match)(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur);
 };

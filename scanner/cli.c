@@ -12,10 +12,33 @@
 #include <unistd.h>
 
 enum {
-	OPT_CHECKS = 256, OPT_LIST, OPT_EXPLAIN, OPT_FORMAT, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_FAIL_ON,
-	OPT_SHARD, OPT_EXTRA, OPT_EXTRA_BEFORE, OPT_EXCLUDE, OPT_ROOT, OPT_VERSION, OPT_FILE_TIMEOUT, OPT_COLOR, OPT_HELP_URI_BASE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_CONFIG_FILE, OPT_DUMP_CONFIG,
-	OPT_MIN_CONFIDENCE, OPT_EXPORT_FIXES, OPT_FIX, OPT_RUNTIME, OPT_INACTIVE, OPT_SEVERITY, OPT_HEADER_FILTER,
+	OPT_CHECKS = 256,
+	OPT_LIST,
+	OPT_EXPLAIN,
+	OPT_FORMAT,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
+	OPT_FAIL_ON,
+	OPT_SHARD,
+	OPT_EXTRA,
+	OPT_EXTRA_BEFORE,
+	OPT_EXCLUDE,
+	OPT_ROOT,
+	OPT_VERSION,
+	OPT_FILE_TIMEOUT,
+	OPT_COLOR,
+	OPT_HELP_URI_BASE,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_CONFIG_FILE,
+	OPT_DUMP_CONFIG,
+	OPT_MIN_CONFIDENCE,
+	OPT_EXPORT_FIXES,
+	OPT_FIX,
+	OPT_RUNTIME,
+	OPT_INACTIVE,
+	OPT_SEVERITY,
+	OPT_HEADER_FILTER,
 };
 
 static const struct option cli_long[] = {
@@ -145,7 +168,8 @@ void cli_usage(FILE *f)
 	      "2 usage or configuration error, 3 analysis incomplete (a file did not parse or\n"
 	      "ran out of time), 4 the report, baseline or fix-its could not be written (the\n"
 	      "old file is kept) or --fix left a file unchanged, or standard output was closed\n"
-	      "by its reader (then without a message).\n", f);
+	      "by its reader (then without a message).\n",
+	      f);
 }
 
 static int cli_push(char ***arr, size_t *n, const char *s)
@@ -216,14 +240,18 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_VERSION: o->action = CLI_VERSION; return;
 		case OPT_CHECKS: o->checks = optarg; break;
 		case OPT_LIST: o->action = CLI_LIST; break;
-		case OPT_EXPLAIN: o->action = CLI_EXPLAIN; o->explain = optarg; break;
+		case OPT_EXPLAIN:
+			o->action = CLI_EXPLAIN;
+			o->explain = optarg;
+			break;
 		case OPT_BASELINE: o->baseline = optarg; break;
 		case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FORMAT:
 			o->format_set = 1;
 			if (emit_format_parse(optarg, &o->format))
-				cli_bad(o, "--format must be text, json, sarif, html or codeclimate (got '%s')", optarg);
+				cli_bad(o, "--format must be text, json, sarif, html or codeclimate (got '%s')",
+					optarg);
 			break;
 		case OPT_HELP_URI_BASE: o->help_uri_base = optarg; break;
 		case OPT_CONFIG:
@@ -315,12 +343,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 			if (cli_push(&o->excludes, &o->nexcludes, optarg))
 				cli_bad(o, "%s", "out of memory");
 			break;
-		case ':':
-			cli_bad(o, "option '%s' needs an argument", argv[optind - 1]);
-			break;
-		default:
-			cli_bad(o, "unknown option '%s' (see v6scan --help)", argv[optind - 1]);
-			break;
+		case ':': cli_bad(o, "option '%s' needs an argument", argv[optind - 1]); break;
+		default: cli_bad(o, "unknown option '%s' (see v6scan --help)", argv[optind - 1]); break;
 		}
 	}
 	if (o->action == CLI_USAGE)
@@ -339,7 +363,8 @@ void cli_parse(int argc, char **argv, struct cli_opts *o)
 	else if (o->action == CLI_MERGE && (o->fix || o->export_fixes))
 		cli_bad(o, "%s", "--fix and --export-fixes apply to a scan, not to merge");
 	else if (o->action == CLI_MERGE && (o->nseverities || o->header_filter))
-		cli_bad(o, "%s", "--severity and --header-filter apply to a scan, not to merge (the reports "
+		cli_bad(o, "%s",
+			"--severity and --header-filter apply to a scan, not to merge (the reports "
 			"merged carry their levels)");
 	else if (o->baseline && o->write_baseline)
 		cli_bad(o, "%s", "--baseline and --write-baseline exclude each other");

@@ -12,27 +12,81 @@
 
 /* Flags dropped together with the argument that follows them. */
 static const char *const compdb_drop_with_arg[] = {
-	"-o", "-MF", "-MT", "-MQ", "-include-pch", "-Xclang", "-Xlinker", "-Xassembler",
-	"-Xpreprocessor", "--param", "-aux-info", "-dumpbase", "-dumpdir", "-L", "-l",
+	"-o",       "-MF",          "-MT",
+	"-MQ",      "-include-pch", "-Xclang",
+	"-Xlinker", "-Xassembler",  "-Xpreprocessor",
+	"--param",  "-aux-info",    "-dumpbase",
+	"-dumpdir", "-L",           "-l",
 };
 
 /* Flags dropped alone (exact). */
 static const char *const compdb_drop[] = {
-	"-c", "-S", "-E", "-M", "-MM", "-MD", "-MMD", "-MP", "-MG", "-Winvalid-pch", "-pipe",
-	"-w", "-v", "-pedantic", "-pedantic-errors", "-fsyntax-only", "-shared", "-static",
-	"-pthread", "-rdynamic",
+	"-c",
+	"-S",
+	"-E",
+	"-M",
+	"-MM",
+	"-MD",
+	"-MMD",
+	"-MP",
+	"-MG",
+	"-Winvalid-pch",
+	"-pipe",
+	"-w",
+	"-v",
+	"-pedantic",
+	"-pedantic-errors",
+	"-fsyntax-only",
+	"-shared",
+	"-static",
+	"-pthread",
+	"-rdynamic",
 };
 
 /* Prefixes of dropped flags: dependency output, warnings, debug info,
  * optimisation, and GCC-only code generation flags libclang rejects. */
 static const char *const compdb_drop_prefix[] = {
-	"-MF", "-MT", "-MQ", "-W", "-g", "-O", "-o", "-pch", "-fpch", "-fconserve-stack",
-	"-mindirect-branch", "-mfunction-return", "-mrecord-mcount", "-mpreferred-stack-boundary",
-	"-fno-allow-store-data-races", "-fmin-function-alignment", "-fno-ipa-", "-fipa-",
-	"-fsanitize", "-fno-sanitize", "-fprofile", "-fcf-protection", "-fstack-clash-protection",
-	"-flto", "-fno-lto", "-fdiagnostics-", "-fcompare-debug", "-fdump-", "-fplugin",
-	"-fno-var-tracking", "-fvar-tracking", "-fmerge-", "-fno-merge-", "-ftree-", "-fno-tree-",
-	"-fgcse", "-fno-gcse", "-fconserve", "-Wl,", "-Wa,", "-Wp,",
+	"-MF",
+	"-MT",
+	"-MQ",
+	"-W",
+	"-g",
+	"-O",
+	"-o",
+	"-pch",
+	"-fpch",
+	"-fconserve-stack",
+	"-mindirect-branch",
+	"-mfunction-return",
+	"-mrecord-mcount",
+	"-mpreferred-stack-boundary",
+	"-fno-allow-store-data-races",
+	"-fmin-function-alignment",
+	"-fno-ipa-",
+	"-fipa-",
+	"-fsanitize",
+	"-fno-sanitize",
+	"-fprofile",
+	"-fcf-protection",
+	"-fstack-clash-protection",
+	"-flto",
+	"-fno-lto",
+	"-fdiagnostics-",
+	"-fcompare-debug",
+	"-fdump-",
+	"-fplugin",
+	"-fno-var-tracking",
+	"-fvar-tracking",
+	"-fmerge-",
+	"-fno-merge-",
+	"-ftree-",
+	"-fno-tree-",
+	"-fgcse",
+	"-fno-gcse",
+	"-fconserve",
+	"-Wl,",
+	"-Wa,",
+	"-Wp,",
 };
 
 static int compdb_in(const char *a, const char *const *list, size_t n)
@@ -56,9 +110,29 @@ static int compdb_prefixed(const char *a, const char *const *list, size_t n)
 /* Kept options whose value is the next argument: the value is kept with
  * them and is never taken for an input file ("-include cfg.h"). */
 static const char *const compdb_keep_with_arg[] = {
-	"-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
-	"-iwithprefix", "-iwithprefixbefore", "-isysroot", "--sysroot", "-x", "-target", "-arch", "-F",
-	"-ivfsoverlay", "-A", "--include", "--include-directory", "--define-macro", "--undefine-macro",
+	"-I",
+	"-D",
+	"-U",
+	"-include",
+	"-imacros",
+	"-isystem",
+	"-iquote",
+	"-idirafter",
+	"-iprefix",
+	"-iwithprefix",
+	"-iwithprefixbefore",
+	"-isysroot",
+	"--sysroot",
+	"-x",
+	"-target",
+	"-arch",
+	"-F",
+	"-ivfsoverlay",
+	"-A",
+	"--include",
+	"--include-directory",
+	"--define-macro",
+	"--undefine-macro",
 };
 
 char *compdb_resolve(const char *dir, const char *path)
@@ -80,7 +154,7 @@ char *compdb_resolve(const char *dir, const char *path)
 	char *out = joined, *w = joined;
 	for (const char *r = joined; *r;) {
 		const char *end = strchrnul(r + 1, '/');
-		size_t n = (size_t)(end - r);   /* "/name" */
+		size_t n = (size_t)(end - r); /* "/name" */
 		if (n == 1 || (n == 2 && r[1] == '.')) {
 			/* "//" or "/." */
 		} else if (n == 3 && r[1] == '.' && r[2] == '.') {
@@ -107,8 +181,7 @@ static int compdb_is_source_name(const char *a)
 	return dot && compdb_in(dot, ext, N(ext));
 }
 
-int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out,
-		    size_t *nout)
+int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out, size_t *nout)
 {
 	char **kept = calloc(argc + 1, sizeof(*kept));
 	char *file_abs = compdb_resolve(directory, file);
@@ -173,8 +246,7 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 
 	snprintf(where, sizeof(where), "[%zu]", i);
 	if (!json_is_object(e))
-		return json_read_bad(e, where, "an object with directory, file and arguments or command", err,
-				     errlen);
+		return json_read_bad(e, where, "an object with directory, file and arguments or command", err, errlen);
 	rc = json_read_str(e, where, "directory", 1, &dir, err, errlen);
 	if (rc == 0)
 		rc = json_read_str(e, where, "file", 1, &file, err, errlen);
@@ -190,7 +262,8 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 	 * only "Unknown key" on stderr: name it here */
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)e, key, v) {
+	json_object_foreach((json_t *)e, key, v)
+	{
 		static const char *const known[] = { "directory", "file", "arguments", "command", "output" };
 		if (!compdb_in(key, known, N(known))) {
 			char shown[65];
@@ -199,8 +272,10 @@ static int compdb_check_entry(const json_t *e, size_t i, char *err, size_t errle
 			for (; key[k] && k < sizeof(shown) - 1; k++)
 				shown[k] = (unsigned char)key[k] < 0x20 || key[k] == 0x7f ? '?' : key[k];
 			shown[k] = '\0';
-			snprintf(err, errlen, "%s: unknown member \"%s\" (libclang reads directory, file, "
-				 "arguments, command and output only)", where, shown);
+			snprintf(err, errlen,
+				 "%s: unknown member \"%s\" (libclang reads directory, file, "
+				 "arguments, command and output only)",
+				 where, shown);
 			return -EINVAL;
 		}
 	}

@@ -45,8 +45,7 @@ int compdb_check(const char *path, char *err, size_t errlen);
  * the value of an option such as -include is dropped too: libclang is
  * given the file on its own and fails on a second input. Writes the kept
  * arguments as new strings into *out (count *nout). Returns 0 or -ENOMEM. */
-int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out,
-		    size_t *nout);
+int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const char *file, char ***out, size_t *nout);
 
 /* path (absolute, or relative to the absolute dir) as its real path when
  * it exists, else made absolute with "." and ".." removed from the text.

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define DEEPSTACK_GUARD ((size_t)1 << 20)     /* below the stack: no access */
+#define DEEPSTACK_GUARD ((size_t)1 << 20)      /* below the stack: no access */
 #define DEEPSTACK_ALTSTACK ((size_t)256 << 10) /* for the handlers (a sanitizer's report too) */
 
 /* One run: the caller's frame, shared with its thread. */
@@ -18,10 +18,10 @@ struct deepstack_run {
 	int (*fn)(void *);
 	void *arg;
 	int ret;
-	int err;         /* the thread could not run fn: -errno */
-	int overflowed;  /* the stack ran out */
-	int jumped;      /* ... and fn was abandoned */
-	char *guard;     /* the guard's lowest byte: [guard, guard + DEEPSTACK_GUARD) */
+	int err;        /* the thread could not run fn: -errno */
+	int overflowed; /* the stack ran out */
+	int jumped;     /* ... and fn was abandoned */
+	char *guard;    /* the guard's lowest byte: [guard, guard + DEEPSTACK_GUARD) */
 	char *altstack;
 	sigjmp_buf back; /* set at the top of the thread */
 };
@@ -78,8 +78,7 @@ static void deepstack_install(void)
 	struct sigaction sa;
 
 	pthread_mutex_lock(&deepstack_mu);
-	if (sigaction(SIGSEGV, NULL, &sa) == 0 && (sa.sa_flags & SA_SIGINFO) &&
-	    sa.sa_sigaction == deepstack_handler) {
+	if (sigaction(SIGSEGV, NULL, &sa) == 0 && (sa.sa_flags & SA_SIGINFO) && sa.sa_sigaction == deepstack_handler) {
 		pthread_mutex_unlock(&deepstack_mu);
 		return;
 	}
@@ -135,8 +134,8 @@ int deepstack_run(int (*fn)(void *), void *arg, int *ret)
 	int rc;
 
 	deepstack_install();
-	char *map = mmap(NULL, total, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	char *map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+			 -1, 0);
 	if (map == MAP_FAILED)
 		return -errno;
 	char *alt = mmap(NULL, DEEPSTACK_ALTSTACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

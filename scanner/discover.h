@@ -13,7 +13,7 @@
 /* A database used, and how many of the scanned files took their flags
  * from it (their own entry, or borrowed from the nearest entry). */
 struct discover_used {
-	char *dir;        /* the directory holding compile_commands.json */
+	char *dir; /* the directory holding compile_commands.json */
 	size_t files;
 };
 

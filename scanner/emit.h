@@ -73,13 +73,13 @@ enum emit_format { EMIT_TEXT, EMIT_JSON, EMIT_SARIF, EMIT_HTML, EMIT_CODECLIMATE
 enum emit_color { EMIT_COLOR_AUTO, EMIT_COLOR_ALWAYS, EMIT_COLOR_NEVER };
 
 struct emit_info {
-	int baseline_used;    /* 1: --baseline was given */
-	int color;            /* text: 1 to colour (emit_color_wanted) */
-	int compact;          /* JSON on one line, no trailing newline (worker protocol) */
+	int baseline_used;         /* 1: --baseline was given */
+	int color;                 /* text: 1 to colour (emit_color_wanted) */
+	int compact;               /* JSON on one line, no trailing newline (worker protocol) */
 	const char *help_uri_base; /* SARIF: base of helpUri, "" or NULL: none */
-	char *const *docs;    /* SARIF: each check's page (registry order; NULL entries), or NULL */
-	int lossless;         /* JSON strings as json_write_lossless (worker protocol) */
-	const char *root;     /* HTML: directory the findings' paths are relative to (NULL: cwd) */
+	char *const *docs;         /* SARIF: each check's page (registry order; NULL entries), or NULL */
+	int lossless;              /* JSON strings as json_write_lossless (worker protocol) */
+	const char *root;          /* HTML: directory the findings' paths are relative to (NULL: cwd) */
 	/* --severity: each check's level (registry order, -1: its own), or
 	 * NULL: none overridden. The findings carry their levels already; this
 	 * is for what describes a check: SARIF's

@@ -33,7 +33,7 @@ int emit_codeclimate(FILE *f, const struct findings *fs, const struct emit_info 
 		size_t nth = 0;
 		for (size_t k = 0; k < i; k++)
 			nth += !fs->items[k].suppressed && !fs->items[k].baselined && fs->items[k].fingerprint &&
-			       x->fingerprint && strcmp(fs->items[k].fingerprint, x->fingerprint) == 0;
+				x->fingerprint && strcmp(fs->items[k].fingerprint, x->fingerprint) == 0;
 		fputs(written++ ? ",\n  {" : "\n  {", f);
 		fputs("\"type\": \"issue\", \"check_name\": ", f);
 		json_write_string(f, x->check->id);

@@ -11,8 +11,8 @@
 #include "utf8.h"
 #include "v6kit_version.h"
 
-#define HTML_CONTEXT 2                 /* source lines shown before and after */
-#define HTML_MAX_SOURCE (16u << 20)    /* a bigger file is shown without its lines */
+#define HTML_CONTEXT 2              /* source lines shown before and after */
+#define HTML_MAX_SOURCE (16u << 20) /* a bigger file is shown without its lines */
 
 /* Writes s escaped for text and attribute values (&<>"'), each byte that is
  * not part of well-formed UTF-8 as U+FFFD; at most n bytes of s. */
@@ -23,11 +23,26 @@ static void html_text_n(FILE *f, const char *s, size_t n)
 	while (s < end && *s) {
 		size_t k;
 		switch (*s) {
-		case '&': fputs("&amp;", f); s++; continue;
-		case '<': fputs("&lt;", f); s++; continue;
-		case '>': fputs("&gt;", f); s++; continue;
-		case '"': fputs("&quot;", f); s++; continue;
-		case '\'': fputs("&#39;", f); s++; continue;
+		case '&':
+			fputs("&amp;", f);
+			s++;
+			continue;
+		case '<':
+			fputs("&lt;", f);
+			s++;
+			continue;
+		case '>':
+			fputs("&gt;", f);
+			s++;
+			continue;
+		case '"':
+			fputs("&quot;", f);
+			s++;
+			continue;
+		case '\'':
+			fputs("&#39;", f);
+			s++;
+			continue;
 		default: break;
 		}
 		k = utf8_seq_len(s);
@@ -56,9 +71,9 @@ static int html_active(const struct finding *x)
 
 /* A file's lines, read once for all its findings. */
 struct html_source {
-	char *buf;        /* NUL-terminated contents, or NULL when unreadable */
-	const char **line;/* line[i] is 1-based line i+1; not NUL-terminated */
-	size_t *len;      /* ... and its length without the newline */
+	char *buf;         /* NUL-terminated contents, or NULL when unreadable */
+	const char **line; /* line[i] is 1-based line i+1; not NUL-terminated */
+	size_t *len;       /* ... and its length without the newline */
 	size_t nlines;
 };
 
@@ -239,8 +254,9 @@ static int html_per_check(FILE *f, const struct findings *fs, const struct emit_
 	}
 	/* insertion sort: count descending, then id (a handful of rows) */
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && (cnt[j] > cnt[j - 1] ||
-				(cnt[j] == cnt[j - 1] && strcmp(ids[j]->id, ids[j - 1]->id) < 0)); j--) {
+		for (size_t j = i;
+		     j > 0 && (cnt[j] > cnt[j - 1] || (cnt[j] == cnt[j - 1] && strcmp(ids[j]->id, ids[j - 1]->id) < 0));
+		     j--) {
 			const struct v6scan_check *t = ids[j];
 			size_t c = cnt[j];
 			ids[j] = ids[j - 1];
@@ -249,13 +265,15 @@ static int html_per_check(FILE *f, const struct findings *fs, const struct emit_
 			cnt[j - 1] = c;
 		}
 	fputs("<h2 id=\"per-check\">Findings per check</h2>\n<table>\n"
-	      "<tr><th>check</th><th>level</th><th>findings</th><th>what it finds</th></tr>\n", f);
+	      "<tr><th>check</th><th>level</th><th>findings</th><th>what it finds</th></tr>\n",
+	      f);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td><code>", f);
 		html_text(f, ids[i]->id);
 		int k = registry_index(ids[i]);
-		enum v6scan_level lvl = info->levels && k >= 0 && info->levels[k] >= 0 ?
-					(enum v6scan_level)info->levels[k] : ids[i]->level;
+		enum v6scan_level lvl = info->levels && k >= 0 && info->levels[k] >= 0
+			? (enum v6scan_level)info->levels[k]
+			: ids[i]->level;
 		fprintf(f, "</code></td><td>%s</td><td class=\"n\">%zu</td><td>", check_level_name(lvl), cnt[i]);
 		html_text(f, ids[i]->summary);
 		fputs("</td></tr>\n", f);
@@ -308,7 +326,8 @@ static int html_per_dir(FILE *f, const struct findings *fs)
 		last_file = x->path;
 	}
 	fputs("<h2 id=\"per-directory\">Findings per directory</h2>\n<table>\n"
-	      "<tr><th>directory</th><th>files</th><th>findings</th></tr>\n", f);
+	      "<tr><th>directory</th><th>files</th><th>findings</th></tr>\n",
+	      f);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td><code>", f);
 		html_dir(f, dirs[i]);
@@ -328,11 +347,13 @@ int emit_html(FILE *f, const struct findings *fs, const struct emit_info *info)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<title>v6scan report</title>\n<style>", f);
+	      "<title>v6scan report</title>\n<style>",
+	      f);
 	fputs(html_style, f);
 	fputs("</style>\n</head>\n<body>\n<h1>v6scan report</h1>\n", f);
-	fprintf(f, "<p id=\"summary\">%zu finding%s (%zu error%s, %zu warning%s, %zu note%s), %zu suppressed, "
-		   "%zu baselined, %zu/%zu files parsed. v6scan %s.</p>\n",
+	fprintf(f,
+		"<p id=\"summary\">%zu finding%s (%zu error%s, %zu warning%s, %zu note%s), %zu suppressed, "
+		"%zu baselined, %zu/%zu files parsed. v6scan %s.</p>\n",
 		c.active, c.active == 1 ? "" : "s", c.errors, c.errors == 1 ? "" : "s", c.warnings,
 		c.warnings == 1 ? "" : "s", c.notes, c.notes == 1 ? "" : "s", c.suppressed, c.baselined,
 		fs->files_parsed, fs->files_total, V6KIT_VERSION);

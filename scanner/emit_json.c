@@ -22,11 +22,12 @@ int emit_json(FILE *f, const struct findings *fs, const struct emit_info *info)
 	const char *in1 = info->compact ? "" : "  ";
 	const char *in2 = info->compact ? "" : "    ";
 
-	fprintf(f, "{%s%s\"version\": 1,%s%s\"tool\": \"v6scan\",%s%s\"toolVersion\": \"%s\",%s", nl, in1, nl,
-		in1, nl, in1, V6KIT_VERSION, nl);
-	fprintf(f, "%s\"summary\": {\"findings\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
-		   "\"suppressed\": %zu, \"baselined\": %zu, \"filesParsed\": %zu, \"filesTotal\": %zu, "
-		   "\"defaultFlags\": %s},%s",
+	fprintf(f, "{%s%s\"version\": 1,%s%s\"tool\": \"v6scan\",%s%s\"toolVersion\": \"%s\",%s", nl, in1, nl, in1, nl,
+		in1, V6KIT_VERSION, nl);
+	fprintf(f,
+		"%s\"summary\": {\"findings\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
+		"\"suppressed\": %zu, \"baselined\": %zu, \"filesParsed\": %zu, \"filesTotal\": %zu, "
+		"\"defaultFlags\": %s},%s",
 		in1, c.active, c.errors, c.warnings, c.notes, c.suppressed, c.baselined, fs->files_parsed,
 		fs->files_total, fs->default_flags ? "true" : "false", nl);
 	fprintf(f, "%s\"baselineUsed\": %s,%s", in1, info->baseline_used ? "true" : "false", nl);

@@ -63,8 +63,7 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, const struct emit_i
 	emit_sentence(f, c->summary);
 	fputs("},\n            \"fullDescription\": {\"text\": ", f);
 	emit_sentence(f, c->why);
-	snprintf(text, sizeof(text), "%s Instead: %s. Run `v6scan --explain %s` for examples.", c->why, c->fix,
-		 c->id);
+	snprintf(text, sizeof(text), "%s Instead: %s. Run `v6scan --explain %s` for examples.", c->why, c->fix, c->id);
 	fputs("},\n            \"help\": {\"text\": ", f);
 	json_write_string(f, text);
 	if (page) {
@@ -82,8 +81,9 @@ static void emit_rule(FILE *f, const struct v6scan_check *c, const struct emit_i
 	fprintf(f, "            \"defaultConfiguration\": {\"level\": \"%s\"},\n", check_level_name(c->level));
 	/* GitHub code scanning reads precision (ordering) and problem.severity;
 	 * precision is the check's confidence (checks.def) */
-	fprintf(f, "            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"%s\", "
-		   "\"problem.severity\": \"%s\"}\n          }%s\n",
+	fprintf(f,
+		"            \"properties\": {\"tags\": [\"ipv6\", \"portability\"], \"precision\": \"%s\", "
+		"\"problem.severity\": \"%s\"}\n          }%s\n",
 		check_confidence_name(c->confidence),
 		c->level == V6SCAN_NOTE ? "recommendation" : check_level_name(c->level), last ? "" : ",");
 }
@@ -120,7 +120,8 @@ static void emit_invocation(FILE *f, const struct findings *fs, const signed cha
 		snprintf(text, sizeof(text), "%s was not fully analysed: %s", x->path,
 			 x->why[0] ? x->why : "it did not parse cleanly");
 		fputs(i ? ",\n        " : "\n        ", f);
-		fputs("{\"level\": \"error\", \"descriptor\": {\"id\": \"v6scan-incomplete\"}, \"message\": {\"text\": ", f);
+		fputs("{\"level\": \"error\", \"descriptor\": {\"id\": \"v6scan-incomplete\"}, \"message\": {\"text\": ",
+		      f);
 		emit_sentence(f, text);
 		fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", f);
 		json_write_uri(f, x->path);
@@ -180,8 +181,10 @@ static void emit_fixes(FILE *f, const struct finding *x)
 		} else {
 			fputs(", ", f);
 		}
-		fprintf(f, "{\"deletedRegion\": {\"byteOffset\": %u, \"byteLength\": %u}, \"insertedContent\": "
-			   "{\"text\": ", r->offset, r->length);
+		fprintf(f,
+			"{\"deletedRegion\": {\"byteOffset\": %u, \"byteLength\": %u}, \"insertedContent\": "
+			"{\"text\": ",
+			r->offset, r->length);
 		json_write_string(f, r->text);
 		fprintf(f, "}, \"properties\": {\"line\": %u, \"byteColumn\": %u}}", r->line, r->column);
 	}
@@ -195,7 +198,8 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 
 	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	      "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
-	      "          \"name\": \"v6scan\",\n", f);
+	      "          \"name\": \"v6scan\",\n",
+	      f);
 	fprintf(f, "          \"version\": \"%s\",\n          \"semanticVersion\": \"%s\",\n", V6KIT_VERSION,
 		V6KIT_VERSION);
 	/* where to learn about the tool: the published pages when known,
@@ -222,8 +226,8 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		fputs(i ? ",\n        {\n" : "\n        {\n", f);
 		fputs("          \"ruleId\": ", f);
 		json_write_string(f, x->check->id);
-		fprintf(f, ",\n          \"ruleIndex\": %d,\n          \"level\": \"%s\",\n",
-			registry_index(x->check), check_level_name(x->level));
+		fprintf(f, ",\n          \"ruleIndex\": %d,\n          \"level\": \"%s\",\n", registry_index(x->check),
+			check_level_name(x->level));
 		snprintf(msg, sizeof(msg), "%s; %s", x->message, x->check->fix);
 		fputs("          \"message\": {\"text\": ", f);
 		emit_sentence(f, msg);
@@ -261,8 +265,9 @@ int emit_sarif(FILE *f, const struct findings *fs, const struct emit_info *info)
 		fputs("}\n        }", f);
 	}
 	fputs(fs->count ? "\n      ],\n" : "],\n", f);
-	fprintf(f, "      \"properties\": {\"filesParsed\": %zu, \"filesTotal\": %zu, \"defaultFlags\": %s, "
-		   "\"baselineUsed\": %s, \"failedFiles\": [",
+	fprintf(f,
+		"      \"properties\": {\"filesParsed\": %zu, \"filesTotal\": %zu, \"defaultFlags\": %s, "
+		"\"baselineUsed\": %s, \"failedFiles\": [",
 		fs->files_parsed, fs->files_total, fs->default_flags ? "true" : "false",
 		info->baseline_used ? "true" : "false");
 	for (size_t i = 0; i < fs->failed_count; i++) {

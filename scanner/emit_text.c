@@ -137,13 +137,13 @@ void emit_summary(FILE *f, const struct findings *fs)
 {
 	struct findings_counts c = findings_count(fs);
 
-	fprintf(f, "%zu finding%s (%zu error%s, %zu warning%s, %zu note%s), %zu suppressed, %zu baselined, "
-		   "%zu/%zu files parsed",
+	fprintf(f,
+		"%zu finding%s (%zu error%s, %zu warning%s, %zu note%s), %zu suppressed, %zu baselined, "
+		"%zu/%zu files parsed",
 		c.active, c.active == 1 ? "" : "s", c.errors, c.errors == 1 ? "" : "s", c.warnings,
 		c.warnings == 1 ? "" : "s", c.notes, c.notes == 1 ? "" : "s", c.suppressed, c.baselined,
 		fs->files_parsed, fs->files_total);
 	if (fs->default_flags)
-		fputs("; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE",
-		      f);
+		fputs("; no compilation database entry for some files: parsed with -std=gnu11 -D_GNU_SOURCE", f);
 	fputc('\n', f);
 }

@@ -174,8 +174,7 @@ void findings_normalise(struct findings *fs)
 		struct finding *f = &fs->items[i];
 		if (out > 0) {
 			struct finding *prev = &fs->items[out - 1];
-			if (prev->line == f->line && prev->check == f->check &&
-			    strcmp(prev->path, f->path) == 0) {
+			if (prev->line == f->line && prev->check == f->check && strcmp(prev->path, f->path) == 0) {
 				/* a header's line compiled in one translation
 				 * unit and skipped in another: the real finding
 				 * wins over the inactive note */

@@ -21,46 +21,46 @@ struct finding_repl {
 	char *text;
 };
 
-#define FINDING_FIX_MAX 16         /* replacements in one fix-it */
+#define FINDING_FIX_MAX 16 /* replacements in one fix-it */
 
 struct finding {
 	const struct v6scan_check *check;
 	enum v6scan_level level;
 	char *path;
-	unsigned line, column;     /* 1-based; column in bytes */
-	unsigned end_column;       /* just after the token at column (source.h), 0: unknown */
-	char *snippet;             /* the source line (source_annotate), or NULL */
+	unsigned line, column; /* 1-based; column in bytes */
+	unsigned end_column;   /* just after the token at column (source.h), 0: unknown */
+	char *snippet;         /* the source line (source_annotate), or NULL */
 	char *message;
-	char *scope;               /* enclosing function, or "" at file scope */
-	char *subject;             /* the matched token, e.g. "gethostbyname" */
-	char *fingerprint;         /* set by baseline_fingerprint_all(); may be NULL before */
-	int suppressed;            /* 1: an inline suppression comment applies */
-	char *justification;       /* suppression reason ("" for NOLINT forms) */
-	int baselined;             /* 1: its fingerprint is in the --baseline file */
-	int inactive;              /* 1: found lexically in an inactive #if branch (a note) */
-	int observable;            /* --runtime: report mode can see this check run (runtime_observable) */
-	unsigned long long hits;   /* --runtime: calls the report saw from this line (0: none) */
-	char *fix_desc;            /* what the fix-it does, or NULL: no fix-it */
-	struct finding_repl *fix;  /* its replacements (nfix >= 1 when fix_desc is set) */
+	char *scope;              /* enclosing function, or "" at file scope */
+	char *subject;            /* the matched token, e.g. "gethostbyname" */
+	char *fingerprint;        /* set by baseline_fingerprint_all(); may be NULL before */
+	int suppressed;           /* 1: an inline suppression comment applies */
+	char *justification;      /* suppression reason ("" for NOLINT forms) */
+	int baselined;            /* 1: its fingerprint is in the --baseline file */
+	int inactive;             /* 1: found lexically in an inactive #if branch (a note) */
+	int observable;           /* --runtime: report mode can see this check run (runtime_observable) */
+	unsigned long long hits;  /* --runtime: calls the report saw from this line (0: none) */
+	char *fix_desc;           /* what the fix-it does, or NULL: no fix-it */
+	struct finding_repl *fix; /* its replacements (nfix >= 1 when fix_desc is set) */
 	size_t nfix;
 };
 
 /* A file that was not fully analysed, and why (one line, no final period). */
 struct findings_failed {
-	char *path;                /* repo-relative */
-	char *why;                 /* "" when not known */
+	char *path; /* repo-relative */
+	char *why;  /* "" when not known */
 };
 
 struct findings {
 	struct finding *items;
 	size_t count, cap;
-	size_t files_total;        /* translation units attempted */
-	size_t files_parsed;       /* ... that parsed without errors */
+	size_t files_total;             /* translation units attempted */
+	size_t files_parsed;            /* ... that parsed without errors */
 	struct findings_failed *failed; /* files that did not parse cleanly */
 	size_t failed_count;
-	char *root;                /* the scan root the paths are relative to ("/" for /), or NULL */
-	int default_flags;         /* 1: some file was parsed without a database entry */
-	int runtime_used;          /* 1: --runtime joined a report (hits are meaningful) */
+	char *root;        /* the scan root the paths are relative to ("/" for /), or NULL */
+	int default_flags; /* 1: some file was parsed without a database entry */
+	int runtime_used;  /* 1: --runtime joined a report (hits are meaningful) */
 };
 
 void findings_init(struct findings *fs);

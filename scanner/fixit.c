@@ -18,8 +18,8 @@ static int fixit_ident(char c)
 
 /* Places a replacement of strlen(old) bytes (length 0 when insert) at loc,
  * after checking that the text there reads old. */
-static void fixit_place(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old,
-			const char *text, int insert)
+static void fixit_place(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old, const char *text,
+			int insert)
 {
 	const char *relpath, *buf;
 	unsigned off, line, col;
@@ -56,18 +56,17 @@ static void fixit_place(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation
 		if (same)
 			return;
 	}
-	fx->r[fx->n++] = (struct finding_repl){ .path = (char *)relpath, .offset = off, .length = len,
-						 .line = line, .column = col, .text = (char *)text };
+	fx->r[fx->n++] = (struct finding_repl){
+		.path = (char *)relpath, .offset = off, .length = len, .line = line, .column = col, .text = (char *)text
+	};
 }
 
-void fixit_replace(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old,
-		   const char *text)
+void fixit_replace(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old, const char *text)
 {
 	fixit_place(ctx, fx, loc, old, text, 0);
 }
 
-void fixit_insert(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old,
-		  const char *text)
+void fixit_insert(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old, const char *text)
 {
 	fixit_place(ctx, fx, loc, old, text, 1);
 }

@@ -29,19 +29,17 @@
 struct fixit {
 	struct finding_repl r[FINDING_FIX_MAX]; /* path and text point at the walk's or static strings */
 	size_t n;
-	int bad;                                /* 1: no fix-it (a replacement could not be placed) */
+	int bad; /* 1: no fix-it (a replacement could not be placed) */
 };
 
 void fixit_init(struct fixit *fx);
 
 /* Replaces the token at loc, which must read `old` (a whole identifier or
  * number when old is one), with `text`. */
-void fixit_replace(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old,
-		   const char *text);
+void fixit_replace(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old, const char *text);
 
 /* Inserts `text` before the token at loc, which must read `old`. */
-void fixit_insert(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old,
-		  const char *text);
+void fixit_insert(struct walk_ctx *ctx, struct fixit *fx, CXSourceLocation loc, const char *old, const char *text);
 
 /* Gives fx, described by desc (a sentence ending with a period), to the
  * finding the last walk_report added. Nothing happens when fx is void or

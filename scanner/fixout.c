@@ -311,8 +311,7 @@ out:
 	return rc;
 }
 
-int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since,
-		 struct fixout_result *res)
+int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since, struct fixout_result *res)
 {
 	size_t n = 0, k = 0;
 	struct fixout_edit *e;

@@ -48,16 +48,15 @@ int fixout_export(FILE *f, const struct findings *fs, const char *root);
 int fixout_export_file(const char *path, const struct findings *fs, const char *root);
 
 struct fixout_result {
-	size_t fixes;      /* fix-its applied (findings) */
-	size_t files;      /* files rewritten */
-	size_t refused;    /* files left unchanged (overlap, outside root, stale) */
+	size_t fixes;   /* fix-its applied (findings) */
+	size_t files;   /* files rewritten */
+	size_t refused; /* files left unchanged (overlap, outside root, stale) */
 };
 
 /* Applies the fix-its under root; one "v6scan: --fix: PATH: why" line on
  * stderr per file refused. since: when the scan started
  * (CLOCK_REALTIME_COARSE, the clock file times come from). Returns 0 (see
  * res->refused) or -ENOMEM. */
-int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since,
-		 struct fixout_result *res);
+int fixout_apply(const struct findings *fs, const char *root, const struct timespec *since, struct fixout_result *res);
 
 #endif

@@ -33,8 +33,8 @@ void jobs_free(struct joblist *jl)
 	jl->cap = 0;
 }
 
-int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args,
-	     size_t nargs, int from_db, int defaults)
+int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args, size_t nargs, int from_db,
+	     int defaults)
 {
 	/* doubling: one element at a time made a database of n entries cost
 	 * n reallocations and O(n^2) copying where realloc cannot grow in
@@ -168,8 +168,7 @@ static int jobs_under(const char *file, const char *dir)
 	return strncmp(file, dir, n) == 0 && (file[n] == '/' || file[n] == '\0');
 }
 
-int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths,
-		 const char **bad)
+int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths, const char **bad)
 {
 	struct jobs_paths roots = { 0 }, files = { 0 };
 	int rc = 0;
@@ -337,8 +336,8 @@ int jobs_default_root(char *const *sources, size_t nsources, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes,
-		unsigned shard_k, unsigned shard_n)
+int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes, unsigned shard_k,
+		unsigned shard_n)
 {
 	size_t out = 0;
 

@@ -8,35 +8,35 @@
 #include <stddef.h>
 
 struct job {
-	char *file;        /* absolute real path */
-	char *relpath;     /* relative to the scan root */
-	char *directory;   /* working directory of the parse */
-	char **args;       /* sanitised compiler arguments, without compiler and file */
+	char *file;      /* absolute real path */
+	char *relpath;   /* relative to the scan root */
+	char *directory; /* working directory of the parse */
+	char **args;     /* sanitised compiler arguments, without compiler and file */
 	size_t nargs;
-	int from_db;       /* 1: own database entry; 0: borrowed flags or defaults */
-	int defaults;      /* 1: parsed with the built-in default flags */
-	size_t order;      /* insertion order, the tie-break of sorting */
+	int from_db;  /* 1: own database entry; 0: borrowed flags or defaults */
+	int defaults; /* 1: parsed with the built-in default flags */
+	size_t order; /* insertion order, the tie-break of sorting */
 };
 
 /* What jobs_finish left out, beside duplicates. */
 struct jobs_dropped {
-	size_t outside;    /* files outside the root: not scanned */
-	size_t excluded;   /* matched an --exclude glob */
-	size_t sharded;    /* belong to another shard */
+	size_t outside;  /* files outside the root: not scanned */
+	size_t excluded; /* matched an --exclude glob */
+	size_t sharded;  /* belong to another shard */
 };
 
 struct joblist {
 	struct job *items;
 	size_t count;
-	size_t cap;                   /* items allocated (jobs_add doubles it) */
-	struct jobs_dropped dropped;  /* set by jobs_finish */
+	size_t cap;                  /* items allocated (jobs_add doubles it) */
+	struct jobs_dropped dropped; /* set by jobs_finish */
 };
 
 void jobs_free(struct joblist *jl);
 
 /* Appends a job (copies everything). Returns 0 or -ENOMEM. */
-int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args,
-	     size_t nargs, int from_db, int defaults);
+int jobs_add(struct joblist *jl, const char *file, const char *directory, char *const *args, size_t nargs, int from_db,
+	     int defaults);
 
 /* The flags used for a .c/.h file that has no database entry: those of the
  * database job whose file is in the nearest directory (longest common path
@@ -49,8 +49,7 @@ int jobs_add_undeclared(struct joblist *jl, const struct joblist *db, const char
  * database jobs under the given paths are kept and undeclared files under
  * them are added; with no paths, every database job is kept.
  * Errors: -ENOENT (a path does not exist; *bad set to it), -ENOMEM. */
-int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths,
-		 const char **bad);
+int jobs_collect(struct joblist *out, struct joblist *db, char *const *paths, size_t npaths, const char **bad);
 
 /* The part of the absolute path `file` below `root` (absolute real path
  * without a trailing '/', so "" stands for "/"), or NULL when file is not
@@ -74,7 +73,7 @@ int jobs_default_root(char *const *sources, size_t nsources, char **out);
  * FNM_PATHNAME: '*' crosses '/'), and keeps shard k of n (1-based): a file
  * belongs to shard 1 + fnv1a(relpath) % n. jl->dropped counts what was
  * left out and why. Returns 0 or -ENOMEM. */
-int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes,
-		unsigned shard_k, unsigned shard_n);
+int jobs_finish(struct joblist *jl, const char *root, char *const *excludes, size_t nexcludes, unsigned shard_k,
+		unsigned shard_n);
 
 #endif

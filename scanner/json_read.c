@@ -172,8 +172,8 @@ int json_read_bad(const json_t *v, const char *where, const char *what, char *er
 
 /* The member key of obj: 1 and *v when present, 0 when absent (an error
  * when required). */
-static int json_read_member(const json_t *obj, const char *where, const char *key, int required, json_t **v,
-			    char *err, size_t errlen)
+static int json_read_member(const json_t *obj, const char *where, const char *key, int required, json_t **v, char *err,
+			    size_t errlen)
 {
 	char name[256];
 
@@ -205,8 +205,8 @@ static int json_read_typed(const json_t *obj, const char *where, const char *key
 	return 1;
 }
 
-int json_read_str(const json_t *obj, const char *where, const char *key, int required, const char **out,
-		  char *err, size_t errlen)
+int json_read_str(const json_t *obj, const char *where, const char *key, int required, const char **out, char *err,
+		  size_t errlen)
 {
 	json_t *v;
 	int rc = json_read_typed(obj, where, key, required, JSON_STRING, "a string", &v, err, errlen);
@@ -216,15 +216,14 @@ int json_read_str(const json_t *obj, const char *where, const char *key, int req
 	return rc < 0 ? rc : 0;
 }
 
-int json_read_int(const json_t *obj, const char *where, const char *key, int required, json_int_t min,
-		  json_int_t max, json_int_t *out, char *err, size_t errlen)
+int json_read_int(const json_t *obj, const char *where, const char *key, int required, json_int_t min, json_int_t max,
+		  json_int_t *out, char *err, size_t errlen)
 {
 	char name[256], what[96];
 	json_t *v;
 	int rc;
 
-	snprintf(what, sizeof(what), "an integer from %" JSON_INTEGER_FORMAT " to %" JSON_INTEGER_FORMAT, min,
-		 max);
+	snprintf(what, sizeof(what), "an integer from %" JSON_INTEGER_FORMAT " to %" JSON_INTEGER_FORMAT, min, max);
 	rc = json_read_typed(obj, where, key, required, JSON_INTEGER, what, &v, err, errlen);
 	if (rc <= 0)
 		return rc;
@@ -253,16 +252,16 @@ int json_read_bool(const json_t *obj, const char *where, const char *key, int re
 	return 0;
 }
 
-int json_read_array(const json_t *obj, const char *where, const char *key, int required, json_t **out,
-		    char *err, size_t errlen)
+int json_read_array(const json_t *obj, const char *where, const char *key, int required, json_t **out, char *err,
+		    size_t errlen)
 {
 	int rc = json_read_typed(obj, where, key, required, JSON_ARRAY, "an array", out, err, errlen);
 
 	return rc < 0 ? rc : 0;
 }
 
-int json_read_object(const json_t *obj, const char *where, const char *key, int required, json_t **out,
-		     char *err, size_t errlen)
+int json_read_object(const json_t *obj, const char *where, const char *key, int required, json_t **out, char *err,
+		     size_t errlen)
 {
 	int rc = json_read_typed(obj, where, key, required, JSON_OBJECT, "an object", out, err, errlen);
 

@@ -16,8 +16,8 @@
 #include <stddef.h>
 
 /* Size limits (bytes) of the files v6scan reads as JSON. */
-#define JSON_READ_MAX_REPORT ((size_t)256 << 20)   /* reports, baselines: 256 MiB */
-#define JSON_READ_MAX_COMPDB ((size_t)1024 << 20)  /* compile_commands.json: 1 GiB */
+#define JSON_READ_MAX_REPORT ((size_t)256 << 20)  /* reports, baselines: 256 MiB */
+#define JSON_READ_MAX_COMPDB ((size_t)1024 << 20) /* compile_commands.json: 1 GiB */
 
 /* Reads the JSON document (an object or an array) in the file at path.
  * Only a regular file is read: the file is opened with O_NONBLOCK (a FIFO
@@ -38,16 +38,16 @@ int json_read_buffer(const char *text, size_t len, json_t **out, char *err, size
  * absent is an error ("<where>.<key>: missing") only when required; else
  * *out is left as it was and 0 is returned. A member of the wrong type or
  * out of range is -EINVAL with a message. null is never accepted. */
-int json_read_str(const json_t *obj, const char *where, const char *key, int required, const char **out,
-		  char *err, size_t errlen);
-int json_read_int(const json_t *obj, const char *where, const char *key, int required, json_int_t min,
-		  json_int_t max, json_int_t *out, char *err, size_t errlen);
+int json_read_str(const json_t *obj, const char *where, const char *key, int required, const char **out, char *err,
+		  size_t errlen);
+int json_read_int(const json_t *obj, const char *where, const char *key, int required, json_int_t min, json_int_t max,
+		  json_int_t *out, char *err, size_t errlen);
 int json_read_bool(const json_t *obj, const char *where, const char *key, int required, int *out, char *err,
 		   size_t errlen);
-int json_read_array(const json_t *obj, const char *where, const char *key, int required, json_t **out,
-		    char *err, size_t errlen);
-int json_read_object(const json_t *obj, const char *where, const char *key, int required, json_t **out,
-		     char *err, size_t errlen);
+int json_read_array(const json_t *obj, const char *where, const char *key, int required, json_t **out, char *err,
+		    size_t errlen);
+int json_read_object(const json_t *obj, const char *where, const char *key, int required, json_t **out, char *err,
+		     size_t errlen);
 
 /* Writes "<where>: must be <what> (got <a description of v>)" to err and
  * returns -EINVAL: for checks the readers above cannot express. */

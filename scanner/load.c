@@ -20,8 +20,7 @@ void load_strings_free(struct load_strings *s)
 }
 
 /* Replaces *p by its decoded copy (owned by s) when decoding is asked for. */
-int load_decode(const struct load_ctx *c, struct load_strings *s, const char **p, const char *name,
-		int always)
+int load_decode(const struct load_ctx *c, struct load_strings *s, const char **p, const char *name, int always)
 {
 	char *dec;
 	int rc;
@@ -154,8 +153,8 @@ static int load_add(const struct load_ctx *c, const char *where, struct load_str
 		snprintf(c->err, c->errlen, "%s: level must be error, warning or note (got '%s')", where, s->level);
 		return -EINVAL;
 	}
-	const char **text[] = { &s->path, &s->message, &s->function, &s->subject, &s->fingerprint,
-				&s->justification, &s->snippet };
+	const char **text[] = { &s->path,        &s->message,       &s->function, &s->subject,
+				&s->fingerprint, &s->justification, &s->snippet };
 	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]) && rc == 0; i++)
 		rc = load_decode(c, s, text[i], where, 0);
 	if (rc)
@@ -394,8 +393,7 @@ static int load_sarif(const struct load_ctx *c, const json_t *doc, int *baseline
 	return rc;
 }
 
-int load_report(const json_t *doc, struct findings *fs, int *baseline_used, unsigned flags, char *err,
-		size_t errlen)
+int load_report(const json_t *doc, struct findings *fs, int *baseline_used, unsigned flags, char *err, size_t errlen)
 {
 	struct load_ctx c = { .fs = fs, .flags = flags, .err = err, .errlen = errlen };
 

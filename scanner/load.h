@@ -30,8 +30,7 @@
  * says a baseline was applied. Returns 0, -EINVAL (not a v6scan report, or a
  * bad field; message in err), -ENOMEM. On an error fs may hold part of the
  * report. */
-int load_report(const json_t *doc, struct findings *fs, int *baseline_used, unsigned flags, char *err,
-		size_t errlen);
+int load_report(const json_t *doc, struct findings *fs, int *baseline_used, unsigned flags, char *err, size_t errlen);
 
 /* Reads (json_read_file, at most JSON_READ_MAX_REPORT bytes), parses and
  * adds a report file; errors as above plus json_read_file's. */

@@ -117,7 +117,7 @@ int load_json_fix(const struct load_ctx *c, const json_t *x, const char *where, 
 
 /* A SARIF result's "fixes" (emit_sarif's form) and properties.inactive. */
 int load_sarif_fix(const struct load_ctx *c, const json_t *x, const char *where, const json_t *props,
-			  struct load_fix *fx)
+		   struct load_fix *fx)
 {
 	static const char *const keys[4] = { "byteOffset", "byteLength", "line", "byteColumn" };
 	json_t *fixes = NULL, *changes = NULL, *desc = NULL;
@@ -172,4 +172,3 @@ int load_sarif_fix(const struct load_ctx *c, const json_t *x, const char *where,
 	}
 	return rc;
 }
-

@@ -97,16 +97,18 @@ static int main_list(const struct cli_opts *cli)
 	if (scanconf_load(cli, root, &sc) == 0 && selection_apply(sc.eff.checks, sc.checks_what, enabled) == 0) {
 		for (size_t i = 0; i < n; i++)
 			if (enabled[i])
-				printf("%-28s %-8s %-7s %s\n", all[i]->id, check_level_name(sc.eff.check_levels &&
-				       sc.eff.check_levels[i] >= 0 ? (enum v6scan_level)sc.eff.check_levels[i] : all[i]->level),
+				printf("%-28s %-8s %-7s %s\n", all[i]->id,
+				       check_level_name(sc.eff.check_levels && sc.eff.check_levels[i] >= 0
+								? (enum v6scan_level)sc.eff.check_levels[i]
+								: all[i]->level),
 				       check_confidence_name(all[i]->confidence), all[i]->summary);
 		/* name the off-by-default checks this list leaves out (stderr:
 		 * stdout stays one check per line) */
 		size_t off = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!enabled[i] && !registry_default_on(i))
-				fprintf(stderr, "%s%s", off++ ? ", " : "v6scan: off by default (--checks names them): ",
-					all[i]->id);
+				fprintf(stderr, "%s%s",
+					off++ ? ", " : "v6scan: off by default (--checks names them): ", all[i]->id);
 		if (off)
 			fputc('\n', stderr);
 		status = EXIT_CLEAN;
@@ -128,8 +130,10 @@ static int main_explain(const char *id)
 	}
 	f = pages_open(id);
 	if (!f) {
-		fprintf(stderr, "v6scan: --explain: the page docs/checks/%s.md is not installed and the source "
-			"tree is not reachable (set V6SCAN_DOCS_DIR)\n", id);
+		fprintf(stderr,
+			"v6scan: --explain: the page docs/checks/%s.md is not installed and the source "
+			"tree is not reachable (set V6SCAN_DOCS_DIR)\n",
+			id);
 		return EXIT_USAGE;
 	}
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
@@ -138,11 +142,11 @@ static int main_explain(const char *id)
 	return EXIT_CLEAN;
 }
 
-static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used,
-		      int color)
+static int main_write(FILE *out, const struct cli_opts *o, const struct findings *fs, int baseline_used, int color)
 {
-	struct emit_info info = { .baseline_used = baseline_used, .root = fs->root, .color = color,
-				  .levels = o->check_levels };
+	struct emit_info info = {
+		.baseline_used = baseline_used, .root = fs->root, .color = color, .levels = o->check_levels
+	};
 	int rc;
 
 	if (o->format == EMIT_JSON)
@@ -165,8 +169,7 @@ static int main_write(FILE *out, const struct cli_opts *o, const struct findings
  * all, outfile.h) or to standard output. Returns 0 or EXIT_IO, with
  * "v6scan: writing PATH: <reason>" on stderr; nothing is printed when the
  * reader of standard output went away (EPIPE: SIGPIPE is ignored). */
-static int main_emit(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
-		     int baseline_used)
+static int main_emit(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs, int baseline_used)
 {
 	struct outfile of;
 	int rc;
@@ -211,8 +214,8 @@ static int main_status(const struct cli_opts *o, const struct findings *fs)
 
 /* --export-fixes and --fix, after the report: 0, EXIT_IO (a file could
  * not be written or was refused) or EXIT_USAGE (out of memory). */
-static int main_fixes(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs,
-		      const char *root, const struct timespec *since)
+static int main_fixes(const struct cli_opts *o, const struct main_paths *p, const struct findings *fs, const char *root,
+		      const struct timespec *since)
 {
 	int rc;
 
@@ -237,8 +240,8 @@ static int main_fixes(const struct cli_opts *o, const struct main_paths *p, cons
 }
 
 /* Normalise, suppress, fingerprint, baseline: shared by scan and merge. */
-static int main_finish(const struct cli_opts *o, const struct main_paths *p, struct findings *fs,
-		       const char *root, int apply_suppressions, const char *baseline_what)
+static int main_finish(const struct cli_opts *o, const struct main_paths *p, struct findings *fs, const char *root,
+		       int apply_suppressions, const char *baseline_what)
 {
 	char err[256];
 	int rc;
@@ -309,8 +312,10 @@ static int main_locate(const struct cli_opts *o, struct joblist *db, struct jobl
 		int inside = real && (strcmp(real, *root) == 0 || strcmp(*root, "/") == 0 || jobs_below(real, *root));
 		free(real);
 		if (real && !inside) {
-			fprintf(stderr, "v6scan: %s is outside the project root %s: nothing in it would be "
-				"reported (set --root)\n", o->inputs[i], *root);
+			fprintf(stderr,
+				"v6scan: %s is outside the project root %s: nothing in it would be "
+				"reported (set --root)\n",
+				o->inputs[i], *root);
 			return EXIT_USAGE;
 		}
 	}
@@ -318,15 +323,19 @@ static int main_locate(const struct cli_opts *o, struct joblist *db, struct jobl
 		char err[320];
 		rc = compdb_load(o->build_dir, db, err, sizeof(err));
 		if (rc == -ENOENT) {
-			fprintf(stderr, "v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
-				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n", o->build_dir);
+			fprintf(stderr,
+				"v6scan: -p %s: no readable compile_commands.json there (CMake writes it "
+				"with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n",
+				o->build_dir);
 			return EXIT_USAGE;
 		}
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc) {
-			fprintf(stderr, "v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
-				"%s\n", o->build_dir, o->build_dir, err);
+			fprintf(stderr,
+				"v6scan: -p %s: %s/compile_commands.json: not a valid compilation database: "
+				"%s\n",
+				o->build_dir, o->build_dir, err);
 			return EXIT_USAGE;
 		}
 	}
@@ -349,15 +358,18 @@ static int main_locate(const struct cli_opts *o, struct joblist *db, struct jobl
 		if (rc)
 			return -ENOMEM;
 		for (size_t i = 0; i < found.count; i++)
-			fprintf(stderr, "v6scan: using the compilation database %s/compile_commands.json for %zu "
-				"file%s\n", strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir,
-				found.used[i].files, found.used[i].files == 1 ? "" : "s");
+			fprintf(stderr,
+				"v6scan: using the compilation database %s/compile_commands.json for %zu "
+				"file%s\n",
+				strcmp(found.used[i].dir, "/") == 0 ? "" : found.used[i].dir, found.used[i].files,
+				found.used[i].files == 1 ? "" : "s");
 		discover_free(&found);
 	}
 	if (jobs->count == 0) {
-		fprintf(stderr, "v6scan: nothing to scan: %s\n", o->build_dir && o->ninputs ?
-			"no entry of the compilation database and no .c or .h file is below the given paths" :
-			"no .c or .h file in the given paths");
+		fprintf(stderr, "v6scan: nothing to scan: %s\n",
+			o->build_dir && o->ninputs
+				? "no entry of the compilation database and no .c or .h file is below the given paths"
+				: "no .c or .h file in the given paths");
 		return EXIT_USAGE;
 	}
 	return *root ? 0 : main_default_root(o, jobs, root);
@@ -434,21 +446,30 @@ static int main_scan(const struct cli_opts *cli)
 	if (jobs.count == 0 && jobs.dropped.sharded == 0) {
 		/* never a silent zero: a CI job must not go green having
 		 * scanned nothing */
-		fprintf(stderr, "v6scan: nothing to scan: of %zu file%s, %zu %s outside --root %s and %zu "
-			"matched --exclude\n", found, found == 1 ? "" : "s", jobs.dropped.outside,
-			jobs.dropped.outside == 1 ? "is" : "are", root, jobs.dropped.excluded);
+		fprintf(stderr,
+			"v6scan: nothing to scan: of %zu file%s, %zu %s outside --root %s and %zu "
+			"matched --exclude\n",
+			found, found == 1 ? "" : "s", jobs.dropped.outside, jobs.dropped.outside == 1 ? "is" : "are",
+			root, jobs.dropped.excluded);
 		goto out;
 	}
 
 	struct parse_opts popts = {
 		.resource_dir = resdir_detect(resdir, sizeof(resdir)),
-		.extra_before = o->extra_before, .nextra_before = o->nextra_before,
-		.extra = o->extra, .nextra = o->nextra, .quiet = o->quiet,
+		.extra_before = o->extra_before,
+		.nextra_before = o->nextra_before,
+		.extra = o->extra,
+		.nextra = o->nextra,
+		.quiet = o->quiet,
 	};
-	struct walk_config wcfg = { .root = iroot, .checks = enabled_checks, .nchecks = nenabled,
-				    .inactive = o->inactive };
-	struct workers_setup ws = { .parse = &popts, .walk = &wcfg, .njobs = o->jobs,
-				    .file_timeout = o->file_timeout, .progress = isatty(STDERR_FILENO) };
+	struct walk_config wcfg = {
+		.root = iroot, .checks = enabled_checks, .nchecks = nenabled, .inactive = o->inactive
+	};
+	struct workers_setup ws = { .parse = &popts,
+				    .walk = &wcfg,
+				    .njobs = o->jobs,
+				    .file_timeout = o->file_timeout,
+				    .progress = isatty(STDERR_FILENO) };
 	/* --fix refuses a file modified after this: its offsets are stale */
 	struct timespec started;
 	clock_gettime(CLOCK_REALTIME_COARSE, &started);
@@ -559,20 +580,11 @@ int main(int argc, char **argv)
 		printf("v6scan %s\n", V6KIT_VERSION);
 		status = EXIT_CLEAN;
 		break;
-	case CLI_LIST:
-		status = main_list(&o);
-		break;
-	case CLI_EXPLAIN:
-		status = main_explain(o.explain);
-		break;
-	case CLI_MERGE:
-		status = main_merge(&o);
-		break;
-	case CLI_SCAN:
-		status = main_scan(&o);
-		break;
-	default:
-		status = EXIT_USAGE;
+	case CLI_LIST: status = main_list(&o); break;
+	case CLI_EXPLAIN: status = main_explain(o.explain); break;
+	case CLI_MERGE: status = main_merge(&o); break;
+	case CLI_SCAN: status = main_scan(&o); break;
+	default: status = EXIT_USAGE;
 	}
 	/* --help, --list-checks, --explain, --version print to stdout too */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

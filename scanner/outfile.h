@@ -22,9 +22,9 @@
 #include <stdio.h>
 
 struct outfile {
-	FILE *f;       /* write the content here */
-	char *target;  /* the file replaced (path with symbolic links resolved) */
-	char *tmp;     /* the temporary; NULL when writing in place */
+	FILE *f;      /* write the content here */
+	char *target; /* the file replaced (path with symbolic links resolved) */
+	char *tmp;    /* the temporary; NULL when writing in place */
 };
 
 /* Checks, before any work, that path can be written: its directory exists

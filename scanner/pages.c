@@ -71,4 +71,3 @@ char **pages_load_all(void)
 	}
 	return docs;
 }
-

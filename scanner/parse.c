@@ -42,12 +42,8 @@ static int parse_is_argument_error(CXDiagnostic d)
 static const char *parse_error_name(enum CXErrorCode e, const char **what)
 {
 	switch (e) {
-	case CXError_Failure:
-		*what = "libclang failed";
-		return "CXError_Failure";
-	case CXError_Crashed:
-		*what = "libclang crashed";
-		return "CXError_Crashed";
+	case CXError_Failure: *what = "libclang failed"; return "CXError_Failure";
+	case CXError_Crashed: *what = "libclang crashed"; return "CXError_Crashed";
 	case CXError_InvalidArguments:
 		*what = "libclang was given invalid arguments";
 		return "CXError_InvalidArguments";
@@ -57,17 +53,14 @@ static const char *parse_error_name(enum CXErrorCode e, const char **what)
 		*what = "libclang could not build a translation unit from the command (a second input file "
 			"or an option clang does not accept)";
 		return "CXError_ASTReadError";
-	default:
-		*what = "libclang could not parse the file";
-		return "an unknown CXErrorCode";
+	default: *what = "libclang could not parse the file"; return "an unknown CXErrorCode";
 	}
 }
 
 /* Writes s to f as one shell word (quoted when it needs to be). */
 static void parse_put_word(FILE *f, const char *s)
 {
-	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+./,:@%") ==
-			  strlen(s)) {
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+./,:@%") == strlen(s)) {
 		fputs(s, f);
 		return;
 	}
@@ -81,14 +74,13 @@ static void parse_put_word(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
-	      int *clean)
+int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu, int *clean)
 {
 	return parse_job_why(idx, job, o, tu, clean, NULL, 0);
 }
 
-int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
-		  int *clean, char *why, size_t whylen)
+int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu, int *clean,
+		  char *why, size_t whylen)
 {
 	size_t n = job->nargs + o->nextra + o->nextra_before + 8;
 	const char **argv = calloc(n, sizeof(*argv));
@@ -119,8 +111,10 @@ int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o
 	/* libclang reports a missing file only as a generic failure: say why;
 	 * and it would block on a FIFO or read a device without end */
 	probe = open(job->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	const char *unreadable = probe < 0 ? strerror(errno) : fstat(probe, &st) != 0 ? strerror(errno)
-						  : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+	const char *unreadable = probe < 0 ? strerror(errno)
+		: fstat(probe, &st) != 0   ? strerror(errno)
+		: !S_ISREG(st.st_mode)     ? "not a regular file"
+					   : NULL;
 	if (probe >= 0)
 		close(probe);
 	if (unreadable) {
@@ -179,22 +173,23 @@ int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o
 			 * translation unit is still complete */
 			if (!o->quiet) {
 				CXString s = clang_getDiagnosticSpelling(d);
-				fprintf(stderr, "v6scan: %s: argument ignored: %s\n", job->relpath, clang_getCString(s));
+				fprintf(stderr, "v6scan: %s: argument ignored: %s\n", job->relpath,
+					clang_getCString(s));
 				clang_disposeString(s);
 			}
 		} else if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
 			if (*clean && why) {
 				/* the first error is the reason the file counts as
 				 * not fully analysed */
-				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
-								       CXDiagnostic_DisplayColumn);
+				CXString s = clang_formatDiagnostic(
+					d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn);
 				snprintf(why, whylen, "%s", clang_getCString(s));
 				clang_disposeString(s);
 			}
 			*clean = 0;
 			if (!o->quiet && shown++ < PARSE_MAX_ERRORS_SHOWN) {
-				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
-								       CXDiagnostic_DisplayColumn);
+				CXString s = clang_formatDiagnostic(
+					d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn);
 				fprintf(stderr, "v6scan: %s\n", clang_getCString(s));
 				clang_disposeString(s);
 			}

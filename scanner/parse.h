@@ -15,12 +15,12 @@
 #include "jobs.h"
 
 struct parse_opts {
-	const char *resource_dir;    /* may be NULL */
+	const char *resource_dir; /* may be NULL */
 	char *const *extra_before;
 	size_t nextra_before;
 	char *const *extra;
 	size_t nextra;
-	int quiet;                   /* 1: do not print diagnostics */
+	int quiet; /* 1: do not print diagnostics */
 };
 
 /* Parses job. Returns 0 and sets *tu (dispose with
@@ -41,14 +41,13 @@ struct parse_opts {
  * is set). A header the
  * file includes is libclang's to read: an #include of a FIFO blocks until
  * the workers' time limit (workers.h) stops the parse. */
-int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
-	      int *clean);
+int parse_job(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu, int *clean);
 
 /* parse_job, also writing into why (when not NULL) the one-line reason a
  * file is not fully analysed: "cannot read: <strerror>", "<what>
  * (CXError_...)", or the first error diagnostic ("<file>:<line>:<col>:
  * error: <message>"). why is left as it was for a clean parse. */
-int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu,
-		  int *clean, char *why, size_t whylen);
+int parse_job_why(CXIndex idx, const struct job *job, const struct parse_opts *o, CXTranslationUnit *tu, int *clean,
+		  char *why, size_t whylen);
 
 #endif

@@ -63,7 +63,8 @@ static int projconf_read(const char *path, char **out, char *err, size_t errlen)
 		return -e;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PROJCONF_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 1 MiB");
+		snprintf(err, errlen, "%s: %s", path,
+			 !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 1 MiB");
 		close(fd);
 		return -EINVAL;
 	}
@@ -96,7 +97,8 @@ static char *projconf_trim(char *s)
 	return s;
 }
 
-#define PROJCONF_KEYS "keys: checks, exclude, fail-on, baseline, format, min-confidence, " \
+#define PROJCONF_KEYS                                                        \
+	"keys: checks, exclude, fail-on, baseline, format, min-confidence, " \
 	"severity GLOB, header-filter"
 
 /* Appends s (copied) to *arr. 0 or -ENOMEM. */
@@ -115,13 +117,14 @@ static int projconf_push(char ***arr, size_t *n, const char *s)
 static int projconf_line(struct projconf *c, const char *dir, size_t no, char *line, size_t *seen, char *err,
 			 size_t errlen)
 {
-	static const char *const keys[] = { "checks", "exclude", "fail-on", "baseline", "format",
-					     "min-confidence", "severity", "header-filter" };
+	static const char *const keys[] = { "checks", "exclude",        "fail-on",  "baseline",
+					    "format", "min-confidence", "severity", "header-filter" };
 	char *eq = strchr(line, '=');
 	size_t k;
 
-#define BAD(...) (snprintf(err, errlen, "%s:%zu: ", c->path, no), \
-		  snprintf(err + strlen(err), errlen - strlen(err), __VA_ARGS__), -EINVAL)
+#define BAD(...)                                         \
+	(snprintf(err, errlen, "%s:%zu: ", c->path, no), \
+	 snprintf(err + strlen(err), errlen - strlen(err), __VA_ARGS__), -EINVAL)
 	if (!eq)
 		return BAD("expected 'key = value' (" PROJCONF_KEYS ")");
 	*eq = '\0';
@@ -148,11 +151,8 @@ static int projconf_line(struct projconf *c, const char *dir, size_t no, char *l
 		return BAD("%s is given twice (first on line %zu)", key, seen[k]);
 	seen[k] = no;
 	switch (k) {
-	case 0:
-		c->checks = strdup(value);
-		return c->checks ? 0 : -ENOMEM;
-	case 1:
-		return projconf_push(&c->excludes, &c->nexcludes, value);
+	case 0: c->checks = strdup(value); return c->checks ? 0 : -ENOMEM;
+	case 1: return projconf_push(&c->excludes, &c->nexcludes, value);
 	case 2:
 		c->has_fail_on = 1;
 		if (strcmp(value, "none") == 0)

@@ -38,20 +38,20 @@
 #define PROJCONF_NAME ".v6scan"
 
 struct projconf {
-	char *path;                  /* the file read */
-	char *checks;                /* NULL: not set */
+	char *path;   /* the file read */
+	char *checks; /* NULL: not set */
 	char **excludes;
 	size_t nexcludes;
 	int has_fail_on, fail_never;
 	enum v6scan_level fail_on;
-	char *baseline;              /* absolute; NULL: not set */
+	char *baseline; /* absolute; NULL: not set */
 	int has_format;
 	enum emit_format format;
 	int has_min_confidence;
 	enum v6scan_confidence min_confidence;
-	char **severities;           /* "GLOB=LEVEL", in the file's order */
+	char **severities; /* "GLOB=LEVEL", in the file's order */
 	size_t nseverities;
-	char *header_filter;         /* NULL: not set */
+	char *header_filter; /* NULL: not set */
 };
 
 void projconf_free(struct projconf *c);

@@ -82,7 +82,8 @@ const char *resdir_detect(char *buf, size_t len)
 					snprintf(parent, sizeof(parent), "%s/../lib/llvm-%d/lib/clang", real, major);
 					ok = resdir_in(parent, buf, len);
 					if (!ok) {
-						snprintf(parent, sizeof(parent), "%s/../llvm-%d/lib/clang", real, major);
+						snprintf(parent, sizeof(parent), "%s/../llvm-%d/lib/clang", real,
+							 major);
 						ok = resdir_in(parent, buf, len);
 					}
 				}

@@ -29,8 +29,7 @@ static uint64_t runtime_hash_str(uint64_t h, const char *s)
 	return h * 0x9e3779b97f4a7c15ULL;
 }
 
-static int runtime_index_grow(struct runtime_index *ix, uint64_t (*hash)(const void *, size_t),
-			      const void *ctx)
+static int runtime_index_grow(struct runtime_index *ix, uint64_t (*hash)(const void *, size_t), const void *ctx)
 {
 	size_t cap = ix->cap ? ix->cap * 2 : 64;
 	size_t *slot = calloc(cap, sizeof(*slot));
@@ -93,7 +92,9 @@ struct runtime_load {
 	struct runtime_proc *procs;
 	size_t nprocs, proc_cap;
 	struct runtime_index procix;
-	struct { size_t proc, site; } *seen; /* sites recorded by "site" lines */
+	struct {
+		size_t proc, site;
+	} * seen; /* sites recorded by "site" lines */
 	size_t nseen, seen_cap;
 };
 
@@ -124,8 +125,8 @@ static int runtime_dup(const char *s, char **out)
 }
 
 /* The site (check, object, address), made when new. Index or -ENOMEM. */
-static long runtime_site_get(struct runtime_load *ld, const char *check, const char *call,
-			     const char *object, unsigned long long address, const char *symbol)
+static long runtime_site_get(struct runtime_load *ld, const char *check, const char *call, const char *object,
+			     unsigned long long address, const char *symbol)
 {
 	struct runtime *rt = ld->rt;
 	struct runtime_site key = { .check = (char *)check, .object = (char *)object, .address = address };
@@ -134,8 +135,7 @@ static long runtime_site_get(struct runtime_load *ld, const char *check, const c
 		size_t j = runtime_site_hash(&tmp, 0) & (ld->sites.cap - 1);
 		for (; ld->sites.slot[j]; j = (j + 1) & (ld->sites.cap - 1)) {
 			struct runtime_site *s = &rt->sites[ld->sites.slot[j] - 1];
-			if (s->address == address && runtime_streq(s->check, check) &&
-			    runtime_streq(s->object, object))
+			if (s->address == address && runtime_streq(s->check, check) && runtime_streq(s->object, object))
 				return (long)(ld->sites.slot[j] - 1);
 		}
 	}
@@ -250,7 +250,8 @@ static int runtime_line(struct runtime_load *ld, const char *text, size_t len)
 		ld->procs[p].exited = 1;
 		size_t i;
 		json_t *e;
-		json_array_foreach(sites, i, e) {
+		json_array_foreach(sites, i, e)
+		{
 			json_int_t count = 0;
 			if (!json_is_object(e) || runtime_read_site(e, &check, &call, &object, &address, &symbol) ||
 			    json_read_int(e, "", "count", 1, 0, INT64_MAX, &count, err, sizeof(err)))
@@ -416,8 +417,8 @@ int runtime_observable(const char *check_id)
 	return 0;
 }
 
-unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file,
-				 unsigned line, const char *function)
+unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file, unsigned line,
+				 const char *function)
 {
 	unsigned long long hits = 0;
 	int have_function = function && function[0];
@@ -431,7 +432,7 @@ unsigned long long runtime_match(struct runtime *rt, const char *check_id, const
 		int m = 0;
 		if (s->how == RUNTIME_BY_LINE && al && al->by_function)
 			m = have_function && s->function && strcmp(s->function, function) == 0 && real_file &&
-			    strcmp(s->file, real_file) == 0;
+				strcmp(s->file, real_file) == 0;
 		else if (s->how == RUNTIME_BY_LINE)
 			m = s->line == line && real_file && strcmp(s->file, real_file) == 0;
 		else if (s->how == RUNTIME_BY_FUNCTION)

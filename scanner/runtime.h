@@ -35,26 +35,26 @@
 enum runtime_how { RUNTIME_UNPLACED, RUNTIME_BY_FUNCTION, RUNTIME_BY_LINE };
 
 struct runtime_site {
-	char *check;                 /* "v6-gethostbyname" */
-	char *call;                  /* "gethostbyname" */
-	char *object;                /* full path of the executable or library, or NULL */
-	unsigned long long address;  /* link-time return address in object */
-	char *symbol;                /* nearest exported symbol from the report, or NULL */
+	char *check;                /* "v6-gethostbyname" */
+	char *call;                 /* "gethostbyname" */
+	char *object;               /* full path of the executable or library, or NULL */
+	unsigned long long address; /* link-time return address in object */
+	char *symbol;               /* nearest exported symbol from the report, or NULL */
 	unsigned long long hits;
 	enum runtime_how how;
-	char *file;                  /* real path of the source file (RUNTIME_BY_LINE) */
-	unsigned line;               /* RUNTIME_BY_LINE */
-	char *function;              /* RUNTIME_BY_FUNCTION (and by line, when known) */
-	int matched;                 /* set by runtime_match */
+	char *file;     /* real path of the source file (RUNTIME_BY_LINE) */
+	unsigned line;  /* RUNTIME_BY_LINE */
+	char *function; /* RUNTIME_BY_FUNCTION (and by line, when known) */
+	int matched;    /* set by runtime_match */
 };
 
 struct runtime {
 	struct runtime_site *sites;
 	size_t count;
-	size_t processes;     /* distinct (pid, start) seen */
-	size_t calling;       /* ... of them with at least one site */
-	size_t unfinished;    /* processes with site lines but no exit line */
-	size_t bad_lines;     /* lines that were not a version-2 report line */
+	size_t processes;  /* distinct (pid, start) seen */
+	size_t calling;    /* ... of them with at least one site */
+	size_t unfinished; /* processes with site lines but no exit line */
+	size_t bad_lines;  /* lines that were not a version-2 report line */
 };
 
 /* Reads the report at path (a regular file of at most 256 MiB). Lines that
@@ -75,8 +75,8 @@ int runtime_symbolise(struct runtime *rt, const char *tool);
  * whose real path is real_file, in function (NULL or "": none). Sets each
  * matching site's matched flag. 0: nothing matched (the line did not run,
  * as far as the report knows). */
-unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file,
-				 unsigned line, const char *function);
+unsigned long long runtime_match(struct runtime *rt, const char *check_id, const char *real_file, unsigned line,
+				 const char *function);
 
 /* 1 when report mode records calls that v6scan's check_id finds (so a
  * finding of it that matched no site did not run, as far as the report

@@ -68,11 +68,12 @@ int runtime_join(const char *path, const char *shown, struct findings *fs, const
 				s->line, s->call ? s->call : "?", s->hits, s->hits == 1 ? "" : "s", s->check);
 		}
 	}
-	fprintf(stderr, "v6scan: --runtime %s: %zu call site%s in %zu process%s (%zu without an exit line), "
+	fprintf(stderr,
+		"v6scan: --runtime %s: %zu call site%s in %zu process%s (%zu without an exit line), "
 		"%d placed by line, %zu by function only, %zu not placed; %zu active finding%s ran, %zu site%s "
-		"matched no finding%s\n", shown, rt->count, rt->count == 1 ? "" : "s", rt->calling,
-		rt->calling == 1 ? "" : "es", rt->unfinished, placed, by_function, unplaced, ran, ran == 1 ? "" : "s",
-		unmatched, unmatched == 1 ? "" : "s",
+		"matched no finding%s\n",
+		shown, rt->count, rt->count == 1 ? "" : "s", rt->calling, rt->calling == 1 ? "" : "es", rt->unfinished,
+		placed, by_function, unplaced, ran, ran == 1 ? "" : "s", unmatched, unmatched == 1 ? "" : "s",
 		rt->bad_lines ? "; some lines were not report lines and were skipped" : "");
 	runtime_free(rt);
 	return 0;

@@ -134,7 +134,7 @@ struct scanconf_hdr {
 	const struct scanconf *sc;
 	const struct joblist *jobs;
 	const char *root;
-	char *abs;          /* a buffer for root/path */
+	char *abs; /* a buffer for root/path */
 	size_t abslen;
 	int nomem;
 };
@@ -172,7 +172,7 @@ static int scanconf_hdr_drop(const struct finding *f, void *arg)
 		int c = strcmp(h->jobs->items[mid].relpath, f->path);
 		if (c == 0)
 			return !(pl > 2 && strcmp(f->path + pl - 2, ".c") == 0) &&
-			       scanconf_hdr_nomatch(h, f->path, pl, rl);
+				scanconf_hdr_nomatch(h, f->path, pl, rl);
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -192,8 +192,8 @@ int scanconf_apply(const struct scanconf *sc, const struct joblist *jobs, struct
 	if (h.nomem)
 		return -ENOMEM;
 	if (dropped)
-		fprintf(stderr, "v6scan: %zu finding%s in headers left out by %s\n", dropped,
-			dropped == 1 ? "" : "s", sc->header_what);
+		fprintf(stderr, "v6scan: %zu finding%s in headers left out by %s\n", dropped, dropped == 1 ? "" : "s",
+			sc->header_what);
 	return 0;
 }
 
@@ -204,15 +204,17 @@ static int scanconf_writable(const char *value)
 	size_t n = strlen(value);
 
 	return n > 0 && !isspace((unsigned char)value[0]) && !isspace((unsigned char)value[n - 1]) &&
-	       !strpbrk(value, "\n\r");
+		!strpbrk(value, "\n\r");
 }
 
 /* "key = value\n", or -EINVAL with a message naming what. */
 static int scanconf_key(FILE *out, const char *key, const char *value, const char *what)
 {
 	if (!scanconf_writable(value)) {
-		fprintf(stderr, "v6scan: --dump-config: %s '%s' cannot be written in a .v6scan (its values are "
-			"not empty and have no blank at either end and no line break)\n", what, value);
+		fprintf(stderr,
+			"v6scan: --dump-config: %s '%s' cannot be written in a .v6scan (its values are "
+			"not empty and have no blank at either end and no line break)\n",
+			what, value);
 		return -EINVAL;
 	}
 	fprintf(out, "%s = %s\n", key, value);
@@ -222,11 +224,12 @@ static int scanconf_key(FILE *out, const char *key, const char *value, const cha
 /* The options of the command line that are configuration, as typed. */
 static void scanconf_cli_names(const struct cli_opts *cli, char *buf, size_t len)
 {
-	const char *const names[] = { "--checks", "--exclude", "--header-filter", "--severity", "--fail-on",
-				      "--min-confidence", "--format", "--baseline", "--write-baseline" };
-	const int given[] = { cli->checks != NULL, cli->nexcludes > 0, cli->header_filter != NULL,
-			      cli->nseverities > 0, cli->fail_on_set, cli->min_confidence_set, cli->format_set,
-			      cli->baseline != NULL, cli->write_baseline != NULL };
+	const char *const names[] = { "--checks",   "--exclude",  "--header-filter",
+				      "--severity", "--fail-on",  "--min-confidence",
+				      "--format",   "--baseline", "--write-baseline" };
+	const int given[] = { cli->checks != NULL,  cli->nexcludes > 0,    cli->header_filter != NULL,
+			      cli->nseverities > 0, cli->fail_on_set,      cli->min_confidence_set,
+			      cli->format_set,      cli->baseline != NULL, cli->write_baseline != NULL };
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -289,8 +292,8 @@ static int scanconf_write(FILE *out, const struct scanconf *sc, const struct cli
 	else
 		fputs("# header-filter: not set (findings in every project header are reported)\n", out);
 	for (size_t i = 0; rc == 0 && i < sc->file.nseverities + cli->nseverities; i++) {
-		const char *item = i < sc->file.nseverities ? sc->file.severities[i] :
-				   cli->severities[i - sc->file.nseverities];
+		const char *item =
+			i < sc->file.nseverities ? sc->file.severities[i] : cli->severities[i - sc->file.nseverities];
 		const char *eq = strrchr(item, '=');
 		fprintf(out, "severity %.*s = %s\n", (int)(eq - item), item, eq + 1);
 	}

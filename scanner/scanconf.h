@@ -22,7 +22,7 @@ struct scanconf {
 	/* the command line completed by the file; its strings point into
 	 * the cli_opts given to scanconf_load and into file */
 	struct cli_opts eff;
-	struct projconf file;        /* the file read; file.path NULL: none */
+	struct projconf file; /* the file read; file.path NULL: none */
 	/* where checks and baseline came from, for messages: "--checks" or
 	 * "FILE: checks", "--baseline" or "FILE: baseline" */
 	char checks_what[PATH_MAX + 16];

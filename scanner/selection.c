@@ -75,4 +75,3 @@ int selection_apply(const char *list, const char *what, int *enabled)
 	}
 	return 0;
 }
-

@@ -89,8 +89,9 @@ unsigned source_token_end(const char *line, unsigned column)
 			return source_token_end(line, (unsigned)i + 1);
 	} else if (isdigit(s[i]) || (s[i] == '.' && i + 1 < n && isdigit(s[i + 1]))) {
 		/* a pp-number: digits, letters, '.', and a sign after an exponent */
-		while (i < n && (source_ident(s[i]) || s[i] == '.' ||
-				 ((s[i] == '+' || s[i] == '-') && strchr("eEpP", s[i - 1]))))
+		while (i < n &&
+		       (source_ident(s[i]) || s[i] == '.' ||
+			((s[i] == '+' || s[i] == '-') && strchr("eEpP", s[i - 1]))))
 			i++;
 	} else if (s[i] == '"' || s[i] == '\'') {
 		unsigned char q = s[i++];

@@ -15,7 +15,7 @@
 
 struct source_file {
 	char *buf;
-	char **lines;     /* split where clang ends a line ("\n", "\r\n", a lone
+	char **lines; /* split where clang ends a line ("\n", "\r\n", a lone
 			   * "\r"), without the line end; up to a NUL byte */
 	size_t count;
 };

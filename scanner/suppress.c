@@ -161,8 +161,10 @@ static int suppress_one(struct finding *f, const struct source_file *sf, const c
 		}
 		if (rc == 1) {
 			if (reason[0] == '\0') {
-				fprintf(stderr, "v6scan: %s:%zu: 'v6scan: ignore[...]' needs a reason after the "
-					"closing bracket; suppression not applied\n", path, l);
+				fprintf(stderr,
+					"v6scan: %s:%zu: 'v6scan: ignore[...]' needs a reason after the "
+					"closing bracket; suppression not applied\n",
+					path, l);
 				(*rejected)++;
 				free(reason);
 				break; /* not applied; a NOLINT form may still cover L */
@@ -174,9 +176,9 @@ static int suppress_one(struct finding *f, const struct source_file *sf, const c
 		}
 	}
 	int hit = suppress_marker(sf->lines[L - 1], "NOLINT", id) ||
-		  (L >= 2 && suppress_marker(sf->lines[L - 2], "NOLINTNEXTLINE", id)) ||
-		  (L >= 2 && suppress_marker_at(sf->lines[L - 2], "NOLINT", id, &at) &&
-		   suppress_alone(sf->lines[L - 2], at));
+		(L >= 2 && suppress_marker(sf->lines[L - 2], "NOLINTNEXTLINE", id)) ||
+		(L >= 2 && suppress_marker_at(sf->lines[L - 2], "NOLINT", id, &at) &&
+		 suppress_alone(sf->lines[L - 2], at));
 	if (!hit) {
 		int depth = 0;
 		for (size_t l = 1; l <= L; l++) {

@@ -160,8 +160,8 @@ found:
 	return &ctx->files[i];
 }
 
-struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigned *line, unsigned *col,
-			     unsigned *off, size_t *fidx)
+struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigned *line, unsigned *col, unsigned *off,
+			     size_t *fidx)
 {
 	CXFile file;
 
@@ -203,8 +203,8 @@ struct finding *walk_last_finding(struct walk_ctx *ctx)
 	return ctx->last_added < ctx->out->count ? &ctx->out->items[ctx->last_added] : NULL;
 }
 
-int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off,
-			unsigned *line, unsigned *col)
+int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off, unsigned *line,
+			unsigned *col)
 {
 	struct walk_file *wf = walk_where(ctx, loc, line, col, off, NULL);
 
@@ -214,8 +214,8 @@ int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char *
 	return 1;
 }
 
-static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
-		     const char *subject, const char *msg)
+static void walk_add(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc, const char *subject,
+		     const char *msg)
 {
 	walk_add_level(ctx, check, check->level, loc, subject, msg);
 }
@@ -232,8 +232,8 @@ void walk_report_level(struct walk_ctx *ctx, const struct v6scan_check *check, e
 	walk_add_level(ctx, check, level, loc, subject, msg);
 }
 
-static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
-			 const char *subject, const char *fmt, va_list ap)
+static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at, const char *subject,
+			 const char *fmt, va_list ap)
 {
 	char msg[512];
 	CXSourceLocation loc = clang_getCursorLocation(at);
@@ -274,8 +274,8 @@ static void walk_vreport(struct walk_ctx *ctx, const struct v6scan_check *check,
 	walk_add(ctx, check, at_def, subject, msg);
 }
 
-void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
-		 const char *subject, const char *fmt, ...)
+void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at, const char *subject,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -284,8 +284,8 @@ void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCurso
 	va_end(ap);
 }
 
-void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
-		     const char *subject, const char *fmt, ...)
+void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc, const char *subject,
+		     const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -395,8 +395,9 @@ static enum CXChildVisitResult walk_visit(CXCursor c, CXCursor parent, CXClientD
 
 int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings *out)
 {
-	struct walk_ctx ctx = { .tu = tu, .cfg = cfg, .out = out, .rootlen = strlen(cfg->root),
-				.last_added = SIZE_MAX };
+	struct walk_ctx ctx = {
+		.tu = tu, .cfg = cfg, .out = out, .rootlen = strlen(cfg->root), .last_added = SIZE_MAX
+	};
 	CXCursor root = clang_getTranslationUnitCursor(tu);
 
 	if (cfg->nchecks > 64)

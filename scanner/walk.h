@@ -28,10 +28,10 @@
 #include "findings.h"
 
 struct walk_config {
-	const char *root;                          /* absolute real path, no trailing '/' */
-	const struct v6scan_check *const *checks;  /* enabled checks */
+	const char *root;                         /* absolute real path, no trailing '/' */
+	const struct v6scan_check *const *checks; /* enabled checks */
 	size_t nchecks;
-	int inactive;                              /* --inactive-branches: lex skipped #if ranges */
+	int inactive; /* --inactive-branches: lex skipped #if ranges */
 };
 
 /* Walks tu once and appends its findings to out. Returns 0 or -ENOMEM. */
@@ -41,12 +41,12 @@ int walk_tu(CXTranslationUnit tu, const struct walk_config *cfg, struct findings
  * `subject` is the identifier the finding is about ("gethostbyname",
  * "sockaddr_in"); it is used to find the token inside a macro definition and
  * in the baseline fingerprint. The message is printf-formatted. */
-void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at,
-		 const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void walk_report(struct walk_ctx *ctx, const struct v6scan_check *check, CXCursor at, const char *subject,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Reports at an exact source location (must be in a project file). */
-void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc,
-		     const char *subject, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void walk_report_loc(struct walk_ctx *ctx, const struct v6scan_check *check, CXSourceLocation loc, const char *subject,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* The finding the last walk_report/walk_report_loc call added, or NULL
  * when it added none (outside the project, a system macro's body); valid
@@ -57,8 +57,8 @@ struct finding *walk_last_finding(struct walk_ctx *ctx);
  * *relpath (its repo-relative path, owned by the walk), *off (byte offset),
  * *line and *col (1-based) are set. For fix-its (fixit.h), which check the
  * text at that place themselves. */
-int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off,
-			unsigned *line, unsigned *col);
+int walk_project_offset(struct walk_ctx *ctx, CXSourceLocation loc, const char **relpath, unsigned *off, unsigned *line,
+			unsigned *col);
 
 /* The dual-stack rule: 1 when `cur` sits in a dual-stack scope, where IPv4
  * code is the IPv4 half of address-family independent code and checks stay
@@ -84,8 +84,8 @@ int walk_in_dual_stack(struct walk_ctx *ctx, CXCursor cur);
 #define WALK_NAMES_V6 1u
 #define WALK_NAMES_INET 2u
 #define WALK_NAMES_V4MAPPED 4u
-#define WALK_NAMES_RESOLVER 8u  /* gethostbyname*, getaddrinfo, inet_addr/aton/pton */
-#define WALK_NAMES_BRACKET 16u  /* a '[' character or "[" string literal */
+#define WALK_NAMES_RESOLVER 8u /* gethostbyname*, getaddrinfo, inet_addr/aton/pton */
+#define WALK_NAMES_BRACKET 16u /* a '[' character or "[" string literal */
 #define WALK_NAMES_ALL 31u
 unsigned walk_scope_names(struct walk_ctx *ctx, CXCursor cur);
 

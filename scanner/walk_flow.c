@@ -46,7 +46,7 @@ struct flow_edge {
 	enum flow_edge_kind kind;
 	struct flow_key dst;
 	CXCursor value;
-	CXCursor assign;   /* a BinaryOperator that must be `=`, or a null cursor */
+	CXCursor assign; /* a BinaryOperator that must be `=`, or a null cursor */
 	struct walk_scope *scope;
 	int done;
 };
@@ -56,7 +56,7 @@ struct walk_flow {
 	size_t nholders;
 	struct flow_edge *edges;
 	size_t nedges;
-	CXCursor fn;       /* the function being collected */
+	CXCursor fn; /* the function being collected */
 	struct walk_scope *scope;
 	struct walk_ctx *ctx;
 };
@@ -68,7 +68,7 @@ static int flow_is_integer(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	return t.kind == CXType_UInt || t.kind == CXType_ULong || t.kind == CXType_Int || t.kind == CXType_Long ||
-	       t.kind == CXType_ULongLong || t.kind == CXType_LongLong;
+		t.kind == CXType_ULongLong || t.kind == CXType_LongLong;
 }
 
 static int flow_is_project(CXCursor decl)
@@ -149,7 +149,7 @@ static void flow_edge_add(struct walk_flow *f, enum flow_edge_kind kind, const s
 static int flow_unary_helper(CXCursor fn)
 {
 	return clang_Cursor_getNumArguments(fn) == 1 && flow_is_integer(clang_getCursorResultType(fn)) &&
-	       flow_is_integer(clang_getCursorType(clang_Cursor_getArgument(fn, 0)));
+		flow_is_integer(clang_getCursorType(clang_Cursor_getArgument(fn, 0)));
 }
 
 static const char *const flow_parsers[] = { "inet_addr", "inet_network" };
@@ -175,7 +175,8 @@ static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor 
 	case CXCursor_DeclRefExpr: {
 		CXCursor d = clang_getCursorReferenced(s);
 		enum CXCursorKind dk = clang_getCursorKind(d);
-		if ((dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) && ast_type_is_in_addr_t(clang_getCursorType(d), 0))
+		if ((dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) &&
+		    ast_type_is_in_addr_t(clang_getCursorType(d), 0))
 			return 1;
 		if (!f || f->nholders == 0)
 			return 0;
@@ -189,21 +190,21 @@ static int flow_value(struct walk_ctx *ctx, const struct walk_flow *f, CXCursor 
 			if (ast_system_callee(s, flow_parsers, 2))
 				return 1;
 			return clang_Cursor_getNumArguments(s) == 1 && ast_system_callee(s, flow_byte_order, 3) &&
-			       flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
+				flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
 		}
 		if (f && f->nholders && flow_key_of(fn, &k) && flow_has(f, &k))
 			return 1;
 		return flow_unary_helper(fn) && clang_Cursor_getNumArguments(s) == 1 &&
-		       flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
+			flow_value(ctx, f, clang_Cursor_getArgument(s, 0), depth + 1);
 	}
 	case CXCursor_BinaryOperator: {
-		if (!flow_value(ctx, f, ast_first_child(s), depth + 1) && !flow_value(ctx, f, ast_last_child(s), depth + 1))
+		if (!flow_value(ctx, f, ast_first_child(s), depth + 1) &&
+		    !flow_value(ctx, f, ast_last_child(s), depth + 1))
 			return 0;
 		char op[8];
 		return walk_binary_operator(ctx, s, op, sizeof(op)) && (strcmp(op, "&") == 0 || strcmp(op, "|") == 0);
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -265,8 +266,8 @@ static void flow_call(struct walk_flow *f, CXCursor call)
 	if (ast_system_callee(call, flow_copiers, 3) && nargs == 3) {
 		/* memcpy(&res, he->h_addr, he->h_length): res holds an address */
 		CXCursor dst = ast_strip(clang_Cursor_getArgument(call, 0));
-		if (clang_getCursorKind(dst) == CXCursor_UnaryOperator && flow_from_hostent(clang_Cursor_getArgument(call, 1)) &&
-		    flow_named(ast_first_child(dst), &k))
+		if (clang_getCursorKind(dst) == CXCursor_UnaryOperator &&
+		    flow_from_hostent(clang_Cursor_getArgument(call, 1)) && flow_named(ast_first_child(dst), &k))
 			flow_edge_add(f, FLOW_SINK, &k, dst, clang_getNullCursor());
 		return;
 	}
@@ -304,13 +305,12 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 	}
 	case CXCursor_ReturnStmt: {
 		CXCursor v = ast_first_child(c);
-		if (!clang_Cursor_isNull(v) && flow_is_integer(clang_getCursorResultType(f->fn)) && flow_key_of(f->fn, &k))
+		if (!clang_Cursor_isNull(v) && flow_is_integer(clang_getCursorResultType(f->fn)) &&
+		    flow_key_of(f->fn, &k))
 			flow_edge_add(f, FLOW_STORE, &k, v, clang_getNullCursor());
 		break;
 	}
-	case CXCursor_CallExpr:
-		flow_call(f, c);
-		break;
+	case CXCursor_CallExpr: flow_call(f, c); break;
 	case CXCursor_BinaryOperator: {
 		CXCursor lhs = ast_strip(ast_first_child(c));
 		enum CXCursorKind lk = clang_getCursorKind(lhs);
@@ -328,8 +328,7 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 		}
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	return CXChildVisit_Recurse;
 }
@@ -420,8 +419,7 @@ int walk_may_hold_ipv4(struct walk_ctx *ctx, CXCursor cur)
 	(void)cur;
 	if (!ctx->cur_scope_known) {
 		ctx->cur_scope = NULL;
-		if (ctx->cur_top < ctx->ntop &&
-		    clang_getCursorKind(ctx->top[ctx->cur_top]) == CXCursor_FunctionDecl &&
+		if (ctx->cur_top < ctx->ntop && clang_getCursorKind(ctx->top[ctx->cur_top]) == CXCursor_FunctionDecl &&
 		    walk_where(ctx, clang_getCursorLocation(ctx->top[ctx->cur_top]), NULL, NULL, &off, &file))
 			ctx->cur_scope = walk_scope_at(ctx, file, off);
 		ctx->cur_scope_known = 1;

@@ -35,7 +35,7 @@
 struct inactive_pat {
 	const char *name;
 	const char *check;
-	const char *what;   /* the message's subject */
+	const char *what; /* the message's subject */
 };
 
 /* Functions: the name followed by '('. */
@@ -73,7 +73,7 @@ static const struct inactive_pat inactive_names[] = {
 struct inactive_toks {
 	CXToken *t;
 	unsigned n;
-	char (*sp)[32];     /* spelling, cut at 31 bytes (every pattern is shorter) */
+	char (*sp)[32]; /* spelling, cut at 31 bytes (every pattern is shorter) */
 	unsigned *line;
 	CXTokenKind *kind;
 };
@@ -96,8 +96,8 @@ static int inactive_is(const struct inactive_toks *k, unsigned i, const char *s)
  * the next line. */
 static int inactive_directive(const struct inactive_toks *k, unsigned i, unsigned *end)
 {
-	static const char *const skip[] = { "if", "ifdef", "ifndef", "elif", "else", "endif",
-					    "include", "undef", "error", "warning", "pragma", "line" };
+	static const char *const skip[] = { "if",      "ifdef", "ifndef", "elif",    "else",   "endif",
+					    "include", "undef", "error",  "warning", "pragma", "line" };
 	if (!inactive_is(k, i, "#") || (i > 0 && k->line[i - 1] == k->line[i]) || i + 1 >= k->n)
 		return 0;
 	int hit = 0;
@@ -163,8 +163,10 @@ static void inactive_report(struct walk_ctx *ctx, const struct inactive_toks *k,
 	if (s && walk_in_dual_stack(ctx, s->cur))
 		return;
 	size_t before = ctx->out->count;
-	walk_report_loc(ctx, c, loc, p->name, "%s in an inactive #if branch (%s): IPv4-only where that branch is "
-			"compiled", p->what, why);
+	walk_report_loc(ctx, c, loc, p->name,
+			"%s in an inactive #if branch (%s): IPv4-only where that branch is "
+			"compiled",
+			p->what, why);
 	if (ctx->out->count > before) {
 		struct finding *f = &ctx->out->items[ctx->out->count - 1];
 		f->level = V6SCAN_NOTE;
@@ -238,7 +240,8 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 		else if ((strcmp(t, "h_addr") == 0 || strcmp(t, "h_addr_list") == 0) && i > 0 &&
 			 (inactive_is(k, i - 1, "->") || inactive_is(k, i - 1, ".")))
 			inactive_report(ctx, k, i, t[6] ? &hlist : &hent, why);
-		else if (strcmp(t, "s_addr") == 0 && i > 0 && (inactive_is(k, i - 1, "->") || inactive_is(k, i - 1, ".")))
+		else if (strcmp(t, "s_addr") == 0 && i > 0 &&
+			 (inactive_is(k, i - 1, "->") || inactive_is(k, i - 1, ".")))
 			inactive_report(ctx, k, i, &saddr, why);
 	}
 }
@@ -246,9 +249,9 @@ static void inactive_range(struct walk_ctx *ctx, CXSourceRange r, struct inactiv
 /* Byte strings one of which every pattern's match contains: a range
  * holding none of them is not tokenised (most skipped code, such as a
  * project header's other-platform branches, seen again by every unit). */
-static const char *const inactive_hints[] = { "gethost", "getipnode", "inet_", "socket", "sockaddr_in",
-					      "in_addr_t", "INADDR_", "sin_family", "h_addr", "s_addr",
-					      "rcmd", "rexec", "rresvport", "ruserok" };
+static const char *const inactive_hints[] = { "gethost",   "getipnode", "inet_",      "socket", "sockaddr_in",
+					      "in_addr_t", "INADDR_",   "sin_family", "h_addr", "s_addr",
+					      "rcmd",      "rexec",     "rresvport",  "ruserok" };
 
 /* 1 when the bytes of r hold one of inactive_hints. */
 static int inactive_worth_lexing(struct walk_ctx *ctx, CXSourceRange r)
@@ -270,10 +273,11 @@ static int inactive_worth_lexing(struct walk_ctx *ctx, CXSourceRange r)
 
 int walk_inactive(struct walk_ctx *ctx)
 {
-	static const char *const ids[] = { "v6-addr-in-uint32", "v6-classful", "v6-gethostbyaddr", "v6-gethostbyname",
-					   "v6-getipnode", "v6-hostent-fields", "v6-inaddr-constant", "v6-inet-addr",
-					   "v6-inet-ntoa", "v6-rcmd-family", "v6-sin-family-inet",
-					   "v6-sockaddr-in-decl", "v6-socket-af-inet" };
+	static const char *const ids[] = { "v6-addr-in-uint32",  "v6-classful",        "v6-gethostbyaddr",
+					   "v6-gethostbyname",   "v6-getipnode",       "v6-hostent-fields",
+					   "v6-inaddr-constant", "v6-inet-addr",       "v6-inet-ntoa",
+					   "v6-rcmd-family",     "v6-sin-family-inet", "v6-sockaddr-in-decl",
+					   "v6-socket-af-inet" };
 	int wanted = 0;
 
 	if (!ctx->cfg->inactive)

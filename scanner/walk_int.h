@@ -20,40 +20,40 @@ struct walk_file {
 	CXFile file;
 	int project;
 	char *relpath;
-	const char *text;      /* contents (owned by the TU), read on demand */
+	const char *text; /* contents (owned by the TU), read on demand */
 	size_t size;
 };
 
 struct walk_expansion {
 	size_t file;
-	unsigned start, end;   /* end exclusive */
-	CXCursor def;          /* MacroDefinition, or a null cursor (builtins) */
+	unsigned start, end; /* end exclusive */
+	CXCursor def;        /* MacroDefinition, or a null cursor (builtins) */
 	int def_is_project;
-	int family;            /* walk_family_of's answer; -1 not computed yet */
+	int family; /* walk_family_of's answer; -1 not computed yet */
 };
 
 struct walk_macro {
 	char *name;
-	CXCursor def;          /* a project MacroDefinition */
-	int names;             /* -1 not computed, else what its body names: WALK_NAMES_* */
-	int family;            /* walk_family_of's answer for it; -1 not computed */
-	int used;              /* 1: expanded in a project file, directly or through
+	CXCursor def; /* a project MacroDefinition */
+	int names;    /* -1 not computed, else what its body names: WALK_NAMES_* */
+	int family;   /* walk_family_of's answer for it; -1 not computed */
+	int used;     /* 1: expanded in a project file, directly or through
 				  a used project macro whose body names it */
 };
 
 struct walk_scope {
 	size_t file;
 	unsigned start, end;
-	CXCursor cur;          /* FunctionDecl (a definition) */
-	int names;             /* -1 not computed yet, else WALK_NAMES_* */
-	int twin_done;         /* 1: its IPv6 twin was looked for */
-	int seeded;            /* walk_flow: -1 not computed, else 1 when its text names an address seed */
+	CXCursor cur;  /* FunctionDecl (a definition) */
+	int names;     /* -1 not computed yet, else WALK_NAMES_* */
+	int twin_done; /* 1: its IPv6 twin was looked for */
+	int seeded;    /* walk_flow: -1 not computed, else 1 when its text names an address seed */
 	char *name;
 };
 
 struct walk_record {
-	CXCursor cur;          /* StructDecl or UnionDecl */
-	unsigned names;        /* WALK_NAMES_* */
+	CXCursor cur;   /* StructDecl or UnionDecl */
+	unsigned names; /* WALK_NAMES_* */
 };
 
 struct walk_ctx {
@@ -61,41 +61,41 @@ struct walk_ctx {
 	const struct walk_config *cfg;
 	size_t rootlen;
 	struct findings *out;
-	size_t last_added;              /* index in out of the finding the last report added, or SIZE_MAX */
+	size_t last_added; /* index in out of the finding the last report added, or SIZE_MAX */
 	int err;
-	CXCursor parent;                /* parent of the cursor being dispatched */
-	uint64_t want[WALK_KIND_MAX];   /* bit i: cfg->checks[i] wants this kind */
+	CXCursor parent;              /* parent of the cursor being dispatched */
+	uint64_t want[WALK_KIND_MAX]; /* bit i: cfg->checks[i] wants this kind */
 	struct walk_file *files;
 	size_t nfiles;
-	size_t last_file;               /* index of the last file looked up */
-	struct walk_expansion *exps;    /* sorted by (file, start) after the prepass */
+	size_t last_file;            /* index of the last file looked up */
+	struct walk_expansion *exps; /* sorted by (file, start) after the prepass */
 	size_t nexps;
 	struct walk_macro *macros;
 	size_t nmacros;
-	size_t *macro_hash;             /* open addressing: index + 1 into macros, 0 empty */
-	size_t macro_hash_cap;          /* a power of two, or 0 */
-	struct walk_scope *scopes;      /* sorted by (file, start) after the prepass */
+	size_t *macro_hash;        /* open addressing: index + 1 into macros, 0 empty */
+	size_t macro_hash_cap;     /* a power of two, or 0 */
+	struct walk_scope *scopes; /* sorted by (file, start) after the prepass */
 	size_t nscopes;
-	CXCursor *top;                  /* the project's top-level cursors, in order */
+	CXCursor *top; /* the project's top-level cursors, in order */
 	size_t ntop;
-	struct walk_record *records;    /* dual-stack answers for records, as asked */
+	struct walk_record *records; /* dual-stack answers for records, as asked */
 	size_t nrecords;
 	/* the operands and operator of one cursor, shared by the checks that
 	 * ask about the same node (walk_first, walk_last, walk_operator) */
 	CXCursor op_cur;
 	CXCursor op_first, op_last;
-	int op_state;                   /* 1 operands known, 2 operator too */
-	char op_text[8];                /* "" when not available */
+	int op_state;    /* 1 operands known, 2 operator too */
+	char op_text[8]; /* "" when not available */
 	/* the callee of one call, shared by the checks that ask about the
 	 * same call (walk_system_callee) */
 	CXCursor callee_of;
-	int callee_state;               /* 0 unknown, 1 not a function, 2 name known, 3 name too long */
-	int callee_system;              /* -1 not asked yet, else 1 when declared in a system header */
+	int callee_state;  /* 0 unknown, 1 not a function, 2 name known, 3 name too long */
+	int callee_system; /* -1 not asked yet, else 1 when declared in a system header */
 	char callee_name[64];
-	struct walk_flow *flow;         /* walk_flow.c's answers, made when first asked */
-	int memo[64];                   /* walk_memo: one answer per enabled check, -1 unset */
-	size_t cur_top;                 /* index in top of the cursor being walked */
-	struct walk_scope *cur_scope;   /* its scope, once asked (walk_may_hold_ipv4) */
+	struct walk_flow *flow;       /* walk_flow.c's answers, made when first asked */
+	int memo[64];                 /* walk_memo: one answer per enabled check, -1 unset */
+	size_t cur_top;               /* index in top of the cursor being walked */
+	struct walk_scope *cur_scope; /* its scope, once asked (walk_may_hold_ipv4) */
 	int cur_scope_known;
 };
 
@@ -112,8 +112,8 @@ struct walk_file *walk_file_get(struct walk_ctx *ctx, CXFile file, CXSourceLocat
  * file outside the project). line and col may be NULL: computing them
  * builds the file's line table, most of the cost for a header's cursors.
  * *fidx receives the file's index when fidx is not NULL. */
-struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigned *line, unsigned *col,
-			     unsigned *off, size_t *fidx);
+struct walk_file *walk_where(struct walk_ctx *ctx, CXSourceLocation loc, unsigned *line, unsigned *col, unsigned *off,
+			     size_t *fidx);
 
 /* walk_macro.c */
 /* Records the MacroExpansion c, which starts at offset start of project

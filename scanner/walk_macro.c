@@ -82,8 +82,9 @@ static int walk_expansion_quick_end(struct walk_ctx *ctx, CXCursor c, size_t fil
 	    (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9'))
 		return 0;
 	size_t i = start + len;
-	while (i < wf->size && (wf->text[i] == ' ' || wf->text[i] == '\t' || wf->text[i] == '\n' ||
-				wf->text[i] == '\r' || wf->text[i] == '\v' || wf->text[i] == '\f'))
+	while (i < wf->size &&
+	       (wf->text[i] == ' ' || wf->text[i] == '\t' || wf->text[i] == '\n' || wf->text[i] == '\r' ||
+		wf->text[i] == '\v' || wf->text[i] == '\f'))
 		i++;
 	/* an argument list, or a comment or line splice that may hide one */
 	if (i >= wf->size || wf->text[i] == '(' || wf->text[i] == '/' || wf->text[i] == '\\')
@@ -115,8 +116,8 @@ int walk_macro_record_expansion(struct walk_ctx *ctx, CXCursor c, size_t file, u
 		e->def_is_project = walk_where(ctx, clang_getCursorLocation(e->def), NULL, NULL, &doff, NULL) != NULL;
 		/* a test in #if is not a use */
 		struct walk_macro *m = e->def_is_project && !walk_on_directive_line(ctx, file, start)
-					       ? walk_macro_of_def(ctx, e->def)
-					       : NULL;
+			? walk_macro_of_def(ctx, e->def)
+			: NULL;
 		if (m)
 			walk_macro_mark_used(ctx, m, 0);
 	}
@@ -337,8 +338,7 @@ static struct walk_expansion *walk_expansion_of_stripped(struct walk_ctx *ctx, C
 	int literal = clang_getCursorKind(expr) == CXCursor_IntegerLiteral;
 	CXSourceRange r = literal ? clang_getNullRange() : clang_getCursorExtent(expr);
 
-	if (!walk_where(ctx, literal ? clang_getCursorLocation(expr) : clang_getRangeStart(r), NULL, NULL, &off,
-			&file))
+	if (!walk_where(ctx, literal ? clang_getCursorLocation(expr) : clang_getRangeStart(r), NULL, NULL, &off, &file))
 		return NULL;
 	struct walk_expansion *e = walk_expansion_at(ctx, file, off);
 	if (!e || clang_Cursor_isNull(e->def))
@@ -368,7 +368,7 @@ static const char *walk_expansion_name(struct walk_ctx *ctx, const struct walk_e
 		unsigned n;
 		clang_tokenize(ctx->tu, clang_getCursorExtent(def), &toks, &n);
 		int single = n == 2 && clang_getTokenKind(toks[1]) == CXToken_Identifier &&
-			     !clang_Cursor_isMacroFunctionLike(def);
+			!clang_Cursor_isMacroFunctionLike(def);
 		if (single) {
 			CXString t = clang_getTokenSpelling(ctx->tu, toks[1]);
 			snprintf(buf, len, "%s", clang_getCString(t));

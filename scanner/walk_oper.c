@@ -27,14 +27,13 @@
 static int walk_op_scan(const char *b, size_t size, size_t from, size_t to, size_t *at)
 {
 	/* the punctuators longer than one character (the longest match wins) */
-	static const char *const multi[] = { "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=",
-					     "==", "!=", "&&", "||", "*=", "/=", "%=", "+=", "-=", "&=",
-					     "^=", "|=", "##" };
+	static const char *const multi[] = { "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
+					     "&&",  "||",  "*=",  "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##" };
 	size_t i = from;
 
 	for (;;) {
-		while (i < size && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' ||
-				    b[i] == '\v' || b[i] == '\f'))
+		while (i < size &&
+		       (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\v' || b[i] == '\f'))
 			i++;
 		if (i >= size)
 			return 0;
@@ -53,11 +52,12 @@ static int walk_op_scan(const char *b, size_t size, size_t from, size_t to, size
 				return -1;
 			j++;
 		} else if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-			while (j < size && (b[j] == '_' || (b[j] >= 'a' && b[j] <= 'z') || (b[j] >= 'A' && b[j] <= 'Z') ||
-					    (b[j] >= '0' && b[j] <= '9')))
+			while (j < size &&
+			       (b[j] == '_' || (b[j] >= 'a' && b[j] <= 'z') || (b[j] >= 'A' && b[j] <= 'Z') ||
+				(b[j] >= '0' && b[j] <= '9')))
 				j++;
-			if (j < size && (b[j] == '\'' || b[j] == '"' || b[j] == '$' || b[j] == '\\' ||
-					 (unsigned char)b[j] >= 0x80))
+			if (j < size &&
+			    (b[j] == '\'' || b[j] == '"' || b[j] == '$' || b[j] == '\\' || (unsigned char)b[j] >= 0x80))
 				return -1; /* L"", u8'' ..., or an identifier clang extends */
 		} else if ((c >= '0' && c <= '9') || (c == '.' && j < size && b[j] >= '0' && b[j] <= '9')) {
 			for (; j < size; j++) {
@@ -135,8 +135,7 @@ static CXSourceLocation walk_op_end(CXCursor expr)
  * is not the main one (a project header's enum of `A + 1` values costs that
  * search once per operator). Falls back to ast_binary_operator where the
  * text holds what walk_op_scan leaves to clang. */
-static const char *walk_op_text(struct walk_ctx *ctx, CXCursor binop, CXCursor lhs, CXCursor rhs, char *buf,
-				size_t len)
+static const char *walk_op_text(struct walk_ctx *ctx, CXCursor binop, CXCursor lhs, CXCursor rhs, char *buf, size_t len)
 {
 	CXFile f1, f2;
 	unsigned o1, o2;

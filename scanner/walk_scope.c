@@ -70,9 +70,10 @@ struct walk_scope *walk_scope_at(struct walk_ctx *ctx, size_t file, unsigned off
 
 /* Identifiers whose presence makes a scope dual-stack (see walk.h). */
 static const char *const walk_v6_idents[] = {
-	"AF_INET6", "PF_INET6", "sockaddr_in6", "in6_addr", "in6addr_any", "in6addr_loopback",
-	"IN6ADDR_ANY_INIT", "IN6ADDR_LOOPBACK_INIT", "sin6_addr", "sin6_family", "sin6_port",
-	"sin6_scope_id", "s6_addr", "IPPROTO_IPV6", "ipv6_mreq", "in6_pktinfo",
+	"AF_INET6",    "PF_INET6",         "sockaddr_in6",     "in6_addr",
+	"in6addr_any", "in6addr_loopback", "IN6ADDR_ANY_INIT", "IN6ADDR_LOOPBACK_INIT",
+	"sin6_addr",   "sin6_family",      "sin6_port",        "sin6_scope_id",
+	"s6_addr",     "IPPROTO_IPV6",     "ipv6_mreq",        "in6_pktinfo",
 };
 
 static const char *const walk_resolvers[] = {

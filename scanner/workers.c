@@ -83,8 +83,8 @@ static void workers_inclusion(CXFile included, CXSourceLocation *stack, unsigned
 
 /* Parses and walks one job into fs (counters and failed list included) and
  * adds the project headers it included to cov. */
-static int workers_scan_here(CXIndex idx, const struct job *job, const struct workers_setup *s,
-			     struct findings *fs, struct workers_covered *cov)
+static int workers_scan_here(CXIndex idx, const struct job *job, const struct workers_setup *s, struct findings *fs,
+			     struct workers_covered *cov)
 {
 	CXTranslationUnit tu = NULL;
 	int clean = 0;
@@ -129,8 +129,8 @@ static int workers_scan_deep(void *p)
 
 /* workers_scan_here on a thread with a deep stack (deepstack.h): a source
  * nested too deeply even for it is a file not analysed, never a crash. */
-static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s,
-			    struct findings *fs, struct workers_covered *cov)
+static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s, struct findings *fs,
+			    struct workers_covered *cov)
 {
 	struct workers_scan_args a = { idx, job, s, fs, cov };
 	size_t total = fs->files_total;
@@ -158,8 +158,8 @@ static void workers_progress(const struct workers_setup *s, size_t done, size_t 
 	fflush(stderr);
 }
 
-static int workers_inline(const struct job *const *jobs, size_t n, const struct workers_setup *s,
-			  struct findings *out, struct workers_covered *cov)
+static int workers_inline(const struct job *const *jobs, size_t n, const struct workers_setup *s, struct findings *out,
+			  struct workers_covered *cov)
 {
 	/* libclang's driver applies -working-directory with chdir(2) and leaves
 	 * the process there: come back after each file, so that nothing after
@@ -297,11 +297,11 @@ enum { WORKERS_LOST_NONE, WORKERS_LOST_TIMEOUT, WORKERS_LOST_SIGNAL };
 
 /* One worker slot: the process in it, its event pipe, the job in hand. */
 struct workers_slot {
-	pid_t pid;                 /* 0: empty */
-	int evfd;                  /* read end of its event pipe, -1: closed */
-	size_t job;                /* WORKERS_IDLE or the job it started */
-	struct timespec started;   /* when the parent heard of that start */
-	int killed;                /* 1: stopped by the parent for the time limit */
+	pid_t pid;               /* 0: empty */
+	int evfd;                /* read end of its event pipe, -1: closed */
+	size_t job;              /* WORKERS_IDLE or the job it started */
+	struct timespec started; /* when the parent heard of that start */
+	int killed;              /* 1: stopped by the parent for the time limit */
 };
 
 /* The state of one forked phase, shared by its helpers. */
@@ -309,13 +309,13 @@ struct workers_pool {
 	const struct job *const *jobs;
 	size_t n;
 	const struct workers_setup *s;
-	atomic_size_t *next;       /* shared with the workers (MAP_SHARED) */
+	atomic_size_t *next; /* shared with the workers (MAP_SHARED) */
 	struct workers_slot *slots;
 	unsigned nslots;
-	FILE **res;                /* one result file per worker ever started */
+	FILE **res; /* one result file per worker ever started */
 	unsigned nres;
-	char *lost;                /* per job: WORKERS_LOST_* */
-	int *lost_signal;          /* per job: the signal, for WORKERS_LOST_SIGNAL */
+	char *lost;       /* per job: WORKERS_LOST_* */
+	int *lost_signal; /* per job: the signal, for WORKERS_LOST_SIGNAL */
 	size_t done;
 };
 
@@ -499,12 +499,17 @@ static int workers_lost(const struct workers_pool *p, size_t i, struct findings 
 	return findings_add_failed_why(out, j->relpath, why);
 }
 
-static int workers_forked(const struct job *const *jobs, size_t n, const struct workers_setup *s,
-			  unsigned nw, struct findings *out, struct workers_covered *cov)
+static int workers_forked(const struct job *const *jobs, size_t n, const struct workers_setup *s, unsigned nw,
+			  struct findings *out, struct workers_covered *cov)
 {
 	struct workers_pool p = {
-		.jobs = jobs, .n = n, .s = s, .nslots = nw,
-		.slots = calloc(nw, sizeof(*p.slots)), .lost = calloc(n, 1), .lost_signal = calloc(n, sizeof(int)),
+		.jobs = jobs,
+		.n = n,
+		.s = s,
+		.nslots = nw,
+		.slots = calloc(nw, sizeof(*p.slots)),
+		.lost = calloc(n, 1),
+		.lost_signal = calloc(n, sizeof(int)),
 		/* the next job index, shared by the workers (dynamic balancing) */
 		.next = mmap(NULL, sizeof(*p.next), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
 	};
@@ -548,8 +553,8 @@ out:
 	return rc;
 }
 
-static int workers_phase(const struct job *const *jobs, size_t n, const struct workers_setup *s,
-			 struct findings *out, struct workers_covered *cov)
+static int workers_phase(const struct job *const *jobs, size_t n, const struct workers_setup *s, struct findings *out,
+			 struct workers_covered *cov)
 {
 	unsigned nw = s->njobs;
 

@@ -43,10 +43,10 @@
 
 struct workers_setup {
 	const struct parse_opts *parse;
-	const struct walk_config *walk;   /* walk->root also bounds "project header" */
-	unsigned njobs;      /* >= 1 */
-	unsigned file_timeout; /* seconds per file, 0: no limit */
-	int progress;        /* 1: draw a progress line on stderr */
+	const struct walk_config *walk; /* walk->root also bounds "project header" */
+	unsigned njobs;                 /* >= 1 */
+	unsigned file_timeout;          /* seconds per file, 0: no limit */
+	int progress;                   /* 1: draw a progress line on stderr */
 };
 
 /* Scans every job into out (files_total/files_parsed/failed updated; a

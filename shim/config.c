@@ -160,9 +160,7 @@ static const char *config_word_at(const char *words, int i, char *buf, size_t le
 const char *config_expect(const struct config_key *k, char *buf, size_t len)
 {
     switch (k->type) {
-    case CONFIG_BOOL:
-        snprintf(buf, len, "yes or no");
-        break;
+    case CONFIG_BOOL: snprintf(buf, len, "yes or no"); break;
     case CONFIG_UINT:
         snprintf(buf, len, "%s%s%u..%u", k->words, *k->words ? ", " : "", k->lo, k->hi);
         break;
@@ -182,9 +180,7 @@ const char *config_expect(const struct config_key *k, char *buf, size_t len)
         }
         break;
     }
-    case CONFIG_LEVEL:
-        snprintf(buf, len, "off, error, warning, info or debug");
-        break;
+    case CONFIG_LEVEL: snprintf(buf, len, "off, error, warning, info or debug"); break;
     case CONFIG_PATH:
         snprintf(buf, len, "a path without a newline or white space at either end");
         break;
@@ -212,10 +208,8 @@ static int config_parse_value(struct v6shim_config *c, size_t i, const char *v)
     char *at = (char *)c + config_slots[i].off;
     int n;
     switch (k->type) {
-    case CONFIG_BOOL:
-        return config_bool(v, (bool *)(void *)at);
-    case CONFIG_UINT:
-        return config_uint(v, k->lo, k->hi, (unsigned *)(void *)at);
+    case CONFIG_BOOL: return config_bool(v, (bool *)(void *)at);
+    case CONFIG_UINT: return config_uint(v, k->lo, k->hi, (unsigned *)(void *)at);
     case CONFIG_RANGE:
         return config_range(v, k->lo, k->hi, (struct in_addr *)(void *)at,
                             (unsigned *)(void *)((char *)c + config_slots[i].off2));
@@ -225,10 +219,8 @@ static int config_parse_value(struct v6shim_config *c, size_t i, const char *v)
             return n;
         *(int *)(void *)at = n;
         return 0;
-    case CONFIG_LEVEL:
-        return log_level_parse(v, (int *)(void *)at);
-    case CONFIG_PATH:
-        return config_path(v, at);
+    case CONFIG_LEVEL: return log_level_parse(v, (int *)(void *)at);
+    case CONFIG_PATH: return config_path(v, at);
     }
     return -EINVAL;
 }
@@ -249,8 +241,7 @@ void config_defaults(struct v6shim_config *c)
         config_parse_value(c, i, config_keys[i].def); /* test_config: every default parses */
 }
 
-int config_set(struct v6shim_config *c, const char *key, const char *v, char *err,
-               size_t errlen)
+int config_set(struct v6shim_config *c, const char *key, const char *v, char *err, size_t errlen)
 {
     ssize_t i = config_find(key);
     if (i < 0) {
@@ -315,8 +306,8 @@ static int config_line(struct v6shim_config *c, char *line, char *err, size_t er
     return config_set(c, key, val, err, errlen);
 }
 
-int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len,
-                 char *err, size_t errlen)
+int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len, char *err,
+                 size_t errlen)
 {
     if (memchr(text, '\0', len)) {
         snprintf(err, errlen, "%s:0: not a text file (NUL byte)", name);
@@ -331,7 +322,7 @@ int config_parse(struct v6shim_config *c, const char *name, const char *text, si
     copy[len] = '\0';
     int rc = 0;
     unsigned lineno = 0;
-    for (char *line = copy; line; ) {
+    for (char *line = copy; line;) {
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
@@ -374,8 +365,7 @@ static char *config_secure_getenv(const char *name)
 #endif
 }
 
-int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char *err,
-                size_t errlen)
+int config_load(struct v6shim_config *c, char *(*getenv_fn)(const char *), char *err, size_t errlen)
 {
     if (!getenv_fn)
         getenv_fn = config_secure_getenv;
@@ -426,23 +416,17 @@ static const char *config_value(const struct v6shim_config *c, size_t i, char *b
     case CONFIG_BOOL:
         snprintf(buf, len, "%s", *(const bool *)(const void *)at ? "yes" : "no");
         break;
-    case CONFIG_UINT:
-        snprintf(buf, len, "%u", *(const unsigned *)(const void *)at);
-        break;
+    case CONFIG_UINT: snprintf(buf, len, "%u", *(const unsigned *)(const void *)at); break;
     case CONFIG_RANGE:
         inet_ntop(AF_INET, at, net, sizeof net);
         snprintf(buf, len, "%s/%u", net,
                  *(const unsigned *)(const void *)((const char *)c + config_slots[i].off2));
         break;
-    case CONFIG_ENUM:
-        config_word_at(k->words, *(const int *)(const void *)at, buf, len);
-        break;
+    case CONFIG_ENUM: config_word_at(k->words, *(const int *)(const void *)at, buf, len); break;
     case CONFIG_LEVEL:
         snprintf(buf, len, "%s", log_level_name(*(const int *)(const void *)at));
         break;
-    case CONFIG_PATH:
-        snprintf(buf, len, "%s", at);
-        break;
+    case CONFIG_PATH: snprintf(buf, len, "%s", at); break;
     }
     return buf;
 }

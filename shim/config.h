@@ -33,7 +33,9 @@ enum config_policy { CONFIG_POLICY_RFC6724, CONFIG_POLICY_RFC3484, CONFIG_POLICY
 /* One member per key of config.def (its comment there says what it holds). */
 #define CONFIG_MEMBER_BOOL(field) bool field;
 #define CONFIG_MEMBER_UINT(field) unsigned field;
-#define CONFIG_MEMBER_RANGE(field) struct in_addr field##_net; unsigned field##_prefix;
+#define CONFIG_MEMBER_RANGE(field) \
+    struct in_addr field##_net;    \
+    unsigned field##_prefix;
 #define CONFIG_MEMBER_ENUM(field) int field;
 #define CONFIG_MEMBER_LEVEL(field) int field;
 #define CONFIG_MEMBER_PATH(field) char field[PATH_MAX];
@@ -51,14 +53,14 @@ enum config_type { CONFIG_BOOL, CONFIG_UINT, CONFIG_RANGE, CONFIG_ENUM, CONFIG_L
 
 /* A row of config.def, for the programs that list the keys (v6run). */
 struct config_key {
-    const char *key;       /* "pool_range" */
+    const char *key; /* "pool_range" */
     enum config_type type;
-    unsigned lo, hi;       /* UINT: values; RANGE: prefix lengths */
-    const char *def;       /* the default as the file writes it */
-    const char *words;     /* UINT: unit; ENUM: "a|b|c" */
-    const char *option;    /* v6run's long option without "--", "" none */
-    const char *arg;       /* its argument in --help */
-    const char *help;      /* its --help line */
+    unsigned lo, hi;    /* UINT: values; RANGE: prefix lengths */
+    const char *def;    /* the default as the file writes it */
+    const char *words;  /* UINT: unit; ENUM: "a|b|c" */
+    const char *option; /* v6run's long option without "--", "" none */
+    const char *arg;    /* its argument in --help */
+    const char *help;   /* its --help line */
 };
 
 /* config.def's keys in its order, CONFIG_NKEYS of them. */
@@ -102,8 +104,8 @@ int config_set(struct v6shim_config *c, const char *key, const char *value, char
  * problem" (LINE 0: "not a text file (NUL byte)"), or -ENOMEM. Does not
  * set C->file.
  */
-int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len,
-                 char *err, size_t errlen);
+int config_parse(struct v6shim_config *c, const char *name, const char *text, size_t len, char *err,
+                 size_t errlen);
 
 /*
  * Apply the `key = value` lines of PATH to C. 0, or -errno with

@@ -65,8 +65,8 @@ static bool dns64_same(const char *a, const char *b)
     return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-int dns64_build(uint16_t id, const char *qname, const char *canon,
-                const struct in_addr *addrs, size_t n, uint32_t ttl_s, unsigned char *msg)
+int dns64_build(uint16_t id, const char *qname, const char *canon, const struct in_addr *addrs,
+                size_t n, uint32_t ttl_s, unsigned char *msg)
 {
     memset(msg, 0, NS_HFIXEDSZ);
     dns64_put16(msg, id);
@@ -132,8 +132,8 @@ static int dns64_answer(const char *dname, unsigned char *answer, int anslen)
     }
     unsigned char msg[DNS64_MSG_MAX];
     unsigned id = atomic_fetch_add(&dns64_next_id, 1) + (unsigned)getpid() * 2654435761u;
-    int len = dns64_build((uint16_t)id, dname, a->name, a->addr, a->naddr,
-                          shim_init()->pool_ttl_s, msg);
+    int len =
+        dns64_build((uint16_t)id, dname, a->name, a->addr, a->naddr, shim_init()->pool_ttl_s, msg);
     free(a);
     if (len < 0)
         return -2;

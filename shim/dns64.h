@@ -36,8 +36,8 @@
  * DNS64_MSG_MAX bytes), or -EINVAL for a name that is not a valid domain
  * name (empty label, label over 63 bytes, name over 255 bytes on the wire).
  */
-int dns64_build(uint16_t id, const char *qname, const char *canon,
-                const struct in_addr *addrs, size_t n, uint32_t ttl_s, unsigned char *msg);
+int dns64_build(uint16_t id, const char *qname, const char *canon, const struct in_addr *addrs,
+                size_t n, uint32_t ttl_s, unsigned char *msg);
 
 /*
  * What the hooks do (decision table above): returns the response length

@@ -42,8 +42,10 @@ static const struct doctor_import doctor_ipv4[] = {
     {"gethostbyaddr", "v6-gethostbyaddr", TRANSLATED, "a pool address answers for its IPv6 peer"},
     {"gethostbyaddr_r", "v6-gethostbyaddr", TRANSLATED, "a pool address answers for its IPv6 peer"},
     {"gethostbyname", "v6-gethostbyname", TRANSLATED, "IPv6 answers get pool addresses"},
-    {"gethostbyname2", "v6-getipnode", TRANSLATED, "AF_INET requests: IPv6 answers get pool addresses"},
-    {"gethostbyname2_r", "v6-getipnode", TRANSLATED, "AF_INET requests: IPv6 answers get pool addresses"},
+    {"gethostbyname2", "v6-getipnode", TRANSLATED,
+     "AF_INET requests: IPv6 answers get pool addresses"},
+    {"gethostbyname2_r", "v6-getipnode", TRANSLATED,
+     "AF_INET requests: IPv6 answers get pool addresses"},
     {"gethostbyname_r", "v6-gethostbyname", TRANSLATED, "IPv6 answers get pool addresses"},
     {"getipnodebyaddr", "v6-getipnode", NOT, "not hooked"},
     {"getipnodebyname", "v6-getipnode", NOT, "not hooked"},
@@ -71,12 +73,13 @@ static const struct doctor_import doctor_ipv4[] = {
 /* Socket calls the shim hooks, and functions that already serve both
  * families; each list sorted. */
 static const char *const doctor_sockets[] = {
-    "__recvfrom_chk", "accept", "accept4", "bind", "connect", "getpeername", "getsockname",
-    "listen", "recvfrom", "recvmmsg", "recvmsg", "sendmmsg", "sendmsg", "sendto", "socket",
+    "__recvfrom_chk", "accept",      "accept4", "bind",     "connect",
+    "getpeername",    "getsockname", "listen",  "recvfrom", "recvmmsg",
+    "recvmsg",        "sendmmsg",    "sendmsg", "sendto",   "socket",
 };
 static const char *const doctor_afind[] = {
-    "getaddrinfo", "getaddrinfo_a", "getnameinfo", "inet_ntop", "inet_pton",
-    "rcmd_af", "rexec_af", "rresvport_af", "ruserok_af",
+    "getaddrinfo", "getaddrinfo_a", "getnameinfo",  "inet_ntop",  "inet_pton",
+    "rcmd_af",     "rexec_af",      "rresvport_af", "ruserok_af",
 };
 
 #define DOCTOR_N(a) (sizeof(a) / sizeof((a)[0]))
@@ -98,13 +101,47 @@ static bool doctor_in(const char *name, const char *const *list, size_t n)
 
 /* capability(7) names by number (linux/capability.h), without "cap_". */
 static const char *const doctor_cap_names[] = {
-    "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
-    "setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
-    "net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
-    "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-    "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
-    "audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
-    "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+    "chown",
+    "dac_override",
+    "dac_read_search",
+    "fowner",
+    "fsetid",
+    "kill",
+    "setgid",
+    "setuid",
+    "setpcap",
+    "linux_immutable",
+    "net_bind_service",
+    "net_broadcast",
+    "net_admin",
+    "net_raw",
+    "ipc_lock",
+    "ipc_owner",
+    "sys_module",
+    "sys_rawio",
+    "sys_chroot",
+    "sys_ptrace",
+    "sys_pacct",
+    "sys_admin",
+    "sys_boot",
+    "sys_nice",
+    "sys_resource",
+    "sys_time",
+    "sys_tty_config",
+    "mknod",
+    "lease",
+    "audit_write",
+    "audit_control",
+    "setfcap",
+    "mac_override",
+    "mac_admin",
+    "syslog",
+    "wake_alarm",
+    "block_suspend",
+    "audit_read",
+    "perfmon",
+    "bpf",
+    "checkpoint_restore",
 };
 
 static uint32_t doctor_le32(const unsigned char *p)
@@ -172,7 +209,8 @@ int doctor_caps_text(const unsigned char *x, size_t n, char *out, size_t len)
 static bool doctor_has_libc(const struct elfsyms *e)
 {
     for (size_t i = 0; i < e->nneeded; i++)
-        if (strncmp(e->needed[i], "libc.so", 7) == 0 || strncmp(e->needed[i], "libc.musl-", 10) == 0)
+        if (strncmp(e->needed[i], "libc.so", 7) == 0 ||
+            strncmp(e->needed[i], "libc.musl-", 10) == 0)
             return true;
     return false;
 }
@@ -209,8 +247,7 @@ static size_t doctor_list(FILE *out, const char *key, const struct elfsyms *e,
     return found;
 }
 
-int doctor_judge(FILE *out, const char *path, const struct elfsyms *e,
-                 const struct doctor_priv *p)
+int doctor_judge(FILE *out, const char *path, const struct elfsyms *e, const struct doctor_priv *p)
 {
     const char *mach = elfsyms_machine(e->machine);
     bool shared = e->type == ET_DYN && !e->interp && e->nneeded;
@@ -248,8 +285,7 @@ int doctor_judge(FILE *out, const char *path, const struct elfsyms *e,
                                                 sizeof *doctor_ipv4, doctor_cmp_import);
         if (!d)
             continue;
-        fprintf(out, "ipv4-only: %s [%s] %s: %s\n", d->name, d->check, shim_word[d->shim],
-                d->what);
+        fprintf(out, "ipv4-only: %s [%s] %s: %s\n", d->name, d->check, shim_word[d->shim], d->what);
         nv4++;
         nshim[d->shim]++;
     }
@@ -304,16 +340,19 @@ int doctor_judge(FILE *out, const char *path, const struct elfsyms *e,
         return DOCTOR_UNREACHABLE;
     }
     if (nv4) {
-        fprintf(out, "verdict: needs the shim: %zu IPv4-only import%s: %zu translated, %zu "
-                     "working as they are, %zu not translated\n",
+        fprintf(out,
+                "verdict: needs the shim: %zu IPv4-only import%s: %zu translated, %zu "
+                "working as they are, %zu not translated\n",
                 nv4, nv4 == 1 ? "" : "s", nshim[TRANSLATED], nshim[WORKS], nshim[NOT]);
         if (shared)
             fprintf(out, "advice: run the programs that load it under v6run\n");
         else
             fprintf(out, "advice: run it as: v6run -- %s ARGS\n", path);
         if (nshim[NOT])
-            fprintf(out, "advice: the code behind the %zu untranslated import%s stays IPv4-only "
-                         "under v6run: port it first\n", nshim[NOT], nshim[NOT] == 1 ? "" : "s");
+            fprintf(out,
+                    "advice: the code behind the %zu untranslated import%s stays IPv4-only "
+                    "under v6run: port it first\n",
+                    nshim[NOT], nshim[NOT] == 1 ? "" : "s");
         fprintf(out, "advice: port its sources: v6scan reports each call under the check ids "
                      "above\n");
         return DOCTOR_NEEDS_SHIM;
@@ -363,8 +402,10 @@ int doctor_run(const char *path, FILE *out, FILE *err)
             fclose(f);
         }
         line[strcspn(line, "\n")] = '\0';
-        fprintf(err, "v6run: --doctor: %s is a script (%s): the loader preloads its "
-                     "interpreter; run v6run --doctor on that\n", path, line);
+        fprintf(err,
+                "v6run: --doctor: %s is a script (%s): the loader preloads its "
+                "interpreter; run v6run --doctor on that\n",
+                path, line);
         return DOCTOR_USAGE;
     }
     if (rc == 0 && kind == ELFCHECK_OTHER) {
@@ -382,8 +423,11 @@ int doctor_run(const char *path, FILE *out, FILE *err)
     unsigned char caps[64];
     ssize_t n = getxattr(path, "security.capability", caps, sizeof caps);
     struct doctor_priv p = {
-        .mode = st.st_mode, .uid = st.st_uid, .gid = st.st_gid,
-        .caps = n > 0 ? caps : NULL, .capslen = n > 0 ? (size_t)n : 0,
+        .mode = st.st_mode,
+        .uid = st.st_uid,
+        .gid = st.st_gid,
+        .caps = n > 0 ? caps : NULL,
+        .capslen = n > 0 ? (size_t)n : 0,
     };
     rc = doctor_judge(out, path, &e, &p);
     elfsyms_free(&e);

@@ -29,17 +29,17 @@
 
 /* Exit statuses of --doctor. */
 enum {
-    DOCTOR_NEEDS_SHIM = 0,   /* preloadable, and it imports IPv4-only functions */
-    DOCTOR_USAGE = 2,        /* not found, unreadable, not ELF, malformed */
-    DOCTOR_NOTHING = 3,      /* preloadable, no IPv4-only import to translate */
-    DOCTOR_UNREACHABLE = 4,  /* no preload can reach it (static, Go, secure mode) */
+    DOCTOR_NEEDS_SHIM = 0,  /* preloadable, and it imports IPv4-only functions */
+    DOCTOR_USAGE = 2,       /* not found, unreadable, not ELF, malformed */
+    DOCTOR_NOTHING = 3,     /* preloadable, no IPv4-only import to translate */
+    DOCTOR_UNREACHABLE = 4, /* no preload can reach it (static, Go, secure mode) */
 };
 
 /* What the file's inode says about privilege. */
 struct doctor_priv {
-    unsigned mode;               /* st_mode */
-    unsigned uid, gid;           /* st_uid, st_gid */
-    const unsigned char *caps;   /* security.capability's bytes, or NULL */
+    unsigned mode;             /* st_mode */
+    unsigned uid, gid;         /* st_uid, st_gid */
+    const unsigned char *caps; /* security.capability's bytes, or NULL */
     size_t capslen;
 };
 
@@ -56,8 +56,7 @@ int doctor_caps_text(const unsigned char *x, size_t n, char *out, size_t len);
  * in the format above. Returns DOCTOR_NEEDS_SHIM, DOCTOR_NOTHING or
  * DOCTOR_UNREACHABLE. Pure: reads nothing but its arguments.
  */
-int doctor_judge(FILE *out, const char *path, const struct elfsyms *e,
-                 const struct doctor_priv *p);
+int doctor_judge(FILE *out, const char *path, const struct elfsyms *e, const struct doctor_priv *p);
 
 /*
  * Read PATH (a path, not searched in PATH) and judge it to OUT. Problems

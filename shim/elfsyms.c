@@ -119,8 +119,8 @@ struct elf_shdr {
     uint64_t name, type, offset, size, link, entsize;
 };
 
-static bool elf_section(const struct elf_img *im, uint64_t shoff, uint64_t shentsize,
-                        uint64_t i, struct elf_shdr *s)
+static bool elf_section(const struct elf_img *im, uint64_t shoff, uint64_t shentsize, uint64_t i,
+                        struct elf_shdr *s)
 {
     uint64_t b = shoff + i * shentsize;
     if (!elf_in(im, b, im->is64 ? 64 : 40))
@@ -136,9 +136,9 @@ static bool elf_section(const struct elf_img *im, uint64_t shoff, uint64_t shent
 
 /* Where the dynamic symbols and their names are (0 sizes: not found). */
 struct elf_dyn {
-    uint64_t dyn_off, dyn_size;   /* the dynamic array */
-    uint64_t sym_off, sym_count;  /* the symbol table, in entries */
-    uint64_t str_off, str_size;   /* its string table */
+    uint64_t dyn_off, dyn_size;  /* the dynamic array */
+    uint64_t sym_off, sym_count; /* the symbol table, in entries */
+    uint64_t str_off, str_size;  /* its string table */
 };
 
 static int elf_push(char ***list, size_t *n, size_t cap, char *s, size_t *dropped)
@@ -332,8 +332,8 @@ static bool elf_sections(const struct elf_img *im, struct elf_dyn *d, struct elf
     if (shnum == 0 || shnum > 65536 || !elf_in(im, shoff, shnum * shentsize))
         return false;
     struct elf_shdr names = {0};
-    bool have_names = elf_section(im, shoff, shentsize, shstrndx, &names) &&
-                      elf_in(im, names.offset, names.size);
+    bool have_names =
+        elf_section(im, shoff, shentsize, shstrndx, &names) && elf_in(im, names.offset, names.size);
     for (uint64_t i = 0; i < shnum; i++) {
         if (!elf_section(im, shoff, shentsize, i, &s))
             break;
@@ -382,8 +382,8 @@ int elfsyms_read(const unsigned char *buf, size_t len, struct elfsyms *e)
     im.phoff = elf_word(&im, im.is64 ? 32 : 28);
     im.phentsize = elf_get(&im, im.is64 ? 54 : 42, 2);
     im.phnum = elf_get(&im, im.is64 ? 56 : 44, 2);
-    if (im.phnum && (im.phentsize < (im.is64 ? 56u : 32u) ||
-                     !elf_in(&im, im.phoff, im.phnum * im.phentsize)))
+    if (im.phnum &&
+        (im.phentsize < (im.is64 ? 56u : 32u) || !elf_in(&im, im.phoff, im.phnum * im.phentsize)))
         return -ENOEXEC;
 
     struct elf_dyn d = {0};

@@ -31,18 +31,18 @@
 #define ELFSYMS_MAX_NAME 1024 /* longer strings are cut (and end in "...") */
 
 struct elfsyms {
-    bool is64;            /* ELFCLASS64, else ELFCLASS32 */
-    bool big;             /* ELFDATA2MSB */
-    unsigned type;        /* e_type: ET_EXEC, ET_DYN, ... */
-    unsigned machine;     /* e_machine: EM_X86_64, ... */
-    char *interp;         /* PT_INTERP's path, or NULL when there is none */
-    bool dynamic;         /* it has a dynamic segment or section */
-    char **needed;        /* DT_NEEDED names in file order, nneeded of them */
+    bool is64;        /* ELFCLASS64, else ELFCLASS32 */
+    bool big;         /* ELFDATA2MSB */
+    unsigned type;    /* e_type: ET_EXEC, ET_DYN, ... */
+    unsigned machine; /* e_machine: EM_X86_64, ... */
+    char *interp;     /* PT_INTERP's path, or NULL when there is none */
+    bool dynamic;     /* it has a dynamic segment or section */
+    char **needed;    /* DT_NEEDED names in file order, nneeded of them */
     size_t nneeded;
-    char **imports;       /* undefined global/weak dynamic symbols, sorted, unique */
+    char **imports; /* undefined global/weak dynamic symbols, sorted, unique */
     size_t nimports;
-    size_t dropped;       /* names past the caps above, or unreadable */
-    bool go;              /* a .go.buildinfo section; without section headers,
+    size_t dropped; /* names past the caps above, or unreadable */
+    bool go;        /* a .go.buildinfo section; without section headers,
                            * Go's build-information magic anywhere */
 };
 

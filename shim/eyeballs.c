@@ -9,9 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-void eyeballs_init(struct eyeballs *he, const int *families, size_t n,
-                   unsigned delay_ms, unsigned budget_ms, int timeout_err,
-                   uint64_t now_ms)
+void eyeballs_init(struct eyeballs *he, const int *families, size_t n, unsigned delay_ms,
+                   unsigned budget_ms, int timeout_err, uint64_t now_ms)
 {
     memset(he, 0, sizeof *he);
     if (n > EYEBALLS_MAX)
@@ -138,9 +137,8 @@ fail:
     return rc;
 }
 
-int eyeballs_race(const struct eyeballs_ops *ops,
-                  const struct sockaddr_storage *dst, size_t n, int type, int protocol,
-                  unsigned delay_ms, unsigned budget_ms, int timeout_err,
+int eyeballs_race(const struct eyeballs_ops *ops, const struct sockaddr_storage *dst, size_t n,
+                  int type, int protocol, unsigned delay_ms, unsigned budget_ms, int timeout_err,
                   eyeballs_prepare_fn prepare, void *ctx, size_t *winner)
 {
     int fam[EYEBALLS_MAX];
@@ -169,8 +167,8 @@ int eyeballs_race(const struct eyeballs_ops *ops,
         }
         if (st.what == EYEBALLS_START) {
             bool done;
-            int fd = eyeballs_start(ops, &dst[he.a[st.attempt].cand], type, protocol,
-                                    prepare, ctx, &done);
+            int fd = eyeballs_start(ops, &dst[he.a[st.attempt].cand], type, protocol, prepare, ctx,
+                                    &done);
             if (fd < 0) {
                 eyeballs_result(&he, st.attempt, -fd);
             } else {

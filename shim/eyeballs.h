@@ -26,20 +26,20 @@
 enum eyeballs_state { EYEBALLS_IDLE, EYEBALLS_RUNNING, EYEBALLS_FAILED, EYEBALLS_WON };
 
 struct eyeballs {
-    size_t n;                 /* attempts, in the order they will start */
+    size_t n; /* attempts, in the order they will start */
     struct {
-        size_t cand;          /* index into the caller's candidate list */
+        size_t cand; /* index into the caller's candidate list */
         int family;
         enum eyeballs_state state;
-        int err;              /* errno of a failed attempt */
+        int err; /* errno of a failed attempt */
     } a[EYEBALLS_MAX];
-    size_t next;              /* next attempt to start */
+    size_t next; /* next attempt to start */
     uint64_t last_start_ms;
     uint64_t deadline_ms;
     unsigned delay_ms;
-    int timeout_err;          /* errno when the deadline passes */
-    int last_err;             /* errno of the latest failure */
-    int winner;               /* attempt index, -1 while none */
+    int timeout_err; /* errno when the deadline passes */
+    int last_err;    /* errno of the latest failure */
+    int winner;      /* attempt index, -1 while none */
 };
 
 enum eyeballs_do {
@@ -62,9 +62,8 @@ struct eyeballs_step {
  * BUDGET_MS; past it the answer is GIVEUP with TIMEOUT_ERR. With N == 0 the
  * first step is GIVEUP with EHOSTUNREACH.
  */
-void eyeballs_init(struct eyeballs *he, const int *families, size_t n,
-                   unsigned delay_ms, unsigned budget_ms, int timeout_err,
-                   uint64_t now_ms);
+void eyeballs_init(struct eyeballs *he, const int *families, size_t n, unsigned delay_ms,
+                   unsigned budget_ms, int timeout_err, uint64_t now_ms);
 
 /* What to do at NOW_MS. */
 struct eyeballs_step eyeballs_step(struct eyeballs *he, uint64_t now_ms);
@@ -100,9 +99,8 @@ struct eyeballs_ops {
  * closed then). No packet is sent except the attempts' SYNs (or, for
  * SOCK_DGRAM, nothing at all: a UDP connect succeeds at once).
  */
-int eyeballs_race(const struct eyeballs_ops *ops,
-                  const struct sockaddr_storage *dst, size_t n, int type, int protocol,
-                  unsigned delay_ms, unsigned budget_ms, int timeout_err,
+int eyeballs_race(const struct eyeballs_ops *ops, const struct sockaddr_storage *dst, size_t n,
+                  int type, int protocol, unsigned delay_ms, unsigned budget_ms, int timeout_err,
                   eyeballs_prepare_fn prepare, void *ctx, size_t *winner);
 
 #endif

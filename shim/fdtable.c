@@ -15,24 +15,25 @@
 
 /* Fields below refs/nfds: read and written only with fdtab_mu held. */
 struct fdtab_sock {
-    _Atomic unsigned refs;  /* fds pointing here + acquired references; 0 = free */
-    _Atomic unsigned nfds;  /* fds pointing here */
-    dev_t dev;              /* identity of the real socket (fstat) */
+    _Atomic unsigned refs; /* fds pointing here + acquired references; 0 = free */
+    _Atomic unsigned nfds; /* fds pointing here */
+    dev_t dev;             /* identity of the real socket (fstat) */
     ino_t ino;
-    dev_t alt_dev;          /* identity also accepted during an in-place upgrade */
-    ino_t alt_ino;          /* (0: none) */
-    int type;               /* SOCK_STREAM / SOCK_DGRAM, without flags */
-    int protocol;           /* as given to socket() */
+    dev_t alt_dev; /* identity also accepted during an in-place upgrade */
+    ino_t alt_ino; /* (0: none) */
+    int type;      /* SOCK_STREAM / SOCK_DGRAM, without flags */
+    int protocol;  /* as given to socket() */
     enum fdtab_real real;
     _Atomic in_addr_t pinned_addr; /* the pool address this socket pins (network order),
                               * 0 none; released by the last fdtab_release (atomic:
                               * read on close, without the lock) */
     struct sockaddr_in peer; /* legacy destination (pool address) when connected via the pool */
-    bool peer_learnt;       /* `peer` stands for an accepted IPv6 client (not a connect) */
+    bool peer_learnt;        /* `peer` stands for an accepted IPv6 client (not a connect) */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
-    struct sockaddr_in dgram_view;  /* UDP: last pool destination sent to… */
-    struct sockaddr_in6 dgram_real; /* …and where it really went (replies from here show dgram_view) */
-    bool opts_lost;         /* an option could not be recorded: never upgrade */
+    struct sockaddr_in dgram_view;    /* UDP: last pool destination sent to… */
+    struct sockaddr_in6
+        dgram_real; /* …and where it really went (replies from here show dgram_view) */
+    bool opts_lost; /* an option could not be recorded: never upgrade */
     unsigned nopts;
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
     unsigned nepoll;
@@ -58,7 +59,7 @@ struct fdtab_page {
     _Atomic(struct fdtab_sock *) slot[FDTAB_PAGE];
 };
 
-static _Atomic(struct fdtab_page *) fdtab_pages[FDTAB_NPAGES];  /* lock-free, install by CAS */
+static _Atomic(struct fdtab_page *) fdtab_pages[FDTAB_NPAGES];   /* lock-free, install by CAS */
 static _Atomic(struct fdtab_sock *) fdtab_chunks[FDTAB_NCHUNKS]; /* lock-free, install by CAS */
 
 /* fdtab_mu guards the locked fields of struct fdtab_sock. Leaf lock, never
@@ -432,7 +433,8 @@ void fdtab_kind(struct fdtab_sock *s, int *type, int *protocol)
 bool fdtab_replaceable(struct fdtab_sock *s)
 {
     fdtab_lock();
-    bool ok = (s->real == FDTAB_REAL_INET || s->real == FDTAB_REAL_EAGER) && !s->opts_lost && s->peer.sin_family == AF_UNSPEC;
+    bool ok = (s->real == FDTAB_REAL_INET || s->real == FDTAB_REAL_EAGER) && !s->opts_lost &&
+              s->peer.sin_family == AF_UNSPEC;
     fdtab_unlock();
     return ok;
 }

@@ -61,13 +61,13 @@ struct fdtab_sock;
 /* NOLINTBEGIN(v6-sockaddr-in-decl): an entry keeps the IPv4 view the application was shown (v6scan self-scan). */
 /* A consistent copy of an entry's state (fdtab_snapshot). */
 struct fdtab_snap {
-    int type;                /* SOCK_STREAM / SOCK_DGRAM, without flags */
-    int protocol;            /* as given to socket() */
+    int type;     /* SOCK_STREAM / SOCK_DGRAM, without flags */
+    int protocol; /* as given to socket() */
     enum fdtab_real real;
-    bool opts_lost;          /* an option or epoll set could not be recorded */
-    bool via_pool;           /* connected (or accepted) through a pool address */
-    bool peer_learnt;        /* `peer` stands for an accepted IPv6 client */
-    struct sockaddr_in peer; /* the pool address (when via_pool) */
+    bool opts_lost;                   /* an option or epoll set could not be recorded */
+    bool via_pool;                    /* connected (or accepted) through a pool address */
+    bool peer_learnt;                 /* `peer` stands for an accepted IPv6 client */
+    struct sockaddr_in peer;          /* the pool address (when via_pool) */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
     struct sockaddr_in dgram_view;    /* UDP: last pool destination sent to… */
     struct sockaddr_in6 dgram_real;   /* …and where it really went */

@@ -88,8 +88,8 @@ static int gaiconf_value(struct gaiconf_state *s, const char *kw, const char *to
 }
 
 /* label / precedence PREFIX[/BITS] VALUE */
-static int gaiconf_prefix_line(struct gaiconf_state *s, enum policy_column col,
-                               const char *kw, char **tok)
+static int gaiconf_prefix_line(struct gaiconf_state *s, enum policy_column col, const char *kw,
+                               char **tok)
 {
     struct policy_row r = {.bits = 128};
     if (tok[0] == NULL)
@@ -126,17 +126,14 @@ static int gaiconf_scope_line(struct gaiconf_state *s, char **tok)
     if (inet_pton(AF_INET, tok[0], &v4) == 1) {
         addr_mapped(v4, &r.prefix);
         lo = 0, hi = 32;
-    } else if (inet_pton(AF_INET6, tok[0], &r.prefix) == 1 &&
-               IN6_IS_ADDR_V4MAPPED(&r.prefix)) {
+    } else if (inet_pton(AF_INET6, tok[0], &r.prefix) == 1 && IN6_IS_ADDR_V4MAPPED(&r.prefix)) {
         lo = 96, hi = 128;
     } else {
-        return gaiconf_fail(s, "%s: \"%s\" is not an IPv4 or ::ffff:a.b.c.d address", kw,
-                            tok[0]);
+        return gaiconf_fail(s, "%s: \"%s\" is not an IPv4 or ::ffff:a.b.c.d address", kw, tok[0]);
     }
     bits = hi;
     if (slash != NULL && (!gaiconf_number(slash + 1, hi, &bits) || bits < lo))
-        return gaiconf_fail(s, "%s: prefix length \"%s\" is not %lu..%lu", kw, slash + 1, lo,
-                            hi);
+        return gaiconf_fail(s, "%s: prefix length \"%s\" is not %lu..%lu", kw, slash + 1, lo, hi);
     r.bits = (unsigned)(hi == 32 ? bits + 96 : bits);
     int rc = gaiconf_value(s, kw, tok[1], &r.value);
     if (rc < 0)
@@ -193,8 +190,8 @@ static int gaiconf_line(struct gaiconf_state *s, char *line)
     return gaiconf_fail(s, "unknown keyword \"%s\"", kw);
 }
 
-int gaiconf_apply(struct policy_table *t, const char *name, const char *text, size_t len,
-                  char *err, size_t errlen)
+int gaiconf_apply(struct policy_table *t, const char *name, const char *text, size_t len, char *err,
+                  size_t errlen)
 {
     struct gaiconf_state s = {.name = name, .err = err, .errlen = errlen};
     struct policy_table *c = NULL;
@@ -242,8 +239,7 @@ out:
     return rc;
 }
 
-int policy_table_load_gaiconf(struct policy_table *t, const char *path, char *err,
-                              size_t errlen)
+int policy_table_load_gaiconf(struct policy_table *t, const char *path, char *err, size_t errlen)
 {
     char *buf, problem[128];
     size_t len;

@@ -35,7 +35,7 @@
  * messages. All or nothing: on error T is unchanged and ERR holds
  * "NAME:LINE: problem". 0, -EINVAL or -ENOMEM.
  */
-int gaiconf_apply(struct policy_table *t, const char *name, const char *text, size_t len,
-                  char *err, size_t errlen);
+int gaiconf_apply(struct policy_table *t, const char *name, const char *text, size_t len, char *err,
+                  size_t errlen);
 
 #endif

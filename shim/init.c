@@ -36,18 +36,15 @@ static const struct policy_sockops init_sockops = {
 static enum policy_preset init_preset(enum config_policy p)
 {
     switch (p) {
-    case CONFIG_POLICY_RFC3484:
-        return POLICY_RFC3484_GLIBC;
-    case CONFIG_POLICY_ULA_UPDATE:
-        return POLICY_RFC6724_ULA_UPDATE;
-    default:
-        return POLICY_RFC6724;
+    case CONFIG_POLICY_RFC3484: return POLICY_RFC3484_GLIBC;
+    case CONFIG_POLICY_ULA_UPDATE: return POLICY_RFC6724_ULA_UPDATE;
+    default: return POLICY_RFC6724;
     }
 }
 
 /* Steps 3 and 4 on a loaded C. 0 with *OUT, or -errno with ERR. */
-static int init_check_and_build(const struct v6shim_config *c, struct policy_table **out,
-                                char *err, size_t errlen)
+static int init_check_and_build(const struct v6shim_config *c, struct policy_table **out, char *err,
+                                size_t errlen)
 {
     *out = NULL;
     int rc = pool_range_check(c->pool_net, c->pool_prefix, err, errlen);
@@ -108,7 +105,8 @@ static void init_share(void)
     unsigned skipped = 0;
     int rc = pool_share_start(inherited, spec, sizeof spec, &skipped);
     if (skipped)
-        v6log(LOG_WARNING, "%u of the pools named in %s could not be read (owner gone, "
+        v6log(LOG_WARNING,
+              "%u of the pools named in %s could not be read (owner gone, "
               "another user, or a bad table); their addresses are unreachable here",
               skipped, POOL_SHARE_ENV);
     if (rc < 0)

@@ -20,7 +20,7 @@ static atomic_int log_fd = STDERR_FILENO;
 static atomic_int log_target_now = LOG_TARGET_STDERR;
 
 static const char *const log_names[] = {
-    [LOG_EMERG] = "emergency", [LOG_ALERT] = "alert", [LOG_CRIT] = "critical",
+    [LOG_EMERG] = "emergency", [LOG_ALERT] = "alert",     [LOG_CRIT] = "critical",
     [LOG_ERR] = "error",       [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
     [LOG_INFO] = "info",       [LOG_DEBUG] = "debug",
 };
@@ -34,8 +34,11 @@ const char *log_level_name(int level)
 
 int log_level_parse(const char *s, int *level)
 {
-    static const struct { const char *name; int level; } map[] = {
-        {"off", V6LOG_OFF}, {"error", LOG_ERR}, {"warning", LOG_WARNING},
+    static const struct {
+        const char *name;
+        int level;
+    } map[] = {
+        {"off", V6LOG_OFF}, {"error", LOG_ERR},   {"warning", LOG_WARNING},
         {"info", LOG_INFO}, {"debug", LOG_DEBUG},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -79,8 +82,8 @@ int log_setup(int level, enum log_target target, const char *file)
             target = LOG_TARGET_STDERR;
             /* Said once, here, because every later line lands on stderr. */
             char msg[PATH_MAX + 128];
-            int n = snprintf(msg, sizeof msg, "v6shim: log file %s: %s; logging to stderr\n",
-                             file, strerror(-rc));
+            int n = snprintf(msg, sizeof msg, "v6shim: log file %s: %s; logging to stderr\n", file,
+                             strerror(-rc));
             if (n > 0)
                 (void)!write(STDERR_FILENO, msg,
                              (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);

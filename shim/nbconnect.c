@@ -25,7 +25,7 @@ union nbc_addr {
 
 /* One non-blocking connect that may still fail over. */
 struct nbc_rec {
-    uint64_t token;          /* 0: free; else the mark on the fd table entry */
+    uint64_t token; /* 0: free; else the mark on the fd table entry */
     int fd;
     struct sockaddr_in view; /* what the program connected to */
     size_t ndst, cur;        /* candidates; the one running on fd */
@@ -182,10 +182,8 @@ static bool nbc_attempt_failed(int err, bool refused_only)
     case ENETDOWN:
     case EACCES:
     case EPERM:
-    case EADDRNOTAVAIL:
-        return true;
-    default:
-        return false;
+    case EADDRNOTAVAIL: return true;
+    default: return false;
     }
 }
 
@@ -323,8 +321,8 @@ int nbconnect_begin(int fd, struct fdtab_sock *s, const struct sockaddr_in *view
     r->refused_only = refused_only;
     r->caller = caller;
     for (size_t i = 0; i < n; i++) {
-        socklen_t len = dst[i].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                     : sizeof(struct sockaddr_in);
+        socklen_t len =
+            dst[i].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
         memcpy(&r->dst[i], &dst[i], len);
     }
     r->token = ++nbc_last_token;
@@ -427,7 +425,8 @@ int nbconnect_poll(struct pollfd *fds, nfds_t n, int timeout_ms, const struct ti
         if (ppoll) {
             /* The first call gets the caller's own timeout (an invalid one
              * is the kernel's to refuse). */
-            struct timespec left = deadline >= 0 ? nbc_ts(nbc_left_ns(deadline)) : (struct timespec){0};
+            struct timespec left =
+                deadline >= 0 ? nbc_ts(nbc_left_ns(deadline)) : (struct timespec){0};
             rc = real_ppoll(fds, n, first || deadline < 0 ? timeout : &left, mask);
         } else {
             rc = real_poll(fds, n, first ? timeout_ms : nbc_left_ms(deadline));
@@ -485,8 +484,10 @@ int nbconnect_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *
     bool valid = pselect ? !ts || (ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000)
                          : !tv || (tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000);
     if (nfds < 0 || nfds > FD_SETSIZE || !valid) /* as it is: the kernel's answer */
-        return (pselect ? real_pselect(nfds, r, w, e, ts, mask) : real_select(nfds, r, w, e, tv)) < 0
-                   ? -errno : 0;
+        return (pselect ? real_pselect(nfds, r, w, e, ts, mask) : real_select(nfds, r, w, e, tv)) <
+                       0
+                   ? -errno
+                   : 0;
     int64_t deadline = -1;
     if (pselect && ts)
         deadline = nbc_deadline((int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec);

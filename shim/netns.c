@@ -30,9 +30,10 @@ static const char netns_needs[] =
 
 int netns_hosts_text(const char *hostname, char *out, size_t len)
 {
-    bool own = hostname && *hostname && strcmp(hostname, "localhost") != 0 &&
-               strspn(hostname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-                   strlen(hostname);
+    bool own =
+        hostname && *hostname && strcmp(hostname, "localhost") != 0 &&
+        strspn(hostname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+            strlen(hostname);
     int n = snprintf(out, len,
                      "# v6run --ipv6-only: this namespace has no IPv4 loopback\n"
                      "::1\tlocalhost ip6-localhost ip6-loopback%s%s\n",
@@ -117,7 +118,9 @@ static int netns_loopback(char *err, size_t errlen)
         struct ifinfomsg ifi;
     } up = {
         .h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)), .nlmsg_type = RTM_NEWLINK},
-        .ifi = {.ifi_family = AF_UNSPEC, .ifi_index = (int)idx, .ifi_flags = IFF_UP,
+        .ifi = {.ifi_family = AF_UNSPEC,
+                .ifi_index = (int)idx,
+                .ifi_flags = IFF_UP,
                 .ifi_change = IFF_UP},
     };
     rc = netns_rtnl(fd, &up.h);

@@ -21,7 +21,10 @@ struct policy_table {
 };
 
 /* Address literals for the preset tables. */
-#define A6(...) { .s6_addr = { __VA_ARGS__ } }
+#define A6(...)                    \
+    {                              \
+        .s6_addr = { __VA_ARGS__ } \
+    }
 #define LOOPBACK A6([15] = 1)
 #define ANY A6(0)
 #define MAPPED A6([10] = 0xff, [11] = 0xff)
@@ -29,41 +32,37 @@ struct policy_table {
 
 /* RFC 6724 §2.1. */
 static const struct policy_row rfc6724_label[] = {
-    {LOOPBACK, 128, 0},        {ANY, 0, 1},
-    {MAPPED, 96, 4},           {A6(0x20, 0x02), 16, 2},
-    {A6(0x20, 0x01), 32, 5},   {A6(0xfc), 7, 13},
-    {ANY, 96, 3},              {A6(0xfe, 0xc0), 10, 11},
+    {LOOPBACK, 128, 0},       {ANY, 0, 1},       {MAPPED, 96, 4}, {A6(0x20, 0x02), 16, 2},
+    {A6(0x20, 0x01), 32, 5},  {A6(0xfc), 7, 13}, {ANY, 96, 3},    {A6(0xfe, 0xc0), 10, 11},
     {A6(0x3f, 0xfe), 16, 12},
 };
 static const struct policy_row rfc6724_precedence[] = {
-    {LOOPBACK, 128, 50},       {ANY, 0, 40},
-    {MAPPED, 96, 35},          {A6(0x20, 0x02), 16, 30},
-    {A6(0x20, 0x01), 32, 5},   {A6(0xfc), 7, 3},
-    {ANY, 96, 1},              {A6(0xfe, 0xc0), 10, 1},
+    {LOOPBACK, 128, 50},     {ANY, 0, 40},     {MAPPED, 96, 35}, {A6(0x20, 0x02), 16, 30},
+    {A6(0x20, 0x01), 32, 5}, {A6(0xfc), 7, 3}, {ANY, 96, 1},     {A6(0xfe, 0xc0), 10, 1},
     {A6(0x3f, 0xfe), 16, 1},
 };
 
 /* draft-ietf-6man-rfc6724-update §5.1: IPv4 20, 6to4 5, ULA 30. */
 static const struct policy_row ula_update_precedence[] = {
-    {LOOPBACK, 128, 50},       {ANY, 0, 40},
-    {MAPPED, 96, 20},          {A6(0x20, 0x02), 16, 5},
-    {A6(0x20, 0x01), 32, 5},   {A6(0xfc), 7, 30},
-    {ANY, 96, 1},              {A6(0xfe, 0xc0), 10, 1},
+    {LOOPBACK, 128, 50},     {ANY, 0, 40},      {MAPPED, 96, 20}, {A6(0x20, 0x02), 16, 5},
+    {A6(0x20, 0x01), 32, 5}, {A6(0xfc), 7, 30}, {ANY, 96, 1},     {A6(0xfe, 0xc0), 10, 1},
     {A6(0x3f, 0xfe), 16, 1},
 };
 
 /* glibc's default_labels / default_precedence (RFC 3484 plus its own
  * site-local, ULA and Teredo labels). */
 static const struct policy_row glibc_label[] = {
-    {LOOPBACK, 128, 0},        {A6(0x20, 0x02), 16, 2},
-    {ANY, 96, 3},              {MAPPED, 96, 4},
-    {A6(0xfe, 0xc0), 10, 5},   {A6(0xfc), 7, 6},
-    {A6(0x20, 0x01), 32, 7},   {ANY, 0, 1},
+    {LOOPBACK, 128, 0},
+    {A6(0x20, 0x02), 16, 2},
+    {ANY, 96, 3},
+    {MAPPED, 96, 4},
+    {A6(0xfe, 0xc0), 10, 5},
+    {A6(0xfc), 7, 6},
+    {A6(0x20, 0x01), 32, 7},
+    {ANY, 0, 1},
 };
 static const struct policy_row glibc_precedence[] = {
-    {LOOPBACK, 128, 50},       {A6(0x20, 0x02), 16, 30},
-    {ANY, 96, 20},             {MAPPED, 96, 10},
-    {ANY, 0, 40},
+    {LOOPBACK, 128, 50}, {A6(0x20, 0x02), 16, 30}, {ANY, 96, 20}, {MAPPED, 96, 10}, {ANY, 0, 40},
 };
 
 /* RFC 6724 §3.2 (and glibc's default_scopes): IPv4 loopback and
@@ -178,16 +177,15 @@ int policy_table_new(enum policy_preset preset, struct policy_table **out)
         label = rfc6724_label, nlabel = NELEM(rfc6724_label);
         prec = ula_update_precedence, nprec = NELEM(ula_update_precedence);
         break;
-    default:
-        return -EINVAL;
+    default: return -EINVAL;
     }
     struct policy_table *t = calloc(1, sizeof(*t));
     if (t == NULL)
         return -ENOMEM;
     if (rows_build(&t->col[POLICY_COL_LABEL], label, nlabel, NULL) < 0 ||
         rows_build(&t->col[POLICY_COL_PRECEDENCE], prec, nprec, NULL) < 0 ||
-        rows_build(&t->col[POLICY_COL_SCOPEV4], default_scopev4, NELEM(default_scopev4),
-                   NULL) < 0) {
+        rows_build(&t->col[POLICY_COL_SCOPEV4], default_scopev4, NELEM(default_scopev4), NULL) <
+            0) {
         policy_table_free(t);
         return -ENOMEM;
     }
@@ -368,11 +366,11 @@ static int prefer(bool a, bool b)
 struct policy_key {
     const struct policy_cand *c;
     int scope_dst;
-    bool scope_match;  /* rule 2 */
-    bool label_match;  /* rule 5 */
-    int precedence;    /* rule 6 */
-    bool mapped;       /* rule 9: address family */
-    unsigned cpl;      /* rule 9 */
+    bool scope_match; /* rule 2 */
+    bool label_match; /* rule 5 */
+    int precedence;   /* rule 6 */
+    bool mapped;      /* rule 9: address family */
+    unsigned cpl;     /* rule 9 */
 };
 
 static void policy_key_of(const struct policy_table *t, const struct policy_cand *c,
@@ -416,8 +414,8 @@ static int policy_key_compare(const struct policy_key *ka, const struct policy_k
     if (ka->precedence != kb->precedence)
         return decided(rule, 6, ka->precedence > kb->precedence ? -1 : 1);
     /* Rule 7: prefer native transport (unknown counts as native). */
-    if (src && (o = prefer(!(a->src_flags & POLICY_SRC_ENCAP),
-                           !(b->src_flags & POLICY_SRC_ENCAP))) != 0)
+    if (src &&
+        (o = prefer(!(a->src_flags & POLICY_SRC_ENCAP), !(b->src_flags & POLICY_SRC_ENCAP))) != 0)
         return decided(rule, 7, o);
     /* Rule 8: prefer smaller scope. */
     if (ka->scope_dst != kb->scope_dst)
@@ -449,8 +447,7 @@ void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n)
     policy_sort_rules(t, c, n, NULL);
 }
 
-void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n,
-                       int *rule)
+void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n, int *rule)
 {
     if (n < 2)
         return;
@@ -493,16 +490,11 @@ void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size
 const char *policy_rule_name(int rule)
 {
     static const char *const names[] = {
-        [1] = "rule 1 (avoid unusable destinations)",
-        [2] = "rule 2 (prefer matching scope)",
-        [3] = "rule 3 (avoid deprecated addresses)",
-        [4] = "rule 4 (prefer home addresses)",
-        [5] = "rule 5 (prefer matching label)",
-        [6] = "rule 6 (prefer higher precedence)",
-        [7] = "rule 7 (prefer native transport)",
-        [8] = "rule 8 (prefer smaller scope)",
-        [9] = "rule 9 (use longest matching prefix)",
-        [10] = "rule 10 (keep the resolver's order)",
+        [1] = "rule 1 (avoid unusable destinations)", [2] = "rule 2 (prefer matching scope)",
+        [3] = "rule 3 (avoid deprecated addresses)",  [4] = "rule 4 (prefer home addresses)",
+        [5] = "rule 5 (prefer matching label)",       [6] = "rule 6 (prefer higher precedence)",
+        [7] = "rule 7 (prefer native transport)",     [8] = "rule 8 (prefer smaller scope)",
+        [9] = "rule 9 (use longest matching prefix)", [10] = "rule 10 (keep the resolver's order)",
     };
     if (rule < 1 || rule > 10)
         return "no rule";

@@ -45,8 +45,7 @@ int policy_table_new(enum policy_preset preset, struct policy_table **out);
  * Returns 0, -ENOENT (missing file), -EACCES etc. (cannot read), -EINVAL
  * (bad line) or -ENOMEM.
  */
-int policy_table_load_gaiconf(struct policy_table *t, const char *path, char *err,
-                              size_t errlen);
+int policy_table_load_gaiconf(struct policy_table *t, const char *path, char *err, size_t errlen);
 
 /* Free T and its rows. NULL is a no-op. */
 void policy_table_free(struct policy_table *t);
@@ -121,13 +120,13 @@ int policy_table_learn_known_local(struct policy_table *t, const struct policy_s
 #define POLICY_SRC_ENCAP 0x10u      /* rule 7: reached through an encapsulating interface */
 
 struct policy_cand {
-    struct sockaddr_in6 dst;  /* IPv4 destinations as ::ffff:a.b.c.d, scope id kept */
-    struct sockaddr_in6 src;  /* chosen source (probed or injected), IPv4 as mapped */
-    bool src_ok;              /* false: no route/source -> rule 1 */
-    unsigned src_flags;       /* POLICY_SRC_* */
-    unsigned src_prefixlen;   /* prefix length of the source's on-link prefix, 0 unknown;
+    struct sockaddr_in6 dst; /* IPv4 destinations as ::ffff:a.b.c.d, scope id kept */
+    struct sockaddr_in6 src; /* chosen source (probed or injected), IPv4 as mapped */
+    bool src_ok;             /* false: no route/source -> rule 1 */
+    unsigned src_flags;      /* POLICY_SRC_* */
+    unsigned src_prefixlen;  /* prefix length of the source's on-link prefix, 0 unknown;
                                  for an IPv4 source the IPv4 length (0..32) */
-    size_t index;             /* position in the resolver's answer: rule 10 */
+    size_t index;            /* position in the resolver's answer: rule 10 */
 };
 
 /*
@@ -155,8 +154,7 @@ struct policy_sockops {
 };
 
 /* policy_probe_sources() through OPS (NULL members: libc's). */
-int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_cand *c,
-                             size_t n);
+int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_cand *c, size_t n);
 
 /*
  * Sort C[0..N) in place by RFC 6724 §6 rules 1-10. Stable: rule 10 keeps
@@ -169,8 +167,7 @@ void policy_sort(const struct policy_table *t, struct policy_cand *c, size_t n);
  * C[i] before C[i+1], as policy_compare would say, from the same per-
  * candidate lookups as the sort (no second pass over the table).
  */
-void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n,
-                       int *rule);
+void policy_sort_rules(const struct policy_table *t, struct policy_cand *c, size_t n, int *rule);
 
 /*
  * Compare two candidates: <0 when A comes first, >0 when B does, 0 only when

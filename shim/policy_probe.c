@@ -111,7 +111,8 @@ static int probe_on_addr(struct probe_dump *d, const struct nlmsghdr *nh)
         return 0;
     size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
     const void *local = NULL, *address = NULL;
-    struct probe_addr a = {.prefixlen = ifa->ifa_prefixlen, .ifa_flags = ifa->ifa_flags,
+    struct probe_addr a = {.prefixlen = ifa->ifa_prefixlen,
+                           .ifa_flags = ifa->ifa_flags,
                            .ifindex = (int)ifa->ifa_index};
     int len = (int)IFA_PAYLOAD(nh);
     for (const struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
@@ -144,10 +145,8 @@ static int probe_on_link(struct probe_dump *d, const struct nlmsghdr *nh)
     case ARPHRD_TUNNEL6:
     case ARPHRD_SIT:
     case ARPHRD_IPGRE:
-    case ARPHRD_IP6GRE:
-        return probe_push_encap(d, ifi->ifi_index);
-    default:
-        return 0;
+    case ARPHRD_IP6GRE: return probe_push_encap(d, ifi->ifi_index);
+    default: return 0;
     }
 }
 
@@ -162,8 +161,8 @@ static int probe_dump_run(const struct policy_sockops *o, int type, struct probe
         } body;
     } req;
     memset(&req, 0, sizeof(req));
-    req.nh.nlmsg_len = NLMSG_LENGTH(type == RTM_GETADDR ? sizeof(req.body.ifa)
-                                                        : sizeof(req.body.ifi));
+    req.nh.nlmsg_len =
+        NLMSG_LENGTH(type == RTM_GETADDR ? sizeof(req.body.ifa) : sizeof(req.body.ifi));
     req.nh.nlmsg_type = (uint16_t)type;
     req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     req.nh.nlmsg_seq = 1;
@@ -190,8 +189,8 @@ static int probe_dump_run(const struct policy_sockops *o, int type, struct probe
             break;
         }
         int len = (int)k;
-        for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
-             rc == 0 && NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+        for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; rc == 0 && NLMSG_OK(nh, len);
+             nh = NLMSG_NEXT(nh, len)) {
             if (nh->nlmsg_seq != 1)
                 continue;
             if (nh->nlmsg_type == NLMSG_DONE) {
@@ -269,8 +268,8 @@ static void probe_describe(const struct probe_dump *d, bool have_links, struct p
 
 /* Connect FD (made on first use in *FD with FAMILY) to SA and read the
  * source into C. Returns 0 or -errno of the socket call. */
-static int probe_one(const struct policy_sockops *o, int *fd, int family,
-                     const struct sockaddr *sa, socklen_t salen, struct policy_cand *c)
+static int probe_one(const struct policy_sockops *o, int *fd, int family, const struct sockaddr *sa,
+                     socklen_t salen, struct policy_cand *c)
 {
     if (*fd < 0) {
         *fd = o->socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -302,8 +301,7 @@ static int probe_one(const struct policy_sockops *o, int *fd, int family,
     return 0;
 }
 
-int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_cand *c,
-                             size_t n)
+int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_cand *c, size_t n)
 {
     struct policy_sockops o;
     probe_fill_ops(&o, ops);
@@ -326,8 +324,7 @@ int policy_probe_sources_ops(const struct policy_sockops *ops, struct policy_can
         } else {
             struct sockaddr_in6 sin6 = *dst;
             sin6.sin6_family = AF_INET6;
-            rc = probe_one(&o, &fd6, AF_INET6, (const struct sockaddr *)&sin6, sizeof(sin6),
-                           &c[i]);
+            rc = probe_one(&o, &fd6, AF_INET6, (const struct sockaddr *)&sin6, sizeof(sin6), &c[i]);
         }
         if (rc < 0 && first_err == 0)
             first_err = rc;

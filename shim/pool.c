@@ -27,8 +27,8 @@
 
 struct pool_entry {
     bool used;
-    bool peer;                 /* keyed by an IPv6 peer address, name "" */
-    char key[POOL_KEY_MAX];    /* the name, or "ADDR%SCOPE" for a peer */
+    bool peer;              /* keyed by an IPv6 peer address, name "" */
+    char key[POOL_KEY_MAX]; /* the name, or "ADDR%SCOPE" for a peer */
     size_t ncand;
     struct pool_cand cand[POOL_MAX_CAND];
     uint64_t expires_ms;       /* not reassigned before this, even unpinned */
@@ -44,9 +44,9 @@ struct pool_entry {
 static struct pool_state {
     struct pool_entry *entries;
     size_t capacity;
-    size_t next_unused;        /* entries [0, next_unused) have been handed out */
+    size_t next_unused; /* entries [0, next_unused) have been handed out */
     uint64_t tick;
-    int32_t *buckets;          /* nbuckets heads, -1 empty */
+    int32_t *buckets; /* nbuckets heads, -1 empty */
     size_t nbuckets;
 } pool_state;
 
@@ -255,8 +255,8 @@ static ssize_t pool_index_of(struct in_addr a)
 static struct in_addr pool_addr_of(size_t i)
 {
     struct in_addr a = {htonl(atomic_load_explicit(&pool_net, memory_order_relaxed) +
-                              atomic_load_explicit(&pool_base, memory_order_relaxed) +
-                              (uint32_t)i + 1u)};
+                              atomic_load_explicit(&pool_base, memory_order_relaxed) + (uint32_t)i +
+                              1u)};
     return a;
 }
 
@@ -367,8 +367,8 @@ static void pool_withdraw(void)
         v[0] = '\0';
 }
 
-static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_t n,
-                    uint32_t ttl_s, bool pin, struct in_addr *out)
+static int pool_map(bool peer, const char *key, const struct pool_cand *c, size_t n, uint32_t ttl_s,
+                    bool pin, struct in_addr *out)
 {
     if (!key || !*key || strlen(key) >= POOL_KEY_MAX || !c || n == 0)
         return -EINVAL;

@@ -62,9 +62,9 @@ struct pool_cand {
     uint32_t scope_id; /* IPv6 zone (link-local), else 0 */
 };
 
-struct pool_view {                        /* a copy, taken under the pool lock */
-    struct in_addr v4;                    /* the pool address */
-    char name[1025];                      /* the resolved name; "" for a learnt peer */
+struct pool_view {     /* a copy, taken under the pool lock */
+    struct in_addr v4; /* the pool address */
+    char name[1025];   /* the resolved name; "" for a learnt peer */
     size_t ncand;
     struct pool_cand cand[POOL_MAX_CAND]; /* the name's full answer in RFC 6724 order */
 };

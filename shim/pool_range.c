@@ -31,7 +31,11 @@ static unsigned pool_prefix_of_mask(uint32_t m)
 
 int pool_range_check(struct in_addr net, unsigned prefix, char *err, size_t errlen)
 {
-    static const struct { uint32_t net; unsigned prefix; const char *why; } reserved[] = {
+    static const struct {
+        uint32_t net;
+        unsigned prefix;
+        const char *why;
+    } reserved[] = {
         {0x00000000u, 8, "0.0.0.0/8 (this network)"},
         {0x7f000000u, 8, "127.0.0.0/8 (loopback)"},
         {0x64400000u, 10, "100.64.0.0/10 (carrier-grade NAT, overlay VPNs)"},
@@ -85,8 +89,8 @@ int pool_range_check(struct in_addr net, unsigned prefix, char *err, size_t errl
         if (pool_overlaps(n, prefix, ntohl(d.s_addr), mp)) {
             char a[INET_ADDRSTRLEN];
             inet_ntop(AF_INET, &d, a, sizeof a);
-            snprintf(err, errlen, "pool_range %s/%u overlaps local route %s/%u via %s", txt,
-                     prefix, a, mp, ifname);
+            snprintf(err, errlen, "pool_range %s/%u overlaps local route %s/%u via %s", txt, prefix,
+                     a, mp, ifname);
             rc = -EADDRINUSE;
             break;
         }

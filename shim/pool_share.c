@@ -37,8 +37,8 @@
 
 #define SHARE_MAGIC 0x53503676u /* "v6PS" */
 #define SHARE_VERSION 1u
-#define SHARE_TRIES 64          /* seqlock retries before -EAGAIN */
-#define SHARE_FD_FLOOR 100      /* keep the descriptors out of the program's low numbers */
+#define SHARE_TRIES 64     /* seqlock retries before -EAGAIN */
+#define SHARE_FD_FLOOR 100 /* keep the descriptors out of the program's low numbers */
 #define SHARE_TABLE_SEALS (F_SEAL_FUTURE_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 #define SHARE_HOLD_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 #define SHARE_TTL_MAX_MS (86400u * 1000u) /* config.def's pool_ttl bound */
@@ -75,7 +75,7 @@ struct share_entry {
 };
 
 struct share_map {
-    struct share_header *hdr;   /* the table (read-only for readers) */
+    struct share_header *hdr; /* the table (read-only for readers) */
     struct share_entry *ent;
     size_t table_len;
     _Atomic uint64_t *holds;
@@ -170,8 +170,8 @@ int pool_share_publish(uint32_t net, unsigned prefix, size_t base, size_t cap, c
     else if (fcntl(fd, F_ADD_SEALS, SHARE_TABLE_SEALS) != 0)
         rc = errno == EINVAL ? -ENOSYS : -errno;
     char el[96];
-    int n = snprintf(el, sizeof el, "%d:%d:%d:%zu:%zu:%016" PRIx64 "%016" PRIx64, (int)getpid(),
-                     fd, hfd, base, cap, token[0], token[1]);
+    int n = snprintf(el, sizeof el, "%d:%d:%d:%zu:%zu:%016" PRIx64 "%016" PRIx64, (int)getpid(), fd,
+                     hfd, base, cap, token[0], token[1]);
     size_t used = strlen(spec);
     if (rc == 0 && used + (used ? 1u : 0u) + (size_t)n + 1 > speclen)
         rc = -ENOSPC;
@@ -186,15 +186,25 @@ int pool_share_publish(uint32_t net, unsigned prefix, size_t base, size_t cap, c
     }
     struct share_header *hdr = t;
     *hdr = (struct share_header){
-        .magic = SHARE_MAGIC, .version = SHARE_VERSION,
-        .header_size = sizeof *hdr, .entry_size = sizeof(struct share_entry),
-        .token = {token[0], token[1]}, .owner_pid = (int32_t)getpid(),
-        .net = net, .prefix = prefix, .base = (uint32_t)base, .cap = (uint32_t)cap,
+        .magic = SHARE_MAGIC,
+        .version = SHARE_VERSION,
+        .header_size = sizeof *hdr,
+        .entry_size = sizeof(struct share_entry),
+        .token = {token[0], token[1]},
+        .owner_pid = (int32_t)getpid(),
+        .net = net,
+        .prefix = prefix,
+        .base = (uint32_t)base,
+        .cap = (uint32_t)cap,
     };
     snprintf(spec + used, speclen - used, "%s%s", used ? ";" : "", el);
-    share_own = (struct share_map){.hdr = hdr, .ent = (struct share_entry *)(hdr + 1),
-                                   .table_len = tlen, .holds = h, .holds_len = hlen,
-                                   .base = base, .cap = cap};
+    share_own = (struct share_map){.hdr = hdr,
+                                   .ent = (struct share_entry *)(hdr + 1),
+                                   .table_len = tlen,
+                                   .holds = h,
+                                   .holds_len = hlen,
+                                   .base = base,
+                                   .cap = cap};
     share_own_fd = fd;
     share_own_hfd = hfd;
     share_owning = true;
@@ -231,8 +241,8 @@ static void share_end(struct share_entry *e)
     atomic_store_explicit(&e->seq, s + 1, memory_order_release);
 }
 
-void pool_share_put(size_t i, unsigned flags, const char *key, const struct pool_cand *c,
-                    size_t n, uint64_t expires_ms, uint64_t ttl_ms, bool new_key)
+void pool_share_put(size_t i, unsigned flags, const char *key, const struct pool_cand *c, size_t n,
+                    uint64_t expires_ms, uint64_t ttl_ms, bool new_key)
 {
     if (!share_owning || i >= share_own.cap)
         return;
@@ -336,7 +346,8 @@ static bool share_parse(const char **p, struct share_elem *el)
         !share_num(&s, ':', INT32_MAX, &el->hfd) || !share_num(&s, ':', UINT32_MAX, &el->base) ||
         !share_num(&s, ':', UINT32_MAX, &el->cap) || el->pid == 0 || el->cap == 0)
         return false;
-    if (strnlen(s, 32) < 32 || !share_hex64(s, &el->token[0]) || !share_hex64(s + 16, &el->token[1]))
+    if (strnlen(s, 32) < 32 || !share_hex64(s, &el->token[0]) ||
+        !share_hex64(s + 16, &el->token[1]))
         return false;
     s += 32;
     if ((*s != ';' && *s != '\0') || (*s == ';' && s[1] == '\0'))
@@ -399,9 +410,13 @@ static bool share_map_elem(const struct share_elem *el, uint32_t net, unsigned p
         munmap(t, tlen);
         return false;
     }
-    *m = (struct share_map){.hdr = t, .ent = (struct share_entry *)((char *)t + sizeof *h),
-                            .table_len = tlen, .holds = hd, .holds_len = hlen,
-                            .base = (size_t)el->base, .cap = (size_t)el->cap};
+    *m = (struct share_map){.hdr = t,
+                            .ent = (struct share_entry *)((char *)t + sizeof *h),
+                            .table_len = tlen,
+                            .holds = hd,
+                            .holds_len = hlen,
+                            .base = (size_t)el->base,
+                            .cap = (size_t)el->cap};
     return true;
 }
 
@@ -448,8 +463,8 @@ int pool_share_attach(const char *spec, uint32_t net, unsigned prefix, size_t *n
         }
         share_nanc++;
         int n = snprintf(kept + klen, keptlen > klen ? keptlen - klen : 0,
-                         "%s%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%" PRIu64
-                         ":%016" PRIx64 "%016" PRIx64,
+                         "%s%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%" PRIu64 ":%016" PRIx64
+                         "%016" PRIx64,
                          klen ? ";" : "", els[i].pid, els[i].fd, els[i].hfd, els[i].base,
                          els[i].cap, els[i].token[0], els[i].token[1]);
         if (n > 0 && klen + (size_t)n < keptlen)
@@ -520,8 +535,7 @@ int pool_share_find(size_t idx, uint64_t now, bool use, struct pool_view *out)
     if (!share_body_ok(&b))
         return -ENOENT;
     uint64_t h = atomic_load_explicit(&m->holds[i], memory_order_relaxed);
-    bool live = (b.flags & POOL_SHARE_PINNED) || now < b.expires_ms ||
-                share_hold_counts(h, now);
+    bool live = (b.flags & POOL_SHARE_PINNED) || now < b.expires_ms || share_hold_counts(h, now);
     if (!live)
         return -ENOENT;
     if (use)

@@ -74,8 +74,8 @@ bool pool_share_owner(void);
 
 /* Mirror own entry I (0..CAP): flags, key, answer, expiry and TTL; a new key
  * also clears the entry's hold. Under the pool lock. */
-void pool_share_put(size_t i, unsigned flags, const char *key, const struct pool_cand *c,
-                    size_t n, uint64_t expires_ms, uint64_t ttl_ms, bool new_key);
+void pool_share_put(size_t i, unsigned flags, const char *key, const struct pool_cand *c, size_t n,
+                    uint64_t expires_ms, uint64_t ttl_ms, bool new_key);
 
 /* Mirror only the flags and expiry of own entry I. Under the pool lock. */
 void pool_share_state(size_t i, unsigned flags, uint64_t expires_ms);

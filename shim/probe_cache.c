@@ -20,8 +20,7 @@ static struct probe_cache_entry *probe_cache_find(struct probe_cache *pc,
 
 /* Keep C's probe result: in its destination's old slot, else the slot that
  * expires first (an empty one first of all). */
-static void probe_cache_store(struct probe_cache *pc, const struct policy_cand *c,
-                              uint64_t now_ms)
+static void probe_cache_store(struct probe_cache *pc, const struct policy_cand *c, uint64_t now_ms)
 {
     struct probe_cache_entry *e = &pc->slot[0];
     for (size_t i = 0; i < PROBE_CACHE_SLOTS; i++) {

@@ -31,10 +31,10 @@
 #define PROBE_CACHE_TTL_MS 1000u
 
 struct probe_cache_entry {
-    struct in6_addr dst;      /* the key: destination (IPv4 as mapped) ... */
-    uint32_t scope_id;        /* ... and its zone */
-    uint64_t expires_ms;      /* 0: empty slot */
-    struct sockaddr_in6 src;  /* what the probe found (policy_cand's fields) */
+    struct in6_addr dst;     /* the key: destination (IPv4 as mapped) ... */
+    uint32_t scope_id;       /* ... and its zone */
+    uint64_t expires_ms;     /* 0: empty slot */
+    struct sockaddr_in6 src; /* what the probe found (policy_cand's fields) */
     bool src_ok;
     unsigned src_flags;
     unsigned src_prefixlen;
@@ -42,7 +42,7 @@ struct probe_cache_entry {
 
 struct probe_cache {
     struct probe_cache_entry slot[PROBE_CACHE_SLOTS];
-    uint64_t hits, misses;    /* candidates answered from the cache / probed (tests) */
+    uint64_t hits, misses; /* candidates answered from the cache / probed (tests) */
 };
 
 /*

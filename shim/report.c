@@ -30,12 +30,12 @@
  * publishes it. */
 struct report_site {
     enum report_what what;
-    const char *call;   /* a string literal */
+    const char *call; /* a string literal */
     const void *caller;
     atomic_ulong count;
-    int obj;            /* index into report_objs; -1: not known */
+    int obj; /* index into report_objs; -1: not known */
     size_t address;
-    int sym;            /* offset into report_syms; -1: none */
+    int sym; /* offset into report_syms; -1: none */
     size_t symbol_offset;
 };
 
@@ -59,8 +59,8 @@ static pthread_once_t report_once = PTHREAD_ONCE_INIT;
 static atomic_bool report_enabled;
 static bool report_verbose;
 static char report_path[PATH_MAX];
-static char report_exe[PATH_MAX];    /* /proc/self/exe */
-static pid_t report_pid;             /* whose table this is (not a vfork child's) */
+static char report_exe[PATH_MAX]; /* /proc/self/exe */
+static pid_t report_pid;          /* whose table this is (not a vfork child's) */
 static unsigned long long report_start;
 
 /* report_lock serialises adding sites, objects and symbols, and the site
@@ -158,8 +158,8 @@ static int report_append(const char *line, size_t n)
 
 static struct report_proc report_self(const char *end, const char *note)
 {
-    return (struct report_proc){.pid = report_pid, .start = report_start,
-                                .program = report_exe, .end = end, .note = note};
+    return (struct report_proc){
+        .pid = report_pid, .start = report_start, .program = report_exe, .end = end, .note = note};
 }
 
 /* Site I as the lines show it (no lock: published sites do not change). */
@@ -167,7 +167,8 @@ static void report_describe(size_t i, struct report_entry *e, void *ctx)
 {
     (void)ctx;
     const struct report_site *s = &report_sites[i];
-    *e = (struct report_entry){.check = report_check_id(s->what), .call = s->call,
+    *e = (struct report_entry){.check = report_check_id(s->what),
+                               .call = s->call,
                                .count = atomic_load_explicit(&s->count, memory_order_relaxed)};
     if (s->obj >= 0) {
         e->object = report_objs[s->obj];
@@ -243,7 +244,8 @@ static void report_summary(void)
     report_cat(msg, len, &off, report_path);
     report_cat(msg, len, &off, "\n");
     if (report_own_dns_only(n))
-        report_cat(msg, len, &off, "v6shim: report: the program sends DNS queries itself (UDP "
+        report_cat(msg, len, &off,
+                   "v6shim: report: the program sends DNS queries itself (UDP "
                    "port 53) and never asked the C library's resolver: no preload can "
                    "translate its lookups (docs/porting-guide.md)\n");
     report_say(msg, off);
@@ -434,8 +436,7 @@ static int report_intern_sym(const char *sym)
 }
 
 /* Under report_lock: the published site for (WHAT, CALL, CALLER), or NULL. */
-static struct report_site *report_find(enum report_what what, const char *call,
-                                       const void *caller)
+static struct report_site *report_find(enum report_what what, const char *call, const void *caller)
 {
     size_t n = atomic_load_explicit(&report_nsites, memory_order_relaxed);
     for (size_t i = 0; i < n; i++) {

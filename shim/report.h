@@ -63,16 +63,16 @@
 #include <sys/types.h>
 
 enum report_what {
-    REPORT_SOCKET_AF_INET,   /* socket(AF_INET)                  v6-socket-af-inet */
-    REPORT_INET_ADDR,        /* inet_addr, inet_aton             v6-inet-addr */
-    REPORT_INET_NTOA,        /* inet_ntoa                        v6-inet-ntoa */
-    REPORT_WILDCARD_LISTEN,  /* bind(AF_INET, INADDR_ANY)        v6-inaddr-constant */
-    REPORT_IPV6_PEER,        /* an IPv6 peer shown as IPv4       v6-ipv6-peer-as-ipv4 */
-    REPORT_GETHOSTBYNAME,    /* gethostbyname family             v6-gethostbyname */
-    REPORT_GETHOSTBYADDR,    /* gethostbyaddr family             v6-gethostbyaddr */
-    REPORT_GETADDRINFO_INET, /* getaddrinfo(_a) with AF_INET     v6-getaddrinfo-af-inet */
-    REPORT_RES_QUERY_A,      /* res_query/res_search for IN A    v6-res-query-a */
-    REPORT_OWN_DNS,          /* UDP to port 53 from the program  v6-own-dns-client */
+    REPORT_SOCKET_AF_INET,    /* socket(AF_INET)                  v6-socket-af-inet */
+    REPORT_INET_ADDR,         /* inet_addr, inet_aton             v6-inet-addr */
+    REPORT_INET_NTOA,         /* inet_ntoa                        v6-inet-ntoa */
+    REPORT_WILDCARD_LISTEN,   /* bind(AF_INET, INADDR_ANY)        v6-inaddr-constant */
+    REPORT_IPV6_PEER,         /* an IPv6 peer shown as IPv4       v6-ipv6-peer-as-ipv4 */
+    REPORT_GETHOSTBYNAME,     /* gethostbyname family             v6-gethostbyname */
+    REPORT_GETHOSTBYADDR,     /* gethostbyaddr family             v6-gethostbyaddr */
+    REPORT_GETADDRINFO_INET,  /* getaddrinfo(_a) with AF_INET     v6-getaddrinfo-af-inet */
+    REPORT_RES_QUERY_A,       /* res_query/res_search for IN A    v6-res-query-a */
+    REPORT_OWN_DNS,           /* UDP to port 53 from the program  v6-own-dns-client */
     REPORT_LOOPBACK_FALLBACK, /* 127.x refused, [::1] tried      v6-ipv4-literal */
     REPORT_NWHAT
 };
@@ -123,8 +123,8 @@ struct report_proc {
 
 /* One call site as the lines show it. */
 struct report_entry {
-    const char *check;    /* the check id */
-    const char *call;     /* the hooked function */
+    const char *check; /* the check id */
+    const char *call;  /* the hooked function */
     unsigned long count;
     const char *object;   /* the object's full path; NULL: not known (no address) */
     size_t address;       /* the return address, as the object's link-time address */

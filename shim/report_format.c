@@ -30,8 +30,7 @@ static void report_put(char *buf, size_t len, size_t *off, const char *s)
 }
 
 /* V in base BASE (10 or 16, lower case; "0x" first for 16). */
-static void report_put_num(char *buf, size_t len, size_t *off, unsigned long long v,
-                           unsigned base)
+static void report_put_num(char *buf, size_t len, size_t *off, unsigned long long v, unsigned base)
 {
     char digits[24];
     size_t i = sizeof digits;

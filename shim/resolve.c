@@ -161,8 +161,8 @@ bool resolve_passthrough(const char *name)
     if (!name)
         return true;
     if (resolve_is_literal(name)) /* an IPv6 literal is ours (literal.h) */
-        return !literal_maybe(name) || !literal_parse(name, &(struct in6_addr){0},
-                                                      &(uint32_t){0}, NULL);
+        return !literal_maybe(name) ||
+               !literal_parse(name, &(struct in6_addr){0}, &(uint32_t){0}, NULL);
     return strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX;
 }
 
@@ -178,8 +178,8 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
         return 0;
     if (strnlen(name, POOL_NAME_MAX + 1) > POOL_NAME_MAX)
         return EAI_NONAME; /* a pool key is never cut: two names would share it */
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_CANONNAME};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_CANONNAME};
     struct addrinfo *res = NULL;
     int rc = real_getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0)
@@ -237,8 +237,8 @@ int resolve_lookup(const char *name, struct resolve_answer *out)
     if (out->pool_ok && log_on(LOG_DEBUG)) {
         char p[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &out->pool, p, sizeof p);
-        v6log(LOG_DEBUG, "%s: %zu answer(s), pool address %s, %zu for legacy callers", name,
-              out->n, p, out->naddr);
+        v6log(LOG_DEBUG, "%s: %zu answer(s), pool address %s, %zu for legacy callers", name, out->n,
+              p, out->naddr);
     }
     return 0;
 }
@@ -256,25 +256,13 @@ static int resolve_r_result(int herr, int err, struct hostent **result, int *h_e
 int resolve_gai_to_herrno(int eai, int *err)
 {
     switch (eai) {
-    case EAI_NONAME:
-        *err = 0;
-        return HOST_NOT_FOUND;
+    case EAI_NONAME: *err = 0; return HOST_NOT_FOUND;
     case EAI_NODATA:
-    case EAI_ADDRFAMILY:
-        *err = 0;
-        return NO_DATA;
-    case EAI_AGAIN:
-        *err = EAGAIN;
-        return TRY_AGAIN;
-    case EAI_MEMORY:
-        *err = ENOMEM;
-        return NETDB_INTERNAL;
-    case EAI_SYSTEM:
-        *err = errno ? errno : EIO;
-        return NETDB_INTERNAL;
-    default: /* EAI_FAIL and anything unexpected */
-        *err = EIO;
-        return NO_RECOVERY;
+    case EAI_ADDRFAMILY: *err = 0; return NO_DATA;
+    case EAI_AGAIN: *err = EAGAIN; return TRY_AGAIN;
+    case EAI_MEMORY: *err = ENOMEM; return NETDB_INTERNAL;
+    case EAI_SYSTEM: *err = errno ? errno : EIO; return NETDB_INTERNAL;
+    default: /* EAI_FAIL and anything unexpected */ *err = EIO; return NO_RECOVERY;
     }
 }
 
@@ -288,7 +276,7 @@ static int resolve_gai_failure(int eai, int saved, struct hostent **result, int 
 }
 
 _Static_assert(sizeof(struct resolve_answer) <= RESOLVE_TLS_ANSWER_BYTES,
-              "resolve_tls.h: RESOLVE_TLS_ANSWER_BYTES too small");
+               "resolve_tls.h: RESOLVE_TLS_ANSWER_BYTES too small");
 
 /* An answer to fill: this thread's scratch one, or (no TLS, or a lookup
  * inside a lookup: an NSS module that calls gethostbyname) a new one. */
@@ -420,8 +408,7 @@ struct hostent *resolve_gethostbyaddr(const void *addr, socklen_t len, int type)
         return real_gethostbyaddr(addr, len, type);
     struct hostent *res = NULL;
     int herr = 0;
-    int rc = resolve_gethostbyaddr_r(addr, len, type, &t->he, t->buf, sizeof t->buf, &res,
-                                     &herr);
+    int rc = resolve_gethostbyaddr_r(addr, len, type, &t->he, t->buf, sizeof t->buf, &res, &herr);
     if (rc == ERANGE && herr == NETDB_INTERNAL)
         return real_gethostbyaddr(addr, len, type);
     if (!res && herr != 0)
@@ -548,8 +535,8 @@ void resolve_freeaddrinfo(struct addrinfo *res)
         real_freeaddrinfo(res);
 }
 
-int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
-                        socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
+                        char *serv, socklen_t servlen, int flags)
 {
     struct sockaddr_in sin;
     if (!sa || salen < sizeof sin || sa->sa_family != AF_INET || !host || hostlen == 0 ||
@@ -568,7 +555,8 @@ int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
     char name[V6_MAXHOST];
     snprintf(name, sizeof name, "%s", v->name);
     if (!name[0] && v->ncand > 0 && v->cand[0].family == AF_INET6) {
-        struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_addr = v->cand[0].addr.v6,
+        struct sockaddr_in6 s6 = {.sin6_family = AF_INET6,
+                                  .sin6_addr = v->cand[0].addr.v6,
                                   .sin6_scope_id = v->cand[0].scope_id};
         if (real_getnameinfo((struct sockaddr *)&s6, sizeof s6, name, sizeof name, NULL, 0,
                              (flags & ~NI_NUMERICSERV) | NI_NAMEREQD) != 0) {

@@ -31,16 +31,16 @@
 #define RESOLVE_MAX_ANSWERS 32
 
 struct resolve_answer {
-    char name[V6_MAXHOST];                         /* canonical name */
-    size_t n;                                      /* answers, RFC 6724 order */
+    char name[V6_MAXHOST]; /* canonical name */
+    size_t n;              /* answers, RFC 6724 order */
     struct policy_cand cand[RESOLVE_MAX_ANSWERS];
-    int rule[RESOLVE_MAX_ANSWERS];                 /* rule putting cand[i] before cand[i+1] */
-    bool has_v6;                                   /* some kept answer is IPv6 (not ::ffff:) */
-    bool literal;                                  /* NAME was an IPv6 literal (literal.h) */
-    bool pool_ok;                                  /* has_v6 and the pool address was given */
-    struct in_addr pool;                           /* the name's pool address when pool_ok */
-    size_t naddr;                                  /* what a legacy caller sees: */
-    struct in_addr addr[RESOLVE_MAX_ANSWERS];      /*   pool or real IPv4, in order, unique */
+    int rule[RESOLVE_MAX_ANSWERS];            /* rule putting cand[i] before cand[i+1] */
+    bool has_v6;                              /* some kept answer is IPv6 (not ::ffff:) */
+    bool literal;                             /* NAME was an IPv6 literal (literal.h) */
+    bool pool_ok;                             /* has_v6 and the pool address was given */
+    struct in_addr pool;                      /* the name's pool address when pool_ok */
+    size_t naddr;                             /* what a legacy caller sees: */
+    struct in_addr addr[RESOLVE_MAX_ANSWERS]; /*   pool or real IPv4, in order, unique */
 };
 
 /*
@@ -94,8 +94,8 @@ void resolve_freeaddrinfo(struct addrinfo *res);
 
 /* getnameinfo: a pool sockaddr_in answers with its name (or its IPv6 peer's
  * reverse name); anything else goes to libc. */
-int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
-                        socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+int resolve_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
+                        char *serv, socklen_t servlen, int flags);
 
 #endif
 /* NOLINTEND(v6-sockaddr-in-decl) */

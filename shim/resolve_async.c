@@ -36,8 +36,7 @@ int resolve_getaddrinfo_a(int mode, struct gaicb *list[], int nitems, struct sig
             continue;
         rest[i] = NULL;
         r->ar_result = NULL;
-        r->__return = resolve_getaddrinfo(r->ar_name, r->ar_service, r->ar_request,
-                                          &r->ar_result);
+        r->__return = resolve_getaddrinfo(r->ar_name, r->ar_service, r->ar_request, &r->ar_result);
     }
     errno = saved;
     /* glibc keeps pointers to the gaicbs, not to this array: it may go. */

@@ -110,8 +110,8 @@ bool resolve_tls_sorted(struct resolve_tls *t, const struct policy_table *table,
 }
 
 void resolve_tls_note_sorted(struct resolve_tls *t, const struct policy_table *table,
-                             const struct sockaddr_in6 *in, const struct policy_cand *c,
-                             size_t n, const int *rule)
+                             const struct sockaddr_in6 *in, const struct policy_cand *c, size_t n,
+                             const int *rule)
 {
     if (n > RESOLVE_TLS_ORDER_MAX || n < 2)
         return;

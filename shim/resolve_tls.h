@@ -41,11 +41,11 @@
 #define RESOLVE_TLS_ORDER_MAX 8 /* answers with more addresses are sorted every time */
 
 struct resolve_tls_order {
-    uint64_t expires_ms;               /* 0: empty */
-    const struct policy_table *table;  /* the table it was sorted with */
+    uint64_t expires_ms;              /* 0: empty */
+    const struct policy_table *table; /* the table it was sorted with */
     size_t n;
-    struct sockaddr_in6 in[RESOLVE_TLS_ORDER_MAX];  /* the destinations, answer order */
-    struct policy_cand out[RESOLVE_TLS_ORDER_MAX];  /* sorted, sources filled */
+    struct sockaddr_in6 in[RESOLVE_TLS_ORDER_MAX]; /* the destinations, answer order */
+    struct policy_cand out[RESOLVE_TLS_ORDER_MAX]; /* sorted, sources filled */
     int rule[RESOLVE_TLS_ORDER_MAX];
 };
 
@@ -60,8 +60,8 @@ struct resolve_tls {
     unsigned v4only_next; /* slot the next name takes (round robin) */
     struct resolve_tls_order order[RESOLVE_TLS_ORDER_SLOTS];
     unsigned order_next;
-    uint64_t order_hits;  /* answers ordered from memory (tests) */
-    bool answer_busy;     /* answer[] is in use by a lookup of this thread */
+    uint64_t order_hits; /* answers ordered from memory (tests) */
+    bool answer_busy;    /* answer[] is in use by a lookup of this thread */
     _Alignas(max_align_t) unsigned char answer[RESOLVE_TLS_ANSWER_BYTES]; /* resolve.c's scratch */
 };
 
@@ -88,8 +88,8 @@ bool resolve_tls_sorted(struct resolve_tls *t, const struct policy_table *table,
 
 /* Remember that destinations IN[0..N) sort with TABLE to C[0..N), RULE. */
 void resolve_tls_note_sorted(struct resolve_tls *t, const struct policy_table *table,
-                             const struct sockaddr_in6 *in, const struct policy_cand *c,
-                             size_t n, const int *rule);
+                             const struct sockaddr_in6 *in, const struct policy_cand *c, size_t n,
+                             const int *rule);
 
 /* Forget every name, probe and order of this thread (tests). */
 void resolve_tls_forget(struct resolve_tls *t);

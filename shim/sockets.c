@@ -25,8 +25,10 @@
 #include "upgrade.h"
 
 static const struct eyeballs_ops sockets_real_ops = {
-    .socket = real_socket, .connect = real_connect,
-    .getsockopt = real_getsockopt, .close = real_close,
+    .socket = real_socket,
+    .connect = real_connect,
+    .getsockopt = real_getsockopt,
+    .close = real_close,
 };
 
 static bool sockets_enabled(void)
@@ -82,8 +84,8 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         rc = real_bind(fd, addr, len); /* specific IPv4 binds stay IPv4 */
         goto out_errno;
     }
-    struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = sin->sin_port,
-                               .sin6_addr = IN6ADDR_ANY_INIT};
+    struct sockaddr_in6 any = {
+        .sin6_family = AF_INET6, .sin6_port = sin->sin_port, .sin6_addr = IN6ADDR_ANY_INIT};
     int berr;
     if (upgrade_to_inet6(fd, s, &any, -1, &berr) == 0) {
         v6log(LOG_DEBUG, "fd %d: 0.0.0.0:%u bound as [::]:%u", fd, ntohs(sin->sin_port),
@@ -92,8 +94,8 @@ int sockets_bind(int fd, const struct sockaddr *addr, socklen_t len)
         return 0;
     }
     if (berr)
-        v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd,
-              ntohs(sin->sin_port), berr);
+        v6log(LOG_INFO, "fd %d: [::]:%u refused (errno %d), binding IPv4", fd, ntohs(sin->sin_port),
+              berr);
     rc = real_bind(fd, addr, len);
 out_errno:
     rc = rc < 0 ? -errno : rc;
@@ -221,9 +223,9 @@ static int sockets_connect_pool(int fd, struct fdtab_sock *s, enum fdtab_real re
         unsigned budget;
         int terr;
         sockets_budget(fd, &budget, &terr);
-        nfd = eyeballs_race(&sockets_real_ops, dst, n, type, protocol,
-                            config_get()->he_attempt_delay_ms, budget, terr,
-                            upgrade_replay, s, &win);
+        nfd =
+            eyeballs_race(&sockets_real_ops, dst, n, type, protocol,
+                          config_get()->he_attempt_delay_ms, budget, terr, upgrade_replay, s, &win);
         rc = nfd < 0 ? nfd : 0;
         /* The race connected it without blocking; one more connect moves it
          * to the state a blocking connect leaves (the next one says EISCONN). */
@@ -330,7 +332,8 @@ static int sockets_fallback_now(int fd, struct fdtab_sock *s, const struct socka
     int nfd = upgrade_twin(s, AF_INET6, fl & O_NONBLOCK ? SOCK_NONBLOCK : 0);
     if (nfd < 0)
         return -ECONNREFUSED;
-    int rc = real_connect(nfd, (struct sockaddr *)&six, sizeof(struct sockaddr_in6)) == 0 ? 0 : -errno;
+    int rc =
+        real_connect(nfd, (struct sockaddr *)&six, sizeof(struct sockaddr_in6)) == 0 ? 0 : -errno;
     if ((rc != 0 && rc != -EINPROGRESS) || upgrade_swap(fd, s, nfd, -1) < 0) {
         if (rc != 0 && rc != -EINPROGRESS)
             real_close(nfd); /* (upgrade_swap closes it itself) */
@@ -404,7 +407,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
         snap.peer.sin_port == sin->sin_port) {
         /* Again, to the same place (after EINPROGRESS): the kernel's answer
          * for the real destination (EALREADY, EISCONN, the error…). */
-        rc = real_connect(fd, (const struct sockaddr *)real_dst, addr_len(real_dst)) == 0 ? 0 : -errno;
+        rc = real_connect(fd, (const struct sockaddr *)real_dst, addr_len(real_dst)) == 0 ? 0
+                                                                                          : -errno;
         goto out;
     }
     if (pool_contains(sin->sin_addr)) {
@@ -433,11 +437,11 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             rc = -ENETUNREACH; /* closed behind the shim's back and reused: not ours */
         } else {
             /* (an early socket shared with a dup is IPv6 for good now) */
-            rc = sockets_reconnect_pool(fd, real == FDTAB_REAL_EAGER ? FDTAB_REAL_INET6 : real,
-                                        sin, &v, &used);
+            rc = sockets_reconnect_pool(fd, real == FDTAB_REAL_EAGER ? FDTAB_REAL_INET6 : real, sin,
+                                        &v, &used);
         }
         if ((rc == 0 || rc == -EINPROGRESS) && snap.type == SOCK_STREAM)
-            upgrade_eager_note_pool(); /* evidence for the adaptive model */
+            upgrade_eager_note_pool();                         /* evidence for the adaptive model */
         if ((rc == 0 || rc == -EINPROGRESS || rc == -EINTR) && /* the last two go on */
             used.ss_family != AF_UNSPEC)
             sockets_hold(s, sin, &used, false); /* the socket keeps the pin */
@@ -450,8 +454,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
              * process (or system) has none left. connect(2) never says
              * EMFILE: say what it says for a lack of resources (POSIX
              * ENOBUFS); the fd is unchanged. */
-            v6log(LOG_WARNING, "fd %d: no descriptor left to reach the IPv6 destination (%s)",
-                  fd, strerror(-rc));
+            v6log(LOG_WARNING, "fd %d: no descriptor left to reach the IPv6 destination (%s)", fd,
+                  strerror(-rc));
             rc = -ENOBUFS;
         }
         goto out;

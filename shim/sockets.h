@@ -60,11 +60,11 @@ int sockets_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int sockets_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int sockets_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
-ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
-                       const struct sockaddr *addr, socklen_t alen);
+ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
+                       socklen_t alen);
 ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags);
-ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
-                         struct sockaddr *addr, socklen_t *alen);
+ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
+                         socklen_t *alen);
 ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags);
 /* Each message as recvmsg/sendmsg; when translating, at most 64 per call. */
 int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,

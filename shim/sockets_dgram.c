@@ -48,8 +48,8 @@ static int sockets_dgram_dst(int fd, struct fdtab_sock *s, const struct sockaddr
             return 0;
         struct sockaddr_in local;
         socklen_t llen = sizeof local;
-        bool bound = real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
-                     local.sin_port != 0;
+        bool bound =
+            real_getsockname(fd, (struct sockaddr *)&local, &llen) == 0 && local.sin_port != 0;
         int up = -EPERM;
         if (!bound && upgrade_allowed(fd, s))
             up = upgrade_to_inet6(fd, s, NULL, -1, NULL);
@@ -130,8 +130,8 @@ static void sockets_give_source(struct fdtab_sock *s, const struct sockaddr_stor
     sockets_give(real, rlen, addr, len);
 }
 
-ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags,
-                       const struct sockaddr *addr, socklen_t alen)
+ssize_t sockets_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
+                       socklen_t alen)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
     struct sockaddr_in in;
@@ -156,7 +156,8 @@ ssize_t sockets_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
     struct fdtab_sock *s = fdtab_acquire(fd);
     struct sockaddr_in in;
-    const struct sockaddr_in *sin = msg ? sockets_as_in(msg->msg_name, msg->msg_namelen, &in) : NULL;
+    const struct sockaddr_in *sin =
+        msg ? sockets_as_in(msg->msg_name, msg->msg_namelen, &in) : NULL;
     struct sockaddr_storage dst;
     socklen_t dlen;
     ssize_t rc;
@@ -201,8 +202,8 @@ static struct fdtab_sock *sockets_recv_entry(int fd, const socklen_t *alen, bool
     return s;
 }
 
-ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
-                         struct sockaddr *addr, socklen_t *alen)
+ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
+                         socklen_t *alen)
 {
     bool untracked_view = false;
     struct fdtab_sock *s = addr && alen ? sockets_recv_entry(fd, alen, &untracked_view) : NULL;
@@ -226,9 +227,8 @@ ssize_t sockets_recvfrom(int fd, void *buf, size_t n, int flags,
 ssize_t sockets_recvmsg(int fd, struct msghdr *msg, int flags)
 {
     bool untracked_view = false;
-    struct fdtab_sock *s = msg && msg->msg_name
-                               ? sockets_recv_entry(fd, &msg->msg_namelen, &untracked_view)
-                               : NULL;
+    struct fdtab_sock *s =
+        msg && msg->msg_name ? sockets_recv_entry(fd, &msg->msg_namelen, &untracked_view) : NULL;
     if (!s && !untracked_view) {
         ssize_t rc = real_recvmsg(fd, msg, flags);
         return rc < 0 ? -errno : rc;
@@ -265,9 +265,8 @@ int sockets_recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags,
         if (vec[i].msg_hdr.msg_name && vec[i].msg_hdr.msg_namelen < minlen)
             minlen = vec[i].msg_hdr.msg_namelen;
     bool untracked_view = false;
-    struct fdtab_sock *s = minlen != (socklen_t)-1
-                               ? sockets_recv_entry(fd, &minlen, &untracked_view)
-                               : NULL;
+    struct fdtab_sock *s =
+        minlen != (socklen_t)-1 ? sockets_recv_entry(fd, &minlen, &untracked_view) : NULL;
     if (!s && !untracked_view) {
         int rc = real_recvmmsg(fd, vec, vlen, flags, timeout);
         return rc < 0 ? -errno : rc;

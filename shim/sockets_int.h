@@ -25,8 +25,8 @@ void sockets_copy_out(const struct sockaddr_in *view, struct sockaddr *addr, soc
 
 /* Give the caller the IPv4 view of REAL/RLEN (sockets_view), or REAL itself,
  * kernel-style, when its family has no view. */
-void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
-                  struct sockaddr *addr, socklen_t *len);
+void sockets_give(const struct sockaddr_storage *real, socklen_t rlen, struct sockaddr *addr,
+                  socklen_t *len);
 
 /* The application's sockaddr_in copied into BUF, if ADDR/LEN is one; else NULL. */
 const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,

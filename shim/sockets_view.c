@@ -101,8 +101,8 @@ static void sockets_copy_raw(const struct sockaddr_storage *real, socklen_t rlen
 }
 
 /* Give the view of REAL to the caller, or REAL itself if it has none. */
-void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
-                         struct sockaddr *addr, socklen_t *len)
+void sockets_give(const struct sockaddr_storage *real, socklen_t rlen, struct sockaddr *addr,
+                  socklen_t *len)
 {
     struct sockaddr_in view;
     if (rlen > 0 && sockets_view((const struct sockaddr *)real, rlen, &view) == 0)
@@ -113,7 +113,7 @@ void sockets_give(const struct sockaddr_storage *real, socklen_t rlen,
 
 /* The application's sockaddr_in, if ADDR/LEN is one. */
 const struct sockaddr_in *sockets_as_in(const struct sockaddr *addr, socklen_t len,
-                                               struct sockaddr_in *buf)
+                                        struct sockaddr_in *buf)
 {
     if (!addr || len < sizeof *buf || addr->sa_family != AF_INET)
         return NULL;

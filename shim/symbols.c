@@ -84,7 +84,7 @@ static void *symbols_resolve(const char *name, void *self)
 static void symbols_do_bind(void)
 {
     void *self = symbols_object_of((const void *)symbols_do_bind);
-#define V6_HOOK(ret, name, params, args)                                       \
+#define V6_HOOK(ret, name, params, args) \
     v6shim_real.name = (v6shim_fn_##name)symbols_resolve(#name, self);
 #include "hooks.def"
 #undef V6_HOOK

@@ -57,11 +57,11 @@ size_t symbols_count(void);
 /* Name of hook I (0 <= I < symbols_count()), or NULL. */
 const char *symbols_name(size_t i);
 
-#define V6_HOOK(ret, name, params, args)                                       \
-    static inline ret real_##name params                                       \
-    {                                                                          \
-        symbols_bind();                                                        \
-        return v6shim_real.name args;                                          \
+#define V6_HOOK(ret, name, params, args) \
+    static inline ret real_##name params \
+    {                                    \
+        symbols_bind();                  \
+        return v6shim_real.name args;    \
     }
 #include "hooks.def"
 #undef V6_HOOK

@@ -72,8 +72,8 @@ int textfile_read(const char *path, size_t max, char **text, size_t *len, char *
     /* Room for the size fstat says plus one byte, to see the end (or growth)
      * in the same pass; files whose size is not known up front (st_size 0,
      * as in /proc) grow the buffer. Never more than MAX + 1. */
-    size_t cap = (st.st_size >= 0 && (unsigned long long)st.st_size < max)
-                     ? (size_t)st.st_size + 1 : max + 1;
+    size_t cap = (st.st_size >= 0 && (unsigned long long)st.st_size < max) ? (size_t)st.st_size + 1
+                                                                           : max + 1;
     buf = malloc(cap + 1);
     if (buf == NULL)
         goto nomem;

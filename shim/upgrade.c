@@ -37,8 +37,8 @@ int upgrade_replay(int fd, int family, void *ctx)
                 real_setsockopt(fd, IPPROTO_IPV6, name6, &val6, sizeof val6);
         }
         if (real_setsockopt(fd, o->level, o->name, o->val, o->len) != 0)
-            v6log(LOG_DEBUG, "replaying option %d/%d on fd %d: errno %d", o->level,
-                  o->name, fd, errno);
+            v6log(LOG_DEBUG, "replaying option %d/%d on fd %d: errno %d", o->level, o->name, fd,
+                  errno);
     }
     if (family == AF_INET6) {
         int zero = 0; /* never rely on net.ipv6.bindv6only */
@@ -150,9 +150,8 @@ void upgrade_eager_note_pool(void)
 void upgrade_eager_note_ipv4(void)
 {
     int b = atomic_load_explicit(&upgrade_bias, memory_order_relaxed);
-    while (b > 0 && !atomic_compare_exchange_weak_explicit(&upgrade_bias, &b, b - 1,
-                                                           memory_order_relaxed,
-                                                           memory_order_relaxed))
+    while (b > 0 && !atomic_compare_exchange_weak_explicit(
+                        &upgrade_bias, &b, b - 1, memory_order_relaxed, memory_order_relaxed))
         ;
 }
 

@@ -223,8 +223,10 @@ static int v6run_find_shim(char *out, size_t len)
     snprintf(out, len, "%s/libv6shim.so", V6SHIM_INSTALL_LIBDIR);
     if (access(out, R_OK) == 0)
         return 0;
-    fprintf(stderr, "v6run: cannot find libv6shim.so (looked next to v6run and in %s; "
-                    "set V6SHIM_LIBRARY)\n", V6SHIM_INSTALL_LIBDIR);
+    fprintf(stderr,
+            "v6run: cannot find libv6shim.so (looked next to v6run and in %s; "
+            "set V6SHIM_LIBRARY)\n",
+            V6SHIM_INSTALL_LIBDIR);
     return -1;
 }
 
@@ -321,7 +323,10 @@ static int v6run_resolve(const char *name, const struct v6shim_config *cfg)
  * --check-config still reads back as a v6shim.conf). */
 static void v6run_print_policy(const struct policy_table *t)
 {
-    static const struct { enum policy_column col; const char *word; } cols[] = {
+    static const struct {
+        enum policy_column col;
+        const char *word;
+    } cols[] = {
         {POLICY_COL_LABEL, "label"},
         {POLICY_COL_PRECEDENCE, "precedence"},
         {POLICY_COL_SCOPEV4, "scopev4"},
@@ -385,22 +390,35 @@ static int v6run_check_command(const char *path)
         return erc == -ENOENT ? V6RUN_NOTFOUND : V6RUN_NOEXEC;
     }
     if (kind == ELFCHECK_STATIC) {
-        fprintf(stderr, "v6run: %s is statically linked: no LD_PRELOAD library can reach "
-                        "it, so the shim cannot help (rebuild it dynamically, or use a "
-                        "relay such as socat or 6tunnel; see v6run --doctor)\n", path);
+        fprintf(stderr,
+                "v6run: %s is statically linked: no LD_PRELOAD library can reach "
+                "it, so the shim cannot help (rebuild it dynamically, or use a "
+                "relay such as socat or 6tunnel; see v6run --doctor)\n",
+                path);
         return V6RUN_USAGE;
     }
     struct stat st;
     if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)) && getuid() != 0)
-        fprintf(stderr, "v6run: warning: %s is set-uid/set-gid: the loader ignores "
-                        "LD_PRELOAD for it (see v6run --doctor)\n", path);
+        fprintf(stderr,
+                "v6run: warning: %s is set-uid/set-gid: the loader ignores "
+                "LD_PRELOAD for it (see v6run --doctor)\n",
+                path);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_CHECK, OPT_RESOLVE, OPT_REPORT, OPT_REPORT_VERBOSE, OPT_DOCTOR,
-           OPT_IPV6_ONLY, OPT_NO_SHIM, OPT_KEY };
+    enum {
+        OPT_CONFIG = 256,
+        OPT_CHECK,
+        OPT_RESOLVE,
+        OPT_REPORT,
+        OPT_REPORT_VERBOSE,
+        OPT_DOCTOR,
+        OPT_IPV6_ONLY,
+        OPT_NO_SHIM,
+        OPT_KEY
+    };
     static const struct option fixed[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"report", required_argument, NULL, OPT_REPORT},
@@ -420,8 +438,8 @@ int main(int argc, char **argv)
         opts[nopts] = fixed[nopts];
     for (size_t i = 0; i < CONFIG_NKEYS; i++)
         if (*config_keys[i].option)
-            opts[nopts++] = (struct option){config_keys[i].option, required_argument, NULL,
-                                            OPT_KEY + (int)i};
+            opts[nopts++] =
+                (struct option){config_keys[i].option, required_argument, NULL, OPT_KEY + (int)i};
     opts[nopts] = (struct option){NULL, 0, NULL, 0};
     bool check = false, ipv6_only = false, no_shim = false;
     bool log_target_file = false, log_file = false; /* as typed */
@@ -457,12 +475,8 @@ int main(int argc, char **argv)
         case OPT_IPV6_ONLY: ipv6_only = true; break;
         case OPT_NO_SHIM: no_shim = true; break;
         case 'h': v6run_help(stdout); return 0;
-        case 'V':
-            printf("v6run (v6kit) %s\n", V6KIT_VERSION);
-            return 0;
-        default:
-            fprintf(stderr, "v6run: try 'v6run --help'\n");
-            return V6RUN_USAGE;
+        case 'V': printf("v6run (v6kit) %s\n", V6KIT_VERSION); return 0;
+        default: fprintf(stderr, "v6run: try 'v6run --help'\n"); return V6RUN_USAGE;
         }
         if (rc < 0)
             return V6RUN_USAGE;
@@ -475,8 +489,9 @@ int main(int argc, char **argv)
     if (doctor) { /* a bare name is looked for in PATH, as a command would be */
         char *found = v6run_which(doctor);
         if (!found) {
-            fprintf(stderr, strchr(doctor, '/') ? "v6run: --doctor: %s: %s\n"
-                                                : "v6run: --doctor: %s: command not found%.0s\n",
+            fprintf(stderr,
+                    strchr(doctor, '/') ? "v6run: --doctor: %s: %s\n"
+                                        : "v6run: --doctor: %s: command not found%.0s\n",
                     doctor, strerror(errno));
             return DOCTOR_USAGE;
         }

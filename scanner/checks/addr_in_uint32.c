@@ -22,7 +22,7 @@ static int is_integer(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	return t.kind == CXType_UInt || t.kind == CXType_ULong || t.kind == CXType_Int || t.kind == CXType_Long ||
-	       t.kind == CXType_ULongLong || t.kind == CXType_LongLong;
+		t.kind == CXType_ULongLong || t.kind == CXType_LongLong;
 }
 
 static int is_s_addr(CXCursor expr)
@@ -90,8 +90,9 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 	if (!in_addr && !s_addr) {
 		CXCursor target = clang_getCursorReferenced(lhs);
 		if (ast_type_is_in_addr_t(lt, 0) ||
-		    (lk == CXCursor_MemberRefExpr && (clang_getCursorKind(target) != CXCursor_FieldDecl ||
-						      clang_Location_isInSystemHeader(clang_getCursorLocation(target)))))
+		    (lk == CXCursor_MemberRefExpr &&
+		     (clang_getCursorKind(target) != CXCursor_FieldDecl ||
+		      clang_Location_isInSystemHeader(clang_getCursorLocation(target)))))
 			return;
 	}
 	CXCursor rhs = walk_last(ctx, cur);
@@ -127,8 +128,9 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
 }
 
-static const char *const printers[] = { "printf", "fprintf", "sprintf", "snprintf", "dprintf", "syslog",
-					"err", "errx", "warn", "warnx", "__printf_chk", "__fprintf_chk",
+static const char *const printers[] = { "printf",        "fprintf",        "sprintf",      "snprintf",
+					"dprintf",       "syslog",         "err",          "errx",
+					"warn",          "warnx",          "__printf_chk", "__fprintf_chk",
 					"__sprintf_chk", "__snprintf_chk", "__syslog_chk" };
 static const char *const copiers[] = { "memcpy", "memmove", "bcopy" };
 
@@ -178,7 +180,8 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 			CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
 			if (clang_getCursorKind(ast_strip(a)) == CXCursor_StringLiteral)
 				continue;
-			if ((is_in_addr_value(ast_strip(a)) || walk_is_ipv4_value(ctx, a)) && !walk_in_dual_stack(ctx, cur)) {
+			if ((is_in_addr_value(ast_strip(a)) || walk_is_ipv4_value(ctx, a)) &&
+			    !walk_in_dual_stack(ctx, cur)) {
 				walk_report(ctx, self, a, "uint32", "an IPv4 address is printed as a 32-bit integer");
 				return;
 			}
@@ -239,9 +242,9 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(addr_in_uint32,
-	"An address kept in 32 bits (a variable, a struct member, a hash key, a configuration or protocol "
-	"field) can only ever be an IPv4 address; the code built around it has no room for 128 bits.",
-	"keep addresses as struct sockaddr_storage (plus length), or as a family tag with a union of "
-	"struct in_addr and struct in6_addr",
-	CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_FunctionDecl, CXCursor_BinaryOperator,
-	CXCursor_CallExpr);
+		   "An address kept in 32 bits (a variable, a struct member, a hash key, a configuration or protocol "
+		   "field) can only ever be an IPv4 address; the code built around it has no room for 128 bits.",
+		   "keep addresses as struct sockaddr_storage (plus length), or as a family tag with a union of "
+		   "struct in_addr and struct in6_addr",
+		   CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_FunctionDecl,
+		   CXCursor_BinaryOperator, CXCursor_CallExpr);

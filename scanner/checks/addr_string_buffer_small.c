@@ -219,14 +219,15 @@ void check_addr_string_buffer_small_match(struct walk_ctx *ctx, const struct v6s
 		match_converter(ctx, self, cur, fn);
 		return;
 	}
-	if (walk_system_callee(ctx, cur, copies, sizeof(copies) / sizeof(copies[0])) && clang_Cursor_getNumArguments(cur) >= 2)
+	if (walk_system_callee(ctx, cur, copies, sizeof(copies) / sizeof(copies[0])) &&
+	    clang_Cursor_getNumArguments(cur) >= 2)
 		match_copy(ctx, self, cur);
 }
 
 V6SCAN_CHECK_PARTS(addr_string_buffer_small,
-	"The longest IPv6 address text is 45 characters (an IPv4-mapped address) plus the NUL, more "
-	"with a %scope; a 16-byte buffer sized for dotted quads makes inet_ntop() fail with ENOSPC "
-	"and getnameinfo() fail or truncate.",
-	"size address text buffers INET6_ADDRSTRLEN (numeric) or NI_MAXHOST (names and scopes), and "
-	"pass sizeof the buffer as its length",
-	CXCursor_CallExpr);
+		   "The longest IPv6 address text is 45 characters (an IPv4-mapped address) plus the NUL, more "
+		   "with a %scope; a 16-byte buffer sized for dotted quads makes inet_ntop() fail with ENOSPC "
+		   "and getnameinfo() fail or truncate.",
+		   "size address text buffers INET6_ADDRSTRLEN (numeric) or NI_MAXHOST (names and scopes), and "
+		   "pass sizeof the buffer as its length",
+		   CXCursor_CallExpr);

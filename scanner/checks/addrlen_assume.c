@@ -25,7 +25,7 @@ static int is_sizeof_sin(CXCursor expr)
 	/* sizeof, not alignof: the value is the type's size */
 	CXEvalResult ev = clang_Cursor_Evaluate(expr);
 	int yes = ev && clang_EvalResult_getKind(ev) == CXEval_Int &&
-		  clang_EvalResult_getAsLongLong(ev) == clang_Type_getSizeOf(clang_getCursorType(op));
+		clang_EvalResult_getAsLongLong(ev) == clang_Type_getSizeOf(clang_getCursorType(op));
 	if (ev)
 		clang_EvalResult_dispose(ev);
 	return yes;
@@ -59,7 +59,8 @@ void check_addrlen_assume_match(struct walk_ctx *ctx, const struct v6scan_check 
 			return;
 		if (walk_in_dual_stack(ctx, cur))
 			return;
-		walk_report(ctx, self, cur, "sockaddr_in", "a generic address copied with the size of a struct "
+		walk_report(ctx, self, cur, "sockaddr_in",
+			    "a generic address copied with the size of a struct "
 			    "sockaddr_in truncates IPv6 addresses");
 		return;
 	}
@@ -67,13 +68,14 @@ void check_addrlen_assume_match(struct walk_ctx *ctx, const struct v6scan_check 
 		return;
 	if (!is_comparison(ctx, cur) || walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "sockaddr_in", "an address length checked against sizeof(struct "
+	walk_report(ctx, self, cur, "sockaddr_in",
+		    "an address length checked against sizeof(struct "
 		    "sockaddr_in) rejects or truncates the 28-byte IPv6 address");
 }
 
 V6SCAN_CHECK_PARTS(addrlen_assume,
-	"A struct sockaddr_in is 16 bytes, a struct sockaddr_in6 28: a length check or a copy sized for "
-	"IPv4 rejects IPv6 addresses or cuts them short.",
-	"use the length that came with the address (ai_addrlen, the socklen_t of accept/recvfrom) and "
-	"check it per family, or copy into a struct sockaddr_storage",
-	CXCursor_BinaryOperator, CXCursor_CallExpr);
+		   "A struct sockaddr_in is 16 bytes, a struct sockaddr_in6 28: a length check or a copy sized for "
+		   "IPv4 rejects IPv6 addresses or cuts them short.",
+		   "use the length that came with the address (ai_addrlen, the socklen_t of accept/recvfrom) and "
+		   "check it per family, or copy into a struct sockaddr_storage",
+		   CXCursor_BinaryOperator, CXCursor_CallExpr);

@@ -37,8 +37,8 @@ void check_broadcast_match(struct walk_ctx *ctx, const struct v6scan_check *self
 }
 
 V6SCAN_CHECK_PARTS(broadcast,
-	"IPv6 has no broadcast: a protocol that finds its peers by sending to 255.255.255.255 or a "
-	"subnet's broadcast address never reaches an IPv6-only host.",
-	"send to a multicast group instead (ff02::1 for all nodes on the link, or a group of the "
-	"application's own), joined with MCAST_JOIN_GROUP or IPV6_JOIN_GROUP",
-	CXCursor_MacroExpansion, CXCursor_MacroDefinition);
+		   "IPv6 has no broadcast: a protocol that finds its peers by sending to 255.255.255.255 or a "
+		   "subnet's broadcast address never reaches an IPv6-only host.",
+		   "send to a multicast group instead (ff02::1 for all nodes on the link, or a group of the "
+		   "application's own), joined with MCAST_JOIN_GROUP or IPV6_JOIN_GROUP",
+		   CXCursor_MacroExpansion, CXCursor_MacroDefinition);

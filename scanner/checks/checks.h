@@ -11,19 +11,19 @@
 
 #include "../check.h"
 
-#define V6SCAN_CHECK(stem, id, level, confidence, summary)                                        \
-	extern const char check_##stem##_why[];                                                   \
-	extern const char check_##stem##_fix[];                                                   \
-	extern const enum CXCursorKind check_##stem##_kinds[];                                    \
+#define V6SCAN_CHECK(stem, id, level, confidence, summary)     \
+	extern const char check_##stem##_why[];                \
+	extern const char check_##stem##_fix[];                \
+	extern const enum CXCursorKind check_##stem##_kinds[]; \
 	void check_##stem##_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur);
 #include "checks.def"
 #undef V6SCAN_CHECK
 
 /* why: why the construct is IPv4-only (SARIF fullDescription); fix: what to
  * write instead (the `note:` line); then the cursor kinds the matcher wants. */
-#define V6SCAN_CHECK_PARTS(stem, why, fix, ...)                                                   \
-	const char check_##stem##_why[] = why;                                                    \
-	const char check_##stem##_fix[] = fix;                                                    \
+#define V6SCAN_CHECK_PARTS(stem, why, fix, ...) \
+	const char check_##stem##_why[] = why;  \
+	const char check_##stem##_fix[] = fix;  \
 	const enum CXCursorKind check_##stem##_kinds[] = { __VA_ARGS__, (enum CXCursorKind)0 }
 
 #endif

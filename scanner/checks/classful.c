@@ -14,8 +14,8 @@
 #include "util_macro.h"
 
 static const char *const macros[] = { "IN_BADCLASS", "IN_CLASS*", "IN_EXPERIMENTAL", "IN_LOOPBACKNET" };
-static const char *const calls[] = { "inet_lnaof", "inet_makeaddr", "inet_net_ntop", "inet_net_pton", "inet_neta",
-				     "inet_netof" };
+static const char *const calls[] = { "inet_lnaof",    "inet_makeaddr", "inet_net_ntop",
+				     "inet_net_pton", "inet_neta",     "inet_netof" };
 
 static void report_def(struct walk_ctx *ctx, const struct v6scan_check *self, CXSourceLocation loc, const char *name)
 {
@@ -49,8 +49,8 @@ void check_classful_match(struct walk_ctx *ctx, const struct v6scan_check *self,
 }
 
 V6SCAN_CHECK_PARTS(classful,
-	"Address classes (A, B, C, D, E) are an IPv4 idea retired in 1993 (CIDR, RFC 1519); IPv6 "
-	"has no classes, so network/host splits and class tests cannot carry over.",
-	"work with explicit prefix lengths on the address bytes (for IPv6, a prefix compare on "
-	"struct in6_addr), and IN6_IS_ADDR_MULTICAST / IN6_IS_ADDR_LOOPBACK for the special ranges",
-	CXCursor_MacroExpansion, CXCursor_MacroDefinition, CXCursor_CallExpr);
+		   "Address classes (A, B, C, D, E) are an IPv4 idea retired in 1993 (CIDR, RFC 1519); IPv6 "
+		   "has no classes, so network/host splits and class tests cannot carry over.",
+		   "work with explicit prefix lengths on the address bytes (for IPv6, a prefix compare on "
+		   "struct in6_addr), and IN6_IS_ADDR_MULTICAST / IN6_IS_ADDR_LOOPBACK for the special ranges",
+		   CXCursor_MacroExpansion, CXCursor_MacroDefinition, CXCursor_CallExpr);

@@ -10,9 +10,9 @@
 #include "util_tree.h"
 
 /* the calls, and the index of each one's type argument */
-static const char *const names[] = { "res_mkquery",   "res_nmkquery",  "res_nquery",        "res_nquerydomain",
-				     "res_nsearch",   "res_query",     "res_querydomain",   "res_search",
-				     "__res_mkquery", "__res_query",   "__res_querydomain", "__res_search" };
+static const char *const names[] = { "res_mkquery",   "res_nmkquery", "res_nquery",        "res_nquerydomain",
+				     "res_nsearch",   "res_query",    "res_querydomain",   "res_search",
+				     "__res_mkquery", "__res_query",  "__res_querydomain", "__res_search" };
 static const unsigned type_arg[] = { 3, 4, 3, 4, 3, 2, 3, 2, 3, 2, 3, 2 };
 
 #define NCALLS (sizeof(names) / sizeof(names[0]))
@@ -41,8 +41,8 @@ void check_dns_a_only_match(struct walk_ctx *ctx, const struct v6scan_check *sel
 }
 
 V6SCAN_CHECK_PARTS(dns_a_only,
-	"An A query returns IPv4 addresses only: a host that has only AAAA records looks "
-	"unreachable, and a dual-stack host is only ever reached over IPv4.",
-	"query AAAA (ns_t_aaaa) as well and use both answers, or let getaddrinfo() with AF_UNSPEC "
-	"do the lookups",
-	CXCursor_CallExpr);
+		   "An A query returns IPv4 addresses only: a host that has only AAAA records looks "
+		   "unreachable, and a dual-stack host is only ever reached over IPv4.",
+		   "query AAAA (ns_t_aaaa) as well and use both answers, or let getaddrinfo() with AF_UNSPEC "
+		   "do the lookups",
+		   CXCursor_CallExpr);

@@ -198,15 +198,15 @@ void check_dotted_quad_format_match(struct walk_ctx *ctx, const struct v6scan_ch
 		}
 		if (!evidence || walk_in_dual_stack(ctx, cur) || util_file_handles_v6(walk_tu_of(ctx), cur))
 			return;
-		walk_report(ctx, self, lit, "dotted-quad",
-			    "this format %s an IPv4 address as four dotted integers", scan ? "parses" : "writes");
+		walk_report(ctx, self, lit, "dotted-quad", "this format %s an IPv4 address as four dotted integers",
+			    scan ? "parses" : "writes");
 		return;
 	}
 }
 
 V6SCAN_CHECK_PARTS(dotted_quad_format,
-	"Hand-made dotted-quad text only exists for IPv4: the code around it keeps the address as 32 "
-	"bits, and IPv6 text (hex groups, '::', a zone) can be neither written nor read this way.",
-	"format with getnameinfo(..., NI_NUMERICHOST) or inet_ntop(family, ...); parse with "
-	"getaddrinfo() and AI_NUMERICHOST, or inet_pton() for each family",
-	CXCursor_CallExpr);
+		   "Hand-made dotted-quad text only exists for IPv4: the code around it keeps the address as 32 "
+		   "bits, and IPv6 text (hex groups, '::', a zone) can be neither written nor read this way.",
+		   "format with getnameinfo(..., NI_NUMERICHOST) or inet_ntop(family, ...); parse with "
+		   "getaddrinfo() and AI_NUMERICHOST, or inet_pton() for each family",
+		   CXCursor_CallExpr);

@@ -20,14 +20,14 @@ void check_family_switch_no_v6_match(struct walk_ctx *ctx, const struct v6scan_c
 		return;
 	if (!(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")) || walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "AF_INET", "the family is tested against AF_INET only: IPv6 is rejected "
+	walk_report(ctx, self, cur, "AF_INET",
+		    "the family is tested against AF_INET only: IPv6 is rejected "
 		    "or falls through");
 }
 
 V6SCAN_CHECK_PARTS(family_switch_no_v6,
-	"Code that dispatches on the family but knows only AF_INET treats every IPv6 address as an error "
-	"or, in a switch, silently skips it.",
-	"add the AF_INET6 arm (struct sockaddr_in6, sin6_addr, sin6_port), or use getnameinfo()/"
-	"getaddrinfo() which handle every family",
-	CXCursor_BinaryOperator, CXCursor_CaseStmt);
-
+		   "Code that dispatches on the family but knows only AF_INET treats every IPv6 address as an error "
+		   "or, in a switch, silently skips it.",
+		   "add the AF_INET6 arm (struct sockaddr_in6, sin6_addr, sin6_port), or use getnameinfo()/"
+		   "getaddrinfo() which handle every family",
+		   CXCursor_BinaryOperator, CXCursor_CaseStmt);

@@ -32,7 +32,7 @@ static int is_res(struct facts *f, CXCursor e)
 {
 	e = ast_strip(e);
 	return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
-	       clang_equalCursors(clang_getCursorReferenced(e), f->res);
+		clang_equalCursors(clang_getCursorReferenced(e), f->res);
 }
 
 static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData data)
@@ -79,8 +79,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 		    is_res(f, clang_Cursor_getArgument(c, 0)))
 			f->benign++;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return CXChildVisit_Recurse;
 }
@@ -141,10 +140,10 @@ void check_gai_first_result_only_match(struct walk_ctx *ctx, const struct v6scan
 }
 
 V6SCAN_CHECK_PARTS(gai_first_result_only,
-	"getaddrinfo() returns every address of the name, sorted by RFC 6724: the first is often "
-	"IPv6, which may be unreachable from here, or IPv4 when the peer listens only on IPv6. A "
-	"client that tries only the first fails where the next one would work; a server that binds "
-	"only the first listens on one family.",
-	"loop over the list with ai_next until one connect() succeeds (or race them, RFC 8305 Happy "
-	"Eyeballs); a server binds every result, or one AF_INET6 socket with IPV6_V6ONLY=0",
-	CXCursor_CallExpr);
+		   "getaddrinfo() returns every address of the name, sorted by RFC 6724: the first is often "
+		   "IPv6, which may be unreachable from here, or IPv4 when the peer listens only on IPv6. A "
+		   "client that tries only the first fails where the next one would work; a server that binds "
+		   "only the first listens on one family.",
+		   "loop over the list with ai_next until one connect() succeeds (or race them, RFC 8305 Happy "
+		   "Eyeballs); a server binds every result, or one AF_INET6 socket with IPV6_V6ONLY=0",
+		   CXCursor_CallExpr);

@@ -38,7 +38,7 @@ void check_gethostbyaddr_match(struct walk_ctx *ctx, const struct v6scan_check *
 }
 
 V6SCAN_CHECK_PARTS(gethostbyaddr,
-	"It takes a raw address plus a family and returns a hostent; code written around it passes "
-	"struct in_addr and AF_INET, so IPv6 peers get no name.",
-	"use getnameinfo() on the peer's sockaddr (add NI_NAMEREQD if a name is required)",
-	CXCursor_CallExpr);
+		   "It takes a raw address plus a family and returns a hostent; code written around it passes "
+		   "struct in_addr and AF_INET, so IPv6 peers get no name.",
+		   "use getnameinfo() on the peer's sockaddr (add NI_NAMEREQD if a name is required)",
+		   CXCursor_CallExpr);

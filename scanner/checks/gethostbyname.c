@@ -15,7 +15,6 @@ void check_gethostbyname_match(struct walk_ctx *ctx, const struct v6scan_check *
 }
 
 V6SCAN_CHECK_PARTS(gethostbyname,
-	"The hostent API returns A records only and POSIX removed it in 2008: a name that has only an "
-	"IPv6 address cannot be reached, and no fallback between addresses is possible.",
-	"use getaddrinfo() with ai_family = AF_UNSPEC and try every result in order",
-	CXCursor_CallExpr);
+		   "The hostent API returns A records only and POSIX removed it in 2008: a name that has only an "
+		   "IPv6 address cannot be reached, and no fallback between addresses is possible.",
+		   "use getaddrinfo() with ai_family = AF_UNSPEC and try every result in order", CXCursor_CallExpr);

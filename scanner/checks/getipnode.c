@@ -19,9 +19,9 @@ void check_getipnode_match(struct walk_ctx *ctx, const struct v6scan_check *self
 }
 
 V6SCAN_CHECK_PARTS(getipnode,
-	"gethostbyname2() is a non-standard hostent resolver that asks for one family at a time, and "
-	"getipnodebyname()/getipnodebyaddr() (RFC 2553) were removed by RFC 3493: code around them "
-	"either misses one family or merges two lists without RFC 6724 ordering.",
-	"use getaddrinfo() with AF_UNSPEC (one call, both families, sorted) and getnameinfo() for "
-	"reverse lookups",
-	CXCursor_CallExpr);
+		   "gethostbyname2() is a non-standard hostent resolver that asks for one family at a time, and "
+		   "getipnodebyname()/getipnodebyaddr() (RFC 2553) were removed by RFC 3493: code around them "
+		   "either misses one family or merges two lists without RFC 6724 ordering.",
+		   "use getaddrinfo() with AF_UNSPEC (one call, both families, sorted) and getnameinfo() for "
+		   "reverse lookups",
+		   CXCursor_CallExpr);

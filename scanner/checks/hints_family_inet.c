@@ -21,8 +21,8 @@
 #include "../walk.h"
 
 /* Names that show a function reading getaddrinfo's results as IPv4. */
-static const char *const v4_readers[] = { "sockaddr_in", "sin_addr", "sin_port", "sin_family", "in_addr",
-					  "s_addr", "h_addr", "h_addr_list", "INADDR_ANY", "INADDR_LOOPBACK" };
+static const char *const v4_readers[] = { "sockaddr_in", "sin_addr", "sin_port",    "sin_family", "in_addr",
+					  "s_addr",      "h_addr",   "h_addr_list", "INADDR_ANY", "INADDR_LOOPBACK" };
 
 /* The variable or parameter that `lhs` (hints.ai_family, hints->ai_family)
  * is a member of, through casts and parentheses; else null. */
@@ -126,13 +126,14 @@ void check_hints_family_inet_match(struct walk_ctx *ctx, const struct v6scan_che
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "ai_family", "getaddrinfo() hints with ai_family AF_INET resolve IPv4 "
+	walk_report(ctx, self, cur, "ai_family",
+		    "getaddrinfo() hints with ai_family AF_INET resolve IPv4 "
 		    "addresses only");
 	offer_fix(ctx, walk_last(ctx, cur), hints_variable(walk_first(ctx, cur)));
 }
 
 V6SCAN_CHECK_PARTS(hints_family_inet,
-	"With ai_family = AF_INET, getaddrinfo() returns A records only: a name with only an IPv6 "
-	"address fails, and a dual-stack peer is never reached over IPv6.",
-	"set hints.ai_family = AF_UNSPEC (with AI_ADDRCONFIG where appropriate) and try every result",
-	CXCursor_BinaryOperator, CXCursor_InitListExpr);
+		   "With ai_family = AF_INET, getaddrinfo() returns A records only: a name with only an IPv6 "
+		   "address fails, and a dual-stack peer is never reached over IPv6.",
+		   "set hints.ai_family = AF_UNSPEC (with AI_ADDRCONFIG where appropriate) and try every result",
+		   CXCursor_BinaryOperator, CXCursor_InitListExpr);

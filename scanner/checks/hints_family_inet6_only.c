@@ -13,7 +13,7 @@
 static int forced(struct walk_ctx *ctx, CXCursor value, CXCursor at)
 {
 	return walk_family_of(ctx, value) == 6 &&
-	       !(walk_scope_names(ctx, at) & (WALK_NAMES_INET | WALK_NAMES_V4MAPPED));
+		!(walk_scope_names(ctx, at) & (WALK_NAMES_INET | WALK_NAMES_V4MAPPED));
 }
 
 struct init_scan {
@@ -47,12 +47,13 @@ void check_hints_family_inet6_only_match(struct walk_ctx *ctx, const struct v6sc
 		return;
 	if (!forced(ctx, walk_last(ctx, cur), cur) || !walk_is_op(ctx, cur, "="))
 		return;
-	walk_report(ctx, self, cur, "ai_family", "getaddrinfo() hints with ai_family AF_INET6 and no "
+	walk_report(ctx, self, cur, "ai_family",
+		    "getaddrinfo() hints with ai_family AF_INET6 and no "
 		    "AI_V4MAPPED skip IPv4-only peers");
 }
 
 V6SCAN_CHECK_PARTS(hints_family_inet6_only,
-	"Forcing AF_INET6 is the mirror image of forcing AF_INET: a peer that has only an IPv4 address "
-	"cannot be reached, unless AI_V4MAPPED maps it.",
-	"use AF_UNSPEC and try every result, or add AI_V4MAPPED when an AF_INET6 socket must be used",
-	CXCursor_BinaryOperator, CXCursor_InitListExpr);
+		   "Forcing AF_INET6 is the mirror image of forcing AF_INET: a peer that has only an IPv4 address "
+		   "cannot be reached, unless AI_V4MAPPED maps it.",
+		   "use AF_UNSPEC and try every result, or add AI_V4MAPPED when an AF_INET6 socket must be used",
+		   CXCursor_BinaryOperator, CXCursor_InitListExpr);

@@ -57,7 +57,8 @@ static void host_set(struct facts *f, CXCursor value)
 
 	if (clang_getCursorKind(v) == CXCursor_CallExpr) {
 		if (ast_system_callee(v, ntoa, 1) ||
-		    (ast_system_callee(v, ntop, 1) && clang_Cursor_getNumArguments(v) >= 3 && !family_is_inet(f->ctx, v)))
+		    (ast_system_callee(v, ntop, 1) && clang_Cursor_getNumArguments(v) >= 3 &&
+		     !family_is_inet(f->ctx, v)))
 			f->from_converter = 1;
 		return;
 	}
@@ -88,8 +89,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 	}
 	case CXCursor_CallExpr:
 		if (clang_Cursor_getNumArguments(c) >= 3 &&
-		    (ast_system_callee(c, gni, 1) ||
-		     (ast_system_callee(c, ntop, 1) && !family_is_inet(f->ctx, c)))) {
+		    (ast_system_callee(c, gni, 1) || (ast_system_callee(c, ntop, 1) && !family_is_inet(f->ctx, c)))) {
 			CXCursor buf = util_named_object(clang_Cursor_getArgument(c, 2));
 			if (clang_equalCursors(buf, f->host))
 				f->from_converter = 1;
@@ -107,8 +107,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 		    walk_binop_is(f->ctx, c, "="))
 			host_set(f, ast_last_child(c));
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return CXChildVisit_Recurse;
 }
@@ -182,9 +181,9 @@ void check_host_port_join_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(host_port_join,
-	"An IPv6 address ends in hex digits and contains colons, so \"%s:%d\" makes \"2001:db8::1:80\": "
-	"neither a person nor a parser can tell where the address ends. RFC 3986 and RFC 5952 write "
-	"\"[2001:db8::1]:80\".",
-	"write \"[%s]:%s\" when the address contains a ':' (or when the family is AF_INET6), "
-	"\"%s:%s\" otherwise",
-	CXCursor_CallExpr);
+		   "An IPv6 address ends in hex digits and contains colons, so \"%s:%d\" makes \"2001:db8::1:80\": "
+		   "neither a person nor a parser can tell where the address ends. RFC 3986 and RFC 5952 write "
+		   "\"[2001:db8::1]:80\".",
+		   "write \"[%s]:%s\" when the address contains a ':' (or when the family is AF_INET6), "
+		   "\"%s:%s\" otherwise",
+		   CXCursor_CallExpr);

@@ -27,21 +27,21 @@ static const char *const cutters[] = { "index", "memchr", "rindex", "strchr", "s
 static const char *const tokenizers[] = { "strsep", "strtok", "strtok_r" };
 static const char *const scanners[] = { "sscanf" };
 static const char *const copies[] = { "memcpy", "memmove", "snprintf", "sprintf", "strcpy", "strlcpy", "strncpy" };
-static const char *const resolvers[] = { "getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname2_r",
-					 "gethostbyname_r", "getipnodebyname", "inet_addr", "inet_aton",
-					 "inet_pton" };
+static const char *const resolvers[] = { "getaddrinfo",      "gethostbyname",   "gethostbyname2",
+					 "gethostbyname2_r", "gethostbyname_r", "getipnodebyname",
+					 "inet_addr",        "inet_aton",       "inet_pton" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 struct facts {
-	CXCursor split;            /* the split call being judged */
-	CXCursor host[MAX_VARS];   /* variables holding the host part */
+	CXCursor split;          /* the split call being judged */
+	CXCursor host[MAX_VARS]; /* variables holding the host part */
 	int nhost;
 	CXCursor from[MAX_EDGES], to[MAX_EDGES];
 	int nedges;
-	CXCursor sink[MAX_VARS];   /* host arguments of resolvers */
+	CXCursor sink[MAX_VARS]; /* host arguments of resolvers */
 	int nsink;
-	int brackets;              /* '[' or ']' appears */
+	int brackets; /* '[' or ']' appears */
 	struct walk_ctx *ctx;
 };
 
@@ -114,7 +114,7 @@ static void edge(struct facts *f, CXCursor from, CXCursor to)
 static int same_call(CXCursor a, CXCursor b)
 {
 	return clang_getCursorKind(a) == clang_getCursorKind(b) &&
-	       clang_equalRanges(clang_getCursorExtent(a), clang_getCursorExtent(b));
+		clang_equalRanges(clang_getCursorExtent(a), clang_getCursorExtent(b));
 }
 
 /* A value assigned to `to`: the variable it names, or the host when it is
@@ -183,8 +183,7 @@ static enum CXChildVisitResult gather(CXCursor c, CXCursor parent, CXClientData 
 		}
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	return CXChildVisit_Recurse;
 }
@@ -235,9 +234,9 @@ void check_host_port_split_match(struct walk_ctx *ctx, const struct v6scan_check
 }
 
 V6SCAN_CHECK_PARTS(host_port_split,
-	"An IPv6 address contains colons, so splitting \"host:port\" at a colon cuts \"2001:db8::1\" "
-	"apart; RFC 3986 and RFC 5952 write an IPv6 endpoint as \"[2001:db8::1]:80\".",
-	"accept the bracketed form \"[addr]:port\" (strip the brackets, split after ']'), split "
-	"unbracketed text at the last colon only when it holds one colon, or take host and port "
-	"as separate settings",
-	CXCursor_CallExpr);
+		   "An IPv6 address contains colons, so splitting \"host:port\" at a colon cuts \"2001:db8::1\" "
+		   "apart; RFC 3986 and RFC 5952 write an IPv6 endpoint as \"[2001:db8::1]:80\".",
+		   "accept the bracketed form \"[addr]:port\" (strip the brackets, split after ']'), split "
+		   "unbracketed text at the last colon only when it holds one colon, or take host and port "
+		   "as separate settings",
+		   CXCursor_CallExpr);

@@ -21,8 +21,7 @@ void check_hostent_fields_match(struct walk_ctx *ctx, const struct v6scan_check 
 	CXString s = clang_getCursorSpelling(cur);
 	const char *sp = clang_getCString(s);
 	if (clang_getCursorKind(cur) == CXCursor_MacroExpansion) {
-		if (strcmp(sp, "h_addr") == 0 &&
-		    clang_Location_isInSystemHeader(clang_getCursorLocation(ref)))
+		if (strcmp(sp, "h_addr") == 0 && clang_Location_isInSystemHeader(clang_getCursorLocation(ref)))
 			name = "h_addr";
 	} else if (ast_field_of_system_struct(ref, "hostent")) {
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -36,7 +35,7 @@ void check_hostent_fields_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(hostent_fields,
-	"Code that copies h_addr into a struct in_addr or trusts h_length == 4 handles one IPv4 "
-	"address of one name; the hostent API cannot carry a mix of families.",
-	"walk the getaddrinfo() result list and use ai_addr/ai_addrlen of each entry",
-	CXCursor_MemberRefExpr, CXCursor_MacroExpansion);
+		   "Code that copies h_addr into a struct in_addr or trusts h_length == 4 handles one IPv4 "
+		   "address of one name; the hostent API cannot carry a mix of families.",
+		   "walk the getaddrinfo() result list and use ai_addr/ai_addrlen of each entry",
+		   CXCursor_MemberRefExpr, CXCursor_MacroExpansion);

@@ -15,9 +15,9 @@
 #include "util_macro.h"
 
 static const char *const ioctl_fn[] = { "ioctl" };
-static const char *const requests[] = { "SIOCGIFADDR", "SIOCGIFBRDADDR", "SIOCGIFCONF", "SIOCGIFDSTADDR",
-					"SIOCGIFNETMASK", "SIOCSIFADDR", "SIOCSIFBRDADDR", "SIOCSIFDSTADDR",
-					"SIOCSIFNETMASK" };
+static const char *const requests[] = { "SIOCGIFADDR",    "SIOCGIFBRDADDR", "SIOCGIFCONF",
+					"SIOCGIFDSTADDR", "SIOCGIFNETMASK", "SIOCSIFADDR",
+					"SIOCSIFBRDADDR", "SIOCSIFDSTADDR", "SIOCSIFNETMASK" };
 
 void check_ifaddr_ioctl_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
@@ -34,9 +34,9 @@ void check_ifaddr_ioctl_match(struct walk_ctx *ctx, const struct v6scan_check *s
 }
 
 V6SCAN_CHECK_PARTS(ifaddr_ioctl,
-	"The SIOC[GS]IF*ADDR and SIOCGIFCONF requests carry a struct sockaddr in struct ifreq, which "
-	"Linux and the BSDs fill with IPv4 addresses only: an interface's IPv6 addresses are "
-	"invisible.",
-	"use getifaddrs() and walk every entry, dispatching on ifa_addr->sa_family (or rtnetlink "
-	"RTM_GETADDR with AF_UNSPEC)",
-	CXCursor_CallExpr);
+		   "The SIOC[GS]IF*ADDR and SIOCGIFCONF requests carry a struct sockaddr in struct ifreq, which "
+		   "Linux and the BSDs fill with IPv4 addresses only: an interface's IPv6 addresses are "
+		   "invisible.",
+		   "use getifaddrs() and walk every entry, dispatching on ifa_addr->sa_family (or rtnetlink "
+		   "RTM_GETADDR with AF_UNSPEC)",
+		   CXCursor_CallExpr);

@@ -57,8 +57,8 @@ void check_inaddr_constant_match(struct walk_ctx *ctx, const struct v6scan_check
 }
 
 V6SCAN_CHECK_PARTS(inaddr_constant,
-	"These are 32-bit IPv4 addresses: a server bound to INADDR_ANY or a client aimed at "
-	"INADDR_LOOPBACK never sees IPv6.",
-	"use getaddrinfo(NULL, port, &hints, &res) with AI_PASSIVE and AF_UNSPEC for wildcards, "
-	"or in6addr_any / in6addr_loopback",
-	CXCursor_MacroExpansion, CXCursor_MacroDefinition);
+		   "These are 32-bit IPv4 addresses: a server bound to INADDR_ANY or a client aimed at "
+		   "INADDR_LOOPBACK never sees IPv6.",
+		   "use getaddrinfo(NULL, port, &hints, &res) with AI_PASSIVE and AF_UNSPEC for wildcards, "
+		   "or in6addr_any / in6addr_loopback",
+		   CXCursor_MacroExpansion, CXCursor_MacroDefinition);

@@ -15,7 +15,7 @@ void check_inet_addr_match(struct walk_ctx *ctx, const struct v6scan_check *self
 }
 
 V6SCAN_CHECK_PARTS(inet_addr,
-	"They turn dotted-quad text into a 32-bit value, so an IPv6 literal such as ::1 is rejected "
-	"(inet_addr even returns the valid address 255.255.255.255 as its error value).",
-	"use getaddrinfo() with AI_NUMERICHOST and AF_UNSPEC, or inet_pton() for each family",
-	CXCursor_CallExpr);
+		   "They turn dotted-quad text into a 32-bit value, so an IPv6 literal such as ::1 is rejected "
+		   "(inet_addr even returns the valid address 255.255.255.255 as its error value).",
+		   "use getaddrinfo() with AI_NUMERICHOST and AF_UNSPEC, or inet_pton() for each family",
+		   CXCursor_CallExpr);

@@ -15,8 +15,8 @@ void check_inet_ntoa_match(struct walk_ctx *ctx, const struct v6scan_check *self
 }
 
 V6SCAN_CHECK_PARTS(inet_ntoa,
-	"It takes an IPv4 address and returns a static buffer, so the code around it can only show "
-	"IPv4 peers and is not thread-safe.",
-	"use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or "
-	"inet_ntop(sa->sa_family, ...)",
-	CXCursor_CallExpr);
+		   "It takes an IPv4 address and returns a static buffer, so the code around it can only show "
+		   "IPv4 peers and is not thread-safe.",
+		   "use getnameinfo(sa, salen, host, sizeof host, NULL, 0, NI_NUMERICHOST) or "
+		   "inet_ntop(sa->sa_family, ...)",
+		   CXCursor_CallExpr);

@@ -22,8 +22,8 @@ void check_inet_pton_ntop_v4_match(struct walk_ctx *ctx, const struct v6scan_che
 }
 
 V6SCAN_CHECK_PARTS(inet_pton_ntop_v4,
-	"inet_pton() and inet_ntop() handle both families, but called with a constant AF_INET they parse "
-	"or print IPv4 only: IPv6 text is rejected, IPv6 addresses are never shown.",
-	"pass the address's own family (sa->sa_family) with a buffer of INET6_ADDRSTRLEN, or use "
-	"getnameinfo()/getaddrinfo() with NI_NUMERICHOST/AI_NUMERICHOST",
-	CXCursor_CallExpr);
+		   "inet_pton() and inet_ntop() handle both families, but called with a constant AF_INET they parse "
+		   "or print IPv4 only: IPv6 text is rejected, IPv6 addresses are never shown.",
+		   "pass the address's own family (sa->sa_family) with a buffer of INET6_ADDRSTRLEN, or use "
+		   "getnameinfo()/getaddrinfo() with NI_NUMERICHOST/AI_NUMERICHOST",
+		   CXCursor_CallExpr);

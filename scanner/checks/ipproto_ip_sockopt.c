@@ -63,10 +63,10 @@ void check_ipproto_ip_sockopt_match(struct walk_ctx *ctx, const struct v6scan_ch
 }
 
 V6SCAN_CHECK_PARTS(ipproto_ip_sockopt,
-	"IPPROTO_IP options act on IPv4 sockets only: on an AF_INET6 socket the setting fails with "
-	"ENOPROTOOPT or silently covers only IPv4-mapped traffic, so TTLs, TOS marks and packet-info "
-	"records are missing for IPv6 peers.",
-	"set the IPPROTO_IPV6 counterpart on AF_INET6 sockets (IPV6_UNICAST_HOPS, IPV6_TCLASS, "
-	"IPV6_RECVPKTINFO, IPV6_MULTICAST_HOPS ...), choosing the level by the socket's family; a "
-	"dual-stack socket needs both",
-	CXCursor_CallExpr);
+		   "IPPROTO_IP options act on IPv4 sockets only: on an AF_INET6 socket the setting fails with "
+		   "ENOPROTOOPT or silently covers only IPv4-mapped traffic, so TTLs, TOS marks and packet-info "
+		   "records are missing for IPv6 peers.",
+		   "set the IPPROTO_IPV6 counterpart on AF_INET6 sockets (IPV6_UNICAST_HOPS, IPV6_TCLASS, "
+		   "IPV6_RECVPKTINFO, IPV6_MULTICAST_HOPS ...), choosing the level by the socket's family; a "
+		   "dual-stack socket needs both",
+		   CXCursor_CallExpr);

@@ -50,7 +50,8 @@ static CXCursor project_literal(struct walk_ctx *ctx, CXCursor expr)
 	if (clang_getCursorKind(expr) == CXCursor_UnaryOperator && is_minus(ctx, expr)) {
 		CXCursor operand = ast_strip(ast_first_child(expr));
 		if (clang_getCursorKind(operand) == CXCursor_IntegerLiteral &&
-		    !clang_Location_isInSystemHeader(clang_getCursorLocation(expr)) && !walk_macro_of(ctx, operand, m, sizeof(m)))
+		    !clang_Location_isInSystemHeader(clang_getCursorLocation(expr)) &&
+		    !walk_macro_of(ctx, operand, m, sizeof(m)))
 			return expr;
 		return clang_getNullCursor();
 	}
@@ -88,8 +89,8 @@ void check_ipv4_integer_literal_match(struct walk_ctx *ctx, const struct v6scan_
 }
 
 V6SCAN_CHECK_PARTS(ipv4_integer_literal,
-	"A number such as 0x7f000001 stored in or compared with s_addr is an IPv4 address (here 127.0.0.1) "
-	"in disguise: the code can only ever mean that one IPv4 address.",
-	"name the address by family: in6addr_loopback and IN6_IS_ADDR_LOOPBACK next to INADDR_LOOPBACK, "
-	"or resolve configured text with getaddrinfo()",
-	CXCursor_BinaryOperator);
+		   "A number such as 0x7f000001 stored in or compared with s_addr is an IPv4 address (here 127.0.0.1) "
+		   "in disguise: the code can only ever mean that one IPv4 address.",
+		   "name the address by family: in6addr_loopback and IN6_IS_ADDR_LOOPBACK next to INADDR_LOOPBACK, "
+		   "or resolve configured text with getaddrinfo()",
+		   CXCursor_BinaryOperator);

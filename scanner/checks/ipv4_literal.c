@@ -22,8 +22,8 @@
 #include "util_addrtext.h"
 #include "util_tree.h"
 
-static const char *const printers[] = { "syslog", "vsyslog", "err", "errx", "warn", "warnx",
-					"verr", "verrx", "vwarn", "vwarnx", "puts", "fputs", "perror" };
+static const char *const printers[] = { "syslog", "vsyslog", "err",    "errx", "warn",  "warnx", "verr",
+					"verrx",  "vwarn",   "vwarnx", "puts", "fputs", "perror" };
 
 static int is_printer(const char *name)
 {
@@ -63,8 +63,7 @@ static int context_excludes(CXCursor lit)
 		if (util_is_wrapper(a) || k == CXCursor_ConditionalOperator || k == CXCursor_InitListExpr)
 			continue;
 		switch (k) {
-		case CXCursor_UnaryExpr:
-			return 1; /* sizeof, alignof */
+		case CXCursor_UnaryExpr: return 1; /* sizeof, alignof */
 		case CXCursor_CallExpr: {
 			if (util_callee_name(a, name, sizeof(name)) &&
 			    (is_printer(name) || util_contains_nocase(name, "version")))
@@ -76,12 +75,9 @@ static int context_excludes(CXCursor lit)
 			return 0;
 		}
 		case CXCursor_VarDecl:
-		case CXCursor_FieldDecl:
-			return util_name_has(a, "version");
-		case CXCursor_BinaryOperator:
-			return names_version(ast_first_child(a));
-		default:
-			return 0;
+		case CXCursor_FieldDecl: return util_name_has(a, "version");
+		case CXCursor_BinaryOperator: return names_version(ast_first_child(a));
+		default: return 0;
 		}
 	}
 	return 0;
@@ -105,9 +101,9 @@ void check_ipv4_literal_match(struct walk_ctx *ctx, const struct v6scan_check *s
 }
 
 V6SCAN_CHECK_PARTS(ipv4_literal,
-	"A hard-coded IPv4 address (a default server, the loopback 127.0.0.1, the wildcard 0.0.0.0, "
-	"a URL with a dotted quad) pins the program to IPv4 even where every API call is "
-	"family-independent.",
-	"use a name (\"localhost\") or NULL with AI_PASSIVE and let getaddrinfo() return both "
-	"families; where a numeric default is needed, list \"::1\" or \"::\" beside the IPv4 one",
-	CXCursor_StringLiteral);
+		   "A hard-coded IPv4 address (a default server, the loopback 127.0.0.1, the wildcard 0.0.0.0, "
+		   "a URL with a dotted quad) pins the program to IPv4 even where every API call is "
+		   "family-independent.",
+		   "use a name (\"localhost\") or NULL with AI_PASSIVE and let getaddrinfo() return both "
+		   "families; where a numeric default is needed, list \"::1\" or \"::\" beside the IPv4 one",
+		   CXCursor_StringLiteral);

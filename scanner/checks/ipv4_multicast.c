@@ -13,10 +13,11 @@
 #include "util_addrtext.h"
 #include "util_macro.h"
 
-static const char *const macros[] = { "IP_ADD_MEMBERSHIP", "IP_ADD_SOURCE_MEMBERSHIP", "IP_BLOCK_SOURCE",
-				      "IP_DROP_MEMBERSHIP", "IP_DROP_SOURCE_MEMBERSHIP", "IP_UNBLOCK_SOURCE",
-				      "INADDR_ALLHOSTS_GROUP", "INADDR_ALLRTRS_GROUP", "INADDR_MAX_LOCAL_GROUP",
-				      "INADDR_UNSPEC_GROUP", "IN_MULTICAST" };
+static const char *const macros[] = {
+	"IP_ADD_MEMBERSHIP",         "IP_ADD_SOURCE_MEMBERSHIP", "IP_BLOCK_SOURCE",       "IP_DROP_MEMBERSHIP",
+	"IP_DROP_SOURCE_MEMBERSHIP", "IP_UNBLOCK_SOURCE",        "INADDR_ALLHOSTS_GROUP", "INADDR_ALLRTRS_GROUP",
+	"INADDR_MAX_LOCAL_GROUP",    "INADDR_UNSPEC_GROUP",      "IN_MULTICAST"
+};
 static const char *const types[] = { "struct ip_mreq", "struct ip_mreqn", "struct ip_mreq_source" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -60,9 +61,9 @@ void check_ipv4_multicast_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(ipv4_multicast,
-	"IP_ADD_MEMBERSHIP and struct ip_mreq take a 32-bit group address: the program can only join "
-	"IPv4 groups (224.0.0.0/4), and IN_MULTICAST tests only IPv4 addresses.",
-	"use the protocol-independent MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP with struct group_req "
-	"(RFC 3678), or IPV6_JOIN_GROUP with struct ipv6_mreq beside the IPv4 join; test with "
-	"IN6_IS_ADDR_MULTICAST",
-	CXCursor_MacroExpansion, CXCursor_MacroDefinition, CXCursor_VarDecl, CXCursor_FieldDecl);
+		   "IP_ADD_MEMBERSHIP and struct ip_mreq take a 32-bit group address: the program can only join "
+		   "IPv4 groups (224.0.0.0/4), and IN_MULTICAST tests only IPv4 addresses.",
+		   "use the protocol-independent MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP with struct group_req "
+		   "(RFC 3678), or IPV6_JOIN_GROUP with struct ipv6_mreq beside the IPv4 join; test with "
+		   "IN6_IS_ADDR_MULTICAST",
+		   CXCursor_MacroExpansion, CXCursor_MacroDefinition, CXCursor_VarDecl, CXCursor_FieldDecl);

@@ -90,13 +90,15 @@ void check_ipv4_range_math_match(struct walk_ctx *ctx, const struct v6scan_check
 	}
 	if (walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "s_addr", "IPv4 address arithmetic (%s): masks and ranges of 32-bit "
-		    "addresses", op);
+	walk_report(ctx, self, cur, "s_addr",
+		    "IPv4 address arithmetic (%s): masks and ranges of 32-bit "
+		    "addresses",
+		    op);
 }
 
 V6SCAN_CHECK_PARTS(ipv4_range_math,
-	"Masks, shifts and range tests on a 32-bit address (loopback, private networks, subnets, access "
-	"lists) decide for IPv4 addresses only; IPv6 addresses are never matched.",
-	"dispatch on the family and test each with its own rules (IN6_IS_ADDR_LOOPBACK, fe80::/10, "
-	"fc00::/7, a prefix compare of in6_addr bytes)",
-	CXCursor_BinaryOperator);
+		   "Masks, shifts and range tests on a 32-bit address (loopback, private networks, subnets, access "
+		   "lists) decide for IPv4 addresses only; IPv6 addresses are never matched.",
+		   "dispatch on the family and test each with its own rules (IN6_IS_ADDR_LOOPBACK, fe80::/10, "
+		   "fc00::/7, a prefix compare of in6_addr bytes)",
+		   CXCursor_BinaryOperator);

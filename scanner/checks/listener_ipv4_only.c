@@ -31,9 +31,9 @@ void check_listener_ipv4_only_match(struct walk_ctx *ctx, const struct v6scan_ch
 }
 
 V6SCAN_CHECK_PARTS(listener_ipv4_only,
-	"Clients that reach the host over IPv6 (an IPv6-only network, a name with only AAAA records, "
-	"a client that prefers IPv6 and does not fall back) get no answer.",
-	"listen on every result of getaddrinfo(NULL, port, AI_PASSIVE, AF_UNSPEC), setting "
-	"IPV6_V6ONLY=1 on the AF_INET6 socket, or on one AF_INET6 socket with IPV6_V6ONLY=0 that "
-	"accepts both families (not on OpenBSD)",
-	CXCursor_CallExpr);
+		   "Clients that reach the host over IPv6 (an IPv6-only network, a name with only AAAA records, "
+		   "a client that prefers IPv6 and does not fall back) get no answer.",
+		   "listen on every result of getaddrinfo(NULL, port, AI_PASSIVE, AF_UNSPEC), setting "
+		   "IPV6_V6ONLY=1 on the AF_INET6 socket, or on one AF_INET6 socket with IPV6_V6ONLY=0 that "
+		   "accepts both families (not on OpenBSD)",
+		   CXCursor_CallExpr);

@@ -23,7 +23,8 @@ static const char *const setso[] = { "setsockopt" };
 static enum CXChildVisitResult takes_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
 	(void)parent;
-	if (clang_getCursorKind(c) == CXCursor_CallExpr && ast_system_callee(c, takers, sizeof(takers) / sizeof(takers[0]))) {
+	if (clang_getCursorKind(c) == CXCursor_CallExpr &&
+	    ast_system_callee(c, takers, sizeof(takers) / sizeof(takers[0]))) {
 		*(int *)d = 1;
 		return CXChildVisit_Break;
 	}
@@ -32,7 +33,7 @@ static enum CXChildVisitResult takes_visit(CXCursor c, CXCursor parent, CXClient
 
 struct v6only {
 	struct walk_ctx *ctx;
-	CXFile file;       /* only this file's top-level declarations are visited */
+	CXFile file; /* only this file's top-level declarations are visited */
 	int off;
 };
 
@@ -151,9 +152,9 @@ void check_mapped_unhandled_match(struct walk_ctx *ctx, const struct v6scan_chec
 }
 
 V6SCAN_CHECK_PARTS(mapped_unhandled,
-	"With IPV6_V6ONLY off, one AF_INET6 socket also serves IPv4 clients, but their addresses arrive "
-	"as IPv4-mapped IPv6 addresses (::ffff:192.0.2.1, family AF_INET6). Code that recognises IPv4 "
-	"peers by AF_INET never sees them: IPv4 ACLs, rate limits and logs silently stop applying.",
-	"test IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) and handle the last 4 bytes as the IPv4 address, "
-	"or print peers with getnameinfo(NI_NUMERICHOST) and compare addresses family-independently",
-	CXCursor_BinaryOperator);
+		   "With IPV6_V6ONLY off, one AF_INET6 socket also serves IPv4 clients, but their addresses arrive "
+		   "as IPv4-mapped IPv6 addresses (::ffff:192.0.2.1, family AF_INET6). Code that recognises IPv4 "
+		   "peers by AF_INET never sees them: IPv4 ACLs, rate limits and logs silently stop applying.",
+		   "test IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) and handle the last 4 bytes as the IPv4 address, "
+		   "or print peers with getnameinfo(NI_NUMERICHOST) and compare addresses family-independently",
+		   CXCursor_BinaryOperator);

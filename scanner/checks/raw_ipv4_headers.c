@@ -91,16 +91,17 @@ void check_raw_ipv4_headers_match(struct walk_ctx *ctx, const struct v6scan_chec
 	CXString s = clang_getCursorSpelling(rec);
 	const char *hit = util_name_in(clang_getCString(s), records, N(records));
 	clang_disposeString(s);
-	if (!hit || !clang_Location_isInSystemHeader(clang_getCursorLocation(rec)) || walk_in_dual_stack(ctx, cur) || file_has_v6_twin(walk_tu_of(ctx), clang_getCursorLocation(cur)))
+	if (!hit || !clang_Location_isInSystemHeader(clang_getCursorLocation(rec)) || walk_in_dual_stack(ctx, cur) ||
+	    file_has_v6_twin(walk_tu_of(ctx), clang_getCursorLocation(cur)))
 		return;
 	walk_report(ctx, self, cur, hit, "struct %s is an IPv4/ICMPv4 packet header", hit);
 }
 
 V6SCAN_CHECK_PARTS(raw_ipv4_headers,
-	"Code that builds or parses IPv4 and ICMPv4 headers itself (struct ip, struct icmp, IP_HDRINCL, "
-	"ICMP_ECHO) handles IPv4 packets only: IPv6 has a different 40-byte header with no options or "
-	"checksum, and ICMPv6 has its own types and a kernel-computed checksum.",
-	"for IPv6 add an AF_INET6 raw socket with IPPROTO_ICMPV6 and struct icmp6_hdr (ICMP6_ECHO_REQUEST); "
-	"let the kernel fill the header and checksum (IPV6_CHECKSUM), and read hop limit and addresses "
-	"from ancillary data (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO)",
-	CXCursor_TypeRef, CXCursor_MacroExpansion, CXCursor_MacroDefinition);
+		   "Code that builds or parses IPv4 and ICMPv4 headers itself (struct ip, struct icmp, IP_HDRINCL, "
+		   "ICMP_ECHO) handles IPv4 packets only: IPv6 has a different 40-byte header with no options or "
+		   "checksum, and ICMPv6 has its own types and a kernel-computed checksum.",
+		   "for IPv6 add an AF_INET6 raw socket with IPPROTO_ICMPV6 and struct icmp6_hdr (ICMP6_ECHO_REQUEST); "
+		   "let the kernel fill the header and checksum (IPV6_CHECKSUM), and read hop limit and addresses "
+		   "from ancillary data (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO)",
+		   CXCursor_TypeRef, CXCursor_MacroExpansion, CXCursor_MacroDefinition);

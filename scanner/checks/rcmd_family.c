@@ -17,8 +17,8 @@ void check_rcmd_family_match(struct walk_ctx *ctx, const struct v6scan_check *se
 }
 
 V6SCAN_CHECK_PARTS(rcmd_family,
-	"rcmd(), rresvport(), rexec() and ruserok() create and check AF_INET sockets and IPv4 "
-	"addresses only.",
-	"use rcmd_af(), rresvport_af(), rexec_af() and ruserok_af() with AF_UNSPEC (glibc, the BSDs), "
-	"or replace the r-command protocol (ssh)",
-	CXCursor_CallExpr);
+		   "rcmd(), rresvport(), rexec() and ruserok() create and check AF_INET sockets and IPv4 "
+		   "addresses only.",
+		   "use rcmd_af(), rresvport_af(), rexec_af() and ruserok_af() with AF_UNSPEC (glibc, the BSDs), "
+		   "or replace the r-command protocol (ssh)",
+		   CXCursor_CallExpr);

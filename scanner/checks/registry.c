@@ -10,10 +10,15 @@
 
 #include "checks.h"
 
-#define V6SCAN_CHECK(stem, id_, level_, confidence_, summary_)                                     \
-	{ .id = id_, .level = V6SCAN_##level_, .confidence = V6SCAN_CONF_##confidence_,            \
-	  .summary = summary_, .why = check_##stem##_why, .fix = check_##stem##_fix,               \
-	  .kinds = check_##stem##_kinds, .match = check_##stem##_match },
+#define V6SCAN_CHECK(stem, id_, level_, confidence_, summary_) \
+	{ .id = id_,                                           \
+	  .level = V6SCAN_##level_,                            \
+	  .confidence = V6SCAN_CONF_##confidence_,             \
+	  .summary = summary_,                                 \
+	  .why = check_##stem##_why,                           \
+	  .fix = check_##stem##_fix,                           \
+	  .kinds = check_##stem##_kinds,                       \
+	  .match = check_##stem##_match },
 static const struct v6scan_check registry_checks[] = {
 #include "checks.def"
 };

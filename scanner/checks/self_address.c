@@ -18,8 +18,8 @@
 
 static const char *const ghn[] = { "gethostname" };
 static const char *const copies[] = { "memcpy", "memmove", "snprintf", "sprintf", "strcpy", "strlcpy", "strncpy" };
-static const char *const resolvers[] = { "getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname2_r",
-					 "gethostbyname_r", "getipnodebyname" };
+static const char *const resolvers[] = { "getaddrinfo",      "gethostbyname",   "gethostbyname2",
+					 "gethostbyname2_r", "gethostbyname_r", "getipnodebyname" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -111,9 +111,9 @@ void check_self_address_match(struct walk_ctx *ctx, const struct v6scan_check *s
 }
 
 V6SCAN_CHECK_PARTS(self_address,
-	"Resolving gethostname() gives whatever the resolver has for the name: often 127.0.1.1 from "
-	"/etc/hosts, one IPv4 address, or nothing, and never the set of addresses this host really "
-	"has on each interface and family.",
-	"list the host's addresses with getifaddrs(), or, for the address a peer sees, call "
-	"getsockname() on the connected socket",
-	CXCursor_CallExpr);
+		   "Resolving gethostname() gives whatever the resolver has for the name: often 127.0.1.1 from "
+		   "/etc/hosts, one IPv4 address, or nothing, and never the set of addresses this host really "
+		   "has on each interface and family.",
+		   "list the host's addresses with getifaddrs(), or, for the address a peer sees, call "
+		   "getsockname() on the connected socket",
+		   CXCursor_CallExpr);

@@ -82,8 +82,9 @@ void check_sin_family_inet_match(struct walk_ctx *ctx, const struct v6scan_check
 		CXType t = clang_getCanonicalType(clang_getCursorType(cur));
 		if (t.kind != CXType_Record)
 			return;
-		struct init_scan w = { .ctx = ctx, .self = self, .init = cur,
-				       .sockaddr_in = ast_type_is(t, "struct sockaddr_in", 0) };
+		struct init_scan w = {
+			.ctx = ctx, .self = self, .init = cur, .sockaddr_in = ast_type_is(t, "struct sockaddr_in", 0)
+		};
 		ast_init_fields(cur, on_init, &w);
 		return;
 	}
@@ -98,9 +99,9 @@ void check_sin_family_inet_match(struct walk_ctx *ctx, const struct v6scan_check
 }
 
 V6SCAN_CHECK_PARTS(sin_family_inet,
-	"Setting the family to AF_INET fixes the address being built to IPv4 before anything is known "
-	"about the peer: the code around it fills a struct sockaddr_in by hand, and no IPv6 address can "
-	"come out of it.",
-	"let getaddrinfo() build the address (ai_addr, ai_addrlen) for every family it returns, or fill a "
-	"struct sockaddr_storage per family",
-	CXCursor_BinaryOperator, CXCursor_InitListExpr);
+		   "Setting the family to AF_INET fixes the address being built to IPv4 before anything is known "
+		   "about the peer: the code around it fills a struct sockaddr_in by hand, and no IPv6 address can "
+		   "come out of it.",
+		   "let getaddrinfo() build the address (ai_addr, ai_addrlen) for every family it returns, or fill a "
+		   "struct sockaddr_storage per family",
+		   CXCursor_BinaryOperator, CXCursor_InitListExpr);

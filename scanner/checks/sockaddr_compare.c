@@ -35,7 +35,8 @@ void check_sockaddr_compare_match(struct walk_ctx *ctx, const struct v6scan_chec
 			return;
 		if (walk_in_dual_stack(ctx, cur))
 			return;
-		walk_report(ctx, self, cur, "memcmp", "memcmp() of IPv4 address structures compares IPv4 "
+		walk_report(ctx, self, cur, "memcmp",
+			    "memcmp() of IPv4 address structures compares IPv4 "
 			    "addresses only");
 		return;
 	}
@@ -47,13 +48,14 @@ void check_sockaddr_compare_match(struct walk_ctx *ctx, const struct v6scan_chec
 		return;
 	if (!(walk_is_op(ctx, cur, "==") || walk_is_op(ctx, cur, "!=")) || walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, "s_addr", "addresses compared through s_addr: an IPv6 address has no "
+	walk_report(ctx, self, cur, "s_addr",
+		    "addresses compared through s_addr: an IPv6 address has no "
 		    "s_addr");
 }
 
 V6SCAN_CHECK_PARTS(sockaddr_compare,
-	"Equality, hashing and access lists built on the 32-bit s_addr (or on memcmp of struct "
-	"sockaddr_in) only ever match IPv4 addresses; an IPv6 peer never matches, or is not handled.",
-	"compare the families first, then the addresses per family (IN6_ARE_ADDR_EQUAL for in6_addr, "
-	"plus port and sin6_scope_id where they matter)",
-	CXCursor_BinaryOperator, CXCursor_CallExpr);
+		   "Equality, hashing and access lists built on the 32-bit s_addr (or on memcmp of struct "
+		   "sockaddr_in) only ever match IPv4 addresses; an IPv6 peer never matches, or is not handled.",
+		   "compare the families first, then the addresses per family (IN6_ARE_ADDR_EQUAL for in6_addr, "
+		   "plus port and sin6_scope_id where they matter)",
+		   CXCursor_BinaryOperator, CXCursor_CallExpr);

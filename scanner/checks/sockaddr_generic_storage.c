@@ -32,8 +32,8 @@
 #include "../fixit.h"
 #include "../walk.h"
 
-static const char *const addr_calls[] = { "accept", "accept4", "bind", "connect", "getnameinfo", "getpeername",
-					  "getsockname", "recvfrom", "sendto" };
+static const char *const addr_calls[] = { "accept",      "accept4",     "bind",     "connect", "getnameinfo",
+					  "getpeername", "getsockname", "recvfrom", "sendto" };
 static const char *const copies[] = { "bcopy", "memcpy", "memmove" };
 static const char *const fills[] = { "memset" };
 
@@ -44,7 +44,7 @@ struct uses {
 	struct walk_ctx *ctx;
 	CXCursor var;
 	struct fixit *fx;
-	CXCursor stack[USE_DEPTH];  /* ancestors of the cursor visited, innermost last */
+	CXCursor stack[USE_DEPTH]; /* ancestors of the cursor visited, innermost last */
 	int depth;
 };
 
@@ -53,7 +53,7 @@ static int skipped(CXCursor c)
 	enum CXCursorKind k = clang_getCursorKind(c);
 
 	return k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CompoundLiteralExpr ||
-	       k == CXCursor_InitListExpr;
+		k == CXCursor_InitListExpr;
 }
 
 /* The ancestor of the use above stack level *lvl, skipping parentheses and
@@ -130,7 +130,8 @@ static void use(struct uses *u, CXCursor ref)
 		if (clang_equalCursors(ast_strip(clang_Cursor_getArgument(call, (unsigned)i)), amp))
 			arg = i;
 	if (ast_system_callee(call, addr_calls, sizeof(addr_calls) / sizeof(addr_calls[0])) && arg >= 0)
-		fixit_insert(u->ctx, u->fx, clang_getRangeStart(clang_getCursorExtent(amp)), "&", "(struct sockaddr *)");
+		fixit_insert(u->ctx, u->fx, clang_getRangeStart(clang_getCursorExtent(amp)), "&",
+			     "(struct sockaddr *)");
 	else if (!(ast_system_callee(call, fills, 1) ||
 		   (ast_system_callee(call, copies, sizeof(copies) / sizeof(copies[0])) && arg == 0)))
 		u->fx->bad = 1;
@@ -183,7 +184,7 @@ static int plain_declaration(struct walk_ctx *ctx, CXCursor var, CXSourceLocatio
 		ok = 1;
 		for (unsigned i = 0; i + 2 < k; i++)
 			ok &= strcmp(sp[i], "static") == 0 || strcmp(sp[i], "register") == 0 ||
-			      strcmp(sp[i], "volatile") == 0;
+				strcmp(sp[i], "volatile") == 0;
 		if (k + 1 < n) {
 			CXString t = clang_getTokenSpelling(tu, toks[k + 1]);
 			ok &= strcmp(clang_getCString(t), "=") == 0;
@@ -232,8 +233,9 @@ static void offer_fix(struct walk_ctx *ctx, CXCursor obj)
 		fixit_attach(ctx, &fx, "declare it as struct sockaddr_storage.");
 }
 
-static const char *const sinks[] = { "accept", "accept4", "getpeername", "getsockname", "memcpy", "memmove",
-				     "recvfrom" };
+static const char *const sinks[] = {
+	"accept", "accept4", "getpeername", "getsockname", "memcpy", "memmove", "recvfrom"
+};
 
 static const char *const comparisons[] = { "<", "<=", ">", ">=", "==", "!=" };
 
@@ -306,7 +308,7 @@ static void match_sizeof(struct walk_ctx *ctx, const struct v6scan_check *self, 
 	/* sizeof, not alignof: the expression's value is the type's size */
 	CXEvalResult ev = clang_Cursor_Evaluate(cur);
 	int is_sizeof = ev && clang_EvalResult_getKind(ev) == CXEval_Int &&
-			clang_EvalResult_getAsLongLong(ev) == clang_Type_getSizeOf(clang_getCursorType(op));
+		clang_EvalResult_getAsLongLong(ev) == clang_Type_getSizeOf(clang_getCursorType(op));
 	if (ev)
 		clang_EvalResult_dispose(ev);
 	CXCursor parent = walk_parent(ctx);
@@ -318,9 +320,7 @@ static void match_sizeof(struct walk_ctx *ctx, const struct v6scan_check *self, 
 void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
 {
 	switch (clang_getCursorKind(cur)) {
-	case CXCursor_UnaryExpr:
-		match_sizeof(ctx, self, cur);
-		return;
+	case CXCursor_UnaryExpr: match_sizeof(ctx, self, cur); return;
 	case CXCursor_CallExpr: {
 		const char *fn = walk_system_callee(ctx, cur, sinks, sizeof(sinks) / sizeof(sinks[0]));
 		int idx;
@@ -340,14 +340,13 @@ void check_sockaddr_generic_storage_match(struct walk_ctx *ctx, const struct v6s
 			report_storage(ctx, self, storage_object(walk_first(ctx, cur)));
 		return;
 	}
-	default:
-		return;
+	default: return;
 	}
 }
 
 V6SCAN_CHECK_PARTS(sockaddr_generic_storage,
-	"struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
-	"IPv6 addresses are truncated or rejected.",
-	"use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
-	"getaddrinfo()",
-	CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr);
+		   "struct sockaddr is 16 bytes, the size of an IPv4 address; a struct sockaddr_in6 is 28, so "
+		   "IPv6 addresses are truncated or rejected.",
+		   "use struct sockaddr_storage and sizeof(struct sockaddr_storage), or ai_addrlen from "
+		   "getaddrinfo()",
+		   CXCursor_CallExpr, CXCursor_BinaryOperator, CXCursor_UnaryExpr);

@@ -23,13 +23,15 @@ void check_sockaddr_in_as_storage_match(struct walk_ctx *ctx, const struct v6sca
 		return;
 	if (walk_in_dual_stack(ctx, cur))
 		return;
-	walk_report(ctx, self, cur, fn, "%s() stores the peer address in a struct sockaddr_in, too small "
-		    "for an IPv6 address", fn);
+	walk_report(ctx, self, cur, fn,
+		    "%s() stores the peer address in a struct sockaddr_in, too small "
+		    "for an IPv6 address",
+		    fn);
 }
 
 V6SCAN_CHECK_PARTS(sockaddr_in_as_storage,
-	"A struct sockaddr_in holds 16 bytes; an IPv6 address needs 28, so the address is truncated "
-	"and its family is no longer AF_INET.",
-	"receive into a struct sockaddr_storage with socklen_t len = sizeof(ss), then dispatch on "
-	"ss.ss_family",
-	CXCursor_CallExpr);
+		   "A struct sockaddr_in holds 16 bytes; an IPv6 address needs 28, so the address is truncated "
+		   "and its family is no longer AF_INET.",
+		   "receive into a struct sockaddr_storage with socklen_t len = sizeof(ss), then dispatch on "
+		   "ss.ss_family",
+		   CXCursor_CallExpr);

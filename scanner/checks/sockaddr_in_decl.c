@@ -16,7 +16,7 @@ static int is_system_hostent(CXType t)
 	t = clang_getCanonicalType(t);
 	for (int i = 0; i < 16 && t.kind != CXType_Record; i++)
 		t = clang_getCanonicalType(t.kind == CXType_Pointer ? clang_getPointeeType(t)
-								   : clang_getArrayElementType(t));
+								    : clang_getArrayElementType(t));
 	return clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getTypeDeclaration(t)));
 }
 
@@ -77,16 +77,17 @@ void check_sockaddr_in_decl_match(struct walk_ctx *ctx, const struct v6scan_chec
 		 * implementation as often as a cache: the lookup that fills
 		 * them is reported where it is made */
 		if (k == CXCursor_VarDecl && !initialised_by_call(cur))
-			walk_report(ctx, self, cur, type, "declaration of struct hostent carries IPv4-only resolver results");
+			walk_report(ctx, self, cur, type,
+				    "declaration of struct hostent carries IPv4-only resolver results");
 		return;
 	}
 	walk_report(ctx, self, cur, type, "%s struct %s models IPv4 endpoints only", what, type);
 }
 
 V6SCAN_CHECK_PARTS(sockaddr_in_decl,
-	"Variables, parameters and members of these types can hold only IPv4 endpoints; code built "
-	"around them needs rework before it can carry IPv6.",
-	"keep addresses in struct sockaddr_storage (or a struct sockaddr * plus socklen_t) and "
-	"branch on the family only where the families differ",
-	CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_CStyleCastExpr,
-	CXCursor_UnaryExpr);
+		   "Variables, parameters and members of these types can hold only IPv4 endpoints; code built "
+		   "around them needs rework before it can carry IPv6.",
+		   "keep addresses in struct sockaddr_storage (or a struct sockaddr * plus socklen_t) and "
+		   "branch on the family only where the families differ",
+		   CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_CStyleCastExpr,
+		   CXCursor_UnaryExpr);

@@ -24,8 +24,8 @@ void check_socket_af_inet_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(socket_af_inet,
-	"The family is fixed before the peer is known, so the socket can never reach or accept an "
-	"IPv6 peer.",
-	"resolve first with getaddrinfo() and create each socket from ai_family, ai_socktype and "
-	"ai_protocol of the result",
-	CXCursor_CallExpr);
+		   "The family is fixed before the peer is known, so the socket can never reach or accept an "
+		   "IPv6 peer.",
+		   "resolve first with getaddrinfo() and create each socket from ai_family, ai_socktype and "
+		   "ai_protocol of the result",
+		   CXCursor_CallExpr);

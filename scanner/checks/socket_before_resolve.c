@@ -14,13 +14,13 @@
 #include "util_tree.h"
 
 static const char *const sock[] = { "socket" };
-static const char *const resolvers[] = { "getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname2_r",
-					 "gethostbyname_r", "getipnodebyname", "inet_addr", "inet_aton",
-					 "inet_pton" };
+static const char *const resolvers[] = { "getaddrinfo",      "gethostbyname",   "gethostbyname2",
+					 "gethostbyname2_r", "gethostbyname_r", "getipnodebyname",
+					 "inet_addr",        "inet_aton",       "inet_pton" };
 
 struct later {
-	unsigned after;     /* offset of the socket() call */
-	const char *found;  /* the first resolver after it */
+	unsigned after;    /* offset of the socket() call */
+	const char *found; /* the first resolver after it */
 };
 
 static enum CXChildVisitResult find_later(CXCursor c, CXCursor parent, CXClientData data)
@@ -61,8 +61,8 @@ void check_socket_before_resolve_match(struct walk_ctx *ctx, const struct v6scan
 }
 
 V6SCAN_CHECK_PARTS(socket_before_resolve,
-	"Creating the socket first fixes its family before the program knows the peer's: the "
-	"lookup that follows can only be used if it returns the family chosen in advance.",
-	"resolve first, then create one socket per getaddrinfo() result from its ai_family, "
-	"ai_socktype and ai_protocol",
-	CXCursor_CallExpr);
+		   "Creating the socket first fixes its family before the program knows the peer's: the "
+		   "lookup that follows can only be used if it returns the family chosen in advance.",
+		   "resolve first, then create one socket per getaddrinfo() result from its ai_family, "
+		   "ai_socktype and ai_protocol",
+		   CXCursor_CallExpr);

@@ -56,9 +56,9 @@ void check_udp_payload_assume_match(struct walk_ctx *ctx, const struct v6scan_ch
 }
 
 V6SCAN_CHECK_PARTS(udp_payload_assume,
-	"548, 576, 1472 and 1480 are IPv4 numbers: 576 bytes is IPv4's minimum reassembly size, 1500 - 28 "
-	"the payload of one Ethernet frame after a 20-byte IPv4 and an 8-byte UDP header. IPv6's header is "
-	"40 bytes, routers do not fragment, and every IPv6 link carries 1280 bytes.",
-	"derive the limit from the socket's family and path MTU (IPV6_MTU, IP_MTU), or use 1232 bytes "
-	"(1280 - 40 - 8), which fits every IPv6 path",
-	CXCursor_CallExpr);
+		   "548, 576, 1472 and 1480 are IPv4 numbers: 576 bytes is IPv4's minimum reassembly size, 1500 - 28 "
+		   "the payload of one Ethernet frame after a 20-byte IPv4 and an 8-byte UDP header. IPv6's header is "
+		   "40 bytes, routers do not fragment, and every IPv6 link carries 1280 bytes.",
+		   "derive the limit from the socket's family and path MTU (IPV6_MTU, IP_MTU), or use 1232 bytes "
+		   "(1280 - 40 - 8), which fits every IPv6 path",
+		   CXCursor_CallExpr);

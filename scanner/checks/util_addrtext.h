@@ -109,8 +109,9 @@ static inline int util_is_ipv6_text(const char *t, size_t n)
 }
 
 static const char *const util_v6_words[] = {
-	"AF_INET6", "PF_INET6", "sockaddr_in6", "in6_addr", "IN6_IS_ADDR_", "IN6_ARE_ADDR_EQUAL",
-	"in6addr_", "IN6ADDR_", "INET6_ADDRSTRLEN", "IPPROTO_IPV6", "IPV6_", "sin6_", "s6_addr", "ipv6_mreq",
+	"AF_INET6", "PF_INET6",  "sockaddr_in6",     "in6_addr",     "IN6_IS_ADDR_", "IN6_ARE_ADDR_EQUAL",
+	"in6addr_", "IN6ADDR_",  "INET6_ADDRSTRLEN", "IPPROTO_IPV6", "IPV6_",        "sin6_",
+	"s6_addr",  "ipv6_mreq",
 };
 
 static inline int util_ident_char(char c)

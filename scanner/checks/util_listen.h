@@ -17,9 +17,9 @@
 
 struct util_listen {
 	struct walk_ctx *ctx;
-	CXCursor fd;        /* the listening variable */
-	char family[64];    /* the socket() family: a macro name, "ai_family", or "" */
-	int sockets;        /* socket() calls stored into fd */
+	CXCursor fd;     /* the listening variable */
+	char family[64]; /* the socket() family: a macro name, "ai_family", or "" */
+	int sockets;     /* socket() calls stored into fd */
 };
 
 static inline void util_listen_socket(struct util_listen *l, CXCursor value)

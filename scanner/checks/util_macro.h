@@ -28,8 +28,7 @@ static inline const char *util_name_in(const char *s, const char *const *names, 
 
 /* For a MacroExpansion cursor: the listed system macro it expands, or
  * NULL. The returned name is the macro's own (written into buf). */
-static inline const char *util_system_macro(CXCursor cur, const char *const *names, size_t n, char *buf,
-					    size_t len)
+static inline const char *util_system_macro(CXCursor cur, const char *const *names, size_t n, char *buf, size_t len)
 {
 	if (clang_getCursorKind(cur) != CXCursor_MacroExpansion)
 		return NULL;

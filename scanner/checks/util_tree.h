@@ -200,7 +200,11 @@ static inline const char *util_string_of(CXCursor lit, char *buf, size_t len)
 			case 'x': {
 				unsigned v = 0;
 				while (isxdigit((unsigned char)*p))
-					v = v * 16 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10)), p++;
+					v = v * 16 +
+						(unsigned)(isdigit((unsigned char)*p)
+								   ? *p - '0'
+								   : (tolower((unsigned char)*p) - 'a' + 10)),
+					p++;
 				c = (char)v;
 				break;
 			}

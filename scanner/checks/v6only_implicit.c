@@ -35,10 +35,10 @@ void check_v6only_implicit_match(struct walk_ctx *ctx, const struct v6scan_check
 }
 
 V6SCAN_CHECK_PARTS(v6only_implicit,
-	"The default of IPV6_V6ONLY differs: Linux takes it from net.ipv6.bindv6only (usually 0), "
-	"Windows and some BSDs default to 1, OpenBSD always 1. A wildcard AF_INET6 listener may or "
-	"may not take IPv4 clients, and a second, AF_INET listener on the same port may fail with "
-	"EADDRINUSE.",
-	"set IPV6_V6ONLY explicitly before bind(): 1 beside a separate AF_INET listener, 0 for one "
-	"dual-stack socket (and expect IPv4-mapped ::ffff:a.b.c.d peers)",
-	CXCursor_CallExpr);
+		   "The default of IPV6_V6ONLY differs: Linux takes it from net.ipv6.bindv6only (usually 0), "
+		   "Windows and some BSDs default to 1, OpenBSD always 1. A wildcard AF_INET6 listener may or "
+		   "may not take IPv4 clients, and a second, AF_INET listener on the same port may fail with "
+		   "EADDRINUSE.",
+		   "set IPV6_V6ONLY explicitly before bind(): 1 beside a separate AF_INET listener, 0 for one "
+		   "dual-stack socket (and expect IPv4-mapped ::ffff:a.b.c.d peers)",
+		   CXCursor_CallExpr);

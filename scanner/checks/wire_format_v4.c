@@ -62,7 +62,7 @@ static int arg_is_record(CXCursor arg, CXCursor rec)
 		t = clang_getCanonicalType(clang_getPointeeType(t));
 	/* by declaration: a const pointee is the same record */
 	return t.kind == CXType_Record &&
-	       clang_equalCursors(clang_getCanonicalCursor(clang_getTypeDeclaration(t)), rec);
+		clang_equalCursors(clang_getCanonicalCursor(clang_getTypeDeclaration(t)), rec);
 }
 
 static enum CXChildVisitResult writes_visit(CXCursor c, CXCursor parent, CXClientData d)
@@ -93,7 +93,7 @@ void check_wire_format_v4_match(struct walk_ctx *ctx, const struct v6scan_check 
 
 	/* cheapest first: the member's type and name, then its record */
 	int word = (t.kind == CXType_UInt || t.kind == CXType_Int || t.kind == CXType_ULong || t.kind == CXType_Long) &&
-		   clang_Type_getSizeOf(t) == 4;
+		clang_Type_getSizeOf(t) == 4;
 	if (!word && !ast_type_is(t, "struct in_addr", 0))
 		return;
 	CXString s = clang_getCursorSpelling(cur);
@@ -112,9 +112,9 @@ void check_wire_format_v4_match(struct walk_ctx *ctx, const struct v6scan_check 
 }
 
 V6SCAN_CHECK_PARTS(wire_format_v4,
-	"A record written to a socket or a file with a 4-byte address member fixes IPv4 into the protocol "
-	"or file format: an IPv6 address (16 bytes, plus a scope) has nowhere to go, and old readers "
-	"cannot be told that one is coming.",
-	"version the format: add a family field and room for 16 address bytes (or send the address as "
-	"text), and keep reading the old version",
-	CXCursor_FieldDecl);
+		   "A record written to a socket or a file with a 4-byte address member fixes IPv4 into the protocol "
+		   "or file format: an IPv6 address (16 bytes, plus a scope) has nowhere to go, and old readers "
+		   "cannot be told that one is coming.",
+		   "version the format: add a family field and room for 16 address bytes (or send the address as "
+		   "text), and keep reading the old version",
+		   CXCursor_FieldDecl);

@@ -37,15 +37,15 @@ static inline bool hook_on(void)
  * caller's address must be taken in the exported function itself. Every
  * resolver hook also notes that the program asks libc's resolver (so a
  * program with its own DNS client can be told apart: report.h). */
-#define RECORD(what, call)                                                     \
-    do {                                                                       \
-        if (report_on())                                                       \
-            report_record((what), (call), __builtin_return_address(0));        \
+#define RECORD(what, call)                                              \
+    do {                                                                \
+        if (report_on())                                                \
+            report_record((what), (call), __builtin_return_address(0)); \
     } while (0)
-#define NOTE_RESOLVER()                                                        \
-    do {                                                                       \
-        if (report_on())                                                       \
-            report_note_resolver();                                            \
+#define NOTE_RESOLVER()             \
+    do {                            \
+        if (report_on())            \
+            report_note_resolver(); \
     } while (0)
 
 V6_EXPORT struct hostent *gethostbyname(const char *name)
@@ -129,8 +129,8 @@ V6_EXPORT void freeaddrinfo(struct addrinfo *res)
     resolve_freeaddrinfo(res);
 }
 
-V6_EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
-                          socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+V6_EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
+                          char *serv, socklen_t servlen, int flags)
 {
     NOTE_RESOLVER();
     if (!hook_on())

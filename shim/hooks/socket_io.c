@@ -20,8 +20,8 @@
 
 
 /* glibc's fortified recvfrom; not declared by its headers. */
-ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
-                       struct sockaddr *addr, socklen_t *alen);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *addr,
+                       socklen_t *alen);
 
 static inline bool hook_plain_recv(int fd, const struct sockaddr *addr, const socklen_t *len)
 {
@@ -50,8 +50,8 @@ SOCK_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
     return hook_ret(sockets_sendmsg(fd, msg, flags), saved);
 }
 
-SOCK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
-                             struct sockaddr *addr, socklen_t *alen)
+SOCK_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
+                             socklen_t *alen)
 {
     if (hook_plain_recv(fd, addr, alen))
         return real_recvfrom(fd, buf, n, flags, addr, alen);

@@ -42,8 +42,7 @@ SOCK_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fds
     return hook_ret(nbconnect_poll(fds, n, timeout, NULL, NULL, false), saved);
 }
 
-SOCK_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
-                      const sigset_t *mask)
+SOCK_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
 {
     if (!nbconnect_any())
         return real_ppoll(fds, n, ts, mask);

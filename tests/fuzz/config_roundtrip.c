@@ -46,8 +46,7 @@ void fuzz_config_roundtrip(const struct v6shim_config *c)
     config_defaults(&back);
     int rc = config_parse(&back, "printed", text, (size_t)len, err, sizeof err);
     if (rc != 0)
-        fprintf(stderr, "printed configuration does not parse back: %s\n%.*s", err, (int)len,
-                text);
+        fprintf(stderr, "printed configuration does not parse back: %s\n%.*s", err, (int)len, text);
     free(text);
     FUZZ_CHECK(rc == 0);
     config_same(c, &back);

@@ -91,7 +91,7 @@ static int is_baseline(const struct json_value *v)
         return 0;
     for (size_t i = 0; i < list->n; i++) {
         const struct json_value *x = &list->items[i];
-        static const char *const shown[] = { "check", "path", "function", "subject" };
+        static const char *const shown[] = {"check", "path", "function", "subject"};
         if (x->type != JSON_OBJECT || !is_fingerprint(json_get(x, "fingerprint")))
             return 0;
         for (size_t k = 0; k < 4; k++) {
@@ -114,13 +114,21 @@ static int lists(const struct json_value *v, const char *fp)
     return 0;
 }
 
-static void add(struct findings *fs, const struct v6scan_check *c, const char *path, const char *scope,
-                const char *subject, unsigned line, int suppressed, const char *fp)
+static void add(struct findings *fs, const struct v6scan_check *c, const char *path,
+                const char *scope, const char *subject, unsigned line, int suppressed,
+                const char *fp)
 {
-    struct finding f = { .check = c, .level = c->level, .path = (char *)path, .line = line, .column = 1,
-                         .message = "m", .scope = (char *)scope, .subject = (char *)subject,
-                         .suppressed = suppressed, .justification = suppressed ? "" : NULL,
-                         .fingerprint = (char *)fp };
+    struct finding f = {.check = c,
+                        .level = c->level,
+                        .path = (char *)path,
+                        .line = line,
+                        .column = 1,
+                        .message = "m",
+                        .scope = (char *)scope,
+                        .subject = (char *)subject,
+                        .suppressed = suppressed,
+                        .justification = suppressed ? "" : NULL,
+                        .fingerprint = (char *)fp};
     FUZZ_CHECK(findings_add(fs, &f) == 0);
 }
 
@@ -157,7 +165,8 @@ static void read_any(const uint8_t *data, size_t size)
     size_t skip = size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     struct json_value *v = NULL;
     char jerr[128];
-    if (json_parse((const char *)data + skip, size - skip, &v, jerr, sizeof jerr) == 0 && jansson_reads(v)) {
+    if (json_parse((const char *)data + skip, size - skip, &v, jerr, sizeof jerr) == 0 &&
+        jansson_reads(v)) {
         FUZZ_CHECK((rc == 0) == is_baseline(v));
         for (size_t i = 1; rc == 0 && i < fs.count; i++)
             FUZZ_CHECK(fs.items[i].baselined == lists(v, fs.items[i].fingerprint));
@@ -190,12 +199,13 @@ static void check_member(const struct json_value *x, const char *key, const char
     char buf[3 * 256 + 1];
 
     lossy(want, buf);
-    FUZZ_CHECK(s && s->type == JSON_STRING && s->len == strlen(buf) && memcmp(s->str, buf, s->len) == 0);
+    FUZZ_CHECK(s && s->type == JSON_STRING && s->len == strlen(buf) &&
+               memcmp(s->str, buf, s->len) == 0);
 }
 
 static void write_read(const uint8_t *data, size_t size)
 {
-    struct fuzz_input in = { data, size };
+    struct fuzz_input in = {data, size};
     struct findings fs, back;
     char path[4][256], scope[4][256], subject[4][256];
     size_t nfields = 1 + fuzz_u8(&in) % 4;
@@ -262,7 +272,8 @@ static void write_read(const uint8_t *data, size_t size)
     for (size_t i = 0; i < back.count; i++) {
         int listed = 0;
         for (size_t j = 0; j < fs.count; j++)
-            listed |= !fs.items[j].suppressed && strcmp(fs.items[j].fingerprint, back.items[i].fingerprint) == 0;
+            listed |= !fs.items[j].suppressed &&
+                      strcmp(fs.items[j].fingerprint, back.items[i].fingerprint) == 0;
         FUZZ_CHECK(back.items[i].baselined == listed);
         if (!fs.items[i].suppressed)
             FUZZ_CHECK(listed);

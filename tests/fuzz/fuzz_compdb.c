@@ -42,9 +42,29 @@ static char dbdir[4096];
 static int takes_value(const char *a)
 {
     static const char *const opts[] = {
-        "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
-        "-iwithprefix", "-iwithprefixbefore", "-isysroot", "--sysroot", "-x", "-target", "-arch", "-F",
-        "-ivfsoverlay", "-A", "--include", "--include-directory", "--define-macro", "--undefine-macro",
+        "-I",
+        "-D",
+        "-U",
+        "-include",
+        "-imacros",
+        "-isystem",
+        "-iquote",
+        "-idirafter",
+        "-iprefix",
+        "-iwithprefix",
+        "-iwithprefixbefore",
+        "-isysroot",
+        "--sysroot",
+        "-x",
+        "-target",
+        "-arch",
+        "-F",
+        "-ivfsoverlay",
+        "-A",
+        "--include",
+        "--include-directory",
+        "--define-macro",
+        "--undefine-macro",
     };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         if (strcmp(a, opts[i]) == 0)
@@ -54,13 +74,13 @@ static int takes_value(const char *a)
 
 static int never_kept(const char *a)
 {
-    return strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strncmp(a, "-W", 2) == 0 || strncmp(a, "-g", 2) == 0 ||
-           strncmp(a, "-O", 2) == 0;
+    return strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strncmp(a, "-W", 2) == 0 ||
+           strncmp(a, "-g", 2) == 0 || strncmp(a, "-O", 2) == 0;
 }
 
 /* Property 3 for kept[0..nkept) of argv[0..argc). */
-static void check_sanitised(char *const *argv, size_t argc, const char *dir, const char *file, char **kept,
-                            size_t nkept)
+static void check_sanitised(char *const *argv, size_t argc, const char *dir, const char *file,
+                            char **kept, size_t nkept)
 {
     char *file_abs = compdb_resolve(dir, file);
     size_t i = 1;
@@ -128,7 +148,7 @@ static void load_any(const uint8_t *data, size_t size)
         FUZZ_CHECK(err[0] && !strchr(err, '\n'));
         return;
     }
-    struct joblist jl = { 0 };
+    struct joblist jl = {0};
     rc = compdb_load(dbdir, &jl, err, sizeof err);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -ENOMEM);
     if (rc)
@@ -170,7 +190,7 @@ static char *shell_join(char *const *argv, size_t argc)
     for (size_t i = 0; i < argc; i++) {
         fputs(i ? " '" : "'", m);
         for (const char *p = argv[i]; *p; p++)
-            fputs(*p == '\'' ? "'\\''" : (char[]){ *p, '\0' }, m);
+            fputs(*p == '\'' ? "'\\''" : (char[]){*p, '\0'}, m);
         fputc('\'', m);
     }
     FUZZ_CHECK(fclose(m) == 0);
@@ -186,15 +206,15 @@ static void round_trip(char *const *argv, size_t argc)
     FUZZ_CHECK(db && list && cmd);
     for (size_t i = 0; i < argc; i++)
         FUZZ_CHECK(json_array_append_new(list, json_string(argv[i])) == 0);
-    FUZZ_CHECK(json_array_append_new(db, json_pack("{s:s, s:s, s:o}", "directory", dbdir, "file", "a.c",
-                                                   "arguments", list)) == 0);
-    FUZZ_CHECK(json_array_append_new(db, json_pack("{s:s, s:s, s:s}", "directory", dbdir, "file", "b.c",
-                                                   "command", cmd)) == 0);
+    FUZZ_CHECK(json_array_append_new(db, json_pack("{s:s, s:s, s:o}", "directory", dbdir, "file",
+                                                   "a.c", "arguments", list)) == 0);
+    FUZZ_CHECK(json_array_append_new(db, json_pack("{s:s, s:s, s:s}", "directory", dbdir, "file",
+                                                   "b.c", "command", cmd)) == 0);
     char *text = json_dumps(db, 0);
     FUZZ_CHECK(text != NULL);
     fuzz_dir_write(1, "db/compile_commands.json", text, strlen(text));
 
-    struct joblist jl = { 0 };
+    struct joblist jl = {0};
     char err[1024];
     int rc = compdb_load(dbdir, &jl, err, sizeof err);
     FUZZ_CHECK(rc == 0);
@@ -229,7 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         LLVMFuzzerInitialize(NULL, NULL);
     load_any(data, size);
 
-    struct fuzz_input in = { data, size };
+    struct fuzz_input in = {data, size};
     char dir[256] = "/nonexistent-v6fuzz/", path[256], args[MAX_ARGS][64];
     fuzz_str(&in, dir + 20, sizeof dir - 20, 'x');
     fuzz_str(&in, path, sizeof path, 'x');

@@ -58,8 +58,8 @@ static void check_elfsyms(int rc, const struct elfsyms *e)
 static void check_judgement(int rc, const char *text, size_t len)
 {
     static const char *const keys[] = {
-        "file: ", "elf: ", "interpreter: ", "needed:", "privileges: ", "ipv4-only: ",
-        "sockets:", "af-independent:", "blocker: ", "verdict: ", "advice: ",
+        "file: ",   "elf: ",           "interpreter: ", "needed:",   "privileges: ", "ipv4-only: ",
+        "sockets:", "af-independent:", "blocker: ",     "verdict: ", "advice: ",
     };
     FUZZ_CHECK(rc == DOCTOR_NEEDS_SHIM || rc == DOCTOR_NOTHING || rc == DOCTOR_UNREACHABLE);
     FUZZ_CHECK(len > 0 && text[len - 1] == '\n' && strlen(text) == len);
@@ -110,8 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         struct doctor_priv p = {
             .mode = 0755 | (flags & 1 ? S_ISUID : 0) | (flags & 2 ? S_ISGID : 0),
-            .uid = 0, .gid = 0,
-            .caps = flags & 4 ? caps : NULL, .capslen = flags & 4 ? capslen : 0,
+            .uid = 0,
+            .gid = 0,
+            .caps = flags & 4 ? caps : NULL,
+            .capslen = flags & 4 ? capslen : 0,
         };
         char *text = NULL;
         size_t len = 0;

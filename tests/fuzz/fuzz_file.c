@@ -66,7 +66,8 @@ const char *fuzz_dir_write(int slot, const char *name, const void *data, size_t 
 {
     static char paths[4][PATH_MAX];
     FUZZ_CHECK(slot >= 0 && slot < 4);
-    FUZZ_CHECK(snprintf(paths[slot], sizeof paths[slot], "%s/%s", fuzz_dir(), name) < (int)sizeof paths[slot]);
+    FUZZ_CHECK(snprintf(paths[slot], sizeof paths[slot], "%s/%s", fuzz_dir(), name) <
+               (int)sizeof paths[slot]);
     FILE *f = fopen(paths[slot], "wb");
     FUZZ_CHECK(f != NULL);
     FUZZ_CHECK(fwrite(data, 1, n, f) == n);

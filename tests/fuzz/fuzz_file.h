@@ -18,7 +18,7 @@
 
 struct fuzz_file {
     int fd;
-    char path[32];   /* "/proc/self/fd/N" */
+    char path[32]; /* "/proc/self/fd/N" */
 };
 
 /* Creates the file (once per process: aborts when it cannot). */

@@ -118,8 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(err[0] == '\0');
         for (int col = 0; col < 3; col++)
             check_column(&after, col);
-        FUZZ_CHECK(gaiconf_apply(t, "fuzz.gai.conf", (const char *)in.p, in.n, err,
-                                 sizeof err) == 0);
+        FUZZ_CHECK(gaiconf_apply(t, "fuzz.gai.conf", (const char *)in.p, in.n, err, sizeof err) ==
+                   0);
         take(t, &again);
         FUZZ_CHECK(same(&after, &again));
     }

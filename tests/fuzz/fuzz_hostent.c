@@ -75,8 +75,7 @@ static void check_built(const struct hostent *he, const char *buf, size_t len, c
 
 /* Build into a buffer of LEN bytes at misalignment MIS; the allocation is
  * exact at the end (ASan sees a write past it) and canaried before. */
-static int build(const char *name, const struct in_addr *addrs, size_t n, size_t len,
-                 unsigned mis)
+static int build(const char *name, const struct in_addr *addrs, size_t n, size_t len, unsigned mis)
 {
     char *base = malloc(mis + len + 1);
     FUZZ_CHECK(base != NULL);

@@ -39,8 +39,7 @@ char *fuzz_str(struct fuzz_input *in, char *out, size_t outlen, char nonul);
 
 /* Abort with "fuzz check failed: FILE:LINE: EXPR" when EXPR is false:
  * libFuzzer reports the abort as a crash and keeps the input. */
-#define FUZZ_CHECK(expr)                                                       \
-    ((expr) ? (void)0 : fuzz_check_failed(__FILE__, __LINE__, #expr))
+#define FUZZ_CHECK(expr) ((expr) ? (void)0 : fuzz_check_failed(__FILE__, __LINE__, #expr))
 
 _Noreturn void fuzz_check_failed(const char *file, int line, const char *expr);
 

@@ -43,7 +43,8 @@ static void load_any(const uint8_t *data, size_t size)
 {
     char err[1024] = "";
     json_t *doc = NULL;
-    int rc = json_read_file(fuzz_file_set(&file, data, size), JSON_READ_MAX_REPORT, &doc, err, sizeof err);
+    int rc = json_read_file(fuzz_file_set(&file, data, size), JSON_READ_MAX_REPORT, &doc, err,
+                            sizeof err);
 
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -ENOMEM);
     if (rc) {
@@ -137,8 +138,8 @@ static void compare(const struct findings *a, const struct findings *b, enum for
 
 static void round_trip(const struct findings *fs, enum form form)
 {
-    struct emit_info info = { .baseline_used = 1, .compact = form == LOSSLESS_JSON,
-                              .lossless = form == LOSSLESS_JSON };
+    struct emit_info info = {
+        .baseline_used = 1, .compact = form == LOSSLESS_JSON, .lossless = form == LOSSLESS_JSON};
     char *text = NULL, err[1024] = "";
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
@@ -151,7 +152,8 @@ static void round_trip(const struct findings *fs, enum form form)
     struct findings back;
     int used = 0;
     findings_init(&back);
-    int rc = load_report(doc, &back, &used, form == LOSSLESS_JSON ? LOAD_LOSSLESS : 0, err, sizeof err);
+    int rc =
+        load_report(doc, &back, &used, form == LOSSLESS_JSON ? LOAD_LOSSLESS : 0, err, sizeof err);
     if (rc)
         fprintf(stderr, "load_report: %s\n", err);
     FUZZ_CHECK(rc == 0 && used == 1);
@@ -174,7 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         LLVMFuzzerInitialize(NULL, NULL);
     load_any(data, size);
 
-    struct fuzz_input in = { data, size };
+    struct fuzz_input in = {data, size};
     struct findings fs;
     char s[8][256];
     findings_init(&fs);
@@ -198,13 +200,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t flags = fuzz_u8(&in);
         unsigned column = 1 + fuzz_u16(&in);
         struct finding f = {
-            .check = all[fuzz_u8(&in) % nall], .level = (enum v6scan_level)(flags % 3),
-            .path = s[0][0] ? s[0] : "p.c", .line = 1 + fuzz_u32(&in) % 0xfffffffeu, .column = column,
+            .check = all[fuzz_u8(&in) % nall],
+            .level = (enum v6scan_level)(flags % 3),
+            .path = s[0][0] ? s[0] : "p.c",
+            .line = 1 + fuzz_u32(&in) % 0xfffffffeu,
+            .column = column,
             /* SARIF writes an end column only past the start */
             .end_column = flags & 8 ? column + 1 + fuzz_u8(&in) : 0,
-            .snippet = flags & 16 ? s[1] : NULL, .message = s[2], .scope = s[3], .subject = s[4],
-            .fingerprint = s[5][0] ? s[5] : NULL, .suppressed = (flags & 32) != 0,
-            .justification = flags & 32 ? s[6] : NULL, .baselined = (flags & 64) != 0,
+            .snippet = flags & 16 ? s[1] : NULL,
+            .message = s[2],
+            .scope = s[3],
+            .subject = s[4],
+            .fingerprint = s[5][0] ? s[5] : NULL,
+            .suppressed = (flags & 32) != 0,
+            .justification = flags & 32 ? s[6] : NULL,
+            .baselined = (flags & 64) != 0,
         };
         FUZZ_CHECK(findings_add(&fs, &f) == 0);
     }

@@ -53,12 +53,12 @@ static uint64_t fake_clock(void)
 }
 
 struct slot {
-    int owner;        /* key index, -1 never used */
+    int owner; /* key index, -1 never used */
     unsigned pins;
-    uint64_t lo, hi;  /* the expiry lies in [lo, hi] */
-    bool pending;     /* an async unpin's use may still be applied: hi is open */
-    uint8_t tag;      /* the answer last mapped, to check what lookup copies */
-    uint64_t hold;    /* the value written into its shared hold (0 none) */
+    uint64_t lo, hi; /* the expiry lies in [lo, hi] */
+    bool pending;    /* an async unpin's use may still be applied: hi is open */
+    uint8_t tag;     /* the answer last mapped, to check what lookup copies */
+    uint64_t hold;   /* the value written into its shared hold (0 none) */
 };
 
 /* The shared pool's holds, mapped writable as a child maps them; NULL when
@@ -320,30 +320,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned steps = 0; in.n > 0 && steps < 4096; steps++) {
         uint8_t op = fuzz_u8(&in), arg = fuzz_u8(&in);
         switch (op % 9) {
-        case 0:
-            do_map(arg % NNAMES, false, fuzz_u8(&in));
-            break;
-        case 1:
-            do_map(NNAMES + arg % NPEERS, arg & 0x80, 0);
-            break;
-        case 2:
-            do_lookup(pick_slot(arg), false);
-            break;
-        case 3:
-            do_lookup(pick_slot(arg), true);
-            break;
-        case 4:
-            do_pin(pick_slot(arg));
-            break;
-        case 5:
-            do_unpin(pick_slot(arg), false);
-            break;
-        case 6:
-            do_unpin(pick_slot(arg), true);
-            break;
-        case 8:
-            do_hold(pick_slot(arg), fuzz_u8(&in));
-            break;
+        case 0: do_map(arg % NNAMES, false, fuzz_u8(&in)); break;
+        case 1: do_map(NNAMES + arg % NPEERS, arg & 0x80, 0); break;
+        case 2: do_lookup(pick_slot(arg), false); break;
+        case 3: do_lookup(pick_slot(arg), true); break;
+        case 4: do_pin(pick_slot(arg)); break;
+        case 5: do_unpin(pick_slot(arg), false); break;
+        case 6: do_unpin(pick_slot(arg), true); break;
+        case 8: do_hold(pick_slot(arg), fuzz_u8(&in)); break;
         default:
             fake_now += (uint64_t)arg * 40u; /* up to ~10 s: several TTLs */
             break;

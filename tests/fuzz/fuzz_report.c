@@ -166,8 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (in.n > 0 && n < MAX_SITES) {
         struct fuzz_site *s = &sites[n++];
         uint8_t c = fuzz_u8(&in);
-        s->e = (struct report_entry){.check = checks[c % 4], .call = calls[c % 4],
-                                     .count = fuzz_u32(&in)};
+        s->e = (struct report_entry){
+            .check = checks[c % 4], .call = calls[c % 4], .count = fuzz_u32(&in)};
         uint8_t flags = fuzz_u8(&in);
         site_str(&in, s->object);
         site_str(&in, s->symbol);

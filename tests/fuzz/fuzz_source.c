@@ -57,11 +57,15 @@ static int cwd = -1;
 
 static void scan(const char *text, size_t len, struct findings *fs)
 {
-    static char *args[] = { "-std=gnu11", "-D_GNU_SOURCE" };
-    struct job job = { .file = file, .relpath = "fuzz.c", .directory = root, .args = args, .nargs = 2,
-                       .defaults = 1 };
-    struct parse_opts po = { .resource_dir = resource, .quiet = 1 };
-    struct walk_config wc = { .root = root, .checks = checks, .nchecks = nchecks };
+    static char *args[] = {"-std=gnu11", "-D_GNU_SOURCE"};
+    struct job job = {.file = file,
+                      .relpath = "fuzz.c",
+                      .directory = root,
+                      .args = args,
+                      .nargs = 2,
+                      .defaults = 1};
+    struct parse_opts po = {.resource_dir = resource, .quiet = 1};
+    struct walk_config wc = {.root = root, .checks = checks, .nchecks = nchecks};
     CXTranslationUnit tu = NULL;
     int clean = 0;
     char why[512];
@@ -154,7 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(x->end_column == y->end_column && x->suppressed == y->suppressed);
         FUZZ_CHECK(same_str(x->message, y->message) && same_str(x->scope, y->scope));
         FUZZ_CHECK(same_str(x->subject, y->subject) && same_str(x->fingerprint, y->fingerprint));
-        FUZZ_CHECK(same_str(x->snippet, y->snippet) && same_str(x->justification, y->justification));
+        FUZZ_CHECK(same_str(x->snippet, y->snippet) &&
+                   same_str(x->justification, y->justification));
     }
     findings_free(&a);
     findings_free(&b);
@@ -164,15 +169,83 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 /* --- token-level mutation of C --- */
 
 static const char *const vocabulary[] = {
-    "gethostbyname", "gethostbyname2", "gethostbyaddr", "getaddrinfo", "inet_addr", "inet_aton",
-    "inet_ntoa", "inet_pton", "inet_ntop", "socket", "bind", "connect", "accept", "setsockopt", "ioctl",
-    "AF_INET", "AF_INET6", "PF_INET", "AF_UNSPEC", "INADDR_ANY", "INADDR_LOOPBACK", "INADDR_BROADCAST",
-    "IPPROTO_IP", "IP_TTL", "sockaddr_in", "sockaddr_in6", "sockaddr_storage", "sockaddr", "in_addr",
-    "in6_addr", "hostent", "addrinfo", "h_addr", "h_addr_list", "s_addr", "sin_family", "sin_addr",
-    "sin6_family", "ai_family", "struct", "union", "switch", "case", "if", "return", "sizeof", "#define",
-    "#include <netdb.h>\n", "#include <arpa/inet.h>\n", "#if 1\n", "#endif\n", "(", ")", "{", "}", "[",
-    "]", ";", ",", "=", "==", "&", "*", "->", ".", "\"127.0.0.1\"", "\"%d.%d.%d.%d\"", "0x7f000001",
-    "16", "4", "\n", "// NOLINT", "/* v6scan: ignore[v6-*] r */", "\\\n", "?\?=", "\xc3\xa9", "\r",
+    "gethostbyname",
+    "gethostbyname2",
+    "gethostbyaddr",
+    "getaddrinfo",
+    "inet_addr",
+    "inet_aton",
+    "inet_ntoa",
+    "inet_pton",
+    "inet_ntop",
+    "socket",
+    "bind",
+    "connect",
+    "accept",
+    "setsockopt",
+    "ioctl",
+    "AF_INET",
+    "AF_INET6",
+    "PF_INET",
+    "AF_UNSPEC",
+    "INADDR_ANY",
+    "INADDR_LOOPBACK",
+    "INADDR_BROADCAST",
+    "IPPROTO_IP",
+    "IP_TTL",
+    "sockaddr_in",
+    "sockaddr_in6",
+    "sockaddr_storage",
+    "sockaddr",
+    "in_addr",
+    "in6_addr",
+    "hostent",
+    "addrinfo",
+    "h_addr",
+    "h_addr_list",
+    "s_addr",
+    "sin_family",
+    "sin_addr",
+    "sin6_family",
+    "ai_family",
+    "struct",
+    "union",
+    "switch",
+    "case",
+    "if",
+    "return",
+    "sizeof",
+    "#define",
+    "#include <netdb.h>\n",
+    "#include <arpa/inet.h>\n",
+    "#if 1\n",
+    "#endif\n",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    ";",
+    ",",
+    "=",
+    "==",
+    "&",
+    "*",
+    "->",
+    ".",
+    "\"127.0.0.1\"",
+    "\"%d.%d.%d.%d\"",
+    "0x7f000001",
+    "16",
+    "4",
+    "\n",
+    "// NOLINT",
+    "/* v6scan: ignore[v6-*] r */",
+    "\\\n",
+    "?\?=",
+    "\xc3\xa9",
+    "\r",
 };
 
 static unsigned mut_rand(unsigned *s)
@@ -218,8 +291,8 @@ static size_t tokens(const uint8_t *t, size_t n, size_t *starts, size_t max)
 
 /* Replaces data[at..at+del) by ins[0..inslen); returns the new size, or
  * size when it would not fit in max. */
-static size_t mut_splice(uint8_t *data, size_t size, size_t max, size_t at, size_t del, const void *ins,
-                     size_t inslen)
+static size_t mut_splice(uint8_t *data, size_t size, size_t max, size_t at, size_t del,
+                         const void *ins, size_t inslen)
 {
     if (size - del + inslen > max)
         return size;
@@ -245,8 +318,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned 
     uint8_t tmp[256];
 
     switch (mut_rand(&r) % 5) {
-    case 0: /* delete a token */
-        return mut_splice(data, size, max, a0, a1 - a0, "", 0);
+    case 0: /* delete a token */ return mut_splice(data, size, max, a0, a1 - a0, "", 0);
     case 1: /* duplicate a token */
         if (a1 - a0 > sizeof tmp)
             return size;

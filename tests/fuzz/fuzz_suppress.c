@@ -35,7 +35,7 @@
 #include "fuzz_input.h"
 #include "suppress.h"
 
-#define FIRST_LINES 24   /* lines given findings (and the last ones) */
+#define FIRST_LINES 24 /* lines given findings (and the last ones) */
 #define NCHECKS 2
 
 static struct fuzz_file file;
@@ -90,7 +90,8 @@ static void state_free(struct state *s)
 /* Runs suppress_apply on data[0..size) with findings on the lines in
  * want[0..nwant); fills out[i] for want[i]. Returns suppress_apply's
  * result; *msgs gets the messages printed (free them). */
-static int run(const char *data, size_t size, const size_t *want, size_t nwant, struct state *out, char **msgs)
+static int run(const char *data, size_t size, const size_t *want, size_t nwant, struct state *out,
+               char **msgs)
 {
     struct findings fs;
     const char *path = fuzz_file_set(&file, data, size);
@@ -99,9 +100,14 @@ static int run(const char *data, size_t size, const size_t *want, size_t nwant, 
     findings_init(&fs);
     for (size_t i = 0; i < nwant; i++)
         for (int c = 0; c < NCHECKS; c++) {
-            struct finding f = { .check = checks[c], .level = checks[c]->level, .path = (char *)path,
-                                 .line = (unsigned)want[i], .column = 1, .message = "m", .scope = "",
-                                 .subject = "s" };
+            struct finding f = {.check = checks[c],
+                                .level = checks[c]->level,
+                                .path = (char *)path,
+                                .line = (unsigned)want[i],
+                                .column = 1,
+                                .message = "m",
+                                .scope = "",
+                                .subject = "s"};
             FUZZ_CHECK(findings_add(&fs, &f) == 0);
         }
     /* the messages go to a buffer: counted and checked, not printed */
@@ -130,7 +136,8 @@ static int run(const char *data, size_t size, const size_t *want, size_t nwant, 
 
 /* The lines joined, each ending in '\n'; line `at` (0-based) replaced by
  * `repl` when repl is not NULL, and `append` added to line `at`. */
-static char *join(const struct lines *ls, size_t at, const char *repl, const char *append, size_t *len)
+static char *join(const struct lines *ls, size_t at, const char *repl, const char *append,
+                  size_t *len)
 {
     char *buf = NULL;
     FILE *m = open_memstream(&buf, len);
@@ -147,8 +154,8 @@ static char *join(const struct lines *ls, size_t at, const char *repl, const cha
 }
 
 /* The state of line L (1-based) of ls changed as join() describes. */
-static void run_variant(const struct lines *ls, size_t L, size_t at, const char *repl, const char *append,
-                        struct state *st)
+static void run_variant(const struct lines *ls, size_t L, size_t at, const char *repl,
+                        const char *append, struct state *st)
 {
     size_t len;
     char *text = join(ls, at, repl, append, &len), *msgs = NULL;
@@ -186,7 +193,8 @@ static size_t check_messages(const char *msgs, size_t nlines)
         char *end;
         unsigned long line = strtoul(p + strlen(prefix), &end, 10);
         FUZZ_CHECK(line >= 1 && line <= nlines);
-        FUZZ_CHECK((size_t)(nl - end) == sizeof tail - 1 && memcmp(end, tail, sizeof tail - 1) == 0);
+        FUZZ_CHECK((size_t)(nl - end) == sizeof tail - 1 &&
+                   memcmp(end, tail, sizeof tail - 1) == 0);
         count++;
         p = nl + 1;
     }
@@ -256,7 +264,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct state v;
         if (!has_begin) {
             /* lines L-1 and L alone */
-            struct lines two = { .v = ls.v + (prev ? L - 2 : L - 1), .n = prev ? 2 : 1 };
+            struct lines two = {.v = ls.v + (prev ? L - 2 : L - 1), .n = prev ? 2 : 1};
             run_variant(&two, two.n, (size_t)-1, NULL, NULL, &v);
             FUZZ_CHECK(same(&v, &st[k]));
             state_free(&v);
@@ -269,7 +277,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!strstr(line, "v6scan:")) {
             run_variant(&ls, L, L - 1, NULL, " // v6scan: ignore[v6-*] fuzz reason", &v);
             FUZZ_CHECK(v.suppressed[0] && v.suppressed[1]);
-            FUZZ_CHECK(strcmp(v.why[0], "fuzz reason") == 0 && strcmp(v.why[1], "fuzz reason") == 0);
+            FUZZ_CHECK(strcmp(v.why[0], "fuzz reason") == 0 &&
+                       strcmp(v.why[1], "fuzz reason") == 0);
             state_free(&v);
         }
         if (prev) {

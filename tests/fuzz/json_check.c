@@ -376,16 +376,11 @@ static int json_value(struct json_parser *p, struct json_value *v, int depth)
     unsigned char c = p->s[p->pos];
     switch (c) {
     case '{':
-    case '[':
-        return json_container(p, v, depth);
-    case '"':
-        return json_string(p, v);
-    case 't':
-        return json_literal(p, "true", JSON_TRUE, v);
-    case 'f':
-        return json_literal(p, "false", JSON_FALSE, v);
-    case 'n':
-        return json_literal(p, "null", JSON_NULL, v);
+    case '[': return json_container(p, v, depth);
+    case '"': return json_string(p, v);
+    case 't': return json_literal(p, "true", JSON_TRUE, v);
+    case 'f': return json_literal(p, "false", JSON_FALSE, v);
+    case 'n': return json_literal(p, "null", JSON_NULL, v);
     default:
         if (c == '-' || (c >= '0' && c <= '9'))
             return json_number(p, v);
@@ -393,8 +388,7 @@ static int json_value(struct json_parser *p, struct json_value *v, int depth)
     }
 }
 
-int json_parse(const char *text, size_t len, struct json_value **out, char *err,
-               size_t errlen)
+int json_parse(const char *text, size_t len, struct json_value **out, char *err, size_t errlen)
 {
     struct json_parser p = {(const unsigned char *)text, len, 0, err, errlen, 0};
     struct json_value *v = calloc(1, sizeof *v);

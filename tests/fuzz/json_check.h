@@ -18,8 +18,15 @@
 
 #define JSON_MAX_DEPTH 64
 
-enum json_type { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY,
-                 JSON_OBJECT };
+enum json_type {
+    JSON_NULL,
+    JSON_FALSE,
+    JSON_TRUE,
+    JSON_NUMBER,
+    JSON_STRING,
+    JSON_ARRAY,
+    JSON_OBJECT
+};
 
 struct json_value {
     enum json_type type;
@@ -35,8 +42,7 @@ struct json_value {
  * Parse TEXT[0..LEN). Returns 0 with *OUT (free with json_free), or -EINVAL
  * with ERR = "offset N: problem", or -ENOMEM.
  */
-int json_parse(const char *text, size_t len, struct json_value **out, char *err,
-               size_t errlen);
+int json_parse(const char *text, size_t len, struct json_value **out, char *err, size_t errlen);
 
 /* Length of the well-formed UTF-8 sequence at S[0..N) (1..4), or 0 when S
  * does not start one (a stray or cut byte, an overlong form, a surrogate,

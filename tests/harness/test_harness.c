@@ -54,7 +54,8 @@ static void udp_echo(const char *addr, int family)
 {
     struct v6test_server srv;
     assert_int_equal(v6test_server_start(&srv, addr, SOCK_DGRAM, V6TEST_ECHO), 0);
-    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_DGRAM,
+    struct addrinfo hints = {.ai_family = family,
+                             .ai_socktype = SOCK_DGRAM,
                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
     struct addrinfo *res;
     char port[8];

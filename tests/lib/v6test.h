@@ -24,12 +24,12 @@
 bool v6test_have_ipv6(void);
 
 /* Skip the current cmocka test (not fail) when the host has no IPv6. */
-#define V6TEST_REQUIRE_IPV6()                                                  \
-    do {                                                                       \
-        if (!v6test_have_ipv6()) {                                             \
-            print_message("skipped: this host has no IPv6 loopback\n");       \
-            skip();                                                            \
-        }                                                                      \
+#define V6TEST_REQUIRE_IPV6()                                           \
+    do {                                                                \
+        if (!v6test_have_ipv6()) {                                      \
+            print_message("skipped: this host has no IPv6 loopback\n"); \
+            skip();                                                     \
+        }                                                               \
     } while (0)
 
 enum v6test_mode {
@@ -38,10 +38,10 @@ enum v6test_mode {
 };
 
 struct v6test_server {
-    pid_t pid;       /* the child serving; 0 when stopped */
-    int family;      /* AF_INET or AF_INET6 */
-    int socktype;    /* SOCK_STREAM or SOCK_DGRAM */
-    uint16_t port;   /* bound port, host order */
+    pid_t pid;     /* the child serving; 0 when stopped */
+    int family;    /* AF_INET or AF_INET6 */
+    int socktype;  /* SOCK_STREAM or SOCK_DGRAM */
+    uint16_t port; /* bound port, host order */
 };
 
 /*
@@ -49,8 +49,8 @@ struct v6test_server {
  * "::1", "::" …). For "::" V6ONLY is cleared so IPv4 clients are served too.
  * Returns 0, or -errno (the child is not started).
  */
-int v6test_server_start(struct v6test_server *srv, const char *addr,
-                        int socktype, enum v6test_mode mode);
+int v6test_server_start(struct v6test_server *srv, const char *addr, int socktype,
+                        enum v6test_mode mode);
 
 /* Stop the server and reap its child. Safe to call twice. */
 void v6test_server_stop(struct v6test_server *srv);
@@ -60,8 +60,8 @@ void v6test_server_stop(struct v6test_server *srv);
  * OUTLEN-1 bytes until MSG's length has arrived or the peer closed; OUT is
  * NUL-terminated. Returns bytes read or -errno.
  */
-ssize_t v6test_tcp_roundtrip(const char *addr, uint16_t port, const char *msg,
-                             char *out, size_t outlen);
+ssize_t v6test_tcp_roundtrip(const char *addr, uint16_t port, const char *msg, char *out,
+                             size_t outlen);
 
 /* Path of the test hosts file in use (NSS_WRAPPER_HOSTS), or NULL. */
 const char *v6test_hosts_file(void);

@@ -84,4 +84,3 @@ void http_server_stop(struct http_server *s)
     kill(s->pid, SIGKILL);
     waitpid(s->pid, NULL, 0);
 }
-

@@ -18,11 +18,11 @@
 #define SAMPLE_PROC_WAIT_MS 20000 /* upper bound for any single wait */
 
 struct sample_proc {
-    pid_t pid;                  /* 0 once reaped */
-    int out_fd, err_fd;         /* read ends, -1 once at EOF */
-    char out[SAMPLE_PROC_BUF];  /* stdout so far, NUL-terminated */
-    size_t out_len, out_taken;  /* bytes held; bytes handed out as lines */
-    char err[SAMPLE_PROC_BUF];  /* stderr so far, NUL-terminated */
+    pid_t pid;                 /* 0 once reaped */
+    int out_fd, err_fd;        /* read ends, -1 once at EOF */
+    char out[SAMPLE_PROC_BUF]; /* stdout so far, NUL-terminated */
+    size_t out_len, out_taken; /* bytes held; bytes handed out as lines */
+    char err[SAMPLE_PROC_BUF]; /* stderr so far, NUL-terminated */
     size_t err_len;
 };
 

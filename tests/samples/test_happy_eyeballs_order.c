@@ -51,7 +51,8 @@ static void check_order(const char *const *in, int n, const char *const *want, i
     for (int i = 0; i < got; i++) {
         char host[NI_MAXHOST];
         assert_int_equal(getnameinfo(out[i].ai->ai_addr, out[i].ai->ai_addrlen, host, sizeof host,
-                                     NULL, 0, NI_NUMERICHOST), 0);
+                                     NULL, 0, NI_NUMERICHOST),
+                         0);
         assert_string_equal(host, want[i]);
         assert_int_equal(out[i].fd, -1);
     }

@@ -20,13 +20,15 @@ static void test_url_parse_splits_every_host_form(void **state)
         const char *url, *host, *port, *path, *host_header;
         bool literal;
     } cases[] = {
-        {"http://[2001:db8::1]:8080/a/b?c=d", "2001:db8::1", "8080", "/a/b?c=d", "[2001:db8::1]:8080", true},
+        {"http://[2001:db8::1]:8080/a/b?c=d", "2001:db8::1", "8080", "/a/b?c=d",
+         "[2001:db8::1]:8080", true},
         {"http://[2001:db8::1]/", "2001:db8::1", "80", "/", "[2001:db8::1]", true},
         {"http://[2001:db8::1]", "2001:db8::1", "80", "/", "[2001:db8::1]", true},
         {"http://[2001:db8::1]:/x", "2001:db8::1", "80", "/x", "[2001:db8::1]", true},
         {"http://[fe80::1%25eth0]:8080/", "fe80::1%eth0", "8080", "/", "[fe80::1]:8080", true},
         {"http://[fe80::1%eth0]/", "fe80::1%eth0", "80", "/", "[fe80::1]", true},
-        {"http://[::ffff:192.0.2.1]:81/", "::ffff:192.0.2.1", "81", "/", "[::ffff:192.0.2.1]:81", true},
+        {"http://[::ffff:192.0.2.1]:81/", "::ffff:192.0.2.1", "81", "/", "[::ffff:192.0.2.1]:81",
+         true},
         {"http://192.0.2.1:8080/x", "192.0.2.1", "8080", "/x", "192.0.2.1:8080", false},
         {"http://192.0.2.1:0000000080/", "192.0.2.1", "80", "/", "192.0.2.1", false},
         {"HTTP://www.example.org?q", "www.example.org", "80", "/?q", "www.example.org", false},
@@ -52,8 +54,10 @@ static void test_url_parse_names_what_is_wrong(void **state)
         const char *url, *why;
     } cases[] = {
         {"2001:db8::1", "only http:// URLs are supported"},
-        {"http://2001:db8::1/", "IPv6 addresses in URLs must be in brackets, e.g. http://[2001:db8::1]:8080/"},
-        {"http://2001:db8::1:8080/", "IPv6 addresses in URLs must be in brackets, e.g. http://[2001:db8::1]:8080/"},
+        {"http://2001:db8::1/",
+         "IPv6 addresses in URLs must be in brackets, e.g. http://[2001:db8::1]:8080/"},
+        {"http://2001:db8::1:8080/",
+         "IPv6 addresses in URLs must be in brackets, e.g. http://[2001:db8::1]:8080/"},
         {"http://[2001:db8::1", "'[' without ']'"},
         {"http://[2001:db8::1/]", "'[' without ']'"},
         {"http://[]/", "bad IPv6 literal"},
@@ -65,7 +69,7 @@ static void test_url_parse_names_what_is_wrong(void **state)
         {"http://192.0.2.1:http/", "bad port"},
         {"http://192.0.2.1:65536/", "bad port"},
         {"http://192.0.2.1:0/", "bad port"},
-        {"http://192.0.2.1:+80/", "bad port"},    /* strtonum takes a sign; a URL port does not */
+        {"http://192.0.2.1:+80/", "bad port"}, /* strtonum takes a sign; a URL port does not */
         {"http://192.0.2.1: 80/", "bad port"},
         {"http://192.0.2.1:000065536/", "bad port"},
         {"http://u:p@192.0.2.1/", "user information in URLs is not supported"},

@@ -90,7 +90,7 @@ static void test_describe_brackets_ipv6_and_not_ipv4(void **state)
     } cases[] = {
         {"192.0.2.1", 80, "192.0.2.1:80"},
         {"2001:db8::1", 443, "[2001:db8::1]:443"},
-        {"2001:0db8:0000::0001", 1, "[2001:db8::1]:1"}, /* RFC 5952 canonical form */
+        {"2001:0db8:0000::0001", 1, "[2001:db8::1]:1"},        /* RFC 5952 canonical form */
         {"::ffff:192.0.2.1", 8080, "[::ffff:192.0.2.1]:8080"}, /* not normalised here */
         {"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", 65535,
          "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535"},
@@ -169,9 +169,19 @@ static void test_acl_parse_gives_canonical_prefixes(void **state)
 static void test_acl_parse_rejects_bad_prefixes(void **state)
 {
     static const char *bad[] = {
-        "", "/24", "192.0.2.0/", "192.0.2.0/33", "2001:db8::/129", "192.0.2.1/24",
-        "2001:db8::1/32", "192.0.2.0/2x", "192.0.2.0/-1", "192.0.2", "2001:db8::g/32",
-        "192.0.2.0/+8", "[2001:db8::]/32",
+        "",
+        "/24",
+        "192.0.2.0/",
+        "192.0.2.0/33",
+        "2001:db8::/129",
+        "192.0.2.1/24",
+        "2001:db8::1/32",
+        "192.0.2.0/2x",
+        "192.0.2.0/-1",
+        "192.0.2",
+        "2001:db8::g/32",
+        "192.0.2.0/+8",
+        "[2001:db8::]/32",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct acl_entry e;

@@ -91,7 +91,8 @@ static void test_ported_server_serves_a_second_client_while_first_is_idle(void *
     /* First client: IPv4, connected and silent. A server blocked on it (or on
      * accept() of one family) could not serve the second. */
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV}, *res;
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV},
+                    *res;
     assert_int_equal(getaddrinfo("127.0.0.1", sample_port_str(port, 0), &hints, &res), 0);
     int idle = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
     assert_true(idle >= 0);
@@ -163,8 +164,7 @@ static void test_ported_client_rejects_bad_arguments_with_exit_2(void **state)
     assert_string_equal(cli.err, "usage: ported_echo_client [-t SECONDS] HOST PORT MESSAGE\n");
     const char *badt[] = {"ported_echo_client", "-t", "0", "::1", "7", "x", NULL};
     assert_int_equal(sample_run(&cli, badt), 2);
-    assert_string_equal(cli.err,
-                        "ported_echo_client: bad timeout '0' (want 1..3600 seconds)\n");
+    assert_string_equal(cli.err, "ported_echo_client: bad timeout '0' (want 1..3600 seconds)\n");
 }
 
 static void test_ported_client_reports_unknown_service_with_gai_strerror(void **state)
@@ -232,13 +232,15 @@ static void test_ported_server_fails_when_every_address_is_taken(void **state)
 static void test_seed_makelisten_without_v6only_loses_its_ipv6_socket(void **state)
 {
     V6TEST_REQUIRE_IPV6();
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *res;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *res;
     uint16_t port = sample_free_port(SOCK_STREAM);
     assert_int_equal(getaddrinfo(NULL, sample_port_str(port, 0), &hints, &res), 0);
     assert_non_null(res->ai_next);
     assert_null(res->ai_next->ai_next);
-    assert_int_equal(res->ai_family, AF_INET); /* 0.0.0.0 first ... */
+    assert_int_equal(res->ai_family, AF_INET);           /* 0.0.0.0 first ... */
     assert_int_equal(res->ai_next->ai_family, AF_INET6); /* ... then :: */
     int fd4 = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
     assert_int_equal(bind(fd4, res->ai_addr, res->ai_addrlen), 0);

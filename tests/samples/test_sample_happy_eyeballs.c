@@ -32,8 +32,8 @@
  */
 static void blackhole_ipv6(uint16_t port, int fds[BLACKHOLE_FILL + 1])
 {
-    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                                .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 sin6 = {
+        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     fds[0] = socket(AF_INET6, SOCK_STREAM, 0);
     assert_true(fds[0] >= 0);
     assert_int_equal(bind(fds[0], (struct sockaddr *)&sin6, sizeof sin6), 0);
@@ -78,7 +78,7 @@ static void test_race_reaches_ipv4_while_ipv6_attempt_hangs(void **state)
     blackhole_ipv6(srv.port, hole);
     struct sample_proc cli;
     /* -t 60: a sequential client would sit in the IPv6 attempt for a minute. */
-    const char *argv[] = {"ported_happy_eyeballs", "-d", "50", "-t", "60", V6TEST_NAME_DUAL,
+    const char *argv[] = {"ported_happy_eyeballs",      "-d",   "50", "-t", "60", V6TEST_NAME_DUAL,
                           sample_port_str(srv.port, 0), "hang", NULL};
     assert_int_equal(sample_run(&cli, argv), 0);
     v6test_server_stop(&srv);

@@ -22,7 +22,10 @@
 #include "v6test.h"
 
 /* argv for "v6run -- <sample> args...": V6RUN_PATH is absolute, the sample resolved here. */
-#define UNDER_V6RUN(sample, ...) {V6RUN_PATH, "--", sample_path(sample), __VA_ARGS__, NULL}
+#define UNDER_V6RUN(sample, ...)                                 \
+    {                                                            \
+        V6RUN_PATH, "--", sample_path(sample), __VA_ARGS__, NULL \
+    }
 
 /* TEXT starts with a dotted quad inside 198.18.0.0/15, followed by STOP. */
 static void assert_pool_address(const char *text, char stop)
@@ -60,8 +63,8 @@ static void test_legacy_server_accepts_ipv6_and_ipv4_clients_on_one_port(void **
     V6TEST_REQUIRE_IPV6();
     uint16_t port = sample_free_port(SOCK_STREAM);
     struct sample_proc srv, cli;
-    const char *sargv[] = UNDER_V6RUN("legacy_echo_server", "-p", sample_port_str(port, 0), "-n",
-                                      "2");
+    const char *sargv[] =
+        UNDER_V6RUN("legacy_echo_server", "-p", sample_port_str(port, 0), "-n", "2");
     assert_int_equal(sample_start(&srv, sargv), 0);
     char line[256], want[64];
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);
@@ -91,8 +94,8 @@ static void test_legacy_udp_client_reaches_ipv6_only_server_by_name(void **state
     char line[128];
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);
-    const char *argv[] = UNDER_V6RUN("legacy_udp_client", V6TEST_NAME_V6ONLY,
-                                     sample_port_str(port, 1), "ping");
+    const char *argv[] =
+        UNDER_V6RUN("legacy_udp_client", V6TEST_NAME_V6ONLY, sample_port_str(port, 1), "ping");
     assert_int_equal(sample_run(&cli, argv), 0);
     assert_string_equal(cli.out, "::1 ping\n"); /* the server saw a real IPv6 peer */
     assert_int_equal(sample_finish(&srv), 0);
@@ -103,8 +106,8 @@ static void test_legacy_udp_server_answers_ipv6_client(void **state)
     V6TEST_REQUIRE_IPV6();
     uint16_t port = sample_free_port(SOCK_DGRAM);
     struct sample_proc srv, cli;
-    const char *sargv[] = UNDER_V6RUN("legacy_udp_server", "-p", sample_port_str(port, 0), "-n",
-                                      "1");
+    const char *sargv[] =
+        UNDER_V6RUN("legacy_udp_server", "-p", sample_port_str(port, 0), "-n", "1");
     assert_int_equal(sample_start(&srv, sargv), 0);
     char line[128];
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);
@@ -135,8 +138,8 @@ static void test_legacy_acl_server_denies_ipv6_peer_outside_ipv4_rules(void **st
     V6TEST_REQUIRE_IPV6();
     uint16_t port = sample_free_port(SOCK_STREAM);
     struct sample_proc srv, cli;
-    const char *sargv[] = UNDER_V6RUN("legacy_peer_acl", "-p", sample_port_str(port, 0), "-n",
-                                      "2", "-a", "127.0.0.0/8");
+    const char *sargv[] = UNDER_V6RUN("legacy_peer_acl", "-p", sample_port_str(port, 0), "-n", "2",
+                                      "-a", "127.0.0.0/8");
     assert_int_equal(sample_start(&srv, sargv), 0);
     char line[128];
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);

@@ -20,8 +20,16 @@ static uint16_t start_server(struct sample_proc *srv, const char *nclients, cons
                              const char *acl2)
 {
     uint16_t port = sample_free_port(SOCK_STREAM);
-    const char *argv[] = {"ported_peer_acl", "-p", sample_port_str(port, 0), "-n", nclients,
-                          "-a", acl1, "-a", acl2, NULL};
+    const char *argv[] = {"ported_peer_acl",
+                          "-p",
+                          sample_port_str(port, 0),
+                          "-n",
+                          nclients,
+                          "-a",
+                          acl1,
+                          "-a",
+                          acl2,
+                          NULL};
     assert_int_equal(sample_start(srv, argv), 0);
     char line[128], want[128];
     assert_true(sample_read_line(srv, line, sizeof line) > 0);
@@ -114,7 +122,7 @@ static void test_legacy_acl_server_logs_ipv4_in_fixed_width(void **state)
     uint16_t port = sample_free_port(SOCK_STREAM);
     struct sample_proc srv;
     const char *argv[] = {"legacy_peer_acl", "-p", sample_port_str(port, 0), "-n", "1", "-a",
-                          "127.0.0.0/8", NULL};
+                          "127.0.0.0/8",     NULL};
     assert_int_equal(sample_start(&srv, argv), 0);
     char line[128];
     assert_true(sample_read_line(&srv, line, sizeof line) > 0);

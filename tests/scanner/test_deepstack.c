@@ -85,7 +85,7 @@ static void test_a_stack_that_runs_out_is_eoverflow(void **state)
 	assert_true(d.reached < 50000 - 100); /* after more than 100 levels */
 	assert_int_equal(deepstack_run(answer, &v, &ret), 0);
 	assert_int_equal(ret, 5);
-	d = (struct depth){ 100, -1 };        /* 200 KiB fits in 1 MiB */
+	d = (struct depth){ 100, -1 }; /* 200 KiB fits in 1 MiB */
 	assert_int_equal(deepstack_run(deep, &d, &ret), 0);
 	assert_int_equal(ret, 100);
 	assert_int_equal(unsetenv("V6SCAN_STACK_SIZE"), 0);

@@ -69,11 +69,18 @@ static char *read_file(const char *name)
  * replacement (offset, length, text). */
 static void add_fix(struct findings *fs, const char *path, unsigned off, unsigned len, const char *text)
 {
-	struct finding_repl r = { .path = (char *)path, .offset = off, .length = len, .line = 1,
-				  .column = off + 1, .text = (char *)text };
-	struct finding f = { .check = registry_find("v6-hints-family-inet"), .level = V6SCAN_ERROR,
-			     .path = (char *)path, .line = 1, .column = off + 1, .message = "m",
-			     .fix_desc = "d.", .fix = &r, .nfix = 1 };
+	struct finding_repl r = {
+		.path = (char *)path, .offset = off, .length = len, .line = 1, .column = off + 1, .text = (char *)text
+	};
+	struct finding f = { .check = registry_find("v6-hints-family-inet"),
+			     .level = V6SCAN_ERROR,
+			     .path = (char *)path,
+			     .line = 1,
+			     .column = off + 1,
+			     .message = "m",
+			     .fix_desc = "d.",
+			     .fix = &r,
+			     .nfix = 1 };
 	assert_int_equal(findings_add(fs, &f), 0);
 }
 
@@ -106,7 +113,7 @@ static void test_fixout_apply_refuses_overlaps_and_leaves_the_file(void **state)
 	findings_init(&fs);
 	write_file("b.c", "int f = AF_INET;\n");
 	add_fix(&fs, "b.c", 8, 7, "AF_UNSPEC");
-	add_fix(&fs, "b.c", 11, 4, "INET6");   /* inside the first */
+	add_fix(&fs, "b.c", 11, 4, "INET6"); /* inside the first */
 	assert_int_equal(fixout_apply(&fs, root, &far_future, &res), 0);
 	assert_string_equal(read_file("b.c"), "int f = AF_INET;\n");
 	assert_int_equal(res.refused, 1);
@@ -213,7 +220,8 @@ static void test_fixout_export_writes_clang_tidy_yaml(void **state)
 		 "          ReplacementText: 'it''s'\n"
 		 "    Level:           Error\n"
 		 "    BuildDirectory:  '%s'\n"
-		 "...\n", root, root, root, root);
+		 "...\n",
+		 root, root, root, root);
 	assert_string_equal(buf, want);
 	free(buf);
 	findings_free(&fs);

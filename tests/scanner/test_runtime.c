@@ -83,15 +83,17 @@ static void test_sites_of_every_process_are_summed_and_placed_at_their_line(void
 	char *text;
 	/* Process 1 ended (counts 3 and 1); process 2 ended (count 4 for A);
 	 * process 3 was killed after recording A: at least 1 more. */
-	assert_true(asprintf(&text,
-		"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":10,\"start\":5,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}\n"
-		"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":10,\"start\":5,\"program\":\"%1$s\",\"end\":\"exit\",\"sites\":["
-		"{\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"count\":3,\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null},"
-		"{\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"count\":1,\"object\":\"%1$s\",\"address\":\"0x%3$llx\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n"
-		"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":11,\"start\":6,\"program\":\"%1$s\",\"end\":\"SIGTERM\",\"sites\":["
-		"{\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"count\":4,\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n"
-		"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":12,\"start\":7,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}\n",
-		self, a, b) > 0);
+	assert_true(
+		asprintf(
+			&text,
+			"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":10,\"start\":5,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}\n"
+			"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":10,\"start\":5,\"program\":\"%1$s\",\"end\":\"exit\",\"sites\":["
+			"{\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"count\":3,\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null},"
+			"{\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"count\":1,\"object\":\"%1$s\",\"address\":\"0x%3$llx\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n"
+			"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":11,\"start\":6,\"program\":\"%1$s\",\"end\":\"SIGTERM\",\"sites\":["
+			"{\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"count\":4,\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n"
+			"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":12,\"start\":7,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%1$s\",\"address\":\"0x%2$llx\",\"symbol\":null,\"symbol_offset\":null}\n",
+			self, a, b) > 0);
 	write_report(text);
 	free(text);
 	struct runtime *rt = load_ok();
@@ -121,9 +123,10 @@ static void test_sites_of_every_process_are_summed_and_placed_at_their_line(void
 static void test_without_an_object_a_site_is_matched_by_its_symbol(void **state)
 {
 	(void)state;
-	write_report("{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":1,\"start\":1,\"program\":\"p\",\"end\":\"exit\",\"sites\":["
-		     "{\"check\":\"v6-inet-addr\",\"call\":\"inet_addr\",\"count\":2,\"object\":\"/nonexistent/obj\",\"address\":\"0x1234\",\"symbol\":\"parse_peer\",\"symbol_offset\":12},"
-		     "{\"check\":\"v6-inet-addr\",\"call\":\"inet_addr\",\"count\":5,\"object\":null,\"address\":\"0x99\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n");
+	write_report(
+		"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":1,\"start\":1,\"program\":\"p\",\"end\":\"exit\",\"sites\":["
+		"{\"check\":\"v6-inet-addr\",\"call\":\"inet_addr\",\"count\":2,\"object\":\"/nonexistent/obj\",\"address\":\"0x1234\",\"symbol\":\"parse_peer\",\"symbol_offset\":12},"
+		"{\"check\":\"v6-inet-addr\",\"call\":\"inet_addr\",\"count\":5,\"object\":null,\"address\":\"0x99\",\"symbol\":null,\"symbol_offset\":null}],\"dropped\":0}\n");
 	struct runtime *rt = load_ok();
 	assert_int_equal(rt->count, 2);
 	assert_int_equal(runtime_symbolise(rt, NULL), 0);
@@ -138,12 +141,13 @@ static void test_without_an_object_a_site_is_matched_by_its_symbol(void **state)
 static void test_torn_and_foreign_lines_are_skipped_and_counted(void **state)
 {
 	(void)state;
-	write_report("not json\n"
-		     "{\"v6shim_report\":1,\"kind\":\"exit\",\"pid\":1,\"start\":1,\"sites\":[]}\n"
-		     "{\"v6shim_report\":2,\"kind\":\"bogus\",\"pid\":1,\"start\":1}\n"
-		     "{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":1,\"start\":1,\"check\":\"v6-inet-ntoa\",\"address\":\"12\"}\n"
-		     "{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":2,\"start\":1,\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"object\":null,\"address\":\"0x10\",\"symbol\":null,\"symbol_offset\":null}\n"
-		     "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":2,\"sta");
+	write_report(
+		"not json\n"
+		"{\"v6shim_report\":1,\"kind\":\"exit\",\"pid\":1,\"start\":1,\"sites\":[]}\n"
+		"{\"v6shim_report\":2,\"kind\":\"bogus\",\"pid\":1,\"start\":1}\n"
+		"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":1,\"start\":1,\"check\":\"v6-inet-ntoa\",\"address\":\"12\"}\n"
+		"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":2,\"start\":1,\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"object\":null,\"address\":\"0x10\",\"symbol\":null,\"symbol_offset\":null}\n"
+		"{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":2,\"sta");
 	struct runtime *rt = load_ok();
 	assert_int_equal(rt->bad_lines, 5);
 	assert_int_equal(rt->processes, 1);
@@ -176,9 +180,11 @@ static void test_a_tool_that_cannot_run_leaves_sites_by_symbol(void **state)
 	(void)state;
 	unsigned long long a = site_here();
 	char *text;
-	assert_true(asprintf(&text,
-		"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":1,\"start\":1,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%s\",\"address\":\"0x%llx\",\"symbol\":\"main\",\"symbol_offset\":7}\n",
-		self, a) > 0);
+	assert_true(
+		asprintf(
+			&text,
+			"{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":1,\"start\":1,\"check\":\"v6-gethostbyname\",\"call\":\"gethostbyname\",\"object\":\"%s\",\"address\":\"0x%llx\",\"symbol\":\"main\",\"symbol_offset\":7}\n",
+			self, a) > 0);
 	write_report(text);
 	free(text);
 	struct runtime *rt = load_ok();

@@ -31,18 +31,30 @@ static char *capture(void (*write)(FILE *, const char *), const char *s)
 
 static void test_utf8_seq_len_follows_rfc3629_table(void **state)
 {
-	static const struct { const char *s; size_t len; } cases[] = {
-		{ "a", 1 }, { "\x7f", 1 }, { "\xc3\xa9", 2 }, { "\xe2\x82\xac", 3 }, { "\xf0\x9f\x98\x80", 4 },
-		{ "\xf4\x8f\xbf\xbf", 4 },           /* U+10FFFF */
-		{ "\x80", 0 }, { "\xbf", 0 },        /* stray continuation bytes */
-		{ "\xc0\xaf", 0 }, { "\xc1\xbf", 0 }, /* overlong 2-byte forms */
-		{ "\xe0\x80\xaf", 0 },               /* overlong 3-byte form */
-		{ "\xed\xa0\x80", 0 },               /* U+D800, a surrogate */
-		{ "\xf0\x80\x80\xaf", 0 },           /* overlong 4-byte form */
-		{ "\xf4\x90\x80\x80", 0 },           /* above U+10FFFF */
-		{ "\xf5\x80\x80\x80", 0 }, { "\xff", 0 }, { "\xfe", 0 },
-		{ "\xc3", 0 }, { "\xe2\x82", 0 },    /* cut short by the NUL */
-		{ "\xe2\x28\xa1", 0 },               /* bad continuation */
+	static const struct {
+		const char *s;
+		size_t len;
+	} cases[] = {
+		{ "a", 1 },
+		{ "\x7f", 1 },
+		{ "\xc3\xa9", 2 },
+		{ "\xe2\x82\xac", 3 },
+		{ "\xf0\x9f\x98\x80", 4 },
+		{ "\xf4\x8f\xbf\xbf", 4 }, /* U+10FFFF */
+		{ "\x80", 0 },
+		{ "\xbf", 0 }, /* stray continuation bytes */
+		{ "\xc0\xaf", 0 },
+		{ "\xc1\xbf", 0 },         /* overlong 2-byte forms */
+		{ "\xe0\x80\xaf", 0 },     /* overlong 3-byte form */
+		{ "\xed\xa0\x80", 0 },     /* U+D800, a surrogate */
+		{ "\xf0\x80\x80\xaf", 0 }, /* overlong 4-byte form */
+		{ "\xf4\x90\x80\x80", 0 }, /* above U+10FFFF */
+		{ "\xf5\x80\x80\x80", 0 },
+		{ "\xff", 0 },
+		{ "\xfe", 0 },
+		{ "\xc3", 0 },
+		{ "\xe2\x82", 0 },     /* cut short by the NUL */
+		{ "\xe2\x28\xa1", 0 }, /* bad continuation */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -58,7 +70,10 @@ static void test_json_write_string_escapes_controls_and_replaces_bad_utf8(void *
 	assert_string_equal(out, "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\xc3\xa9\"");
 	free(out);
 	/* each byte outside well-formed UTF-8 becomes U+FFFD */
-	out = capture(json_write_string, "x\xff" "y\xc3" "z\xed\xa0\x80");
+	out = capture(json_write_string,
+		      "x\xff"
+		      "y\xc3"
+		      "z\xed\xa0\x80");
 	assert_string_equal(out, "\"x\xef\xbf\xbdy\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
 	assert_true(utf8_valid(out));
 	free(out);
@@ -66,8 +81,8 @@ static void test_json_write_string_escapes_controls_and_replaces_bad_utf8(void *
 
 static void test_json_write_lossless_round_trips_any_bytes(void **state)
 {
-	static const char *const cases[] = { "plain", "100%", "%25 literal", "bad\xff\xfe name", "\xc3\xa9\xc3",
-					     "a\"b\\c\nd" };
+	static const char *const cases[] = { "plain",        "100%",      "%25 literal", "bad\xff\xfe name",
+					     "\xc3\xa9\xc3", "a\"b\\c\nd" };
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *lit = capture(json_write_lossless, cases[i]), *back = NULL;
@@ -102,9 +117,24 @@ static void test_json_write_uri_percent_encodes_a_relative_reference(void **stat
 static void test_json_read_buffer_reports_line_and_column(void **state)
 {
 	static const char *const bad[] = {
-		"", "{", "[1,]", "{\"a\" 1}", "{\"a\": 1,}", "\"unterminated", "[tru]", "[1] x",
-		"[\"\\ud800\"]", "[\"\\x\"]", "[\"a\nb\"]", "{1: 2}", "[-]", "[1e999]", "[\"\xff\"]",
-		"{\"a\": 1, \"a\": 2}", "[\"nul\\u0000\"]", "[99999999999999999999]",
+		"",
+		"{",
+		"[1,]",
+		"{\"a\" 1}",
+		"{\"a\": 1,}",
+		"\"unterminated",
+		"[tru]",
+		"[1] x",
+		"[\"\\ud800\"]",
+		"[\"\\x\"]",
+		"[\"a\nb\"]",
+		"{1: 2}",
+		"[-]",
+		"[1e999]",
+		"[\"\xff\"]",
+		"{\"a\": 1, \"a\": 2}",
+		"[\"nul\\u0000\"]",
+		"[99999999999999999999]",
 	};
 	char err[160];
 

@@ -104,13 +104,39 @@ static void test_registry_default_set_leaves_off_checks_out(void **state)
 static void test_compdb_sanitise_keeps_ast_flags_only(void **state)
 {
 	char *argv[] = {
-		"/usr/bin/gcc", "-DX=1", "-I", "inc", "-Iinc2", "-std=gnu99", "-include", "cfg.h", "-MD", "-MF",
-		"out.d", "-MT", "t.o", "-MMD", "-Wall", "-Werror=format", "-O2", "-g3", "-fconserve-stack",
-		"-mindirect-branch=thunk", "-include-pch", "pch.h.pch", "-Winvalid-pch", "-c", "-o", "x.o",
-		"src/x.c", "-fPIC", "-U", "Y",
+		"/usr/bin/gcc",
+		"-DX=1",
+		"-I",
+		"inc",
+		"-Iinc2",
+		"-std=gnu99",
+		"-include",
+		"cfg.h",
+		"-MD",
+		"-MF",
+		"out.d",
+		"-MT",
+		"t.o",
+		"-MMD",
+		"-Wall",
+		"-Werror=format",
+		"-O2",
+		"-g3",
+		"-fconserve-stack",
+		"-mindirect-branch=thunk",
+		"-include-pch",
+		"pch.h.pch",
+		"-Winvalid-pch",
+		"-c",
+		"-o",
+		"x.o",
+		"src/x.c",
+		"-fPIC",
+		"-U",
+		"Y",
 	};
-	static const char *const want[] = { "-DX=1", "-I", "inc", "-Iinc2", "-std=gnu99", "-include", "cfg.h",
-					     "-fPIC", "-U", "Y" };
+	static const char *const want[] = { "-DX=1",    "-I",    "inc",   "-Iinc2", "-std=gnu99",
+					    "-include", "cfg.h", "-fPIC", "-U",     "Y" };
 	char **out = NULL;
 	size_t n = 0;
 
@@ -127,10 +153,12 @@ static void test_compdb_sanitise_keeps_ast_flags_only(void **state)
  * the command's spelling and the `file` field differ in every row. */
 static void test_compdb_sanitise_drops_the_input_by_resolved_path(void **state)
 {
-	static const struct { const char *dir, *file, *arg; } cases[] = {
-		{ "/w/build/src", "/w/src/x.c", "../../src/x.c" },   /* autotools VPATH via bear */
-		{ "/w/build", "../src/x.c", "/w/src/x.c" },          /* meson: relative file */
-		{ "/w", "x.c", "./x.c" },                            /* compiledb */
+	static const struct {
+		const char *dir, *file, *arg;
+	} cases[] = {
+		{ "/w/build/src", "/w/src/x.c", "../../src/x.c" }, /* autotools VPATH via bear */
+		{ "/w/build", "../src/x.c", "/w/src/x.c" },        /* meson: relative file */
+		{ "/w", "x.c", "./x.c" },                          /* compiledb */
 		{ "/w", "/w/sub/../x.c", "x.c" },
 		{ "/w/", "x.c", "/w//./x.c" },
 	};
@@ -181,7 +209,7 @@ static void test_jobs_finish_sorts_dedupes_excludes_and_shards(void **state)
 	assert_int_equal(jobs_finish(&all, "/r", excl, 1, 0, 0), 0);
 	assert_int_equal(all.count, 3);
 	assert_string_equal(all.items[0].relpath, "a.c");
-	assert_int_equal(all.items[0].from_db, 1);        /* the database entry won */
+	assert_int_equal(all.items[0].from_db, 1); /* the database entry won */
 	assert_string_equal(all.items[1].relpath, "b.c");
 	assert_string_equal(all.items[2].relpath, "sub/c.c");
 	/* /o/e.c is outside the root: counted, not scanned */
@@ -298,17 +326,20 @@ static void test_jobs_default_root_is_repository_top_or_common_dir(void **state)
 
 static void test_source_token_end_and_utf16_columns(void **state)
 {
-	static const struct { const char *line; unsigned col, end; } cases[] = {
-		{ "\treturn inet_ntoa(a);", 9, 18 },      /* identifier */
-		{ "x = 0x7f000001UL;", 5, 17 },           /* pp-number */
-		{ "x = 1e+5;", 5, 9 },                    /* exponent sign */
-		{ "s = \"127.0.0.1\";", 5, 16 },          /* string literal */
-		{ "s = \"a\\\"b\";", 5, 11 },                /* escaped quote */
-		{ "s = L\"x\";", 5, 9 },                    /* encoding prefix */
+	static const struct {
+		const char *line;
+		unsigned col, end;
+	} cases[] = {
+		{ "\treturn inet_ntoa(a);", 9, 18 }, /* identifier */
+		{ "x = 0x7f000001UL;", 5, 17 },      /* pp-number */
+		{ "x = 1e+5;", 5, 9 },               /* exponent sign */
+		{ "s = \"127.0.0.1\";", 5, 16 },     /* string literal */
+		{ "s = \"a\\\"b\";", 5, 11 },        /* escaped quote */
+		{ "s = L\"x\";", 5, 9 },             /* encoding prefix */
 		{ "c = '.';", 5, 8 },
-		{ "a == b", 3, 4 },                       /* punctuation: one character */
-		{ "s = \"open", 5, 10 },                   /* unterminated: to the end */
-		{ "ab", 3, 0 },                            /* past the end */
+		{ "a == b", 3, 4 },      /* punctuation: one character */
+		{ "s = \"open", 5, 10 }, /* unterminated: to the end */
+		{ "ab", 3, 0 },          /* past the end */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -324,7 +355,10 @@ static void test_source_token_end_and_utf16_columns(void **state)
 	for (unsigned c = 1; c <= 14; c++)
 		if (c != 3 && (c < 5 || c > 7)) /* character boundaries */
 			assert_int_equal(source_byte_column(line, source_utf16_column(line, c)), c);
-	assert_int_equal(source_utf16_column("a\xff" "b", 3), 3); /* a stray byte is one unit */
+	assert_int_equal(source_utf16_column("a\xff"
+					     "b",
+					     3),
+			 3); /* a stray byte is one unit */
 }
 
 static void test_findings_sorted_by_column_and_deduplicated_per_check(void **state)
@@ -334,15 +368,22 @@ static void test_findings_sorted_by_column_and_deduplicated_per_check(void **sta
 	struct findings fs;
 	/* the same check twice on line 3 (kept: the lower column), a later
 	 * check at a lower column, and another check at column 9 */
-	const struct { size_t check; unsigned line, col; } in[] = {
+	const struct {
+		size_t check;
+		unsigned line, col;
+	} in[] = {
 		{ 1, 3, 20 }, { 0, 3, 9 }, { 1, 3, 5 }, { 1, 2, 7 }, { 0, 3, 30 },
 	};
 
 	assert_true(n >= 2);
 	findings_init(&fs);
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		struct finding f = { .check = all[in[i].check], .level = V6SCAN_WARNING, .path = "a.c",
-				     .line = in[i].line, .column = in[i].col, .message = "m" };
+		struct finding f = { .check = all[in[i].check],
+				     .level = V6SCAN_WARNING,
+				     .path = "a.c",
+				     .line = in[i].line,
+				     .column = in[i].col,
+				     .message = "m" };
 		assert_int_equal(findings_add(&fs, &f), 0);
 	}
 	findings_normalise(&fs);
@@ -375,8 +416,13 @@ static void test_fingerprints_ignore_lines_and_count_occurrences(void **state)
 {
 	const struct v6scan_check *c = registry_find("v6-gethostbyname");
 	struct findings a, b;
-	struct finding f = { .check = c, .level = V6SCAN_ERROR, .path = "x.c", .column = 2, .message = "m",
-			     .scope = "main", .subject = "gethostbyname" };
+	struct finding f = { .check = c,
+			     .level = V6SCAN_ERROR,
+			     .path = "x.c",
+			     .column = 2,
+			     .message = "m",
+			     .scope = "main",
+			     .subject = "gethostbyname" };
 
 	findings_init(&a);
 	findings_init(&b);

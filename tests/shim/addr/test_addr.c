@@ -48,7 +48,9 @@ static const char *text(const struct sockaddr_storage *ss, char *buf, size_t len
 static void test_mapped_and_unmapped_round_trip(void **state)
 {
     (void)state;
-    static const struct { const char *in4, *out6; } cases[] = {
+    static const struct {
+        const char *in4, *out6;
+    } cases[] = {
         {"192.0.2.1", "::ffff:192.0.2.1"},
         {"192.0.2.255", "::ffff:192.0.2.255"},
         {"0.0.0.0", "::ffff:0.0.0.0"},
@@ -64,8 +66,8 @@ static void test_mapped_and_unmapped_round_trip(void **state)
         assert_true(addr_unmap(&m, &back));
         assert_int_equal(back.s_addr, v4(cases[i].in4).s_addr);
     }
-    static const char *const not_mapped[] = {"2001:db8::1", "::1", "::", "::192.0.2.1",
-                                             "::fffe:192.0.2.1", "64:ff9b::192.0.2.1"};
+    static const char *const not_mapped[] = {
+        "2001:db8::1", "::1", "::", "::192.0.2.1", "::fffe:192.0.2.1", "64:ff9b::192.0.2.1"};
     for (size_t i = 0; i < sizeof not_mapped / sizeof not_mapped[0]; i++) {
         struct in6_addr a = v6(not_mapped[i]);
         struct in_addr untouched = v4("192.0.2.77");
@@ -127,14 +129,30 @@ static void test_candidates_and_the_pick_for_each_socket_family(void **state)
     static const struct {
         const char *cands[4];
         size_t n;
-        const char *all;   /* addr_candidates at port 80, joined by spaces */
-        const char *six;   /* addr_pick(AF_INET6), or "-" for -ENETUNREACH */
-        const char *four;  /* addr_pick(AF_INET) */
+        const char *all;  /* addr_candidates at port 80, joined by spaces */
+        const char *six;  /* addr_pick(AF_INET6), or "-" for -ENETUNREACH */
+        const char *four; /* addr_pick(AF_INET) */
     } cases[] = {
-        {{"2001:db8::1", "192.0.2.1"}, 2, "[2001:db8::1%0]:80 192.0.2.1:80", "[2001:db8::1%0]:80", "192.0.2.1:80"},
-        {{"192.0.2.1", "2001:db8::1"}, 2, "192.0.2.1:80 [2001:db8::1%0]:80", "[2001:db8::1%0]:80", "192.0.2.1:80"},
-        {{"192.0.2.1", "192.0.2.2"}, 2, "192.0.2.1:80 192.0.2.2:80", "[::ffff:192.0.2.1%0]:80", "192.0.2.1:80"},
-        {{"2001:db8::1", "2001:db8::2"}, 2, "[2001:db8::1%0]:80 [2001:db8::2%0]:80", "[2001:db8::1%0]:80", "-"},
+        {{"2001:db8::1", "192.0.2.1"},
+         2,
+         "[2001:db8::1%0]:80 192.0.2.1:80",
+         "[2001:db8::1%0]:80",
+         "192.0.2.1:80"},
+        {{"192.0.2.1", "2001:db8::1"},
+         2,
+         "192.0.2.1:80 [2001:db8::1%0]:80",
+         "[2001:db8::1%0]:80",
+         "192.0.2.1:80"},
+        {{"192.0.2.1", "192.0.2.2"},
+         2,
+         "192.0.2.1:80 192.0.2.2:80",
+         "[::ffff:192.0.2.1%0]:80",
+         "192.0.2.1:80"},
+        {{"2001:db8::1", "2001:db8::2"},
+         2,
+         "[2001:db8::1%0]:80 [2001:db8::2%0]:80",
+         "[2001:db8::1%0]:80",
+         "-"},
         {{"fe80::1%3"}, 1, "[fe80::1%3]:80", "[fe80::1%3]:80", "-"},
         {{0}, 0, "", "-", "-"},
     };

@@ -140,8 +140,8 @@ static struct sockaddr_in sin_of(struct in_addr a, uint16_t port)
 static int filler(uint16_t port)
 {
     int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                             .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 a = {
+        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
         die("filling the accept queue");
     return fd;
@@ -172,7 +172,8 @@ static void case_connect_eintr(struct in_addr dst)
     close(accept(l, NULL, NULL)); /* room: the SYN retransmitted gets its answer */
     struct pollfd p = {.fd = fd, .events = POLLOUT};
     rc = poll(&p, 1, 10000); /* bounded; the retransmission comes after 1 s */
-    printf("poll for the connection: %d%s\n", rc, rc == 1 && (p.revents & POLLOUT) ? " POLLOUT" : "");
+    printf("poll for the connection: %d%s\n", rc,
+           rc == 1 && (p.revents & POLLOUT) ? " POLLOUT" : "");
     int soerr = -1;
     socklen_t sl = sizeof soerr;
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
@@ -184,7 +185,9 @@ static void case_connect_eintr(struct in_addr dst)
     rc = getpeername(fd, (struct sockaddr *)&peer, &pl);
     printf("getpeername: %d, %s\n", rc,
            rc == 0 && peer.sin_family == AF_INET && peer.sin_addr.s_addr == dst.s_addr &&
-                   peer.sin_port == htons(port) ? "the address connected to" : "another address");
+                   peer.sin_port == htons(port)
+               ? "the address connected to"
+               : "another address");
     close(fd);
     close(first);
     close(l);
@@ -221,7 +224,8 @@ static void case_accept_eintr(void)
     int a = accept(l, (struct sockaddr *)&peer, &pl);
     printf("accept after the signals: %s\n",
            a >= 0 && peer.sin_family == AF_INET && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK)
-               ? "a client from 127.0.0.1" : "failed");
+               ? "a client from 127.0.0.1"
+               : "failed");
     close(a);
     close(c);
     close(l);
@@ -245,7 +249,8 @@ static void case_recv_eintr(void)
     storm_stop();
     say("recvfrom, signalled", rc, e);
     struct iovec iov = {buf, sizeof buf};
-    struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1};
+    struct msghdr mh = {
+        .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1};
     storm_start();
     rc = recvmsg(u, &mh, 0);
     e = errno;
@@ -266,7 +271,8 @@ static void case_recv_eintr(void)
     rc = recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
     printf("recvfrom after the signals: %zd from %s\n", rc,
            rc == 1 && from.sin_family == AF_INET && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK)
-               ? "127.0.0.1" : "elsewhere");
+               ? "127.0.0.1"
+               : "elsewhere");
     close(c);
     close(u);
 }
@@ -458,7 +464,10 @@ static void case_resolver(const char *name)
     char buf[1024];
     int herr = 0;
     int rc = gethostbyname_r(name, &he, buf, sizeof buf, &r, &herr);
-    printf("gethostbyname_r: %s, h_errno %s\n", r ? "found" : rc ? strerrorname_np(rc) : "0",
+    printf("gethostbyname_r: %s, h_errno %s\n",
+           r    ? "found"
+           : rc ? strerrorname_np(rc)
+                : "0",
            r ? "-" : herr_name(herr));
     int fams[] = {AF_UNSPEC, AF_INET};
     for (int i = 0; i < 2; i++) {

@@ -60,10 +60,20 @@ int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen);
 int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask,
                 size_t fdslen);
 
-enum call { C_POLL, C_POLL_CHK, C_PPOLL, C_PPOLL_CHK, C_SELECT, C_PSELECT, C_EPOLL, C_EPOLL_P, NCALL };
+enum call {
+    C_POLL,
+    C_POLL_CHK,
+    C_PPOLL,
+    C_PPOLL_CHK,
+    C_SELECT,
+    C_PSELECT,
+    C_EPOLL,
+    C_EPOLL_P,
+    NCALL
+};
 
-static const char *const call_name[NCALL] = {"poll", "__poll_chk", "ppoll", "__ppoll_chk",
-                                             "select", "pselect", "epoll_wait", "epoll_pwait"};
+static const char *const call_name[NCALL] = {"poll",   "__poll_chk", "ppoll",      "__ppoll_chk",
+                                             "select", "pselect",    "epoll_wait", "epoll_pwait"};
 
 static void die(const char *what)
 {
@@ -97,8 +107,8 @@ static atomic_long signals;
 
 static void line(struct waiter *w, const char *fmt, ...)
 {
-    int n = snprintf(w->out + w->len, sizeof w->out - w->len, "%s, %s: ", handler,
-                     call_name[w->call]);
+    int n =
+        snprintf(w->out + w->len, sizeof w->out - w->len, "%s, %s: ", handler, call_name[w->call]);
     if (n > 0)
         w->len += (size_t)n;
     va_list ap;
@@ -166,11 +176,13 @@ static int wait_once(struct waiter *w, int fd, short events, int ms, int *err, b
         if (w->call == C_SELECT || w->call == C_PSELECT)
             *ready = FD_ISSET(fd, &set);
         else if (w->call == C_EPOLL || w->call == C_EPOLL_P)
-            *ready = ev[0].data.u64 == 0x5eed0000u + (unsigned)fd && (ev[0].events & (unsigned)events);
+            *ready =
+                ev[0].data.u64 == 0x5eed0000u + (unsigned)fd && (ev[0].events & (unsigned)events);
         else
             *ready = p[0].revents & events;
     }
-    long long given = (long long)ms * 1000000, left = (long long)tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
+    long long given = (long long)ms * 1000000,
+              left = (long long)tv.tv_sec * 1000000000 + tv.tv_usec * 1000;
     *left_less = left < given;
     *left_zero = left == 0;
     return rc;
@@ -193,7 +205,8 @@ static void *waiter_run(void *arg)
     pthread_barrier_wait(&step); /* 2: every thread interrupted, the storm stops */
     result(w, "signalled during a connect", rc, err, "");
     if (w->call == C_SELECT)
-        line(w, "signalled during a connect: timeval written back %s", less ? "smaller" : "not smaller");
+        line(w, "signalled during a connect: timeval written back %s",
+             less ? "smaller" : "not smaller");
     line(w, "signalled during a connect: fd %s", fd_intact(w->fd, SOCK_STREAM) ? "ok" : "broken");
     errno = 0;
     rc = connect(w->fd, (struct sockaddr *)&w->dst, sizeof w->dst);
@@ -214,13 +227,16 @@ static void *waiter_run(void *arg)
     rc = getpeername(w->fd, (struct sockaddr *)&peer, &pl);
     line(w, "getpeername: %d, %s", rc,
          rc == 0 && peer.sin_family == AF_INET && peer.sin_addr.s_addr == w->dst.sin_addr.s_addr &&
-                 peer.sin_port == w->dst.sin_port ? "the address connected to" : "another address");
+                 peer.sin_port == w->dst.sin_port
+             ? "the address connected to"
+             : "another address");
     epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->fd, NULL); /* (ready: it would end the next wait) */
-    pthread_barrier_wait(&step); /* 4: the storm again, no connect pending */
+    pthread_barrier_wait(&step);                    /* 4: the storm again, no connect pending */
     rc = wait_once(w, w->udp, POLLIN, 10000, &err, &ready, &less, &zero);
     pthread_barrier_wait(&step); /* 5: the storm stops */
     result(w, "signalled, no connect pending", rc, err, "");
-    line(w, "signalled, no connect pending: fd %s", fd_intact(w->udp, SOCK_DGRAM) ? "ok" : "broken");
+    line(w, "signalled, no connect pending: fd %s",
+         fd_intact(w->udp, SOCK_DGRAM) ? "ok" : "broken");
     return NULL;
 }
 
@@ -238,13 +254,14 @@ static int listener(int family, uint16_t port, uint16_t *got)
     } a = {0};
     socklen_t len;
     if (family == AF_INET6) {
-        a.in6 = (struct sockaddr_in6){.sin6_family = AF_INET6, .sin6_port = htons(port),
-                                      .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+        a.in6 = (struct sockaddr_in6){
+            .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
         len = sizeof a.in6;
         if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
             die("IPV6_V6ONLY");
     } else {
-        a.in = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port),
+        a.in = (struct sockaddr_in){.sin_family = AF_INET,
+                                    .sin_port = htons(port),
                                     .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         len = sizeof a.in;
     }
@@ -264,11 +281,12 @@ static int filler(int family, uint16_t port)
     int fd = socket(family, SOCK_STREAM, 0);
     int rc;
     if (family == AF_INET6) {
-        struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                                 .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+        struct sockaddr_in6 a = {
+            .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
         rc = connect(fd, (struct sockaddr *)&a, sizeof a);
     } else {
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons(port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         rc = connect(fd, (struct sockaddr *)&a, sizeof a);
     }

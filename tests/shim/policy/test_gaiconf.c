@@ -23,14 +23,14 @@
 
 /* The RFC 6724 default rows, to show a table is unchanged. */
 static const struct row_text rfc_prec[] = {
-    {"::1", 128, 50},   {"::ffff:0:0", 96, 35}, {"::", 96, 1},     {"2001::", 32, 5},
-    {"2002::", 16, 30}, {"3ffe::", 16, 1},      {"fec0::", 10, 1}, {"fc00::", 7, 3},
-    {"::", 0, 40},
+    {"::1", 128, 50},  {"::ffff:0:0", 96, 35}, {"::", 96, 1},
+    {"2001::", 32, 5}, {"2002::", 16, 30},     {"3ffe::", 16, 1},
+    {"fec0::", 10, 1}, {"fc00::", 7, 3},       {"::", 0, 40},
 };
 static const struct row_text rfc_label[] = {
-    {"::1", 128, 0},   {"::ffff:0:0", 96, 4}, {"::", 96, 3},      {"2001::", 32, 5},
-    {"2002::", 16, 2}, {"3ffe::", 16, 12},    {"fec0::", 10, 11}, {"fc00::", 7, 13},
-    {"::", 0, 1},
+    {"::1", 128, 0},    {"::ffff:0:0", 96, 4}, {"::", 96, 3},
+    {"2001::", 32, 5},  {"2002::", 16, 2},     {"3ffe::", 16, 12},
+    {"fec0::", 10, 11}, {"fc00::", 7, 13},     {"::", 0, 1},
 };
 static const struct row_text default_scopev4[] = {
     {"::ffff:169.254.0.0", 112, 2}, {"::ffff:127.0.0.0", 104, 2}, {"::ffff:0:0", 96, 14}};
@@ -49,7 +49,7 @@ static void test_good_file_replaces_all_three_columns(void **state)
     assert_int_equal(policy_table_load_gaiconf(t, DATA("gai-good.conf"), err, sizeof(err)), 0);
     assert_string_equal(err, "");
     static const struct row_text label[] = {
-        {"::1", 128, 0},   {"::", 96, 3},   {"::ffff:0:0", 96, 4},
+        {"::1", 128, 0},   {"::", 96, 3},    {"::ffff:0:0", 96, 4},
         {"2002::", 16, 2}, {"fc00::", 7, 6}, {"::", 0, 1},
     };
     static const struct row_text prec[] = {
@@ -141,8 +141,7 @@ static void test_commented_file_and_last_line_without_newline(void **state)
 {
     struct policy_table *t = table(POLICY_RFC6724);
     char err[256];
-    assert_int_equal(policy_table_load_gaiconf(t, DATA("gai-commented.conf"), err, sizeof(err)),
-                     0);
+    assert_int_equal(policy_table_load_gaiconf(t, DATA("gai-commented.conf"), err, sizeof(err)), 0);
     check_unchanged(t);
     assert_int_equal(
         policy_table_load_gaiconf(t, DATA("gai-no-final-newline.conf"), err, sizeof(err)), 0);
@@ -166,8 +165,7 @@ static void test_each_kind_of_bad_line_gives_its_exact_message(void **state)
         {"label ::1/ 0", "t.conf:1: label: prefix length \"\" is not 0..128"},
         {"label ::1/x 0", "t.conf:1: label: prefix length \"x\" is not 0..128"},
         {"label 192.0.2.1 0", "t.conf:1: label: \"192.0.2.1\" is not an IPv6 address"},
-        {"precedence ::1 -5",
-         "t.conf:1: precedence: value \"-5\" is not a number 0..2147483647"},
+        {"precedence ::1 -5", "t.conf:1: precedence: value \"-5\" is not a number 0..2147483647"},
         {"precedence ::1 2147483648",
          "t.conf:1: precedence: value \"2147483648\" is not a number 0..2147483647"},
         {"precedence ::1 5 extra", "t.conf:1: precedence: unexpected text after the value"},
@@ -175,8 +173,7 @@ static void test_each_kind_of_bad_line_gives_its_exact_message(void **state)
          "t.conf:1: scopev4: \"::1\" is not an IPv4 or ::ffff:a.b.c.d address"},
         {"scopev4", "t.conf:1: scopev4: missing address"},
         {"scopev4 10.0.0.0/33 2", "t.conf:1: scopev4: prefix length \"33\" is not 0..32"},
-        {"scopev4 ::ffff:10.0.0.0/95 2",
-         "t.conf:1: scopev4: prefix length \"95\" is not 96..128"},
+        {"scopev4 ::ffff:10.0.0.0/95 2", "t.conf:1: scopev4: prefix length \"95\" is not 96..128"},
         {"scopev4 10.0.0.0/8", "t.conf:1: scopev4: missing value"},
         {"reload maybe", "t.conf:1: reload: value must be yes or no"},
         {"reload", "t.conf:1: reload: value must be yes or no"},
@@ -206,7 +203,7 @@ static void test_bad_line_in_a_file_names_path_and_line_and_changes_nothing(void
     assert_int_equal(policy_table_load_gaiconf(t, DATA("gai-bad-line3.conf"), err, sizeof(err)),
                      -EINVAL);
     assert_string_equal(err, DATA("gai-bad-line3.conf") ":3: precedence: value \"forty\" is "
-                                                       "not a number 0..2147483647");
+                                                        "not a number 0..2147483647");
     check_unchanged(t); /* lines 1 and 2 were good, but nothing was applied */
     policy_table_free(t);
 }
@@ -215,8 +212,7 @@ static void test_missing_file_is_enoent_with_a_message(void **state)
 {
     struct policy_table *t = table(POLICY_RFC6724);
     char err[512];
-    assert_int_equal(policy_table_load_gaiconf(t, DATA("no-such.conf"), err, sizeof(err)),
-                     -ENOENT);
+    assert_int_equal(policy_table_load_gaiconf(t, DATA("no-such.conf"), err, sizeof(err)), -ENOENT);
     assert_string_equal(err, DATA("no-such.conf") ": cannot open: No such file or directory");
     assert_int_equal(policy_table_load_gaiconf(t, GAICONF_DATA_DIR, err, sizeof(err)), -EISDIR);
     assert_string_equal(err, GAICONF_DATA_DIR ": not a regular file (a directory)");
@@ -334,10 +330,8 @@ int main(void)
         cmocka_unit_test(test_missing_file_is_enoent_with_a_message),
         cmocka_unit_test(test_error_buffer_is_truncated_or_skipped_safely),
         cmocka_unit_test_setup_teardown(
-            test_file_at_the_size_limit_is_read_and_one_byte_more_refused, tmp_setup,
-            tmp_teardown),
-        cmocka_unit_test_setup_teardown(test_leading_utf8_bom_is_skipped, tmp_setup,
-                                        tmp_teardown),
+            test_file_at_the_size_limit_is_read_and_one_byte_more_refused, tmp_setup, tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_leading_utf8_bom_is_skipped, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_fifo_is_refused_without_blocking, tmp_setup,
                                         tmp_teardown),
     };

@@ -62,12 +62,11 @@ static const struct pair_case rfc6724_examples[] = {
     {"10.2 #4", "fe80::1", "fe80::2", 0, "2001:db8:1::1", "2001:db8:1::2", 0, 8},
     {"10.2 #5", "2001:db8:1::1", "2001:db8:3::1", HOME, "fe80::1", "fe80::2", 0, 4},
     {"10.2 #6", "2001:db8:1::1", "2001:db8:1::2", 0, "fe80::1", "fe80::2", DEPR, 3},
-    {"10.2 #7", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:db8:3ffe::1", "2001:db8:3f44::2", 0,
-     9},
-    {"10.2 #8", "2002:c633:6401::1", "2002:c633:6401::2", 0, "2001:db8:1::1",
-     "2002:c633:6401::2", 0, 5},
-    {"10.2 #9", "2001:db8:1::1", "2001:db8:1::2", 0, "2002:c633:6401::1", "2002:c633:6401::2",
-     0, 6},
+    {"10.2 #7", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:db8:3ffe::1", "2001:db8:3f44::2", 0, 9},
+    {"10.2 #8", "2002:c633:6401::1", "2002:c633:6401::2", 0, "2001:db8:1::1", "2002:c633:6401::2",
+     0, 5},
+    {"10.2 #9", "2001:db8:1::1", "2001:db8:1::2", 0, "2002:c633:6401::1", "2002:c633:6401::2", 0,
+     6},
 };
 
 static void test_rfc6724_section_10_2_examples_sort_as_the_rfc_says(void **state)
@@ -88,34 +87,32 @@ static const struct pair_case rfc6724_kinds[] = {
      "2001:0:4136:e378:8000::2", 0, 6},
     {"Teredo dst from a native source loses on label", "198.51.100.1", "198.51.100.2", 0,
      "2001:0:4136:e378::1", "2001:db8:1::2", 0, 5},
-    {"ULA below IPv4 (3 < 35)", "198.51.100.1", "198.51.100.2", 0, "fd00:1::1", "fd00:1::2", 0,
-     6},
+    {"ULA below IPv4 (3 < 35)", "198.51.100.1", "198.51.100.2", 0, "fd00:1::1", "fd00:1::2", 0, 6},
     {"ULA below private IPv4 too", "10.1.2.3", "10.1.2.4", 0, "fd00:1::1", "fd00:1::2", 0, 6},
     {"global IPv6 above ULA (40 > 3)", "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:1::1",
      "fd00:1::2", 0, 6},
-    {"site-local below global (1 < 40)", "2001:db8:1::1", "2001:db8:1::2", 0, "fec0::1",
-     "fec0::2", 0, 6},
+    {"site-local below global (1 < 40)", "2001:db8:1::1", "2001:db8:1::2", 0, "fec0::1", "fec0::2",
+     0, 6},
     {"IPv4-compatible below IPv4 (1 < 35)", "198.51.100.1", "198.51.100.2", 0, "::198.51.100.9",
      "::198.51.100.2", 0, 6},
     {"6bone below IPv4", "198.51.100.1", "198.51.100.2", 0, "3ffe::1", "3ffe::2", 0, 6},
     {"::1 before 127.0.0.1 (50 > 35)", "::1", "::1", 0, "127.0.0.1", "127.0.0.1", 0, 6},
     {"::1 before a global IPv6", "::1", "::1", 0, "2001:db8:1::1", "2001:db8:1::2", 0, 6},
-    {"127.0.0.1 before a global IPv4 (link scope)", "127.0.0.1", "127.0.0.1", 0,
-     "198.51.100.1", "198.51.100.2", 0, 8},
+    {"127.0.0.1 before a global IPv4 (link scope)", "127.0.0.1", "127.0.0.1", 0, "198.51.100.1",
+     "198.51.100.2", 0, 8},
     {"IPv4 link-local before global IPv4", "169.254.1.1", "169.254.1.2", 0, "198.51.100.1",
      "198.51.100.2", 0, 8},
-    {"mapped link-local source for a global IPv4 fails rule 2", "198.51.100.1", "198.51.100.2",
-     0, "203.0.113.1", "169.254.1.2", 0, 2},
-    {"usable before unusable, whatever the precedence", "198.51.100.1", "198.51.100.2", 0,
-     "::1", NULL, 0, 1},
+    {"mapped link-local source for a global IPv4 fails rule 2", "198.51.100.1", "198.51.100.2", 0,
+     "203.0.113.1", "169.254.1.2", 0, 2},
+    {"usable before unusable, whatever the precedence", "198.51.100.1", "198.51.100.2", 0, "::1",
+     NULL, 0, 1},
     {"deprecated source loses (IPv4 too)", "198.51.100.1", "198.51.100.2", 0, "198.51.100.7",
      "198.51.100.2", DEPR, 3},
     {"native before encapsulated", "2001:db8:1::1", "2001:db8:1::2", 0, "2001:db8:2::1",
      "2001:db8:2::2", POLICY_SRC_ENCAP, 7},
-    {"IPv4 longest matching prefix", "198.51.100.1", "198.51.100.2", 0, "203.0.113.1",
-     "192.0.2.2", 0, 9},
-    {"link-local above site-local (40 > 1)", "fe80::1", "fe80::2", 0, "fec0::1", "fec0::2", 0,
-     6},
+    {"IPv4 longest matching prefix", "198.51.100.1", "198.51.100.2", 0, "203.0.113.1", "192.0.2.2",
+     0, 9},
+    {"link-local above site-local (40 > 1)", "fe80::1", "fe80::2", 0, "fec0::1", "fec0::2", 0, 6},
 };
 
 static void test_rfc6724_table_orders_special_address_kinds(void **state)
@@ -128,8 +125,7 @@ static void test_rfc6724_table_orders_special_address_kinds(void **state)
 
 /* The same destinations under glibc's RFC 3484 table. */
 static const struct pair_case glibc_kinds[] = {
-    {"ULA above IPv4 (40 > 10)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1", "198.51.100.2", 0,
-     6},
+    {"ULA above IPv4 (40 > 10)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1", "198.51.100.2", 0, 6},
     {"ULA above private IPv4", "fd00:1::1", "fd00:1::2", 0, "10.1.2.3", "10.1.2.4", 0, 6},
     {"6to4 above IPv4 (30 > 10)", "2002:c633:6401::1", "2002:c633:6401::2", 0, "198.51.100.1",
      "198.51.100.2", 0, 6},
@@ -137,11 +133,11 @@ static const struct pair_case glibc_kinds[] = {
      "198.51.100.1", "198.51.100.2", 0, 6},
     {"site-local before global (same precedence, smaller scope)", "fec0::1", "fec0::2", 0,
      "2001:db8:1::1", "2001:db8:1::2", 0, 8},
-    {"IPv4-compatible above IPv4 (20 > 10)", "::198.51.100.9", "::198.51.100.2", 0,
-     "198.51.100.1", "198.51.100.2", 0, 6},
+    {"IPv4-compatible above IPv4 (20 > 10)", "::198.51.100.9", "::198.51.100.2", 0, "198.51.100.1",
+     "198.51.100.2", 0, 6},
     {"::1 before 127.0.0.1 (50 > 10)", "::1", "::1", 0, "127.0.0.1", "127.0.0.1", 0, 6},
-    {"ULA dst from a global source loses on label (6 vs 1)", "2001:db8:1::1", "2001:db8:1::2",
-     0, "fd00:1::1", "2001:db8:1::2", 0, 5},
+    {"ULA dst from a global source loses on label (6 vs 1)", "2001:db8:1::1", "2001:db8:1::2", 0,
+     "fd00:1::1", "2001:db8:1::2", 0, 5},
 };
 
 static void test_glibc_table_orders_special_address_kinds(void **state)
@@ -199,8 +195,8 @@ static void test_ula_update_prefers_ula_over_ipv4_but_not_over_global(void **sta
 {
     struct policy_table *t = table(POLICY_RFC6724_ULA_UPDATE);
     static const struct pair_case cases[] = {
-        {"ULA above IPv4 (30 > 20)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1",
-         "198.51.100.2", 0, 6},
+        {"ULA above IPv4 (30 > 20)", "fd00:1::1", "fd00:1::2", 0, "198.51.100.1", "198.51.100.2", 0,
+         6},
         {"global above ULA (40 > 30)", "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:1::1",
          "fd00:1::2", 0, 6},
         {"IPv4 above 6to4 (20 > 5)", "198.51.100.1", "198.51.100.2", 0, "2002:c633:6401::1",
@@ -223,13 +219,23 @@ static void test_known_local_ula_goes_above_global_and_needs_fd00_prefix(void **
     assert_int_equal(policy_precedence(t, &a), 30);
     assert_int_equal(policy_label(t, &a), 13);
     static const struct pair_case known = {"known-local ULA above global (45 > 40)",
-                                           "fd00:1::1", "fd00:1::2", 0, "2001:db8:1::1",
-                                           "2001:db8:1::2", 0, 6};
+                                           "fd00:1::1",
+                                           "fd00:1::2",
+                                           0,
+                                           "2001:db8:1::1",
+                                           "2001:db8:1::2",
+                                           0,
+                                           6};
     check_pair(t, &known);
     /* A ULA source for a non-local ULA destination: labels differ (14 vs 13). */
     static const struct pair_case other = {"non-local ULA from known-local source loses label",
-                                           "2001:db8:1::1", "2001:db8:1::2", 0, "fd00:2::1",
-                                           "fd00:1::2", 0, 5};
+                                           "2001:db8:1::1",
+                                           "2001:db8:1::2",
+                                           0,
+                                           "fd00:2::1",
+                                           "fd00:1::2",
+                                           0,
+                                           5};
     check_pair(t, &other);
 
     struct in6_addr bad = addr("fc00:1::");
@@ -249,15 +255,15 @@ struct cpl_case {
 static void test_common_prefix_len_stops_at_the_source_prefix(void **state)
 {
     static const struct cpl_case cases[] = {
-        {"fe80::1", "fe80::2", 0, 64},            /* RFC 6724 §2.2's example */
+        {"fe80::1", "fe80::2", 0, 64}, /* RFC 6724 §2.2's example */
         {"2001:db8:3f44::2", "2001:db8:3ffe::1", 0, 40},
         {"2001:db8:1::2", "2001:db8:1::1", 0, 64},
         {"2001:db8:1::2", "2001:db8:1::1", 128, 126},
         {"2001:db8:1::2", "2001:db8:1::1", 48, 48},
-        {"10.1.2.4", "10.1.2.7", 0, 126},         /* mapped: 96 + 30 */
-        {"10.1.2.4", "10.1.2.7", 24, 120},        /* capped at the /24 */
+        {"10.1.2.4", "10.1.2.7", 0, 126},  /* mapped: 96 + 30 */
+        {"10.1.2.4", "10.1.2.7", 24, 120}, /* capped at the /24 */
         {"10.1.2.4", "10.1.2.4", 0, 128},
-        {"10.1.2.4", "2001:db8::1", 0, 0},        /* across families: 0 */
+        {"10.1.2.4", "2001:db8::1", 0, 0}, /* across families: 0 */
         {"2001:db8::1", "10.1.2.4", 0, 0},
         {"8000::", "::", 0, 0},
     };
@@ -285,8 +291,7 @@ static void test_equal_candidates_keep_resolver_order_by_rule_10(void **state)
     assert_int_equal(policy_compare(t, &l[2], &l[2], &rule), 0);
     assert_int_equal(rule, 0);
     policy_sort(t, l, 4);
-    const char *const want[] = {"2001:db8:1::4", "2001:db8:1::3", "2001:db8:1::2",
-                                "2001:db8:1::1"};
+    const char *const want[] = {"2001:db8:1::4", "2001:db8:1::3", "2001:db8:1::2", "2001:db8:1::1"};
     for (size_t i = 0; i < 4; i++) {
         char buf[64];
         assert_string_equal(addr_text(&l[i].dst.sin6_addr, buf, sizeof(buf)), want[i]);
@@ -332,7 +337,7 @@ static void test_long_list_past_the_key_buffer_sorts_the_same_way(void **state)
     /* 40 candidates (more than policy_sort keeps keys for on its stack):
      * five kinds repeated, given worst kind first. */
     static const char *const kinds[5][2] = {
-        {"fd00:1::1", "fd00:1::2"},  {"10.1.2.3", "10.1.2.4"}, {"2001:db8:1::1", "2001:db8:1::2"},
+        {"fd00:1::1", "fd00:1::2"}, {"10.1.2.3", "10.1.2.4"}, {"2001:db8:1::1", "2001:db8:1::2"},
         {"127.0.0.1", "127.0.0.1"}, {"::1", "::1"},
     };
     struct policy_table *t = table(POLICY_RFC6724);

@@ -31,32 +31,36 @@
 
 /* The name's addresses in hosts-file order (= the resolver's order). */
 static const char *const answer[] = {
-    "198.51.100.77",     /* unreachable */
+    "198.51.100.77", /* unreachable */
     "127.0.0.1",
     "2002:c633:6401::1", /* unreachable 6to4 */
     "192.0.2.99",        /* via 192.0.2.10/24 on lo */
     "fd00:5::99",        /* via fd00:5::10/64 on lo */
     "2001:db8:77::1",    /* unreachable */
     "::1",
-    "2001:db8:5::99",    /* via 2001:db8:5::10/64 on lo */
-    "fd00:77::1",        /* unreachable ULA */
+    "2001:db8:5::99", /* via 2001:db8:5::10/64 on lo */
+    "fd00:77::1",     /* unreachable ULA */
 };
 #define NANSWER (sizeof(answer) / sizeof(answer[0]))
 
 /* What glibc's default tables make of it. */
 static const char *const glibc_order[] = {
-    "::1",                                 /* 50 */
-    "fd00:5::99",     "2001:db8:5::99",    /* 40, rule 10 keeps their order */
-    "127.0.0.1",      "192.0.2.99",        /* 10, loopback by smaller scope */
-    "2001:db8:77::1", "fd00:77::1",        /* no source (rule 1), then 40 */
-    "2002:c633:6401::1",                   /* 30 */
-    "198.51.100.77",                       /* 10 */
+    "::1", /* 50 */
+    "fd00:5::99",
+    "2001:db8:5::99", /* 40, rule 10 keeps their order */
+    "127.0.0.1",
+    "192.0.2.99", /* 10, loopback by smaller scope */
+    "2001:db8:77::1",
+    "fd00:77::1",        /* no source (rule 1), then 40 */
+    "2002:c633:6401::1", /* 30 */
+    "198.51.100.77",     /* 10 */
 };
 
 /* And RFC 6724's, for contrast: ULA falls below IPv4. */
 static const char *const rfc6724_order[] = {
-    "::1", "2001:db8:5::99", "127.0.0.1", "192.0.2.99", "fd00:5::99",
-    "2001:db8:77::1", "198.51.100.77", "2002:c633:6401::1", "fd00:77::1",
+    "::1",           "2001:db8:5::99",    "127.0.0.1",
+    "192.0.2.99",    "fd00:5::99",        "2001:db8:77::1",
+    "198.51.100.77", "2002:c633:6401::1", "fd00:77::1",
 };
 
 static bool only_loopback(void)
@@ -64,8 +68,8 @@ static bool only_loopback(void)
     struct if_nameindex *ifs = if_nameindex();
     if (ifs == NULL)
         return false;
-    bool only = ifs[0].if_name != NULL && strcmp(ifs[0].if_name, "lo") == 0 &&
-                ifs[1].if_name == NULL;
+    bool only =
+        ifs[0].if_name != NULL && strcmp(ifs[0].if_name, "lo") == 0 && ifs[1].if_name == NULL;
     if_freenameindex(ifs);
     return only;
 }

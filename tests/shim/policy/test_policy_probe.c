@@ -62,18 +62,18 @@ static bool in_private_netns(void)
     struct if_nameindex *ifs = if_nameindex();
     if (ifs == NULL)
         return false;
-    bool only_lo = ifs[0].if_name != NULL && strcmp(ifs[0].if_name, "lo") == 0 &&
-                   ifs[1].if_name == NULL;
+    bool only_lo =
+        ifs[0].if_name != NULL && strcmp(ifs[0].if_name, "lo") == 0 && ifs[1].if_name == NULL;
     if_freenameindex(ifs);
     return only_lo;
 }
 
-#define REQUIRE_PRIVATE_NETNS()                                                          \
-    do {                                                                                 \
-        if (!in_private_netns()) {                                                       \
-            print_message("skipped: interfaces besides lo (run it through ctest)\n");        \
-            skip();                                                                      \
-        }                                                                                \
+#define REQUIRE_PRIVATE_NETNS()                                                       \
+    do {                                                                              \
+        if (!in_private_netns()) {                                                    \
+            print_message("skipped: interfaces besides lo (run it through ctest)\n"); \
+            skip();                                                                   \
+        }                                                                             \
     } while (0)
 
 static void test_loopback_destinations_get_loopback_sources(void **state)
@@ -213,7 +213,7 @@ static void test_one_socket_per_family_reset_with_af_unspec_between_candidates(v
     assert_int_equal(policy_probe_sources_ops(&rec_ops, c, 4), 0);
     assert_int_equal(rec.nsocket, 4);
     assert_int_equal(rec.socket_family[0], AF_INET6);
-    assert_int_equal(rec.socket_family[1], AF_INET); /* IPv4 on its own AF_INET socket */
+    assert_int_equal(rec.socket_family[1], AF_INET);    /* IPv4 on its own AF_INET socket */
     assert_int_equal(rec.socket_family[2], AF_NETLINK); /* RTM_GETADDR */
     assert_int_equal(rec.socket_family[3], AF_NETLINK); /* RTM_GETLINK */
     assert_int_equal(rec.nconnect, 6);
@@ -279,12 +279,13 @@ static void test_known_local_ula_prefixes_are_learnt_from_interface_addresses(vo
      * not defined for known-locals. */
     assert_int_equal(policy_table_learn_known_local(t, NULL), 2);
     assert_int_equal(policy_table_rows(t, POLICY_COL_LABEL, before, 32), nlabel + 2);
-    struct { const char *a; int precedence, label; } want[] = {
-        {"fd00:5:1:ffff::1", 45, 14},
-        {"fd12:3456:0:9::9", 45, 14},
+    struct {
+        const char *a;
+        int precedence, label;
+    } want[] = {
+        {"fd00:5:1:ffff::1", 45, 14}, {"fd12:3456:0:9::9", 45, 14},
         {"fd00:5:2::1", 30, 13}, /* another /48 of the same /40 */
-        {"fc00:9::5", 30, 13},
-        {"2001:db8::1", 40, 1},
+        {"fc00:9::5", 30, 13},        {"2001:db8::1", 40, 1},
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         struct in6_addr a = addr(want[i].a);

@@ -18,30 +18,31 @@
 static void test_preset_tables_hold_exactly_the_published_rows(void **state)
 {
     static const struct row_text rfc_label[] = {
-        {"::1", 128, 0},    {"::ffff:0:0", 96, 4}, {"::", 96, 3},      {"2001::", 32, 5},
-        {"2002::", 16, 2},  {"3ffe::", 16, 12},    {"fec0::", 10, 11}, {"fc00::", 7, 13},
-        {"::", 0, 1},
+        {"::1", 128, 0},    {"::ffff:0:0", 96, 4}, {"::", 96, 3},
+        {"2001::", 32, 5},  {"2002::", 16, 2},     {"3ffe::", 16, 12},
+        {"fec0::", 10, 11}, {"fc00::", 7, 13},     {"::", 0, 1},
     };
     static const struct row_text rfc_prec[] = {
-        {"::1", 128, 50},   {"::ffff:0:0", 96, 35}, {"::", 96, 1},     {"2001::", 32, 5},
-        {"2002::", 16, 30}, {"3ffe::", 16, 1},      {"fec0::", 10, 1}, {"fc00::", 7, 3},
-        {"::", 0, 40},
+        {"::1", 128, 50},  {"::ffff:0:0", 96, 35}, {"::", 96, 1},
+        {"2001::", 32, 5}, {"2002::", 16, 30},     {"3ffe::", 16, 1},
+        {"fec0::", 10, 1}, {"fc00::", 7, 3},       {"::", 0, 40},
     };
     static const struct row_text update_prec[] = {
-        {"::1", 128, 50},  {"::ffff:0:0", 96, 20}, {"::", 96, 1},     {"2001::", 32, 5},
-        {"2002::", 16, 5}, {"3ffe::", 16, 1},      {"fec0::", 10, 1}, {"fc00::", 7, 30},
-        {"::", 0, 40},
+        {"::1", 128, 50},  {"::ffff:0:0", 96, 20}, {"::", 96, 1},
+        {"2001::", 32, 5}, {"2002::", 16, 5},      {"3ffe::", 16, 1},
+        {"fec0::", 10, 1}, {"fc00::", 7, 30},      {"::", 0, 40},
     };
     static const struct row_text glibc_label[] = {
-        {"::1", 128, 0},   {"::", 96, 3},    {"::ffff:0:0", 96, 4}, {"2001::", 32, 7},
-        {"2002::", 16, 2}, {"fec0::", 10, 5}, {"fc00::", 7, 6},     {"::", 0, 1},
+        {"::1", 128, 0},   {"::", 96, 3},     {"::ffff:0:0", 96, 4}, {"2001::", 32, 7},
+        {"2002::", 16, 2}, {"fec0::", 10, 5}, {"fc00::", 7, 6},      {"::", 0, 1},
     };
     static const struct row_text glibc_prec[] = {
-        {"::1", 128, 50}, {"::", 96, 20}, {"::ffff:0:0", 96, 10}, {"2002::", 16, 30},
-        {"::", 0, 40},
+        {"::1", 128, 50}, {"::", 96, 20}, {"::ffff:0:0", 96, 10}, {"2002::", 16, 30}, {"::", 0, 40},
     };
     static const struct row_text scopev4[] = {
-        {"::ffff:169.254.0.0", 112, 2}, {"::ffff:127.0.0.0", 104, 2}, {"::ffff:0:0", 96, 14},
+        {"::ffff:169.254.0.0", 112, 2},
+        {"::ffff:127.0.0.0", 104, 2},
+        {"::ffff:0:0", 96, 14},
     };
     struct policy_table *t = table(POLICY_RFC6724);
     check_column(t, POLICY_COL_LABEL, rfc_label, 9);
@@ -84,14 +85,14 @@ static void test_address_attributes_follow_the_rfc6724_table_and_scopes(void **s
         {"198.51.100.1", 4, 35, 14},
         {"fe80::1", 1, 40, 2},
         {"fec0::1", 11, 1, 5},
-        {"fd00::1", 13, 3, 14},    /* ULA is global scope (§3.1) */
+        {"fd00::1", 13, 3, 14}, /* ULA is global scope (§3.1) */
         {"fc00::1", 13, 3, 14},
         {"2002:c633:6401::1", 2, 30, 14},
         {"2001:0:4136:e378::1", 5, 5, 14},
         {"2001:db8::1", 1, 40, 14},
         {"::198.51.100.1", 3, 1, 14},
         {"3ffe::1", 12, 1, 14},
-        {"ff02::1", 1, 40, 2},      /* multicast: scope from the scop field */
+        {"ff02::1", 1, 40, 2}, /* multicast: scope from the scop field */
         {"ff05::1:3", 1, 40, 5},
         {"ff0e::1", 1, 40, 14},
         {"ff01::1", 1, 40, 1},
@@ -114,12 +115,8 @@ static void test_address_attributes_follow_the_rfc6724_table_and_scopes(void **s
 static void test_glibc_scopes_match_for_ula_site_local_and_ipv4(void **state)
 {
     static const struct attr_case cases[] = {
-        {"fd00::1", 6, 40, 14},
-        {"fec0::1", 5, 40, 5},
-        {"2001:0:4136:e378::1", 7, 40, 14},
-        {"127.0.0.1", 4, 10, 2},
-        {"10.1.2.3", 4, 10, 14},
-        {"::198.51.100.1", 3, 20, 14},
+        {"fd00::1", 6, 40, 14},  {"fec0::1", 5, 40, 5},   {"2001:0:4136:e378::1", 7, 40, 14},
+        {"127.0.0.1", 4, 10, 2}, {"10.1.2.3", 4, 10, 14}, {"::198.51.100.1", 3, 20, 14},
     };
     struct policy_table *t = table(POLICY_RFC3484_GLIBC);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -141,8 +138,7 @@ static void test_replace_appends_catch_all_and_later_duplicate_wins(void **state
         {addr("fd00::"), 8, 60},
     };
     assert_int_equal(policy_table_replace(t, POLICY_COL_PRECEDENCE, rows, 3), 0);
-    static const struct row_text want[] = {
-        {"2001:db8::", 32, 9}, {"fd00::", 8, 60}, {"::", 0, 40}};
+    static const struct row_text want[] = {{"2001:db8::", 32, 9}, {"fd00::", 8, 60}, {"::", 0, 40}};
     check_column(t, POLICY_COL_PRECEDENCE, want, 3);
     struct in6_addr a = addr("::1");
     assert_int_equal(policy_precedence(t, &a), 40); /* the ::1 row went with the table */

@@ -87,7 +87,8 @@ static int hostile(void)
     printf("write %s\n", result(write(rw, "garbage", 7) == 7 ? 0 : -1));
     printf("pwrite %s\n", result(pwrite(rw, "garbage", 7, 0) == 7 ? 0 : -1));
     printf("ftruncate %s\n", result(ftruncate(rw, 0)));
-    printf("fallocate %s\n", result(fallocate(rw, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096)));
+    printf("fallocate %s\n",
+           result(fallocate(rw, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096)));
     printf("unseal %s\n", result(fcntl(rw, F_ADD_SEALS, F_SEAL_WRITE)));
     void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
     printf("mmap_shared_write %s\n", m != MAP_FAILED ? "ok" : strerrorname_np(errno));

@@ -156,10 +156,12 @@ static void test_each_bad_line_names_file_line_and_problem(void **state)
     expect_bad_line("pool_size = 0\n", "1: bad value '0' for pool_size (expected 1..65536)");
     expect_bad_line("pool_size = 12x\n", "1: bad value '12x' for pool_size (expected 1..65536)");
     expect_bad_line("pool_size = -1\n", "1: bad value '-1' for pool_size (expected 1..65536)");
-    expect_bad_line("pool_range = 198.18.0.1/15\n",
-                    "1: bad value '198.18.0.1/15' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
-    expect_bad_line("pool_range = 198.18.0.0\n",
-                    "1: bad value '198.18.0.0' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
+    expect_bad_line(
+        "pool_range = 198.18.0.1/15\n",
+        "1: bad value '198.18.0.1/15' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
+    expect_bad_line(
+        "pool_range = 198.18.0.0\n",
+        "1: bad value '198.18.0.0' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
     expect_bad_line("policy = rfc1918\n",
                     "1: bad value 'rfc1918' for policy (expected rfc6724, rfc3484 or ula-update)");
     expect_bad_line("enabled = maybe\n", "1: bad value 'maybe' for enabled (expected yes or no)");
@@ -167,10 +169,12 @@ static void test_each_bad_line_names_file_line_and_problem(void **state)
                     "1: bad value '5' for he_attempt_delay_ms (expected milliseconds, 10..2000)");
     expect_bad_line("pool_ttl = 86401\n",
                     "1: bad value '86401' for pool_ttl (expected seconds, 1..86400)");
-    expect_bad_line("pool_range = 10.0.0.0/31\n",
-                    "1: bad value '10.0.0.0/31' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
-    expect_bad_line("log_level = loud\n",
-                    "1: bad value 'loud' for log_level (expected off, error, warning, info or debug)");
+    expect_bad_line(
+        "pool_range = 10.0.0.0/31\n",
+        "1: bad value '10.0.0.0/31' for pool_range (expected A.B.C.D/N with N in 8..30 and no host bits)");
+    expect_bad_line(
+        "log_level = loud\n",
+        "1: bad value 'loud' for log_level (expected off, error, warning, info or debug)");
     expect_bad_line("log_target = tape\n",
                     "1: bad value 'tape' for log_target (expected stderr, syslog or file)");
 }
@@ -352,8 +356,7 @@ static void test_bad_environment_value_names_the_variable(void **state)
  * --check-config as two lines, and the error line quoting it was two. */
 static void test_path_the_file_cannot_hold_is_refused_in_one_line(void **state)
 {
-    static const char *const bad[] = {"/tmp/a\nenabled = no", " /tmp/lead", "/tmp/trail\t",
-                                      "\n"};
+    static const char *const bad[] = {"/tmp/a\nenabled = no", " /tmp/lead", "/tmp/trail\t", "\n"};
     struct v6shim_config c;
     char err[512];
     config_defaults(&c);
@@ -436,7 +439,8 @@ static void test_removed_key_is_an_error_that_says_why(void **state)
     assert_int_equal(load(&c, err, sizeof err), -EINVAL);
     snprintf(want, sizeof want,
              "%s:2: socket_model was removed: the shim makes the AF_INET6 socket at connect "
-             "or bind only (docs/internals/fdtable.md)", conf_path);
+             "or bind only (docs/internals/fdtable.md)",
+             conf_path);
     assert_string_equal(err, want);
     fake_env[0] = "V6SHIM_CONF=/dev/null";
     fake_env[1] = "V6SHIM_SOCKET_MODEL=eager";

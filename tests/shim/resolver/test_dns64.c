@@ -32,9 +32,10 @@ static void test_one_a_record_is_exactly_the_expected_message(void **state)
     unsigned char msg[DNS64_MSG_MAX];
     int n = dns64_build(0x1234, "v6.test", "v6.test.", &a, 1, 300, msg);
     static const unsigned char want[] = {
-        0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,     /* header */
-        2, 'v', '6', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, /* question: v6.test IN A */
-        0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 198, 18, 0, 1, /* A 198.18.0.1, TTL 300 */
+        0x12, 0x34, 0x81, 0x80, 0,   1,   0,   1,   0, 0,  0, 0,    /* header */
+        2,    'v',  '6',  4,    't', 'e', 's', 't', 0, 0,  1, 0, 1, /* question: v6.test IN A */
+        0xc0, 12,   0,    1,    0,   1,   0,   0,   1, 44, 0, 4, 198,
+        18,   0,    1, /* A 198.18.0.1, TTL 300 */
     };
     assert_int_equal(n, (int)sizeof want);
     assert_memory_equal(msg, want, sizeof want);

@@ -153,9 +153,15 @@ static void test_res_query_other_types_and_ipv4_only_names_reach_the_name_server
 {
     (void)state;
     int (*libc_query)(const char *, int, int, unsigned char *, int) = libc_sym("res_query");
-    static const struct { const char *name; int type; } cases[] = {
-        {"v6only.v6kit.test", ns_t_aaaa}, {"v6only.v6kit.test", ns_t_mx},
-        {"v4only.v6kit.test", ns_t_a}, {"dnsonly.v6kit.test", ns_t_a}, {"::1", ns_t_a},
+    static const struct {
+        const char *name;
+        int type;
+    } cases[] = {
+        {"v6only.v6kit.test", ns_t_aaaa},
+        {"v6only.v6kit.test", ns_t_mx},
+        {"v4only.v6kit.test", ns_t_a},
+        {"dnsonly.v6kit.test", ns_t_a},
+        {"::1", ns_t_a},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         unsigned char mine[512], theirs[512];

@@ -88,11 +88,38 @@ static void test_ipv4_forms_and_non_literals_get_glibcs_own_answers(void **state
 {
     (void)state;
     static const char *const cases[] = {
-        "127.0.0.1", "127.1", "0x7f.1", "017700000001", "1.2.3", "4294967295",
-        "255.255.255.255", "1.2.3.4 trailing", "1.2.3.4\tx", "256.1.1.1", "", " ",
-        "1.2.3.4.5", "0x", "::1::2", ":::", "[::1", "::1]", "[[::1]]", "[]", "[1.2.3.4]",
-        "fe80::1%", "fe80::1%nosuchif0", "fe80::1%0", "fe80::1%-1", "::1 ", " ::1",
-        "::1%lo%lo", "g::1", "12345::", "localhost", "a:b",
+        "127.0.0.1",
+        "127.1",
+        "0x7f.1",
+        "017700000001",
+        "1.2.3",
+        "4294967295",
+        "255.255.255.255",
+        "1.2.3.4 trailing",
+        "1.2.3.4\tx",
+        "256.1.1.1",
+        "",
+        " ",
+        "1.2.3.4.5",
+        "0x",
+        "::1::2",
+        ":::",
+        "[::1",
+        "::1]",
+        "[[::1]]",
+        "[]",
+        "[1.2.3.4]",
+        "fe80::1%",
+        "fe80::1%nosuchif0",
+        "fe80::1%0",
+        "fe80::1%-1",
+        "::1 ",
+        " ::1",
+        "::1%lo%lo",
+        "g::1",
+        "12345::",
+        "localhost",
+        "a:b",
     };
     int (*aton)(const char *, struct in_addr *) = libc_sym("inet_aton");
     in_addr_t (*addr)(const char *) = libc_sym("inet_addr");
@@ -147,7 +174,8 @@ static void test_getaddrinfo_inet_of_a_literal_even_numerichost_gets_its_pool_ad
 {
     (void)state;
     char buf[INET_ADDRSTRLEN];
-    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_INET,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_NUMERICHOST | AI_CANONNAME};
     struct addrinfo *res = NULL;
     assert_int_equal(getaddrinfo("[::1]", "80", &hints, &res), 0);

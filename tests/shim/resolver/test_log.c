@@ -126,11 +126,11 @@ static int setup_with_stderr_captured(const char *file, char *buf, size_t len)
 static void test_unopenable_file_says_why_and_falls_back_to_stderr(void **state)
 {
     char buf[512], want[512];
-    assert_int_equal(setup_with_stderr_captured("/nonexistent/dir/log", buf, sizeof buf),
-                     -ENOENT);
+    assert_int_equal(setup_with_stderr_captured("/nonexistent/dir/log", buf, sizeof buf), -ENOENT);
     snprintf(want, sizeof want,
              "v6shim: log file /nonexistent/dir/log: No such file or directory; logging to "
-             "stderr\nv6shim[%ld] test_log: info: after\n", (long)getpid());
+             "stderr\nv6shim[%ld] test_log: info: after\n",
+             (long)getpid());
     assert_string_equal(buf, want);
 }
 
@@ -143,7 +143,8 @@ static void test_fifo_without_reader_is_refused_without_blocking(void **state)
     assert_int_equal(setup_with_stderr_captured(path, buf, sizeof buf), -ENXIO);
     snprintf(want, sizeof want,
              "v6shim: log file %s: No such device or address; logging to stderr\n"
-             "v6shim[%ld] test_log: info: after\n", path, (long)getpid());
+             "v6shim[%ld] test_log: info: after\n",
+             path, (long)getpid());
     assert_string_equal(buf, want);
 }
 
@@ -158,8 +159,7 @@ static void test_fifo_with_reader_gets_the_lines(void **state)
     char buf[256] = {0}, want[256];
     assert_true(read(rd, buf, sizeof buf - 1) > 0);
     close(rd);
-    snprintf(want, sizeof want, "v6shim[%ld] test_log: info: through the fifo\n",
-             (long)getpid());
+    snprintf(want, sizeof want, "v6shim[%ld] test_log: info: through the fifo\n", (long)getpid());
     assert_string_equal(buf, want);
 }
 

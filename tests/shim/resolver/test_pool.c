@@ -80,7 +80,8 @@ static void test_same_name_keeps_its_address_and_gets_the_new_answer(void **stat
 {
     map_name("a.example", "198.18.0.1");
     map_name("b.example", "198.18.0.2");
-    struct pool_cand c[2] = {v6cand("2001:db8::2"), {.family = AF_INET, .addr.v4 = ip4("192.0.2.9")}};
+    struct pool_cand c[2] = {v6cand("2001:db8::2"),
+                             {.family = AF_INET, .addr.v4 = ip4("192.0.2.9")}};
     struct in_addr out;
     assert_int_equal(pool_map_name("a.example", c, 2, 60, &out), 0);
     assert_int_equal(out.s_addr, ip4("198.18.0.1").s_addr);
@@ -242,7 +243,7 @@ static void test_pinned_entry_is_never_reassigned(void **state)
     map_name("f", "198.18.0.3");
     map_name("g", "198.18.0.4");
     map_fails("h", -ENOSPC);
-    fake_now += 60000;           /* all expired now; e was used least recently */
+    fake_now += 60000; /* all expired now; e was used least recently */
     map_name("h", "198.18.0.2");
 }
 
@@ -333,7 +334,8 @@ static void test_range_check_refuses_reserved_ranges(void **state)
     assert_int_equal(pool_range_check(ip4("127.0.0.0"), 8, err, sizeof err), -EINVAL);
     assert_string_equal(err, "pool_range 127.0.0.0/8 overlaps 127.0.0.0/8 (loopback)");
     assert_int_equal(pool_range_check(ip4("100.64.0.0"), 16, err, sizeof err), -EINVAL);
-    assert_string_equal(err, "pool_range 100.64.0.0/16 overlaps 100.64.0.0/10 (carrier-grade NAT, overlay VPNs)");
+    assert_string_equal(
+        err, "pool_range 100.64.0.0/16 overlaps 100.64.0.0/10 (carrier-grade NAT, overlay VPNs)");
     assert_int_equal(pool_range_check(ip4("224.1.0.0"), 16, err, sizeof err), -EINVAL);
     assert_int_equal(pool_range_check(ip4("0.0.0.0"), 8, err, sizeof err), -EINVAL);
     assert_int_equal(pool_range_check(ip4("198.18.0.0"), 15, err, sizeof err), 0);
@@ -356,7 +358,8 @@ static void test_range_check_refuses_a_local_route(void **state)
         skip();
     char err[256];
     assert_int_equal(pool_range_check(ip4("203.0.113.128"), 25, err, sizeof err), -EADDRINUSE);
-    assert_string_equal(err, "pool_range 203.0.113.128/25 overlaps local route 203.0.113.0/24 via lo");
+    assert_string_equal(err,
+                        "pool_range 203.0.113.128/25 overlaps local route 203.0.113.0/24 via lo");
     assert_int_equal(pool_range_check(ip4("203.0.112.0"), 24, err, sizeof err), 0);
     assert_int_equal(system("ip route del 203.0.113.0/24 dev lo"), 0);
 }

@@ -138,13 +138,13 @@ static void test_exec_child_reaches_the_parents_names_and_peers(void **state)
 {
     (void)state;
     parent_two_entries(4);
-    assert_string_equal(CHILD("8", "2000", "lookup", "198.18.0.1", "198.18.0.2", "198.18.0.3",
-                              "198.18.0.5"),
-                        "ancestors 1 skipped 0\n"
-                        "198.18.0.1 db.example 2001:db8::1 192.0.2.1\n"
-                        "198.18.0.2 - 2001:db8::7\n"
-                        "198.18.0.3 ENOENT\n"  /* the parent's slice, never mapped */
-                        "198.18.0.5 ENOENT\n"); /* the child's own slice, empty */
+    assert_string_equal(
+        CHILD("8", "2000", "lookup", "198.18.0.1", "198.18.0.2", "198.18.0.3", "198.18.0.5"),
+        "ancestors 1 skipped 0\n"
+        "198.18.0.1 db.example 2001:db8::1 192.0.2.1\n"
+        "198.18.0.2 - 2001:db8::7\n"
+        "198.18.0.3 ENOENT\n"   /* the parent's slice, never mapped */
+        "198.18.0.5 ENOENT\n"); /* the child's own slice, empty */
 }
 
 static void test_exec_child_allocates_after_the_parents_slice(void **state)
@@ -168,11 +168,11 @@ static void test_exec_child_shows_a_peer_its_parent_accepted_at_the_parents_addr
     /* 2001:db8::7 is the parent's accepted client (198.18.0.2): an
      * inherited socket's peer keeps that address in the child; another
      * peer gets the child's own first address. Both twice: the same. */
-    assert_string_equal(CHILD("8", "2000", "peer", "2001:db8::7", "2001:db8::8", "2001:db8::7",
-                              "2001:db8::8"),
-                        "ancestors 1 skipped 0\n"
-                        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n"
-                        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n");
+    assert_string_equal(
+        CHILD("8", "2000", "peer", "2001:db8::7", "2001:db8::8", "2001:db8::7", "2001:db8::8"),
+        "ancestors 1 skipped 0\n"
+        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n"
+        "2001:db8::7 198.18.0.2\n2001:db8::8 198.18.0.5\n");
     /* db.example's answer 2001:db8::1 is a name's, not a peer's entry. */
     assert_string_equal(CHILD("8", "2000", "peer", "2001:db8::1"),
                         "ancestors 1 skipped 0\n2001:db8::1 198.18.0.5\n");
@@ -252,19 +252,18 @@ static void test_hostile_child_cannot_change_the_parents_table(void **state)
     struct in_addr a;
     char t[INET_ADDRSTRLEN];
     assert_int_equal(pool_map_name("a.example", &c, 1, 10, &a), 0);
-    assert_string_equal(CHILD("1", "2000", "hostile"),
-                        "ancestors 1 skipped 0\n"
-                        "open_rw ok\n"
-                        "write EPERM\n"
-                        "pwrite EPERM\n"
-                        "ftruncate EPERM\n"
-                        "fallocate EPERM\n"
-                        "unseal EPERM\n"
-                        "mmap_shared_write EPERM\n"
-                        "mprotect_write EACCES\n"
-                        "private_scribble ok\n"
-                        "holds_ftruncate EPERM\n"
-                        "holds_scribble ok\n");
+    assert_string_equal(CHILD("1", "2000", "hostile"), "ancestors 1 skipped 0\n"
+                                                       "open_rw ok\n"
+                                                       "write EPERM\n"
+                                                       "pwrite EPERM\n"
+                                                       "ftruncate EPERM\n"
+                                                       "fallocate EPERM\n"
+                                                       "unseal EPERM\n"
+                                                       "mmap_shared_write EPERM\n"
+                                                       "mprotect_write EACCES\n"
+                                                       "private_scribble ok\n"
+                                                       "holds_ftruncate EPERM\n"
+                                                       "holds_scribble ok\n");
     /* The parent routes as before, and another child reads the same. */
     struct pool_view v;
     assert_int_equal(pool_lookup(a, &v), 0);
@@ -356,11 +355,14 @@ static void test_malformed_variable_is_refused(void **state)
     pool_set_clock(fake_clock);
     assert_int_equal(pool_setup(ip4("198.18.0.0"), 15, 4), 0);
     const char *bad[] = {
-        "garbage", "1:2:3", "1:2:3:0:4:", "1:2:3:0:4:0123456789abcdef0123456789abcdeX",
-        "1:2:3:0:0:0123456789abcdef0123456789abcdef",          /* no entries */
-        "0:2:3:0:4:0123456789abcdef0123456789abcdef",          /* pid 0 */
-        "1:2:3:131066:5:0123456789abcdef0123456789abcdef",     /* past the range */
-        "1:2:3:0:4:0123456789abcdef0123456789abcdef;",         /* empty element */
+        "garbage",
+        "1:2:3",
+        "1:2:3:0:4:",
+        "1:2:3:0:4:0123456789abcdef0123456789abcdeX",
+        "1:2:3:0:0:0123456789abcdef0123456789abcdef",           /* no entries */
+        "0:2:3:0:4:0123456789abcdef0123456789abcdef",           /* pid 0 */
+        "1:2:3:131066:5:0123456789abcdef0123456789abcdef",      /* past the range */
+        "1:2:3:0:4:0123456789abcdef0123456789abcdef;",          /* empty element */
         "99999999999:2:3:0:4:0123456789abcdef0123456789abcdef", /* pid too large */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -471,9 +473,9 @@ static int craft_attach(void (*mutate)(unsigned char *t, size_t entry0), enum cr
     assert_true(fd >= 0);
     assert_int_equal(pwrite(fd, t, len, 0), (ssize_t)len);
     if (seal != UNSEALED)
-        assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE | F_SEAL_SHRINK |
-                                                    F_SEAL_GROW | F_SEAL_SEAL),
-                         0);
+        assert_int_equal(
+            fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+            0);
     int hfd = memfd_create("crafted-holds", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     assert_int_equal(ftruncate(hfd, CRAFT_CAP * 8), 0);
     assert_int_equal(fcntl(hfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL), 0);
@@ -482,8 +484,8 @@ static int craft_attach(void (*mutate)(unsigned char *t, size_t entry0), enum cr
     if (spec_token_flip)
         tok[1] ^= 1;
     char spec[160], out[POOL_SHARE_SPEC_MAX];
-    snprintf(spec, sizeof spec, "%d:%d:%d:0:%d:%016" PRIx64 "%016" PRIx64, (int)getpid(), fd,
-             hfd, CRAFT_CAP, tok[0], tok[1]);
+    snprintf(spec, sizeof spec, "%d:%d:%d:0:%d:%016" PRIx64 "%016" PRIx64, (int)getpid(), fd, hfd,
+             CRAFT_CAP, tok[0], tok[1]);
     /* The header names the copy's owner: this process (the real one did too). */
     int rc = pool_share_start(spec, out, sizeof out, skipped);
     close(fd);
@@ -492,13 +494,41 @@ static int craft_attach(void (*mutate)(unsigned char *t, size_t entry0), enum cr
     return rc;
 }
 
-static void m_magic(unsigned char *t, size_t e) { (void)e; put32(t, HDR_MAGIC, 0x41414141u); }
-static void m_version(unsigned char *t, size_t e) { (void)e; put32(t, HDR_VERSION, 2); }
-static void m_hsize(unsigned char *t, size_t e) { (void)e; put32(t, HDR_HSIZE, 48); }
-static void m_esize(unsigned char *t, size_t e) { (void)e; put32(t, HDR_ESIZE, 16); }
-static void m_pid(unsigned char *t, size_t e) { (void)e; put32(t, HDR_PID, 1); }
-static void m_net(unsigned char *t, size_t e) { (void)e; put32(t, HDR_NET, 0x0a000000u); }
-static void m_cap(unsigned char *t, size_t e) { (void)e; put32(t, HDR_CAP, 100000); }
+static void m_magic(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_MAGIC, 0x41414141u);
+}
+static void m_version(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_VERSION, 2);
+}
+static void m_hsize(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_HSIZE, 48);
+}
+static void m_esize(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_ESIZE, 16);
+}
+static void m_pid(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_PID, 1);
+}
+static void m_net(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_NET, 0x0a000000u);
+}
+static void m_cap(unsigned char *t, size_t e)
+{
+    (void)e;
+    put32(t, HDR_CAP, 100000);
+}
 
 static void test_crafted_header_is_refused(void **state)
 {
@@ -536,15 +566,42 @@ static void test_crafted_header_is_refused(void **state)
     }
 }
 
-static void m_flags(unsigned char *t, size_t e) { put32(t, e + ENT_FLAGS, 0x81); }
-static void m_unused(unsigned char *t, size_t e) { put32(t, e + ENT_FLAGS, 0); }
-static void m_ncand0(unsigned char *t, size_t e) { put32(t, e + ENT_NCAND, 0); }
-static void m_ncand17(unsigned char *t, size_t e) { put32(t, e + ENT_NCAND, 17); }
-static void m_ncandhuge(unsigned char *t, size_t e) { put32(t, e + ENT_NCAND, 0xffffffffu); }
-static void m_family(unsigned char *t, size_t e) { put32(t, e + ENT_CAND, 99); }
-static void m_key(unsigned char *t, size_t e) { memset(t + e + ENT_KEY, 'A', POOL_NAME_MAX + 1); }
-static void m_keyempty(unsigned char *t, size_t e) { t[e + ENT_KEY] = '\0'; }
-static void m_seq(unsigned char *t, size_t e) { put32(t, e + ENT_SEQ, 7); } /* stuck mid-update */
+static void m_flags(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_FLAGS, 0x81);
+}
+static void m_unused(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_FLAGS, 0);
+}
+static void m_ncand0(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_NCAND, 0);
+}
+static void m_ncand17(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_NCAND, 17);
+}
+static void m_ncandhuge(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_NCAND, 0xffffffffu);
+}
+static void m_family(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_CAND, 99);
+}
+static void m_key(unsigned char *t, size_t e)
+{
+    memset(t + e + ENT_KEY, 'A', POOL_NAME_MAX + 1);
+}
+static void m_keyempty(unsigned char *t, size_t e)
+{
+    t[e + ENT_KEY] = '\0';
+}
+static void m_seq(unsigned char *t, size_t e)
+{
+    put32(t, e + ENT_SEQ, 7);
+} /* stuck mid-update */
 
 static void test_crafted_entry_is_never_used(void **state)
 {
@@ -553,9 +610,10 @@ static void test_crafted_entry_is_never_used(void **state)
         const char *what;
         void (*mutate)(unsigned char *, size_t);
     } cases[] = {
-        {"unknown flag", m_flags}, {"unused", m_unused}, {"no candidate", m_ncand0},
-        {"17 candidates", m_ncand17}, {"2^32-1 candidates", m_ncandhuge},
-        {"family 99", m_family}, {"unterminated key", m_key}, {"empty key", m_keyempty},
+        {"unknown flag", m_flags},          {"unused", m_unused},
+        {"no candidate", m_ncand0},         {"17 candidates", m_ncand17},
+        {"2^32-1 candidates", m_ncandhuge}, {"family 99", m_family},
+        {"unterminated key", m_key},        {"empty key", m_keyempty},
         {"always under update", m_seq},
     };
     fake_now = 2000;

@@ -45,22 +45,25 @@ static void test_udp_to_port_53_without_resolver_calls_is_an_own_dns_client(void
     assert_true(report_on());
     int udp = socket(AF_INET6, SOCK_DGRAM, 0), tcp = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(udp >= 0 && tcp >= 0);
-    struct sockaddr_in6 d6 = {.sin6_family = AF_INET6, .sin6_port = htons(53),
-                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 d6 = {
+        .sin6_family = AF_INET6, .sin6_port = htons(53), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     struct sockaddr_in d4 = {.sin_family = AF_INET, .sin_port = htons(53)};
     struct sockaddr_in other = {.sin_family = AF_INET, .sin_port = htons(54)};
     errno = 777;
-    report_note_dns(udp, &d6, sizeof d6, "sendto", (void *)test_udp_to_port_53_without_resolver_calls_is_an_own_dns_client);
+    report_note_dns(udp, &d6, sizeof d6, "sendto",
+                    (void *)test_udp_to_port_53_without_resolver_calls_is_an_own_dns_client);
     assert_int_equal(errno, 777);
-    report_note_dns(udp, &d6, sizeof d6, "sendto", (void *)test_udp_to_port_53_without_resolver_calls_is_an_own_dns_client);
-    report_note_dns(tcp, &d4, sizeof d4, "connect", (void *)line_of);    /* TCP: not counted */
+    report_note_dns(udp, &d6, sizeof d6, "sendto",
+                    (void *)test_udp_to_port_53_without_resolver_calls_is_an_own_dns_client);
+    report_note_dns(tcp, &d4, sizeof d4, "connect", (void *)line_of);       /* TCP: not counted */
     report_note_dns(udp, &other, sizeof other, "connect", (void *)line_of); /* port 54 */
-    report_note_dns(udp, &d4, sizeof d4 - 1, "connect", (void *)line_of); /* short address */
+    report_note_dns(udp, &d4, sizeof d4 - 1, "connect", (void *)line_of);   /* short address */
     report_note_dns(udp, NULL, 0, "sendto", (void *)line_of);
     static char buf[65536];
     line_of(buf, sizeof buf);
     print_message("%s", buf);
-    assert_int_equal(count(buf, "{\"check\":\"v6-own-dns-client\",\"call\":\"sendto\",\"count\":2,"), 1);
+    assert_int_equal(
+        count(buf, "{\"check\":\"v6-own-dns-client\",\"call\":\"sendto\",\"count\":2,"), 1);
     assert_int_equal(count(buf, "{\"check\":"), 1);
     assert_non_null(strstr(buf, "],\"dropped\":0,\"notes\":[\"own-dns-client\"]}\n"));
     close(udp);

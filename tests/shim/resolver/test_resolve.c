@@ -128,7 +128,8 @@ static void test_gethostbyname_r_builds_everything_in_the_callers_buffer(void **
     struct hostent he, *res = NULL;
     char buf[512];
     int herr = 12345;
-    assert_int_equal(resolve_gethostbyname_r("dualrev.v6kit.test", &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(
+        resolve_gethostbyname_r("dualrev.v6kit.test", &he, buf, sizeof buf, &res, &herr), 0);
     assert_ptr_equal(res, &he);
     assert_int_equal(herr, NETDB_SUCCESS);
     assert_string_equal(he.h_name, "dualrev.v6kit.test");
@@ -151,7 +152,8 @@ static void test_gethostbyname_r_too_small_buffer_is_erange(void **state)
     struct hostent he, *res = &he;
     int herr = 0;
     errno = 0;
-    assert_int_equal(resolve_gethostbyname_r("v6only.v6kit.test", &he, buf, need - 1, &res, &herr), ERANGE);
+    assert_int_equal(resolve_gethostbyname_r("v6only.v6kit.test", &he, buf, need - 1, &res, &herr),
+                     ERANGE);
     assert_null(res);
     assert_int_equal(herr, NETDB_INTERNAL);
     assert_int_equal(errno, ERANGE);
@@ -209,11 +211,11 @@ static void compare_with_libc(const char *name, size_t buflen)
 static void test_ipv4_only_names_and_literals_are_identical_to_libc(void **state)
 {
     compare_with_libc("v4only.v6kit.test", 4096);
-    compare_with_libc("alias.v6kit.test", 4096);     /* two addresses, two aliases */
-    compare_with_libc("aliastwo", 4096);             /* found by its alias */
+    compare_with_libc("alias.v6kit.test", 4096); /* two addresses, two aliases */
+    compare_with_libc("aliastwo", 4096);         /* found by its alias */
     compare_with_libc("127.0.0.1", 4096);
-    compare_with_libc("127.1", 4096);                /* inet_aton form */
-    compare_with_libc("v4only.v6kit.test", 16);      /* libc's own ERANGE */
+    compare_with_libc("127.1", 4096);           /* inet_aton form */
+    compare_with_libc("v4only.v6kit.test", 16); /* libc's own ERANGE */
 }
 
 static void test_unknown_name_is_host_not_found(void **state)
@@ -221,7 +223,8 @@ static void test_unknown_name_is_host_not_found(void **state)
     struct hostent he, *res = &he;
     char buf[1024];
     int herr = 0;
-    assert_int_equal(resolve_gethostbyname_r("nosuch.v6kit.test", &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(
+        resolve_gethostbyname_r("nosuch.v6kit.test", &he, buf, sizeof buf, &res, &herr), 0);
     assert_null(res);
     assert_int_equal(herr, HOST_NOT_FOUND);
     h_errno = 0;
@@ -246,7 +249,8 @@ static void test_full_pool_leaves_ipv6_out_or_fails_with_try_again(void **state)
     struct hostent he, *res = &he;
     char buf[1024];
     int herr = 0;
-    assert_int_equal(resolve_gethostbyname_r("t01.v6kit.test", &he, buf, sizeof buf, &res, &herr), EAGAIN);
+    assert_int_equal(resolve_gethostbyname_r("t01.v6kit.test", &he, buf, sizeof buf, &res, &herr),
+                     EAGAIN);
     assert_null(res);
     assert_int_equal(herr, TRY_AGAIN);
     h_errno = 0;
@@ -324,8 +328,8 @@ static void test_getaddrinfo_errors_map_to_h_errno_as_glibc(void **state)
     static const struct {
         int eai, herr, err;
     } cases[] = {
-        {EAI_NONAME, HOST_NOT_FOUND, 0}, {EAI_NODATA, NO_DATA, 0},
-        {EAI_ADDRFAMILY, NO_DATA, 0},    {EAI_AGAIN, TRY_AGAIN, EAGAIN},
+        {EAI_NONAME, HOST_NOT_FOUND, 0},      {EAI_NODATA, NO_DATA, 0},
+        {EAI_ADDRFAMILY, NO_DATA, 0},         {EAI_AGAIN, TRY_AGAIN, EAGAIN},
         {EAI_MEMORY, NETDB_INTERNAL, ENOMEM}, {EAI_FAIL, NO_RECOVERY, EIO},
         {EAI_SERVICE, NO_RECOVERY, EIO},
     };

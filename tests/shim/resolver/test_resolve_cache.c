@@ -52,14 +52,16 @@ static void test_name_without_ipv6_is_remembered_for_its_ttl(void **state)
     char buf[1024];
     int herr;
     assert_false(resolve_tls_v4only(t, "v4only.v6kit.test"));
-    assert_int_equal(resolve_gethostbyname_r("v4only.v6kit.test", &he, buf, sizeof buf, &r, &herr), 0);
+    assert_int_equal(resolve_gethostbyname_r("v4only.v6kit.test", &he, buf, sizeof buf, &r, &herr),
+                     0);
     assert_non_null(r);
     assert_true(resolve_tls_v4only(t, "v4only.v6kit.test"));
     assert_true(resolve_tls_v4only(t, "V4ONLY.v6kit.TEST")); /* names are case-blind */
     assert_false(resolve_tls_v4only(t, "dual.v6kit.test"));
     /* remembered: glibc's own answer, through its own call */
     r = NULL;
-    assert_int_equal(resolve_gethostbyname_r("v4only.v6kit.test", &he, buf, sizeof buf, &r, &herr), 0);
+    assert_int_equal(resolve_gethostbyname_r("v4only.v6kit.test", &he, buf, sizeof buf, &r, &herr),
+                     0);
     assert_non_null(r);
     char a[INET_ADDRSTRLEN];
     assert_string_equal(inet_ntop(AF_INET, r->h_addr_list[0], a, sizeof a), "127.0.0.1");
@@ -76,7 +78,8 @@ static void test_name_with_ipv6_is_never_remembered_as_without(void **state)
     struct hostent he, *r = NULL;
     char buf[1024];
     int herr;
-    assert_int_equal(resolve_gethostbyname_r("dual.v6kit.test", &he, buf, sizeof buf, &r, &herr), 0);
+    assert_int_equal(resolve_gethostbyname_r("dual.v6kit.test", &he, buf, sizeof buf, &r, &herr),
+                     0);
     assert_false(resolve_tls_v4only(t, "dual.v6kit.test"));
     struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = NULL;
     assert_int_equal(resolve_getaddrinfo("v6only.v6kit.test", "80", &hints, &ai), 0);
@@ -121,7 +124,7 @@ static void test_sorted_answer_is_reused_with_its_rules_for_the_ttl(void **state
     /* at the TTL: probed and sorted again */
     fake_now += PROBE_CACHE_TTL_MS;
     assert_int_equal(resolve_lookup("multi.v6kit.test", &b), 0);
-    assert_int_equal(t->order_hits, 1); /* sorted again ... */
+    assert_int_equal(t->order_hits, 1);             /* sorted again ... */
     assert_int_equal(t->probes.misses, probed + 3); /* ... on fresh probes */
     assert_int_equal(b.rule[0], 6);
 }

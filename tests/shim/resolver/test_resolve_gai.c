@@ -35,7 +35,8 @@ static void test_gethostbyaddr_on_pool_address_answers_with_the_name(void **stat
     struct hostent he, *res = NULL;
     char buf[512];
     int herr = 99;
-    assert_int_equal(resolve_gethostbyaddr_r(&a.pool, 4, AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(
+        resolve_gethostbyaddr_r(&a.pool, 4, AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
     assert_ptr_equal(res, &he);
     assert_int_equal(herr, NETDB_SUCCESS);
     assert_string_equal(he.h_name, "v6only.v6kit.test");
@@ -43,12 +44,14 @@ static void test_gethostbyaddr_on_pool_address_answers_with_the_name(void **stat
     assert_null(he.h_addr_list[1]);
     assert_inside(&he, buf, sizeof buf);
     /* too small */
-    assert_int_equal(resolve_gethostbyaddr_r(&a.pool, 4, AF_INET, &he, buf, 8, &res, &herr), ERANGE);
+    assert_int_equal(resolve_gethostbyaddr_r(&a.pool, 4, AF_INET, &he, buf, 8, &res, &herr),
+                     ERANGE);
     assert_null(res);
     assert_int_equal(herr, NETDB_INTERNAL);
     /* a pool address nobody has */
     struct in_addr none = ip4("198.18.0.200");
-    assert_int_equal(resolve_gethostbyaddr_r(&none, 4, AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(resolve_gethostbyaddr_r(&none, 4, AF_INET, &he, buf, sizeof buf, &res, &herr),
+                     0);
     assert_null(res);
     assert_int_equal(herr, HOST_NOT_FOUND);
     /* non-TLS form */
@@ -146,8 +149,10 @@ static void test_getaddrinfo_inet_with_addrconfig_still_answers(void **state)
 {
     V6TEST_REQUIRE_IPV6();
     /* the namespace has only loopback: no IPv4 address "configured" */
-    struct addrinfo hints = {.ai_family = AF_INET, .ai_flags = AI_ADDRCONFIG,
-                             .ai_socktype = SOCK_STREAM}, *res = NULL;
+    struct addrinfo hints = {.ai_family = AF_INET,
+                             .ai_flags = AI_ADDRCONFIG,
+                             .ai_socktype = SOCK_STREAM},
+                    *res = NULL;
     assert_int_equal(resolve_getaddrinfo("v6only.v6kit.test", "80", &hints, &res), 0);
     char a[INET_ADDRSTRLEN];
     const struct sockaddr_in *s = (const void *)res->ai_addr;
@@ -165,12 +170,12 @@ static void test_getaddrinfo_passes_through_what_is_not_ours(void **state)
         {"v4only.v6kit.test", "80", AF_INET, AI_CANONNAME}, /* no IPv6 answer */
         {"v6only.v6kit.test", "80", AF_UNSPEC, 0},          /* not AF_INET */
         {"v6only.v6kit.test", "80", AF_INET6, 0},
-        {"127.0.0.1", "80", AF_INET, 0},                    /* literal */
-        {NULL, "80", AF_INET, AI_PASSIVE},                  /* no node */
+        {"127.0.0.1", "80", AF_INET, 0},   /* literal */
+        {NULL, "80", AF_INET, AI_PASSIVE}, /* no node */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct addrinfo hints = {.ai_family = cases[i].family, .ai_flags = cases[i].flags,
-                                 .ai_socktype = SOCK_STREAM};
+        struct addrinfo hints = {
+            .ai_family = cases[i].family, .ai_flags = cases[i].flags, .ai_socktype = SOCK_STREAM};
         struct addrinfo *r1 = NULL, *r2 = NULL;
         int rc1 = resolve_getaddrinfo(cases[i].node, cases[i].service, &hints, &r1);
         int rc2 = getaddrinfo(cases[i].node, cases[i].service, &hints, &r2);
@@ -203,8 +208,8 @@ static void test_getaddrinfo_inet_matches_libc_for_every_hint_combination(void *
                 for (int b = 0; b < 4; b++)
                     if (f & (1 << b))
                         flags |= flagbits[b];
-                struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = socktypes[t],
-                                         .ai_flags = flags};
+                struct addrinfo hints = {
+                    .ai_family = AF_INET, .ai_socktype = socktypes[t], .ai_flags = flags};
                 for (size_t n = 0; n < 4; n++) {
                     struct addrinfo *r1 = NULL, *r2 = NULL;
                     int rc1 = resolve_getaddrinfo(names[n], services[s], &hints, &r1);
@@ -261,14 +266,17 @@ static void test_getnameinfo_on_pool_address_gives_the_name(void **state)
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(80), .sin_addr = a.pool};
     char host[NI_MAXHOST], serv[32];
     assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host,
-                                         serv, sizeof serv, NI_NUMERICSERV), 0);
+                                         serv, sizeof serv, NI_NUMERICSERV),
+                     0);
     assert_string_equal(host, "v6only.v6kit.test");
     assert_string_equal(serv, "80");
     assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, 17, NULL, 0, 0),
                      EAI_OVERFLOW);
-    assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, 18, NULL, 0, 0), 0);
+    assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, 18, NULL, 0, 0),
+                     0);
     assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host,
-                                         NULL, 0, NI_NUMERICHOST), 0);
+                                         NULL, 0, NI_NUMERICHOST),
+                     0);
     assert_string_equal(host, "198.18.0.1");
 }
 
@@ -280,18 +288,20 @@ static void test_getnameinfo_on_learnt_peer_and_unknown_pool_address(void **stat
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = p};
     char host[NI_MAXHOST];
     assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host,
-                                         NULL, 0, NI_NAMEREQD), 0);
+                                         NULL, 0, NI_NAMEREQD),
+                     0);
     assert_string_equal(host, "v6only.v6kit.test");
     /* unmapped pool address: libc's answer (numeric, or EAI_NONAME when required) */
     sin.sin_addr = ip4("198.18.0.250");
     char h2[NI_MAXHOST];
-    assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host, NULL, 0, 0),
-                     getnameinfo((struct sockaddr *)&sin, sizeof sin, h2, sizeof h2, NULL, 0, 0));
+    assert_int_equal(
+        resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host, NULL, 0, 0),
+        getnameinfo((struct sockaddr *)&sin, sizeof sin, h2, sizeof h2, NULL, 0, 0));
     assert_string_equal(host, h2);
-    assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host, NULL, 0, NI_NAMEREQD),
+    assert_int_equal(resolve_getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host,
+                                         NULL, 0, NI_NAMEREQD),
                      EAI_NONAME);
 }
-
 
 
 int main(void)

@@ -125,7 +125,8 @@ static void test_getaddrinfo_inet_gets_pool_address_and_freeaddrinfo_frees_it(vo
     assert_int_equal(ntohs(s->sin_port), 443);
     assert_null(res->ai_next);
     char host[NI_MAXHOST];
-    assert_int_equal(getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof host, NULL, 0, NI_NAMEREQD), 0);
+    assert_int_equal(
+        getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof host, NULL, 0, NI_NAMEREQD), 0);
     assert_string_equal(host, "v6only.v6kit.test");
     freeaddrinfo(res); /* the shim's list: the shim frees it (ASan checks) */
 }
@@ -157,7 +158,8 @@ static void test_reentrant_forms_answer_for_pool_addresses(void **state)
     struct hostent he, *res = NULL;
     char buf[512];
     int herr = 0;
-    assert_int_equal(gethostbyname2_r("v6only.v6kit.test", AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(
+        gethostbyname2_r("v6only.v6kit.test", AF_INET, &he, buf, sizeof buf, &res, &herr), 0);
     assert_non_null(res);
     char a[INET_ADDRSTRLEN];
     assert_string_equal(ntoa(he.h_addr_list[0], a), "198.18.0.1");
@@ -168,7 +170,8 @@ static void test_reentrant_forms_answer_for_pool_addresses(void **state)
     assert_non_null(res);
     assert_string_equal(he.h_name, "v6only.v6kit.test");
     /* AF_INET6 through gethostbyname2_r is libc's */
-    assert_int_equal(gethostbyname2_r("v6only.v6kit.test", AF_INET6, &he, buf, sizeof buf, &res, &herr), 0);
+    assert_int_equal(
+        gethostbyname2_r("v6only.v6kit.test", AF_INET6, &he, buf, sizeof buf, &res, &herr), 0);
     assert_non_null(res);
     assert_int_equal(he.h_addrtype, AF_INET6);
 }

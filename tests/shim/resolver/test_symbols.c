@@ -42,9 +42,9 @@ static void test_forwarders_reach_libc(void **state)
 
 static void test_resolver_names_come_first_in_list_order(void **state)
 {
-    static const char *const want[] = {"gethostbyname", "gethostbyname_r", "gethostbyname2",
-                                       "gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r",
-                                       "getaddrinfo", "freeaddrinfo", "getnameinfo"};
+    static const char *const want[] = {"gethostbyname",    "gethostbyname_r", "gethostbyname2",
+                                       "gethostbyname2_r", "gethostbyaddr",   "gethostbyaddr_r",
+                                       "getaddrinfo",      "freeaddrinfo",    "getnameinfo"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_string_equal(symbols_name(i), want[i]);
 }

@@ -40,64 +40,125 @@ struct race_case {
     struct line script[16];
 };
 
-#define S(t_, w_, a_, x_) {STEP, (t_), (w_), (a_), (x_)}
-#define R(a_, e_) {RESULT, 0, 0, (a_), (e_)}
-#define E {END, 0, 0, 0, 0}
+#define S(t_, w_, a_, x_)            \
+    {                                \
+        STEP, (t_), (w_), (a_), (x_) \
+    }
+#define R(a_, e_)                \
+    {                            \
+        RESULT, 0, 0, (a_), (e_) \
+    }
+#define E               \
+    {                   \
+        END, 0, 0, 0, 0 \
+    }
 #define V6 AF_INET6
 #define V4 AF_INET
 
 static const struct race_case cases[] = {
     {"ipv6 connects within the attempt delay: ipv4 never starts",
-     {V6, V4}, 2, 250, 10000, ETIMEDOUT, {0, 1},
-     {S(0, EYEBALLS_START, 0, 0), S(0, EYEBALLS_WAIT, 0, 250), R(0, 0),
-      S(100, EYEBALLS_DONE, 0, 0), E}},
+     {V6, V4},
+     2,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1},
+     {S(0, EYEBALLS_START, 0, 0), S(0, EYEBALLS_WAIT, 0, 250), R(0, 0), S(100, EYEBALLS_DONE, 0, 0),
+      E}},
     {"ipv6 refused: ipv4 starts at once, not after the delay",
-     {V6, V4}, 2, 250, 10000, ETIMEDOUT, {0, 1},
+     {V6, V4},
+     2,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1},
      {S(1000, EYEBALLS_START, 0, 0), S(1000, EYEBALLS_WAIT, 0, 1250), R(0, ECONNREFUSED),
       S(1005, EYEBALLS_START, 1, 0), S(1005, EYEBALLS_WAIT, 0, 11000), R(1, 0),
       S(1006, EYEBALLS_DONE, 1, 0), E}},
     {"ipv6 black-holed: ipv4 starts after 250 ms and wins",
-     {V6, V4}, 2, 250, 10000, ETIMEDOUT, {0, 1},
+     {V6, V4},
+     2,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1},
      {S(0, EYEBALLS_START, 0, 0), S(249, EYEBALLS_WAIT, 0, 250), S(250, EYEBALLS_START, 1, 0),
       S(250, EYEBALLS_WAIT, 0, 10000), R(1, 0), S(251, EYEBALLS_DONE, 1, 0), E}},
     {"families interleave, preferred family first, each in its own order",
-     {V6, V6, V6, V4, V4}, 5, 250, 10000, ETIMEDOUT, {0, 3, 1, 4, 2},
+     {V6, V6, V6, V4, V4},
+     5,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 3, 1, 4, 2},
      {S(0, EYEBALLS_START, 0, 0), S(250, EYEBALLS_START, 1, 0), S(500, EYEBALLS_START, 2, 0),
-      S(750, EYEBALLS_START, 3, 0), S(1000, EYEBALLS_START, 4, 0),
-      S(1000, EYEBALLS_WAIT, 0, 10000), R(2, 0), S(1001, EYEBALLS_DONE, 2, 0), E}},
+      S(750, EYEBALLS_START, 3, 0), S(1000, EYEBALLS_START, 4, 0), S(1000, EYEBALLS_WAIT, 0, 10000),
+      R(2, 0), S(1001, EYEBALLS_DONE, 2, 0), E}},
     {"ipv4 preferred by the policy goes first",
-     {V4, V6, V6}, 3, 250, 10000, ETIMEDOUT, {0, 1, 2},
+     {V4, V6, V6},
+     3,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1, 2},
      {S(0, EYEBALLS_START, 0, 0), R(0, 0), S(1, EYEBALLS_DONE, 0, 0), E}},
     {"every attempt fails: the last error is returned",
-     {V6, V4}, 2, 250, 10000, ETIMEDOUT, {0, 1},
-     {S(0, EYEBALLS_START, 0, 0), R(0, ENETUNREACH), S(1, EYEBALLS_START, 1, 0),
-      R(1, ECONNREFUSED), S(2, EYEBALLS_GIVEUP, 0, ECONNREFUSED), E}},
+     {V6, V4},
+     2,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1},
+     {S(0, EYEBALLS_START, 0, 0), R(0, ENETUNREACH), S(1, EYEBALLS_START, 1, 0), R(1, ECONNREFUSED),
+      S(2, EYEBALLS_GIVEUP, 0, ECONNREFUSED), E}},
     {"global budget ends a race of black holes with the timeout errno",
-     {V6, V4}, 2, 250, 1000, EINPROGRESS, {0, 1},
+     {V6, V4},
+     2,
+     250,
+     1000,
+     EINPROGRESS,
+     {0, 1},
      {S(0, EYEBALLS_START, 0, 0), S(250, EYEBALLS_START, 1, 0), S(250, EYEBALLS_WAIT, 0, 1000),
       S(999, EYEBALLS_WAIT, 0, 1000), S(1000, EYEBALLS_GIVEUP, 0, EINPROGRESS), E}},
     {"no candidates: give up with EHOSTUNREACH",
-     {0}, 0, 250, 10000, ETIMEDOUT, {0},
+     {0},
+     0,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0},
      {S(0, EYEBALLS_GIVEUP, 0, EHOSTUNREACH), E}},
     {"the first winner stays the winner; stray results are ignored",
-     {V6, V4}, 2, 250, 10000, ETIMEDOUT, {0, 1},
-     {S(0, EYEBALLS_START, 0, 0), R(1, 0) /* not started: ignored */,
-      S(10, EYEBALLS_WAIT, 0, 250), S(250, EYEBALLS_START, 1, 0), R(1, 0), R(0, 0),
-      S(300, EYEBALLS_DONE, 1, 0), E}},
+     {V6, V4},
+     2,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1},
+     {S(0, EYEBALLS_START, 0, 0), R(1, 0) /* not started: ignored */, S(10, EYEBALLS_WAIT, 0, 250),
+      S(250, EYEBALLS_START, 1, 0), R(1, 0), R(0, 0), S(300, EYEBALLS_DONE, 1, 0), E}},
     {"a failure after the delay ran out starts the next one at once",
-     {V6, V6, V6}, 3, 250, 10000, ETIMEDOUT, {0, 1, 2},
+     {V6, V6, V6},
+     3,
+     250,
+     10000,
+     ETIMEDOUT,
+     {0, 1, 2},
      {S(0, EYEBALLS_START, 0, 0), S(250, EYEBALLS_START, 1, 0), R(1, ECONNREFUSED),
       S(260, EYEBALLS_WAIT, 0, 500), S(500, EYEBALLS_START, 2, 0), R(0, ETIMEDOUT),
       R(2, EHOSTUNREACH), S(501, EYEBALLS_GIVEUP, 0, EHOSTUNREACH), E}},
     {"more than EYEBALLS_MAX candidates are capped",
-     {V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6}, 18, 1, 10000,
-     ETIMEDOUT, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+     {V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6, V6},
+     18,
+     1,
+     10000,
+     ETIMEDOUT,
+     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
      {S(0, EYEBALLS_START, 0, 0), S(1, EYEBALLS_START, 1, 0), S(2, EYEBALLS_START, 2, 0),
       S(3, EYEBALLS_START, 3, 0), S(4, EYEBALLS_START, 4, 0), S(5, EYEBALLS_START, 5, 0),
       S(6, EYEBALLS_START, 6, 0), S(7, EYEBALLS_START, 7, 0), S(8, EYEBALLS_START, 8, 0),
       S(9, EYEBALLS_START, 9, 0), S(10, EYEBALLS_START, 10, 0), S(11, EYEBALLS_START, 11, 0),
-      S(12, EYEBALLS_START, 12, 0), S(13, EYEBALLS_START, 13, 0), S(14, EYEBALLS_START, 14, 0),
-      E}},
+      S(12, EYEBALLS_START, 12, 0), S(13, EYEBALLS_START, 13, 0), S(14, EYEBALLS_START, 14, 0), E}},
 };
 
 static void test_state_machine_follows_rfc8305_on_a_fake_clock(void **state)
@@ -106,8 +167,7 @@ static void test_state_machine_follows_rfc8305_on_a_fake_clock(void **state)
         const struct race_case *rc = &cases[c];
         print_message("case: %s\n", rc->name);
         struct eyeballs he;
-        eyeballs_init(&he, rc->fam, rc->n, rc->delay, rc->budget, rc->timeout_err,
-                      rc->script[0].t);
+        eyeballs_init(&he, rc->fam, rc->n, rc->delay, rc->budget, rc->timeout_err, rc->script[0].t);
         size_t want_n = rc->n > EYEBALLS_MAX ? EYEBALLS_MAX : rc->n;
         assert_int_equal(he.n, want_n);
         for (size_t i = 0; i < want_n; i++)
@@ -181,8 +241,8 @@ static void test_race_refused_ipv6_falls_back_to_listening_ipv4(void **state)
     sa(&dst[1], "127.0.0.1", srv.port);
     size_t win = 99;
     prepared = 0;
-    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                           count_prepare, NULL, &win);
+    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, count_prepare,
+                           NULL, &win);
     assert_true(fd >= 0);
     assert_int_equal(win, 1);
     assert_int_equal(prepared, 2);
@@ -210,8 +270,8 @@ static void test_race_ipv6_first_wins_when_both_listen(void **state)
     sa(&dst[0], "::1", srv.port);
     sa(&dst[1], "127.0.0.1", srv.port);
     size_t win = 99;
-    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                           NULL, NULL, &win);
+    int fd =
+        eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, NULL, NULL, &win);
     assert_true(fd >= 0);
     assert_int_equal(win, 0);
     struct sockaddr_in6 peer;
@@ -230,11 +290,13 @@ static void test_race_all_refused_returns_econnrefused(void **state)
     sa(&dst[0], "::1", port);
     sa(&dst[1], "127.0.0.1", port);
     size_t win = 99;
-    assert_int_equal(eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                                   NULL, NULL, &win), -ECONNREFUSED);
+    assert_int_equal(
+        eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, NULL, NULL, &win),
+        -ECONNREFUSED);
     assert_int_equal(win, 99);
-    assert_int_equal(eyeballs_race(&libc_ops, dst, 0, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                                   NULL, NULL, &win), -EHOSTUNREACH);
+    assert_int_equal(
+        eyeballs_race(&libc_ops, dst, 0, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, NULL, NULL, &win),
+        -EHOSTUNREACH);
 }
 
 static int refuse_ipv6(int fd, int family, void *ctx)
@@ -251,14 +313,15 @@ static void test_race_prepare_failure_fails_that_attempt_only(void **state)
     sa(&dst[0], "::1", srv.port);
     sa(&dst[1], "127.0.0.1", srv.port);
     size_t win = 99;
-    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                           refuse_ipv6, NULL, &win);
+    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, refuse_ipv6,
+                           NULL, &win);
     assert_true(fd >= 0);
     assert_int_equal(win, 1);
     close(fd);
     win = 99;
     assert_int_equal(eyeballs_race(&libc_ops, dst, 1, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                                   refuse_ipv6, NULL, &win), -EPERM);
+                                   refuse_ipv6, NULL, &win),
+                     -EPERM);
     assert_int_equal(win, 99);
     v6test_server_stop(&srv);
 }
@@ -288,8 +351,8 @@ static void test_race_blackholed_ipv6_loses_to_ipv4_after_the_attempt_delay(void
     sa(&dst[1], "127.0.0.1", srv.port);
     size_t win = 99;
     uint64_t t0 = eyeballs_now_ms();
-    int fd = eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT,
-                           NULL, NULL, &win);
+    int fd =
+        eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 250, 10000, ETIMEDOUT, NULL, NULL, &win);
     uint64_t took = eyeballs_now_ms() - t0;
     assert_true(fd >= 0);
     assert_int_equal(win, 1);
@@ -318,8 +381,9 @@ static void test_race_of_black_holes_ends_at_the_budget_with_its_errno(void **st
     sa(&dst[1], "2001:db8:dead::2", 80);
     size_t win = 99;
     uint64_t t0 = eyeballs_now_ms();
-    assert_int_equal(eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 100, 400, EINPROGRESS,
-                                   NULL, NULL, &win), -EINPROGRESS);
+    assert_int_equal(
+        eyeballs_race(&libc_ops, dst, 2, SOCK_STREAM, 0, 100, 400, EINPROGRESS, NULL, NULL, &win),
+        -EINPROGRESS);
     assert_true(eyeballs_now_ms() - t0 >= 400);
 }
 

@@ -138,9 +138,9 @@ static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket
     assert_int_equal(syscall(SYS_close, fd), 0);
     int again = socket(AF_INET, SOCK_DGRAM, 0);
     assert_int_equal(again, fd);
-    assert_true(fdtab_tracked(fd));     /* the fast path cannot know… */
-    assert_null(fdtab_acquire(fd));     /* …the identity check does */
-    assert_false(fdtab_tracked(fd));    /* and the stale entry is gone */
+    assert_true(fdtab_tracked(fd));  /* the fast path cannot know… */
+    assert_null(fdtab_acquire(fd));  /* …the identity check does */
+    assert_false(fdtab_tracked(fd)); /* and the stale entry is gone */
     close(again);
 }
 
@@ -214,7 +214,8 @@ static void test_forked_child_sees_the_parents_entries(void **state)
         struct fdtab_snap snap = {0};
         if (s)
             fdtab_snapshot(s, &snap);
-        int ok = s && snap.type == SOCK_DGRAM && snap.protocol == 17 && snap.real == FDTAB_REAL_INET6;
+        int ok =
+            s && snap.type == SOCK_DGRAM && snap.protocol == 17 && snap.real == FDTAB_REAL_INET6;
         fdtab_release(s);
         _exit(ok ? 0 : 1);
     }

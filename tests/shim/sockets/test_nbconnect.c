@@ -178,8 +178,8 @@ static void test_poll_when_nothing_serves_gives_the_kernels_econnrefused(void **
     V6TEST_REQUIRE_IPV6();
     uint16_t port = free_port();
     struct sockaddr_in dst = by_name(V6TEST_NAME_DUAL, port);
-    struct sockaddr_in lo = {.sin_family = AF_INET, .sin_port = htons(port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in lo = {
+        .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     short revents[2];
     int soerr[2], again[2];
     for (int k = 0; k < 2; k++) {
@@ -506,8 +506,8 @@ static void test_single_address_name_keeps_the_kernels_semantics(void **state)
     assert_int_equal(errno, EINPROGRESS);
     assert_int_equal(v6test_raw_domain(waiting), AF_INET6);
     struct sockaddr_in dst = by_name(V6TEST_NAME_V6ONLY, port);
-    struct sockaddr_in6 six = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                               .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 six = {
+        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     int rcs[2], errs[2], soerr[2], again[2];
     short revents[2];
     for (int k = 0; k < 2; k++) {
@@ -553,7 +553,8 @@ static void test_loopback_fallback_is_off_by_default(void **state)
     struct v6test_server srv;
     assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_SAY_PEER), 0);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in lo = {.sin_family = AF_INET, .sin_port = htons(srv.port),
+    struct sockaddr_in lo = {.sin_family = AF_INET,
+                             .sin_port = htons(srv.port),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     errno = 0;
     assert_int_equal(connect(fd, (struct sockaddr *)&lo, sizeof lo), -1);

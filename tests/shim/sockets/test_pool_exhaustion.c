@@ -293,8 +293,8 @@ static int client_from(int k, int type, uint16_t port)
     assert_true(fd >= 0);
     struct sockaddr_in6 src = v6addr(2, k, type == SOCK_DGRAM ? 40000 : 0);
     assert_int_equal(bind_free(fd, &src), 0);
-    struct sockaddr_in6 dst = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                               .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 dst = {
+        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     char msg[16];
     int n = snprintf(msg, sizeof msg, "%d\n", k);
     if (type == SOCK_DGRAM) {
@@ -328,8 +328,9 @@ static int client_of(struct in_addr a)
 {
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = a};
     char host[NI_MAXHOST];
-    if (getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host, NULL, 0,
-                    NI_NAMEREQD) != 0 || host[0] != 'c')
+    if (getnameinfo((struct sockaddr *)&sin, sizeof sin, host, sizeof host, NULL, 0, NI_NAMEREQD) !=
+            0 ||
+        host[0] != 'c')
         return -1;
     return atoi(host + 1);
 }
@@ -429,8 +430,8 @@ static void test_udp_replies_reach_the_client_they_were_meant_for(void **state)
         }
         char msg[32];
         int n = snprintf(msg, sizeof msg, "for %d", said[i]);
-        assert_int_equal(sendto(sfd, msg, (size_t)n, 0, (struct sockaddr *)&from[i],
-                                sizeof from[i]), n);
+        assert_int_equal(
+            sendto(sfd, msg, (size_t)n, 0, (struct sockaddr *)&from[i], sizeof from[i]), n);
         if (said[i] >= 1 && said[i] <= DGRAM_CLIENTS)
             answered[said[i]] = true;
         sent++;

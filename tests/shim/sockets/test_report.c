@@ -19,8 +19,8 @@
 #define CANARY_LEN 4096
 #define REAL_LEN REPORT_LINE_MAX /* report_write's buffer */
 
-static const struct report_proc proc42 = {.pid = 42, .start = 123456789, .program = "/usr/bin/prog",
-                                          .end = "exit"};
+static const struct report_proc proc42 = {
+    .pid = 42, .start = 123456789, .program = "/usr/bin/prog", .end = "exit"};
 
 static char long_object[PATH_MAX];
 
@@ -28,9 +28,13 @@ static char long_object[PATH_MAX];
  * JSON), as a directory name may hold. */
 static void describe_long(size_t i, struct report_entry *e, void *ctx)
 {
-    *e = (struct report_entry){.check = "v6-inet-ntoa", .call = "inet_ntoa", .count = i + 1,
-                               .object = long_object, .address = 0x1234,
-                               .symbol = "main", .symbol_offset = 0x10};
+    *e = (struct report_entry){.check = "v6-inet-ntoa",
+                               .call = "inet_ntoa",
+                               .count = i + 1,
+                               .object = long_object,
+                               .address = 0x1234,
+                               .symbol = "main",
+                               .symbol_offset = 0x10};
 }
 
 /* A buffer of LEN bytes followed by a canary. */
@@ -85,8 +89,8 @@ static void test_report_format_long_escaped_paths_stay_inside_the_buffer(void **
         check_long_paths(objlen);
 }
 
-static void test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them(
-    void **state)
+static void
+test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them(void **state)
 {
     static const struct report_proc p1 = {.pid = 1, .program = "/p", .end = "_exit"};
     for (size_t len = 0; len < 200; len++) {
@@ -106,8 +110,8 @@ static void test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_
 static void test_report_format_without_room_for_a_site_drops_it(void **state)
 {
     /* Room for the header and the end, not for a 24 kB site. */
-    static const struct report_proc p7 = {.pid = 7, .start = 99, .program = "/p", .end = "SIGTERM",
-                                          .note = "own-dns-client"};
+    static const struct report_proc p7 = {
+        .pid = 7, .start = 99, .program = "/p", .end = "SIGTERM", .note = "own-dns-client"};
     char *line = canaried(300);
     ssize_t k = report_format(line, 300, &p7, 3, 2, describe_long, NULL);
     assert_canary(line, 300);
@@ -120,8 +124,8 @@ static void test_report_format_without_room_for_a_site_drops_it(void **state)
 
 static void describe_bytes(size_t i, struct report_entry *e, void *ctx)
 {
-    *e = (struct report_entry){.check = "v6-socket-af-inet", .call = "socket", .count = 1,
-                               .object = ctx, .symbol = ctx};
+    *e = (struct report_entry){
+        .check = "v6-socket-af-inet", .call = "socket", .count = 1, .object = ctx, .symbol = ctx};
 }
 
 /* Each string: what the report holds for it once parsed. */
@@ -140,8 +144,7 @@ static void assert_reads_back(const char *given, const char *want)
     const struct json_value *sites = json_get(v, "sites");
     assert_non_null(sites);
     assert_int_equal(sites->n, 1);
-    const struct json_value *got[] = {json_get(v, "program"),
-                                      json_get(&sites->items[0], "object"),
+    const struct json_value *got[] = {json_get(v, "program"), json_get(&sites->items[0], "object"),
                                       json_get(&sites->items[0], "symbol")};
     for (size_t i = 0; i < 3; i++) {
         assert_non_null(got[i]);
@@ -151,13 +154,16 @@ static void assert_reads_back(const char *given, const char *want)
     json_free(v);
 }
 
-static void test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters(
-    void **state)
+static void
+test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters(void **state)
 {
     /* Latin-1 e-acute, then a real UTF-8 one. */
     assert_reads_back("/tmp/caf\xe9/caf\xc3\xa9", "/tmp/caf\xef\xbf\xbd/caf\xc3\xa9");
     /* Overlong '/', an encoded surrogate, past U+10FFFF, a cut sequence. */
-    assert_reads_back("a\xc0\xaf" "b", "a\xef\xbf\xbd\xef\xbf\xbd" "b");
+    assert_reads_back("a\xc0\xaf"
+                      "b",
+                      "a\xef\xbf\xbd\xef\xbf\xbd"
+                      "b");
     assert_reads_back("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     assert_reads_back("\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     assert_reads_back("x\xe4\xb8", "x\xef\xbf\xbd\xef\xbf\xbd");
@@ -171,28 +177,34 @@ static void test_report_format_writes_bytes_that_are_not_utf8_as_replacement_cha
 static void describe_two(size_t i, struct report_entry *e, void *ctx)
 {
     if (i == 0)
-        *e = (struct report_entry){.check = "v6-inet-ntoa", .call = "inet_ntoa",
-                                   .count = 4294967296UL, .object = "/usr/bin/x",
-                                   .address = 0x401a2b, .symbol = "main", .symbol_offset = 0x2f};
+        *e = (struct report_entry){.check = "v6-inet-ntoa",
+                                   .call = "inet_ntoa",
+                                   .count = 4294967296UL,
+                                   .object = "/usr/bin/x",
+                                   .address = 0x401a2b,
+                                   .symbol = "main",
+                                   .symbol_offset = 0x2f};
     else
         *e = (struct report_entry){.check = "v6-socket-af-inet", .call = "socket", .count = 1};
 }
 
 static void test_report_format_writes_exactly_the_documented_exit_line(void **state)
 {
-    static const struct report_proc p = {.pid = 2147483647, .start = 18446744073709551615ULL,
-                                         .program = "/usr/bin/x", .end = "exit"};
+    static const struct report_proc p = {.pid = 2147483647,
+                                         .start = 18446744073709551615ULL,
+                                         .program = "/usr/bin/x",
+                                         .end = "exit"};
     char line[1024];
     ssize_t k = report_format(line, sizeof line, &p, 2, 0, describe_two, NULL);
     assert_int_equal(k, (ssize_t)strlen(line));
-    assert_string_equal(line,
-        "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":2147483647,"
-        "\"start\":18446744073709551615,\"program\":\"/usr/bin/x\",\"end\":\"exit\","
-        "\"sites\":[{\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"count\":4294967296,"
-        "\"object\":\"/usr/bin/x\",\"address\":\"0x401a2b\",\"symbol\":\"main\","
-        "\"symbol_offset\":\"0x2f\"},{\"check\":\"v6-socket-af-inet\",\"call\":\"socket\","
-        "\"count\":1,\"object\":null,\"address\":null,\"symbol\":null,"
-        "\"symbol_offset\":null}],\"dropped\":0}\n");
+    assert_string_equal(
+        line, "{\"v6shim_report\":2,\"kind\":\"exit\",\"pid\":2147483647,"
+              "\"start\":18446744073709551615,\"program\":\"/usr/bin/x\",\"end\":\"exit\","
+              "\"sites\":[{\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"count\":4294967296,"
+              "\"object\":\"/usr/bin/x\",\"address\":\"0x401a2b\",\"symbol\":\"main\","
+              "\"symbol_offset\":\"0x2f\"},{\"check\":\"v6-socket-af-inet\",\"call\":\"socket\","
+              "\"count\":1,\"object\":null,\"address\":null,\"symbol\":null,"
+              "\"symbol_offset\":null}],\"dropped\":0}\n");
     /* A note that would need escaping is refused, not written. */
     struct report_proc bad = p;
     bad.note = "a\"b";
@@ -206,10 +218,10 @@ static void test_report_format_site_writes_one_short_line_or_enobufs(void **stat
     describe_two(0, &e, NULL);
     char line[512];
     ssize_t k = report_format_site(line, sizeof line, &p, &e);
-    assert_string_equal(line,
-        "{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":12,\"start\":34,"
-        "\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"object\":\"/usr/bin/x\","
-        "\"address\":\"0x401a2b\",\"symbol\":\"main\",\"symbol_offset\":\"0x2f\"}\n");
+    assert_string_equal(
+        line, "{\"v6shim_report\":2,\"kind\":\"site\",\"pid\":12,\"start\":34,"
+              "\"check\":\"v6-inet-ntoa\",\"call\":\"inet_ntoa\",\"object\":\"/usr/bin/x\","
+              "\"address\":\"0x401a2b\",\"symbol\":\"main\",\"symbol_offset\":\"0x2f\"}\n");
     assert_int_equal(k, (ssize_t)strlen(line));
     /* Every shorter buffer: -ENOBUFS, nothing past it. */
     for (size_t len = 0; len <= (size_t)k; len++) {
@@ -230,9 +242,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_format_long_escaped_paths_stay_inside_the_buffer),
-        cmocka_unit_test(test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them),
+        cmocka_unit_test(
+            test_report_format_small_buffers_give_enobufs_or_a_whole_line_never_past_them),
         cmocka_unit_test(test_report_format_without_room_for_a_site_drops_it),
-        cmocka_unit_test(test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters),
+        cmocka_unit_test(
+            test_report_format_writes_bytes_that_are_not_utf8_as_replacement_characters),
         cmocka_unit_test(test_report_format_writes_exactly_the_documented_exit_line),
         cmocka_unit_test(test_report_format_site_writes_one_short_line_or_enobufs),
     };

@@ -347,8 +347,8 @@ static void test_blocking_connect_to_black_holes_honours_so_sndtimeo(void **stat
 
     int k = socket(AF_INET6, SOCK_STREAM, 0);
     assert_int_equal(setsockopt(k, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
-    struct sockaddr_in6 d6 = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 d6 = {
+        .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     errno = 0;
     assert_int_equal(connect(k, (struct sockaddr *)&d6, sizeof d6), -1);
     assert_int_equal(errno, EINPROGRESS);
@@ -544,19 +544,31 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_listen_without_bind_is_dual_stack_too, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_to_pool_address_reaches_ipv6_only_server, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_when_every_candidate_refuses_gives_econnrefused, lazy_model),
-        cmocka_unit_test_setup(test_nonblocking_connect_keeps_einprogress_poll_and_so_error, lazy_model),
-        cmocka_unit_test_setup(test_nonblocking_refused_connect_matches_the_kernel_exactly, lazy_model),
-        cmocka_unit_test_setup(test_epoll_registration_before_connect_survives_the_upgrade, lazy_model),
-        cmocka_unit_test_setup(test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_view, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_honours_so_sndtimeo, lazy_model),
-        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_stops_at_the_budget, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_pool_address_reaches_ipv6_only_server,
+                               lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_dual_name_with_refusing_ipv6_uses_ipv4,
+                               lazy_model),
+        cmocka_unit_test_setup(
+            test_blocking_connect_when_every_candidate_refuses_gives_econnrefused, lazy_model),
+        cmocka_unit_test_setup(test_nonblocking_connect_keeps_einprogress_poll_and_so_error,
+                               lazy_model),
+        cmocka_unit_test_setup(test_nonblocking_refused_connect_matches_the_kernel_exactly,
+                               lazy_model),
+        cmocka_unit_test_setup(test_epoll_registration_before_connect_survives_the_upgrade,
+                               lazy_model),
+        cmocka_unit_test_setup(
+            test_udp_sendto_pool_address_reaches_ipv6_server_and_reply_has_its_view, lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_past_a_black_holed_ipv6_candidate_uses_ipv4,
+                               lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_honours_so_sndtimeo,
+                               lazy_model),
+        cmocka_unit_test_setup(test_blocking_connect_to_black_holes_stops_at_the_budget,
+                               lazy_model),
         cmocka_unit_test_setup(test_ipv4_options_after_upgrade_are_mirrored_to_ipv6, lazy_model),
-        cmocka_unit_test_setup(test_unknown_or_unreachable_pool_addresses_are_refused_without_sending, lazy_model),
-        cmocka_unit_test_setup(test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address, lazy_model),
+        cmocka_unit_test_setup(
+            test_unknown_or_unreachable_pool_addresses_are_refused_without_sending, lazy_model),
+        cmocka_unit_test_setup(test_udp_socket_bound_to_ipv4_sends_to_the_names_ipv4_address,
+                               lazy_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

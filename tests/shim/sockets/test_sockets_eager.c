@@ -41,14 +41,15 @@
 #include "v6test.h"
 #include "eager_test_util.h"
 
-static void test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses(void **state)
+static void
+test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses(void **state)
 {
     (void)state;
     static const struct {
         char note;  /* 'p' a pool connect, '4' an IPv4 use */
         bool early; /* wanted afterwards */
     } steps[] = {
-        {'4', false}, {'4', false}, /* no evidence: nothing to take off */
+        {'4', false}, {'4', false},               /* no evidence: nothing to take off */
         {'p', true},  {'4', true},  {'4', false}, /* 3, 2, 1 */
         {'p', true},  {'p', true},  {'4', true},  /* saturates at 3 */
         {'p', true},  {'4', true},  {'p', true},  {'4', true}, /* alternating stays early */
@@ -129,7 +130,8 @@ static void test_early_socket_connects_to_pool_address_on_its_own_fd(void **stat
     assert_true(upgrade_eager_wanted());
 }
 
-static void test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options(void **state)
+static void
+test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options(void **state)
 {
     (void)state;
     V6TEST_REQUIRE_IPV6();
@@ -277,11 +279,16 @@ static void test_nonblocking_early_socket_connects_to_pool_address(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses),
+        cmocka_unit_test(
+            test_evidence_counter_turns_early_at_a_pool_connect_and_lazy_after_two_ipv4_uses),
         cmocka_unit_test(test_process_that_never_reached_the_pool_makes_real_af_inet_sockets),
-        cmocka_unit_test_setup(test_early_socket_connects_to_pool_address_on_its_own_fd, eager_model),
-        cmocka_unit_test_setup(test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options, eager_model),
-        cmocka_unit_test_setup(test_epoll_registration_of_an_early_socket_survives_its_settle, eager_model),
+        cmocka_unit_test_setup(test_early_socket_connects_to_pool_address_on_its_own_fd,
+                               eager_model),
+        cmocka_unit_test_setup(
+            test_early_socket_connecting_to_127_0_0_1_becomes_real_af_inet_with_its_options,
+            eager_model),
+        cmocka_unit_test_setup(test_epoll_registration_of_an_early_socket_survives_its_settle,
+                               eager_model),
         cmocka_unit_test_setup(test_two_ipv4_connects_turn_the_model_lazy_again, eager_model),
         cmocka_unit_test_setup(test_early_socket_bound_to_127_0_0_1_is_real_af_inet, eager_model),
         cmocka_unit_test_setup(test_nonblocking_early_socket_connects_to_pool_address, eager_model),

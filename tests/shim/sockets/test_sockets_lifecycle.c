@@ -119,8 +119,8 @@ static void test_untracked_ipv6_socket_shown_as_ipv4_is_adopted_and_stays_ipv4(v
     assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
     /* As an inetd child sees fd 0: an AF_INET6 socket it never made. */
     int fd = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
-    struct sockaddr_in6 d = {.sin6_family = AF_INET6, .sin6_port = htons(srv.port),
-                             .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 d = {
+        .sin6_family = AF_INET6, .sin6_port = htons(srv.port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     assert_int_equal(syscall(SYS_connect, fd, &d, sizeof d), 0);
     struct sockaddr_in peer;
     socklen_t len = sizeof peer;

@@ -239,8 +239,8 @@ static void test_udp_wildcard_server_answers_ipv6_and_ipv4_peers_with_views(void
         assert_int_equal(syscall(SYS_sendto, c, "again", 5, 0, &dst, dlen), 5);
         struct sockaddr_in from2;
         struct iovec iov = {buf, sizeof buf};
-        struct msghdr mh = {.msg_name = &from2, .msg_namelen = sizeof from2,
-                            .msg_iov = &iov, .msg_iovlen = 1};
+        struct msghdr mh = {
+            .msg_name = &from2, .msg_namelen = sizeof from2, .msg_iov = &iov, .msg_iovlen = 1};
         assert_int_equal(recvmsg(s, &mh, 0), 5);
         assert_int_equal(mh.msg_namelen, sizeof from2);
         assert_int_equal(from2.sin_addr.s_addr, from.sin_addr.s_addr);
@@ -339,8 +339,8 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     assert_int_equal(getsockname(s, (struct sockaddr *)&any, &len), 0);
     int c6 = (int)syscall(SYS_socket, AF_INET6, SOCK_DGRAM, 0);
     int c4 = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in6 d6 = {.sin6_family = AF_INET6, .sin6_port = any.sin_port,
-                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    struct sockaddr_in6 d6 = {
+        .sin6_family = AF_INET6, .sin6_port = any.sin_port, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
     struct sockaddr_in d4 = sin_str("127.0.0.1", ntohs(any.sin_port));
     assert_int_equal(syscall(SYS_sendto, c6, "six", 3, 0, &d6, sizeof d6), 3);
     assert_int_equal(syscall(SYS_sendto, c4, "four", 4, 0, &d4, sizeof d4), 4);
@@ -351,8 +351,10 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     memset(mv, 0, sizeof mv);
     for (int i = 0; i < 2; i++) {
         iov[i] = (struct iovec){buf[i], sizeof buf[i]};
-        mv[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof from[i],
-                                        .msg_iov = &iov[i], .msg_iovlen = 1};
+        mv[i].msg_hdr = (struct msghdr){.msg_name = &from[i],
+                                        .msg_namelen = sizeof from[i],
+                                        .msg_iov = &iov[i],
+                                        .msg_iovlen = 1};
     }
     int got = 0;
     while (got < 2) {
@@ -387,8 +389,8 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     memset(mv, 0, sizeof mv);
     for (int i = 0; i < 2; i++) {
         iov[i] = (struct iovec){(char *)(i ? "two" : "one"), 3};
-        mv[i].msg_hdr = (struct msghdr){.msg_name = &dst, .msg_namelen = sizeof dst,
-                                        .msg_iov = &iov[i], .msg_iovlen = 1};
+        mv[i].msg_hdr = (struct msghdr){
+            .msg_name = &dst, .msg_namelen = sizeof dst, .msg_iov = &iov[i], .msg_iovlen = 1};
     }
     assert_int_equal(sendmmsg(fd, mv, 2, 0), 2);
     assert_int_equal(mv[0].msg_len, 3);
@@ -396,7 +398,8 @@ static void test_recvmmsg_and_sendmmsg_translate_every_message(void **state)
     assert_int_equal(v6test_raw_domain(fd), AF_INET6);
     for (int k = 0; k < 2; k++) {
         len = sizeof from[0];
-        assert_int_equal(recvfrom(fd, buf[0], sizeof buf[0], 0, (struct sockaddr *)&from[0], &len), 3);
+        assert_int_equal(recvfrom(fd, buf[0], sizeof buf[0], 0, (struct sockaddr *)&from[0], &len),
+                         3);
         assert_int_equal(from[0].sin_addr.s_addr, p.s_addr);
     }
     close(fd);

@@ -49,7 +49,8 @@ static int af_inet_answer(int level, int name, const void *val, socklen_t len)
     return rc;
 }
 
-static void test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer(void **state)
+static void
+test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer(void **state)
 {
     (void)state;
     V6TEST_REQUIRE_IPV6();
@@ -262,7 +263,8 @@ static void test_early_socket_closed_behind_the_shims_back_and_reused_is_left_al
     int other = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
     assert_int_equal(other, fd);
     int one = 1;
-    assert_int_equal(syscall(SYS_setsockopt, other, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one), 0);
+    assert_int_equal(syscall(SYS_setsockopt, other, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one),
+                     0);
     /* The kernel's answer for that socket, from a twin of it. */
     int twin = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
     struct sockaddr_in dst = sin_str("127.0.0.1", port);
@@ -292,7 +294,8 @@ static int bindv6only(int set)
     return fclose(f) == 0 ? v : -1;
 }
 
-static void test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only(void **state)
+static void
+test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only(void **state)
 {
     (void)state;
     V6TEST_REQUIRE_IPV6();
@@ -330,14 +333,23 @@ static void test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bi
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer, eager_model),
-        cmocka_unit_test_setup(test_option_the_early_socket_refuses_is_made_again_on_af_inet, eager_model),
-        cmocka_unit_test_setup(test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not, eager_model),
+        cmocka_unit_test_setup(
+            test_ipv4_only_and_ipv6_options_settle_the_early_socket_with_af_inets_answer,
+            eager_model),
+        cmocka_unit_test_setup(test_option_the_early_socket_refuses_is_made_again_on_af_inet,
+                               eager_model),
+        cmocka_unit_test_setup(test_interface_ioctl_settles_the_early_socket_and_fionbio_does_not,
+                               eager_model),
         cmocka_unit_test_setup(test_early_sockets_at_the_fd_limit, eager_model),
-        cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool, eager_model),
-        cmocka_unit_test_setup(test_forked_child_settles_its_own_fd_and_the_parents_stays_early, eager_model),
-        cmocka_unit_test_setup(test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only, eager_model),
-        cmocka_unit_test_setup(test_early_socket_closed_behind_the_shims_back_and_reused_is_left_alone, eager_model),
+        cmocka_unit_test_setup(test_dup_of_early_socket_reaches_both_ipv4_and_the_pool,
+                               eager_model),
+        cmocka_unit_test_setup(test_forked_child_settles_its_own_fd_and_the_parents_stays_early,
+                               eager_model),
+        cmocka_unit_test_setup(
+            test_early_socket_refused_by_the_pool_then_connects_to_ipv4_under_bindv6only,
+            eager_model),
+        cmocka_unit_test_setup(
+            test_early_socket_closed_behind_the_shims_back_and_reused_is_left_alone, eager_model),
     };
     return cmocka_run_group_tests(tests, eager_start, eager_stop);
 }

@@ -49,7 +49,7 @@ static void test_single_byte_values_only_for_the_multicast_pair(void **state)
 static void test_options_without_twin_are_left_alone(void **state)
 {
     int one = 1, name6 = -7, val6 = -7;
-    static const int none[] = {IP_OPTIONS, IP_HDRINCL, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP,
+    static const int none[] = {IP_OPTIONS,      IP_HDRINCL,  IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP,
                                IP_MULTICAST_IF, IP_FREEBIND, IP_TRANSPARENT};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
         assert_false(sockopt_v6_twin(none[i], &one, sizeof one, &name6, &val6));

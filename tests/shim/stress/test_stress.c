@@ -266,7 +266,7 @@ static void *client(void *arg)
     unsigned long i = 0;
     for (; i < warmup; i++)
         cycle(t, i);
-    pthread_barrier_wait(&noted);    /* main notes fds and RSS */
+    pthread_barrier_wait(&noted); /* main notes fds and RSS */
     pthread_barrier_wait(&measured);
     for (; i < warmup + cycles; i++)
         cycle(t, i);
@@ -314,8 +314,8 @@ static void test_stress_resolve_connect_echo_close_leaks_nothing(void **state)
     long rss_after = vm_rss_kb();
 
     for (int i = 0; i < SERVERS; i++) { /* one stop line per server thread */
-        struct sockaddr_in6 lo = {.sin6_family = AF_INET6, .sin6_port = htons(port),
-                                  .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+        struct sockaddr_in6 lo = {
+            .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
         int fd = connect_to(AF_INET6, (struct sockaddr *)&lo, sizeof lo);
         assert_true(fd >= 0);
         assert_int_equal(send(fd, "stop\n", 5, MSG_NOSIGNAL), 5);
@@ -329,8 +329,8 @@ static void test_stress_resolve_connect_echo_close_leaks_nothing(void **state)
 
     print_message("%d threads x (%lu warm-up + %lu) cycles: %ld echoed, %d client errors, "
                   "%d server errors; fds %d -> %d; VmRSS %ld -> %ld kB (bound +%lu)\n",
-                  THREADS, warmup, cycles, atomic_load(&cycles_done), client_errors,
-                  server_errors, fds_before, fds_after, rss_before, rss_after, rss_bound);
+                  THREADS, warmup, cycles, atomic_load(&cycles_done), client_errors, server_errors,
+                  fds_before, fds_after, rss_before, rss_after, rss_bound);
     assert_int_equal(client_errors, 0);
     assert_int_equal(server_errors, 0);
     assert_int_equal(atomic_load(&cycles_done), (long)(THREADS * (warmup + cycles)));

@@ -49,15 +49,16 @@ static void build(struct img *im, bool is64, bool big)
     unsigned w = is64 ? 8 : 4, phsz = is64 ? 56 : 32, ehsz = is64 ? 64 : 52;
     put(im, 16, ET_DYN, 2);
     put(im, 18, is64 ? EM_X86_64 : EM_386, 2);
-    put(im, is64 ? 32 : 28, ehsz, w);            /* e_phoff */
-    put(im, is64 ? 54 : 42, phsz, 2);            /* e_phentsize */
-    put(im, is64 ? 56 : 44, 3, 2);               /* e_phnum */
+    put(im, is64 ? 32 : 28, ehsz, w); /* e_phoff */
+    put(im, is64 ? 54 : 42, phsz, 2); /* e_phentsize */
+    put(im, is64 ? 56 : 44, 3, 2);    /* e_phnum */
     const size_t interp = 0x100, dyn = 0x140, str = 0x200, hash = 0x280, sym = 0x300;
     static const char strs[] = "\0libc.so.6\0gethostbyname\0getaddrinfo\0main";
     memcpy(im->b + interp, "/lib/ld-test.so", 16);
     memcpy(im->b + str, strs, sizeof strs);
     /* program headers: type, offset, vaddr, filesz at their class's places */
-    uint64_t ph[3][3] = {{PT_LOAD, 0, sizeof im->b}, {PT_INTERP, interp, 16}, {PT_DYNAMIC, dyn, 6 * 2 * w}};
+    uint64_t ph[3][3] = {
+        {PT_LOAD, 0, sizeof im->b}, {PT_INTERP, interp, 16}, {PT_DYNAMIC, dyn, 6 * 2 * w}};
     for (unsigned i = 0; i < 3; i++) {
         size_t b = ehsz + i * phsz;
         put(im, b, ph[i][0], 4);
@@ -65,8 +66,8 @@ static void build(struct img *im, bool is64, bool big)
         put(im, b + (is64 ? 16 : 8), ph[i][1], w);
         put(im, b + (is64 ? 32 : 16), ph[i][2], w);
     }
-    uint64_t d[6][2] = {{DT_NEEDED, 1}, {DT_STRTAB, str}, {DT_STRSZ, sizeof strs},
-                        {DT_SYMTAB, sym}, {DT_HASH, hash}, {DT_NULL, 0}};
+    uint64_t d[6][2] = {{DT_NEEDED, 1},   {DT_STRTAB, str}, {DT_STRSZ, sizeof strs},
+                        {DT_SYMTAB, sym}, {DT_HASH, hash},  {DT_NULL, 0}};
     for (unsigned i = 0; i < 6; i++) {
         put(im, dyn + i * 2 * w, d[i][0], w);
         put(im, dyn + i * 2 * w + w, d[i][1], w);
@@ -74,7 +75,9 @@ static void build(struct img *im, bool is64, bool big)
     put(im, hash, 1, 4);     /* nbucket */
     put(im, hash + 4, 4, 4); /* nchain: the number of symbols */
     unsigned entsz = is64 ? 24 : 16;
-    struct { unsigned name, bind, shndx; } s[4] = {
+    struct {
+        unsigned name, bind, shndx;
+    } s[4] = {
         {0, 0, 0}, {11, STB_GLOBAL, SHN_UNDEF}, {25, STB_WEAK, SHN_UNDEF}, {37, STB_GLOBAL, 12}};
     for (unsigned i = 0; i < 4; i++) {
         size_t b = sym + i * entsz;
@@ -102,10 +105,26 @@ static void expect_read(bool is64, bool big)
     elfsyms_free(&e);
 }
 
-static void test_elf64_little_endian(void **state) { (void)state; expect_read(true, false); }
-static void test_elf64_big_endian(void **state) { (void)state; expect_read(true, true); }
-static void test_elf32_little_endian(void **state) { (void)state; expect_read(false, false); }
-static void test_elf32_big_endian(void **state) { (void)state; expect_read(false, true); }
+static void test_elf64_little_endian(void **state)
+{
+    (void)state;
+    expect_read(true, false);
+}
+static void test_elf64_big_endian(void **state)
+{
+    (void)state;
+    expect_read(true, true);
+}
+static void test_elf32_little_endian(void **state)
+{
+    (void)state;
+    expect_read(false, false);
+}
+static void test_elf32_big_endian(void **state)
+{
+    (void)state;
+    expect_read(false, true);
+}
 
 /* Every prefix of the image: never a crash, -ENOEXEC until the program
  * headers fit, and never more than the whole image gives. */
