@@ -15,137 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "deepstack.h"
 #include "emit.h"
 #include "json_read.h"
 #include "json_write.h"
 #include "load.h"
+#include "scanfile.h"
 
 /* The shared job counter must work across processes without a lock. */
 _Static_assert(ATOMIC_LONG_LOCK_FREE == 2, "atomic_size_t must be lock-free to live in shared memory");
-
-/* Absolute real paths of project headers included by parsed files. */
-struct workers_covered {
-	char **paths;
-	size_t count;
-	const char *root;
-	int err;
-};
-
-static int workers_covered_has(const struct workers_covered *c, const char *path)
-{
-	for (size_t i = 0; i < c->count; i++)
-		if (strcmp(c->paths[i], path) == 0)
-			return 1;
-	return 0;
-}
-
-static int workers_covered_add(struct workers_covered *c, const char *path)
-{
-	if (workers_covered_has(c, path))
-		return 0;
-	char **np = reallocarray(c->paths, c->count + 1, sizeof(*np));
-	if (!np)
-		return -ENOMEM;
-	c->paths = np;
-	np[c->count] = strdup(path);
-	if (!np[c->count])
-		return -ENOMEM;
-	c->count++;
-	return 0;
-}
-
-static void workers_covered_free(struct workers_covered *c)
-{
-	for (size_t i = 0; i < c->count; i++)
-		free(c->paths[i]);
-	free(c->paths);
-	c->paths = NULL;
-	c->count = 0;
-}
-
-static void workers_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data)
-{
-	struct workers_covered *c = data;
-
-	if (depth == 0 || c->err)
-		return; /* depth 0 is the main file itself */
-	CXString name = clang_getFileName(included);
-	char *real = realpath(clang_getCString(name), NULL);
-	clang_disposeString(name);
-	if (!real)
-		return;
-	size_t rl = strlen(c->root);
-	if (strncmp(real, c->root, rl) == 0 && real[rl] == '/')
-		c->err = workers_covered_add(c, real);
-	free(real);
-}
-
-/* Parses and walks one job into fs (counters and failed list included) and
- * adds the project headers it included to cov. */
-static int workers_scan_here(CXIndex idx, const struct job *job, const struct workers_setup *s, struct findings *fs,
-			     struct workers_covered *cov)
-{
-	CXTranslationUnit tu = NULL;
-	int clean = 0;
-	char why[512] = "";
-	int rc = parse_job_why(idx, job, s->parse, &tu, &clean, why, sizeof(why));
-
-	fs->files_total++;
-	fs->default_flags |= job->defaults;
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc == 0) {
-		rc = walk_tu(tu, s->walk, fs);
-		if (rc == 0) {
-			clang_getInclusions(tu, workers_inclusion, cov);
-			rc = cov->err;
-		}
-		clang_disposeTranslationUnit(tu);
-		if (rc)
-			return rc;
-	}
-	if (rc == 0 && clean)
-		fs->files_parsed++;
-	else if (findings_add_failed_why(fs, job->relpath, why))
-		return -ENOMEM;
-	return 0;
-}
-
-struct workers_scan_args {
-	CXIndex idx;
-	const struct job *job;
-	const struct workers_setup *s;
-	struct findings *fs;
-	struct workers_covered *cov;
-};
-
-static int workers_scan_deep(void *p)
-{
-	struct workers_scan_args *a = p;
-
-	return workers_scan_here(a->idx, a->job, a->s, a->fs, a->cov);
-}
-
-/* workers_scan_here on a thread with a deep stack (deepstack.h): a source
- * nested too deeply even for it is a file not analysed, never a crash. */
-static int workers_scan_one(CXIndex idx, const struct job *job, const struct workers_setup *s, struct findings *fs,
-			    struct workers_covered *cov)
-{
-	struct workers_scan_args a = { idx, job, s, fs, cov };
-	size_t total = fs->files_total;
-	int ret = 0, rc = deepstack_run(workers_scan_deep, &a, &ret);
-	char why[128];
-
-	if (rc == 0)
-		return ret;
-	if (rc != -EOVERFLOW) /* no thread: this one's stack */
-		return workers_scan_here(idx, job, s, fs, cov);
-	snprintf(why, sizeof(why), "nesting too deep: the scan ran out of its %zu MiB stack", deepstack_size() >> 20);
-	fprintf(stderr, "v6scan: %s: %s\n", job->relpath, why);
-	fs->files_total = total + 1;
-	return findings_add_failed_why(fs, job->relpath, why) ? -ENOMEM : 0;
-}
 
 static void workers_progress(const struct workers_setup *s, size_t done, size_t total, const char *what)
 {
@@ -159,7 +36,7 @@ static void workers_progress(const struct workers_setup *s, size_t done, size_t 
 }
 
 static int workers_inline(const struct job *const *jobs, size_t n, const struct workers_setup *s, struct findings *out,
-			  struct workers_covered *cov)
+			  struct scanfile_covered *cov)
 {
 	/* libclang's driver applies -working-directory with chdir(2) and leaves
 	 * the process there: come back after each file, so that nothing after
@@ -173,7 +50,7 @@ static int workers_inline(const struct job *const *jobs, size_t n, const struct 
 	idx = clang_createIndex(0, 0);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		workers_progress(s, i, n, jobs[i]->relpath);
-		rc = workers_scan_one(idx, jobs[i], s, out, cov);
+		rc = scanfile_scan(idx, jobs[i], s->parse, s->walk, out, cov);
 		if (rc == 0 && fchdir(cwd) != 0)
 			rc = -errno;
 	}
@@ -214,10 +91,10 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 
 	while ((i = atomic_fetch_add(next, 1)) < n) {
 		struct findings one;
-		struct workers_covered cov = { .root = s->walk->root };
+		struct scanfile_covered cov = { .root = s->walk->root };
 		findings_init(&one);
 		workers_send(evfd, 'S', i);
-		if (workers_scan_one(idx, jobs[i], s, &one, &cov)) {
+		if (scanfile_scan(idx, jobs[i], s->parse, s->walk, &one, &cov)) {
 			fprintf(stderr, "v6scan: worker %u: out of memory\n", w);
 			_exit(1);
 		}
@@ -233,7 +110,7 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 		fputs("}\n", res);
 		fflush(res);
 		findings_free(&one);
-		workers_covered_free(&cov);
+		scanfile_covered_free(&cov);
 		workers_send(evfd, 'D', i);
 	}
 	clang_disposeIndex(idx);
@@ -243,7 +120,7 @@ static void workers_child(const struct job *const *jobs, size_t n, const struct 
 /* Reads a worker's result file into out and cov; marks which jobs reported
  * in seen[]. */
 static int workers_collect(FILE *res, size_t n, unsigned w, char *seen, struct findings *out,
-			   struct workers_covered *cov)
+			   struct scanfile_covered *cov)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -274,7 +151,7 @@ static int workers_collect(FILE *res, size_t n, unsigned w, char *seen, struct f
 			char *dec = NULL;
 			rc = p ? json_read_unescape(p, &dec) : -EINVAL;
 			if (rc == 0)
-				rc = workers_covered_add(cov, dec);
+				rc = scanfile_covered_add(cov, dec);
 			else
 				snprintf(err, sizeof(err), "covered[%zu]: not an encoded path", k);
 			free(dec);
@@ -500,7 +377,7 @@ static int workers_lost(const struct workers_pool *p, size_t i, struct findings 
 }
 
 static int workers_forked(const struct job *const *jobs, size_t n, const struct workers_setup *s, unsigned nw,
-			  struct findings *out, struct workers_covered *cov)
+			  struct findings *out, struct scanfile_covered *cov)
 {
 	struct workers_pool p = {
 		.jobs = jobs,
@@ -554,7 +431,7 @@ out:
 }
 
 static int workers_phase(const struct job *const *jobs, size_t n, const struct workers_setup *s, struct findings *out,
-			 struct workers_covered *cov)
+			 struct scanfile_covered *cov)
 {
 	unsigned nw = s->njobs;
 
@@ -580,7 +457,7 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 {
 	const struct job **sources = calloc(jl->count + 1, sizeof(*sources));
 	const struct job **headers = calloc(jl->count + 1, sizeof(*headers));
-	struct workers_covered cov = { .root = s->walk->root };
+	struct scanfile_covered cov = { .root = s->walk->root };
 	size_t ns = 0, nh = 0;
 	int rc;
 
@@ -597,11 +474,11 @@ int workers_run(const struct joblist *jl, const struct workers_setup *s, struct 
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < jl->count; i++)
-		if (workers_is_header(&jl->items[i]) && !workers_covered_has(&cov, jl->items[i].file))
+		if (workers_is_header(&jl->items[i]) && !scanfile_covered_has(&cov, jl->items[i].file))
 			headers[nh++] = &jl->items[i];
 	rc = workers_phase(headers, nh, s, out, &cov);
 out:
-	workers_covered_free(&cov);
+	scanfile_covered_free(&cov);
 	free(sources);
 	free(headers);
 	return rc;
