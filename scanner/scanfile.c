@@ -43,11 +43,12 @@ void scanfile_covered_free(struct scanfile_covered *c)
 /* What realpath(3) said of the file names libclang reported, kept for the
  * process: a worker parses many units that include the same headers, and
  * realpath costs a syscall per path component. One scan runs at a time in
- * a process (workers.c), so the cache needs no lock. A name's entry holds
- * its real path when that is below a root, else NULL. */
+ * a process (workers.c), so the cache needs no lock. Only absolute names
+ * are kept (a relative one depends on the unit's working directory). An
+ * entry holds the name's real path, NULL when it has none. */
 struct scanfile_name {
 	char *name;
-	char *real; /* NULL: not a project header (or no real path) */
+	char *real; /* NULL: realpath(3) failed */
 };
 static struct scanfile_name *scanfile_names; /* open addressing, power of two */
 static size_t scanfile_nnames, scanfile_cap;
@@ -72,6 +73,8 @@ static struct scanfile_name *scanfile_slot(struct scanfile_name *tab, size_t cap
  * cache); *err = -ENOMEM when the cache could not grow (then uncached). */
 static const char *scanfile_project_real(const char *name, const char *root, int *err)
 {
+	if (name[0] != '/')
+		return NULL; /* (relative: see scanfile_inclusion) */
 	if (scanfile_cap && scanfile_slot(scanfile_names, scanfile_cap, name)->name) {
 		const char *real = scanfile_slot(scanfile_names, scanfile_cap, name)->real;
 		size_t rl = strlen(root);
@@ -113,16 +116,27 @@ static void scanfile_inclusion(CXFile included, CXSourceLocation *stack, unsigne
 	if (depth == 0 || c->err)
 		return; /* depth 0 is the main file itself */
 	CXString name = clang_getFileName(included);
-	const char *real = scanfile_project_real(clang_getCString(name), c->root, &c->err);
+	const char *n = clang_getCString(name);
+	if (n[0] == '/') {
+		const char *real = scanfile_project_real(n, c->root, &c->err);
+		if (real && !c->err)
+			c->err = scanfile_covered_add(c, real);
+	} else {
+		/* A relative name depends on the unit's working directory, which
+		 * libclang's driver changes per unit: resolved now, never kept. */
+		char *real = realpath(n, NULL);
+		size_t rl = strlen(c->root);
+		if (real && strncmp(real, c->root, rl) == 0 && real[rl] == '/')
+			c->err = scanfile_covered_add(c, real);
+		free(real);
+	}
 	clang_disposeString(name);
-	if (real && !c->err)
-		c->err = scanfile_covered_add(c, real);
 }
 
 /* Parses and walks one job into fs (counters and failed list included) and
  * adds the project headers it included to cov. */
-static int scanfile_here(CXIndex idx, const struct job *job, const struct parse_opts *parse, const struct walk_config *walk, struct findings *fs,
-			     struct scanfile_covered *cov)
+static int scanfile_here(CXIndex idx, const struct job *job, const struct parse_opts *parse,
+			 const struct walk_config *walk, struct findings *fs, struct scanfile_covered *cov)
 {
 	CXTranslationUnit tu = NULL;
 	int clean = 0;
@@ -168,8 +182,8 @@ static int scanfile_deep(void *p)
 
 /* scanfile_here on a thread with a deep stack (deepstack.h): a source
  * nested too deeply even for it is a file not analysed, never a crash. */
-int scanfile_scan(CXIndex idx, const struct job *job, const struct parse_opts *parse, const struct walk_config *walk, struct findings *fs,
-			    struct scanfile_covered *cov)
+int scanfile_scan(CXIndex idx, const struct job *job, const struct parse_opts *parse, const struct walk_config *walk,
+		  struct findings *fs, struct scanfile_covered *cov)
 {
 	struct scanfile_args a = { idx, job, parse, walk, fs, cov };
 	size_t total = fs->files_total;
@@ -185,4 +199,3 @@ int scanfile_scan(CXIndex idx, const struct job *job, const struct parse_opts *p
 	fs->files_total = total + 1;
 	return findings_add_failed_why(fs, job->relpath, why) ? -ENOMEM : 0;
 }
-
