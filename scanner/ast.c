@@ -107,12 +107,12 @@ int ast_field_of_system_struct(CXCursor field, const char *struct_name)
 	return eq;
 }
 
-/* Where expr ends, without asking where it starts: libclang's extent of a
- * binary operator starts where its left operand starts, found by walking
- * the left operands down, so the extent of each left operand in a chain of
- * n operators costs O(n) and the chain O(n^2) (30,000 terms: 1.3 s). A
- * binary operator ends where its right operand ends. */
-static CXSourceLocation ast_end(CXCursor expr)
+/* Why not the extent's end: libclang's extent of a binary operator starts
+ * where its left operand starts, found by walking the left operands down,
+ * so the extent of each left operand in a chain of n operators costs O(n)
+ * and the chain O(n^2) (30,000 terms: 1.3 s). A binary operator ends where
+ * its right operand ends. */
+CXSourceLocation ast_expr_end(CXCursor expr)
 {
 	for (int i = 0; i < 64; i++) {
 		enum CXCursorKind k = clang_getCursorKind(expr);
@@ -140,7 +140,7 @@ const char *ast_binary_operator(CXTranslationUnit tu, CXCursor binop, char *buf,
 	 * of every operator is quadratic in nested expressions */
 	CXFile f1, f2;
 	unsigned o1, o2;
-	clang_getFileLocation(ast_end(lhs), &f1, NULL, NULL, &o1);
+	clang_getFileLocation(ast_expr_end(lhs), &f1, NULL, NULL, &o1);
 	clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(rhs)), &f2, NULL, NULL, &o2);
 	/* the file text between them (an operand that is a macro, such as
 	 * AF_INET, has its end in the macro's header otherwise) */

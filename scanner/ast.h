@@ -64,4 +64,8 @@ int ast_is_ipv4_value(CXCursor expr);
 /* The last child cursor of c, or a null cursor. */
 CXCursor ast_last_child(CXCursor c);
 
+/* Where expr ends, found without its start (linear in a chain of binary
+ * operators, where the extent's end is quadratic over the chain). */
+CXSourceLocation ast_expr_end(CXCursor expr);
+
 #endif

@@ -110,24 +110,6 @@ static int walk_op_scan(const char *b, size_t size, size_t from, size_t to, size
 	}
 }
 
-/* Where expr ends, as ast_binary_operator finds it: a binary operator
- * ends where its right operand ends, and asking libclang for the extent of
- * a left operand that is itself a long chain costs time linear in the
- * chain (the start is found by walking the left operands down). */
-static CXSourceLocation walk_op_end(CXCursor expr)
-{
-	for (int i = 0; i < 64; i++) {
-		enum CXCursorKind k = clang_getCursorKind(expr);
-		if (k != CXCursor_BinaryOperator && k != CXCursor_CompoundAssignOperator)
-			break;
-		CXCursor rhs = ast_last_child(expr);
-		if (clang_Cursor_isNull(rhs))
-			break;
-		expr = rhs;
-	}
-	return clang_getRangeEnd(clang_getCursorExtent(expr));
-}
-
 /* ast_binary_operator's answer for binop, whose operands are lhs and rhs,
  * read from the file's text between them (walk_op_scan) instead of making
  * source locations for the offsets and tokenizing: clang_getLocationForOffset
@@ -143,7 +125,7 @@ static const char *walk_op_text(struct walk_ctx *ctx, CXCursor binop, CXCursor l
 
 	if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs) || clang_equalCursors(lhs, rhs))
 		return NULL;
-	CXSourceLocation end1 = walk_op_end(lhs);
+	CXSourceLocation end1 = ast_expr_end(lhs);
 	clang_getFileLocation(end1, &f1, NULL, NULL, &o1);
 	clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(rhs)), &f2, NULL, NULL, &o2);
 	if (!f1 || !f2 || !clang_File_isEqual(f1, f2) || o2 <= o1)
