@@ -31,8 +31,8 @@ struct fdtab_sock {
     bool peer_learnt;        /* `peer` stands for an accepted IPv6 client (not a connect) */
     struct sockaddr_storage real_dst; /* the real destination behind `peer` */
     struct sockaddr_in dgram_view;    /* UDP: last pool destination sent to… */
-    struct sockaddr_in6
-        dgram_real; /* …and where it really went (replies from here show dgram_view) */
+    /* …and where it really went (replies from here show dgram_view) */
+    struct sockaddr_in6 dgram_real;
     bool opts_lost; /* an option could not be recorded: never upgrade */
     unsigned nopts;
     struct fdtab_opt opts[FDTAB_MAX_OPTS];
