@@ -135,6 +135,11 @@ static const char *const compdb_keep_with_arg[] = {
 	"--undefine-macro",
 };
 
+int compdb_option_takes_value(const char *arg)
+{
+	return compdb_in(arg, compdb_keep_with_arg, N(compdb_keep_with_arg));
+}
+
 char *compdb_resolve(const char *dir, const char *path)
 {
 	char *joined = NULL, *real;
@@ -215,7 +220,7 @@ int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const
 			if (input)
 				continue;
 		}
-		with_value = compdb_in(a, compdb_keep_with_arg, N(compdb_keep_with_arg)) && i + 1 < argc;
+		with_value = compdb_option_takes_value(a) && i + 1 < argc;
 		for (int k = 0; k <= with_value; k++) {
 			kept[n] = strdup(argv[i + (size_t)k]);
 			if (!kept[n])

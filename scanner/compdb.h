@@ -52,4 +52,9 @@ int compdb_sanitise(char *const *argv, size_t argc, const char *directory, const
  * A new string, or NULL when out of memory. */
 char *compdb_resolve(const char *dir, const char *path);
 
+/* Whether compiler option ARG is one that compdb_sanitise keeps together
+ * with the argument after it ("-I dir", "-include cfg.h"): that value is
+ * never taken for an input file. */
+int compdb_option_takes_value(const char *arg);
+
 #endif

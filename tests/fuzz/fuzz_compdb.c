@@ -37,41 +37,6 @@
 
 static char dbdir[4096];
 
-/* Options whose value is the next argument and kept with it (compdb.c's
- * table: a value, even a source name, is never taken for an input). */
-static int takes_value(const char *a)
-{
-    static const char *const opts[] = {
-        "-I",
-        "-D",
-        "-U",
-        "-include",
-        "-imacros",
-        "-isystem",
-        "-iquote",
-        "-idirafter",
-        "-iprefix",
-        "-iwithprefix",
-        "-iwithprefixbefore",
-        "-isysroot",
-        "--sysroot",
-        "-x",
-        "-target",
-        "-arch",
-        "-F",
-        "-ivfsoverlay",
-        "-A",
-        "--include",
-        "--include-directory",
-        "--define-macro",
-        "--undefine-macro",
-    };
-    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
-        if (strcmp(a, opts[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static int never_kept(const char *a)
 {
     return strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strncmp(a, "-W", 2) == 0 ||
@@ -91,7 +56,7 @@ static void check_sanitised(char *const *argv, size_t argc, const char *dir, con
         while (i < argc && strcmp(argv[i], kept[k]) != 0)
             i++;
         FUZZ_CHECK(i < argc); /* a subsequence */
-        int as_value = i >= 2 && takes_value(argv[i - 1]);
+        int as_value = i >= 2 && compdb_option_takes_value(argv[i - 1]);
         if (!as_value && never_kept(kept[k]))
             FUZZ_CHECK(0);
         if (!as_value && kept[k][0] != '-') {
@@ -159,7 +124,8 @@ static void load_any(const uint8_t *data, size_t size)
         for (size_t a = 0; a < j->nargs; a++) {
             FUZZ_CHECK(j->args[a] != NULL);
             /* sanitised: -c, -o, -W*, -g*, -O* only as an option's value */
-            FUZZ_CHECK(!never_kept(j->args[a]) || (a > 0 && takes_value(j->args[a - 1])));
+            FUZZ_CHECK(!never_kept(j->args[a]) ||
+                       (a > 0 && compdb_option_takes_value(j->args[a - 1])));
         }
     }
     free_jobs(&jl);
