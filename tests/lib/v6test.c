@@ -238,3 +238,37 @@ int v6test_full_listener(uint16_t *port, int fill[2])
     }
     return l;
 }
+
+int v6test_fd_limit_start(struct v6test_fd_limit *l)
+{
+    if (getrlimit(RLIMIT_NOFILE, &l->old) != 0)
+        return -errno;
+    struct rlimit low = l->old;
+    low.rlim_cur = V6TEST_FD_LIMIT;
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0)
+        return -errno;
+    int d;
+    l->n = 0;
+    while (l->n < V6TEST_FD_LIMIT && (d = dup(0)) >= 0)
+        l->fill[l->n++] = d;
+    if (l->n == 0 || errno != EMFILE) {
+        int e = errno;
+        v6test_fd_limit_end(l);
+        return -e;
+    }
+    v6test_fd_limit_free_one(l);
+    return 0;
+}
+
+void v6test_fd_limit_free_one(struct v6test_fd_limit *l)
+{
+    if (l->n > 0)
+        close(l->fill[--l->n]);
+}
+
+int v6test_fd_limit_end(struct v6test_fd_limit *l)
+{
+    while (l->n > 0)
+        close(l->fill[--l->n]);
+    return setrlimit(RLIMIT_NOFILE, &l->old) == 0 ? 0 : -errno;
+}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -81,5 +82,22 @@ int v6test_raw_domain(int fd);
  * listener, or -errno.
  */
 int v6test_full_listener(uint16_t *port, int fill[2]);
+
+/*
+ * The descriptor limit reached: RLIMIT_NOFILE lowered to
+ * V6TEST_FD_LIMIT and every descriptor below it taken by dup(0) but one,
+ * so the next open gets the last free number and the one after EMFILE.
+ * v6test_fd_limit_free_one gives back one more; v6test_fd_limit_end
+ * closes them all and restores the limit. Return 0 or -errno.
+ */
+#define V6TEST_FD_LIMIT 64
+struct v6test_fd_limit {
+    struct rlimit old;
+    int fill[V6TEST_FD_LIMIT];
+    int n;
+};
+int v6test_fd_limit_start(struct v6test_fd_limit *l);
+void v6test_fd_limit_free_one(struct v6test_fd_limit *l);
+int v6test_fd_limit_end(struct v6test_fd_limit *l);
 
 #endif

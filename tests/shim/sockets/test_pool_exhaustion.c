@@ -491,16 +491,8 @@ static void test_fdlimit_connect_through_the_pool_fails_as_connect_can(void **st
     struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = a.sin6_port};
     memcpy(&dst.sin_addr, h->h_addr_list[0], sizeof dst.sin_addr);
 
-    struct rlimit old, low;
-    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-    low = old;
-    low.rlim_cur = 64;
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-    int fill[64], n = 0, d;
-    while (n < 64 && (d = dup(0)) >= 0)
-        fill[n++] = d;
-    assert_int_equal(errno, EMFILE);
-    close(fill[--n]);
+    struct v6test_fd_limit lim;
+    assert_int_equal(v6test_fd_limit_start(&lim), 0);
     int fd = socket(AF_INET, SOCK_STREAM, 0); /* the last descriptor */
     assert_true(fd >= 0);
     errno = 0;
@@ -510,7 +502,7 @@ static void test_fdlimit_connect_through_the_pool_fails_as_connect_can(void **st
     socklen_t tl = sizeof type;
     assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl), 0);
     assert_int_equal(type, SOCK_STREAM); /* the fd is intact */
-    close(fill[--n]);
+    v6test_fd_limit_free_one(&lim);
     int crc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
     if (crc != 0) {
         int e = errno;
@@ -518,9 +510,7 @@ static void test_fdlimit_connect_through_the_pool_fails_as_connect_can(void **st
     }
     assert_int_equal(crc, 0); /* one spare: works */
     close(fd);
-    while (n > 0)
-        close(fill[--n]);
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(v6test_fd_limit_end(&lim), 0);
     close(l);
 }
 

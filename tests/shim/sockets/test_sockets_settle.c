@@ -139,16 +139,8 @@ static void test_early_sockets_at_the_fd_limit(void **state)
     V6TEST_REQUIRE_IPV6();
     uint16_t port;
     int l = eager_raw_listener(&port);
-    struct rlimit old, low;
-    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-    low = old;
-    low.rlim_cur = 64;
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-    int fill[64], n = 0, d;
-    while (n < 64 && (d = dup(0)) >= 0)
-        fill[n++] = d;
-    assert_int_equal(errno, EMFILE);
-    close(fill[--n]);
+    struct v6test_fd_limit lim;
+    assert_int_equal(v6test_fd_limit_start(&lim), 0);
     /* The last descriptor, early: a pool connect needs no second one (a
      * lazy socket here says ENOBUFS: test_pool_exhaustion). */
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -176,9 +168,7 @@ static void test_early_sockets_at_the_fd_limit(void **state)
     assert_string_equal(ntoa(peer.sin_addr), "127.0.0.1");
     assert_int_equal(ntohs(peer.sin_port), port);
     close(fd);
-    while (n > 0)
-        close(fill[--n]);
-    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(v6test_fd_limit_end(&lim), 0);
     close(accept(l, NULL, NULL));
     close(l);
 }
