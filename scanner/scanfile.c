@@ -69,17 +69,20 @@ static struct scanfile_name *scanfile_slot(struct scanfile_name *tab, size_t cap
 	return &tab[i];
 }
 
-/* The real path of NAME if it lies below ROOT, else NULL (borrowed from the
- * cache); *err = -ENOMEM when the cache could not grow (then uncached). */
-static const char *scanfile_project_real(const char *name, const char *root, int *err)
+/* Does REAL lie below ROOT? */
+static int scanfile_below(const char *real, const char *root)
 {
-	if (name[0] != '/')
-		return NULL; /* (relative: see scanfile_inclusion) */
-	if (scanfile_cap && scanfile_slot(scanfile_names, scanfile_cap, name)->name) {
-		const char *real = scanfile_slot(scanfile_names, scanfile_cap, name)->real;
-		size_t rl = strlen(root);
-		return real && strncmp(real, root, rl) == 0 && real[rl] == '/' ? real : NULL;
-	}
+	size_t rl = strlen(root);
+	return real && strncmp(real, root, rl) == 0 && real[rl] == '/';
+}
+
+/* realpath(NAME), NAME absolute, from the cache (borrowed; NULL when it has
+ * none); *err = -ENOMEM when the cache could not take it. */
+static const char *scanfile_real(const char *name, int *err)
+{
+	struct scanfile_name *e = scanfile_cap ? scanfile_slot(scanfile_names, scanfile_cap, name) : NULL;
+	if (e && e->name)
+		return e->real;
 	if ((scanfile_nnames + 1) * 2 > scanfile_cap) {
 		size_t ncap = scanfile_cap ? scanfile_cap * 2 : 256;
 		struct scanfile_name *nt = calloc(ncap, sizeof(*nt));
@@ -93,19 +96,16 @@ static const char *scanfile_project_real(const char *name, const char *root, int
 		free(scanfile_names);
 		scanfile_names = nt;
 		scanfile_cap = ncap;
+		e = scanfile_slot(scanfile_names, scanfile_cap, name);
 	}
-	struct scanfile_name *e = scanfile_slot(scanfile_names, scanfile_cap, name);
-	char *real = realpath(name, NULL);
 	e->name = strdup(name);
 	if (!e->name) {
-		free(real);
 		*err = -ENOMEM;
 		return NULL;
 	}
-	e->real = real;
+	e->real = realpath(name, NULL);
 	scanfile_nnames++;
-	size_t rl = strlen(root);
-	return real && strncmp(real, root, rl) == 0 && real[rl] == '/' ? real : NULL;
+	return e->real;
 }
 
 static void scanfile_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data)
@@ -118,15 +118,14 @@ static void scanfile_inclusion(CXFile included, CXSourceLocation *stack, unsigne
 	CXString name = clang_getFileName(included);
 	const char *n = clang_getCString(name);
 	if (n[0] == '/') {
-		const char *real = scanfile_project_real(n, c->root, &c->err);
-		if (real && !c->err)
+		const char *real = scanfile_real(n, &c->err);
+		if (scanfile_below(real, c->root) && !c->err)
 			c->err = scanfile_covered_add(c, real);
 	} else {
 		/* A relative name depends on the unit's working directory, which
 		 * libclang's driver changes per unit: resolved now, never kept. */
 		char *real = realpath(n, NULL);
-		size_t rl = strlen(c->root);
-		if (real && strncmp(real, c->root, rl) == 0 && real[rl] == '/')
+		if (scanfile_below(real, c->root))
 			c->err = scanfile_covered_add(c, real);
 		free(real);
 	}
