@@ -12,12 +12,14 @@
 
 #include "compat.h"
 #include "pool.h"
+#include "symbols.h"
 
 /* Fields below refs/nfds: read and written only with fdtab_mu held. */
 struct fdtab_sock {
-    _Atomic unsigned refs; /* fds pointing here + acquired references; 0 = free */
-    _Atomic unsigned nfds; /* fds pointing here */
-    dev_t dev;             /* identity of the real socket (fstat) */
+    _Atomic unsigned refs;   /* fds pointing here + acquired references; 0 = free */
+    _Atomic unsigned nfds;   /* fds pointing here */
+    _Atomic bool identified; /* dev/ino hold the socket's identity (fdtab_register) */
+    dev_t dev;               /* identity of the real socket (fstat) */
     ino_t ino;
     dev_t alt_dev; /* identity also accepted during an in-place upgrade */
     ino_t alt_ino; /* (0: none) */
@@ -204,15 +206,23 @@ int fdtab_register(int fd, int type, int protocol, enum fdtab_real real)
     _Atomic(struct fdtab_sock *) *slot = fdtab_slot(fd, true);
     if (!slot)
         return fd < 0 || fd >= FDTAB_MAX_FD ? -EBADF : -ENOMEM;
-    dev_t dev;
-    ino_t ino;
-    int rc = fdtab_identity(fd, &dev, &ino);
-    if (rc < 0)
-        return rc;
+    /* The application's own AF_INET socket is identified only when the shim
+     * first acts on it (fdtab_verify): most never are, and an fstat at every
+     * socket() was the one system call the shim added to a plain IPv4
+     * connect. A socket the shim made itself is identified now. */
+    bool identify = real != FDTAB_REAL_INET;
+    dev_t dev = 0;
+    ino_t ino = 0;
+    if (identify) {
+        int rc = fdtab_identity(fd, &dev, &ino);
+        if (rc < 0)
+            return rc;
+    }
     struct fdtab_sock *s = fdtab_alloc();
     if (!s)
         return -ENOMEM;
     fdtab_lock();
+    atomic_store(&s->identified, identify);
     s->dev = dev;
     s->ino = ino;
     s->alt_dev = 0;
@@ -265,9 +275,12 @@ static void fdtab_drop_stale(_Atomic(struct fdtab_sock *) *slot, struct fdtab_so
         fdtab_drop(s);
 }
 
-/* Is FD still the socket S was registered for (or is being upgraded to)? */
+/* Is FD still the socket S was registered for (or is being upgraded to)?
+ * An entry not yet identified is taken on trust (see fdtab_verify). */
 static bool fdtab_same(int fd, struct fdtab_sock *s)
 {
+    if (!atomic_load(&s->identified))
+        return true;
     dev_t dev;
     ino_t ino;
     if (fdtab_identity(fd, &dev, &ino) != 0)
@@ -277,6 +290,37 @@ static bool fdtab_same(int fd, struct fdtab_sock *s)
                 (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
     fdtab_unlock();
     return same;
+}
+
+/*
+ * First identification of S (registered without identity): FD must still be
+ * a socket of the family and type S was registered for, asked of the kernel
+ * (the shim's own getsockopt would answer AF_INET for an early socket).
+ * From then on fdtab_same() compares against this identity.
+ */
+static bool fdtab_identify_first(int fd, struct fdtab_sock *s)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return false;
+    int domain = 0, type = 0;
+    socklen_t dl = sizeof domain, tl = sizeof type;
+    if (real_getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) != 0 ||
+        real_getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+        return false;
+    fdtab_lock();
+    /* NOLINTNEXTLINE(v6-family-switch-no-v6): only the application's own AF_INET socket gets here */
+    bool ok = domain == AF_INET && s->real == FDTAB_REAL_INET && type == s->type;
+    if (ok && !atomic_load(&s->identified)) {
+        s->dev = st.st_dev;
+        s->ino = st.st_ino;
+        atomic_store(&s->identified, true);
+    } else if (ok) { /* another thread identified S meanwhile */
+        ok = (st.st_dev == s->dev && st.st_ino == s->ino) ||
+             (s->alt_ino != 0 && st.st_dev == s->alt_dev && st.st_ino == s->alt_ino);
+    }
+    fdtab_unlock();
+    return ok;
 }
 
 struct fdtab_sock *fdtab_acquire(int fd)
@@ -302,7 +346,7 @@ struct fdtab_sock *fdtab_acquire_trusted(int fd)
 
 int fdtab_verify(int fd, struct fdtab_sock *s)
 {
-    if (fdtab_same(fd, s))
+    if (atomic_load(&s->identified) ? fdtab_same(fd, s) : fdtab_identify_first(fd, s))
         return 0;
     _Atomic(struct fdtab_sock *) *slot = fdtab_slot(fd, false);
     if (slot)
@@ -331,6 +375,7 @@ int fdtab_reidentify(int fd, struct fdtab_sock *s)
         s->ino = s->alt_ino;
         s->alt_dev = 0;
         s->alt_ino = 0;
+        atomic_store(&s->identified, true);
     }
     fdtab_unlock();
     if (have_alt)
@@ -343,6 +388,7 @@ int fdtab_reidentify(int fd, struct fdtab_sock *s)
     fdtab_lock();
     s->dev = dev;
     s->ino = ino;
+    atomic_store(&s->identified, true);
     fdtab_unlock();
     return 0;
 }

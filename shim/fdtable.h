@@ -4,11 +4,16 @@
  *
  * One struct fdtab_sock per socket (per open file description, as the kernel
  * sees it): fds made by dup, dup2, dup3 and fcntl(F_DUPFD*) share it, so the
- * state follows the socket and not the number. Each entry records the
- * socket's identity (st_dev, st_ino from fstat) when it is registered;
- * fdtab_acquire() checks it, so a number closed behind the shim's back (a raw
- * syscall, a libc-internal close) and reused for another file is never taken
- * for the old socket.
+ * state follows the socket and not the number. The table sees every close,
+ * dup and fork through the hooks; what it cannot see (a raw syscall, a
+ * libc-internal close) is caught by the socket's identity (st_dev, st_ino
+ * from fstat). A socket the shim made or replaced is identified at once; the
+ * application's own AF_INET socket is identified only when the shim first
+ * acts on it (fdtab_verify, before any in-place upgrade): until then the shim
+ * keeps nothing about it that could harm another file, and a plain IPv4
+ * socket costs no system call of the shim's. fdtab_acquire() checks an
+ * identified entry, so a number closed behind the shim's back and reused for
+ * another file is never taken for the old socket.
  *
  * Threads and signals: fdtab_tracked(), fdtab_close*() and fdtab_dup() are
  * lock-free, never allocate and are async-signal-safe (close() may run in a
@@ -75,8 +80,10 @@ struct fdtab_snap {
 
 /*
  * Start tracking FD as a new socket of TYPE/PROTOCOL whose real family is
- * REAL. Any entry FD had is dropped first. Returns 0, -EBADF (fd out of range
- * or fstat failed), -ENOMEM.
+ * REAL. Any entry FD had is dropped first. FDTAB_REAL_INET (the
+ * application's socket, just returned by socket()) is registered without
+ * identity; any other REAL is identified now. Returns 0, -EBADF (fd out of
+ * range, or the fstat of an fd to identify failed), -ENOMEM.
  */
 int fdtab_register(int fd, int type, int protocol, enum fdtab_real real);
 
@@ -85,8 +92,10 @@ bool fdtab_tracked(int fd);
 
 /*
  * The entry of FD with a reference held, after checking the socket's
- * identity; NULL if FD is untracked, or was reused behind the shim's back
- * (its stale entry is then dropped). Release with fdtab_release().
+ * identity (an entry not yet identified is returned as it is: nothing in it
+ * can harm another file before fdtab_verify); NULL if FD is untracked, or was
+ * reused behind the shim's back (its stale entry is then dropped). Release
+ * with fdtab_release().
  */
 struct fdtab_sock *fdtab_acquire(int fd);
 void fdtab_release(struct fdtab_sock *s);
@@ -100,7 +109,9 @@ void fdtab_release(struct fdtab_sock *s);
 struct fdtab_sock *fdtab_acquire_trusted(int fd);
 
 /* Is FD still S's socket (fstat identity)? 0, or -ESTALE after dropping the
- * stale entry from FD's slot (S itself stays valid until released). */
+ * stale entry from FD's slot (S itself stays valid until released). The
+ * first call on an entry not yet identified takes its identity, once the
+ * kernel confirms FD is a socket of S's family (AF_INET) and type. */
 int fdtab_verify(int fd, struct fdtab_sock *s);
 
 /*

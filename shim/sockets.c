@@ -411,6 +411,14 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
                                                                                           : -errno;
         goto out;
     }
+    if (pool_contains(sin->sin_addr) && real == FDTAB_REAL_INET && fdtab_verify(fd, s) < 0) {
+        /* Closed behind the shim's back and reused before the shim first
+         * acted on it: not the program's socket, left alone; and a pool
+         * address never goes out as an IPv4 destination. */
+        v6log(LOG_INFO, "fd %d: closed behind the shim's back and reused: left alone", fd);
+        rc = -ENETUNREACH;
+        goto out;
+    }
     if (pool_contains(sin->sin_addr)) {
         /* A pool address is only a name for the real destinations behind
          * it: it never goes to the network as an IPv4 destination. */
@@ -449,6 +457,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             pool_unpin(sin->sin_addr);
         if (pend.failover) /* else one candidate, as before (logged) */
             nbconnect_begin(fd, s, sin, pend.dst, pend.n, pend.cur, false, NULL);
+        if (rc == -ESTALE) /* (upgrade_swap: reused behind the shim's back; left alone) */
+            rc = -ENETUNREACH;
         if (rc == -EMFILE || rc == -ENFILE) {
             /* The upgrade needs a second descriptor for a moment, and the
              * process (or system) has none left. connect(2) never says
@@ -507,6 +517,10 @@ int sockets_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
     }
     if (level == SOL_SOCKET && name == SO_DOMAIN && val && len && *len >= sizeof(int)) {
         struct fdtab_sock *s = fdtab_acquire(fd);
+        if (s && fdtab_real_family(s) == FDTAB_REAL_INET) {
+            fdtab_release(s); /* still AF_INET: the kernel says so itself */
+            s = NULL;
+        }
         if (s) {
             /* The application made an AF_INET socket: so it stays, to it. */
             int inet = AF_INET;

@@ -1,6 +1,6 @@
 /*
  * Exported fd-lifecycle hooks: close, dup, dup2, dup3, fcntl, fcntl64
- * (F_DUPFD, F_DUPFD_CLOEXEC), close_range, closefrom.
+ * (F_DUPFD, F_DUPFD_CLOEXEC), close_range, closefrom, fclose.
  *
  * They keep the fd table in step with the kernel and are otherwise pure
  * pass-through: the real call's result and errno are returned as they are.
@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "fdtable.h"
@@ -28,6 +29,19 @@ SOCK_EXPORT int close(int fd)
 {
     fdtab_close(fd);
     return real_close(fd);
+}
+
+SOCK_EXPORT int fclose(FILE *fp)
+{
+    /* A socket given to fdopen (a legacy server's stdio on its connection):
+     * libc closes the fd itself. fileno is -1 for a stream with no fd
+     * (fmemopen, fopencookie). */
+    int saved = errno;
+    int fd = fp ? fileno(fp) : -1;
+    errno = saved;
+    if (fd >= 0)
+        fdtab_close(fd);
+    return real_fclose(fp);
 }
 
 SOCK_EXPORT int dup(int fd)

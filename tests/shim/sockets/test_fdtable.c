@@ -58,8 +58,18 @@ static void test_register_bad_fds_fails_with_ebadf(void **state)
     assert_int_equal(fdtab_register(FDTAB_MAX_FD, SOCK_STREAM, 0, FDTAB_REAL_INET), -EBADF);
     int fd = tcp4();
     close(fd);
-    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), -EBADF);
+    /* A socket the shim makes itself is identified at once… */
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_EAGER), -EBADF);
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET6), -EBADF);
     assert_false(fdtab_tracked(fd));
+    /* …the application's AF_INET one (just returned by socket()) when the
+     * shim first acts on it: a closed fd is found out then and dropped. */
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    assert_non_null(s);
+    assert_int_equal(fdtab_verify(fd, s), -ESTALE);
+    assert_false(fdtab_tracked(fd));
+    fdtab_release(s);
     assert_false(fdtab_tracked(-5));
     assert_false(fdtab_tracked(FDTAB_MAX_FD + 3));
 }
@@ -130,13 +140,26 @@ static void test_dup2_over_a_tracked_fd_drops_its_old_entry(void **state)
     fdtab_close(y);
 }
 
-static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket(void **state)
+/* FD registered as the application's TCP socket and identified, as the
+ * shim's first act on it does. */
+static int tcp4_identified(void)
 {
     int fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
-    /* A raw close the shim never sees, then the number is reused. */
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    assert_non_null(s);
+    assert_int_equal(fdtab_verify(fd, s), 0);
+    fdtab_release(s);
+    return fd;
+}
+
+static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket(void **state)
+{
+    int fd = tcp4_identified();
+    /* A raw close the shim never sees, then the number is reused, by a
+     * socket of the same family and type. */
     assert_int_equal(syscall(SYS_close, fd), 0);
-    int again = socket(AF_INET, SOCK_DGRAM, 0);
+    int again = socket(AF_INET, SOCK_STREAM, 0);
     assert_int_equal(again, fd);
     assert_true(fdtab_tracked(fd));  /* the fast path cannot know… */
     assert_null(fdtab_acquire(fd));  /* …the identity check does */
@@ -144,21 +167,80 @@ static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket
     close(again);
 }
 
-static void test_fd_reused_by_a_pipe_or_left_closed_is_dropped(void **state)
+static void test_unidentified_entry_is_checked_by_kind_before_the_shim_acts(void **state)
 {
     int fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
     assert_int_equal(syscall(SYS_close, fd), 0);
-    assert_null(fdtab_acquire(fd)); /* closed and not reused: fstat fails */
+    int again = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(again, fd);
+    /* Nothing identified it yet: acquire trusts the table… */
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    assert_non_null(s);
+    /* …and the first act's check sees a UDP socket where TCP was made. */
+    assert_int_equal(fdtab_verify(fd, s), -ESTALE);
     assert_false(fdtab_tracked(fd));
+    fdtab_release(s);
+    close(again);
 
+    /* Reused by an AF_INET6 socket of the same type: the family differs. */
     fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    again = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(again, fd);
+    s = fdtab_acquire(fd);
+    assert_int_equal(fdtab_verify(fd, s), -ESTALE);
+    fdtab_release(s);
+    close(again);
+
+    /* The limit of a first identification: a socket of the same family and
+     * type in its place, before the shim ever acted, is taken as the one the
+     * application made (docs/internals/fdtable.md, "Identity"); from then on
+     * it is that socket's identity that is checked. */
+    fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    again = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(again, fd);
+    s = fdtab_acquire(fd);
+    assert_int_equal(fdtab_verify(fd, s), 0);
+    fdtab_release(s);
     assert_int_equal(syscall(SYS_close, fd), 0);
     int p[2];
     assert_int_equal(pipe(p), 0);
     assert_int_equal(p[0], fd);
     assert_null(fdtab_acquire(fd));
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_fd_reused_by_a_pipe_or_left_closed_is_dropped(void **state)
+{
+    int fd = tcp4_identified();
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    assert_null(fdtab_acquire(fd)); /* closed and not reused: fstat fails */
+    assert_false(fdtab_tracked(fd));
+
+    fd = tcp4_identified();
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(p[0], fd);
+    assert_null(fdtab_acquire(fd));
+    close(p[0]);
+    close(p[1]);
+
+    /* Not identified yet: a pipe in its place fails the first check. */
+    fd = tcp4();
+    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(p[0], fd);
+    struct fdtab_sock *s = fdtab_acquire(fd);
+    assert_int_equal(fdtab_verify(fd, s), -ESTALE);
+    fdtab_release(s);
+    assert_false(fdtab_tracked(fd));
     close(p[0]);
     close(p[1]);
 }
@@ -341,8 +423,7 @@ static void test_concurrent_register_dup_close_keep_entries_consistent(void **st
 
 static void test_expected_identity_is_accepted_during_an_upgrade_only(void **state)
 {
-    int fd = tcp4();
-    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
+    int fd = tcp4_identified(); /* (an upgrade verifies first) */
     struct fdtab_sock *s = fdtab_acquire(fd);
     int v6 = socket(AF_INET6, SOCK_STREAM, 0);
     assert_int_equal(fdtab_expect(s, v6), 0);
@@ -368,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_dup_shares_the_entry_and_close_keeps_the_other),
         cmocka_unit_test(test_dup2_over_a_tracked_fd_drops_its_old_entry),
         cmocka_unit_test(test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket),
+        cmocka_unit_test(test_unidentified_entry_is_checked_by_kind_before_the_shim_acts),
         cmocka_unit_test(test_fd_reused_by_a_pipe_or_left_closed_is_dropped),
         cmocka_unit_test(test_reidentify_accepts_the_socket_put_in_place),
         cmocka_unit_test(test_expected_identity_is_accepted_during_an_upgrade_only),

@@ -2,7 +2,8 @@
  * Tests of the socket layer through its hooks, linked into this program (as
  * if preloaded), on real loopback sockets in a private network namespace:
  * fd lifecycle through the hooks: dup family, close_range, fds closed
- * behind the shim's back, inherited IPv6 sockets, errors passed through.
+ * behind the shim's back, fclose of an fdopen'd socket, inherited IPv6
+ * sockets, errors passed through.
  * Pool entries are made with pool_map_name()/pool_map_peer(), as the
  * resolver hooks would. Helpers: sockets_test_util.h.
  */
@@ -32,6 +33,7 @@
 #include "fdtable.h"
 #include "pool.h"
 #include "sockets_test_util.h"
+#include "upgrade.h"
 #include "v6test.h"
 
 
@@ -112,6 +114,78 @@ static void test_fd_closed_by_raw_syscall_and_reused_is_not_translated(void **st
     close(v6);
 }
 
+static void test_plain_socket_closed_behind_the_shims_back_and_reused_is_left_alone(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    upgrade_eager_reset(); /* the application's own AF_INET socket, as made */
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    const char *six[] = {"::1"};
+    struct sockaddr_in dst = sin_of(map_name("reused.example", six, 1), srv.port);
+    /* Never acted on, so never identified: reused by an IPv6 socket... */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int v6 = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
+    assert_int_equal(v6, fd);
+    int one = 1;
+    assert_int_equal(syscall(SYS_setsockopt, v6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one), 0);
+    errno = 0;
+    assert_int_equal(connect(v6, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ENETUNREACH);              /* a pool address never goes out as IPv4 */
+    assert_int_equal(v6test_raw_domain(v6), AF_INET6); /* not replaced… */
+    assert_int_equal(raw_int_opt(v6, IPPROTO_IPV6, IPV6_V6ONLY), 1); /* …nor changed */
+    int dom = 0;
+    socklen_t len = sizeof dom;
+    assert_int_equal(getsockopt(v6, SOL_SOCKET, SO_DOMAIN, &dom, &len), 0);
+    assert_int_equal(dom, AF_INET6);
+    close(v6);
+    /* ...or by a UDP socket: the same. */
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int udp = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(udp, fd);
+    errno = 0;
+    assert_int_equal(connect(udp, (struct sockaddr *)&dst, sizeof dst), -1);
+    assert_int_equal(errno, ENETUNREACH);
+    assert_int_equal(raw_int_opt(udp, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
+    assert_false(fdtab_tracked(udp));
+    close(udp);
+    v6test_server_stop(&srv);
+}
+
+static void test_fclose_of_an_fdopened_socket_forgets_it_and_releases_its_pin(void **state)
+{
+    V6TEST_REQUIRE_IPV6();
+    struct v6test_server srv;
+    assert_int_equal(v6test_server_start(&srv, "::1", SOCK_STREAM, V6TEST_ECHO), 0);
+    const char *six[] = {"::1"};
+    struct in_addr a = map_name("stdio.example", six, 1);
+    struct sockaddr_in dst = sin_of(a, srv.port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
+    assert_true(fdtab_tracked(fd));
+    /* A legacy server's stdio on its connection. */
+    FILE *f = fdopen(fd, "r+");
+    assert_non_null(f);
+    assert_true(fputs("hello\n", f) >= 0);
+    assert_int_equal(fflush(f), 0);
+    char line[16];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "hello\n");
+    errno = 4321;
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(errno, 4321); /* success leaves errno alone */
+    assert_false(fdtab_tracked(fd));
+    /* The socket's pin went with it (else the entry could never be reused). */
+    assert_int_equal(pool_unpin(a), -EINVAL);
+    /* A stream with no fd passes through. */
+    char buf[8] = "x";
+    FILE *m = fmemopen(buf, sizeof buf, "r");
+    assert_non_null(m);
+    assert_int_equal(fclose(m), 0);
+    v6test_server_stop(&srv);
+}
+
 static void test_untracked_ipv6_socket_shown_as_ipv4_is_adopted_and_stays_ipv4(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -173,6 +247,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dup_family_and_close_range_keep_the_view),
         cmocka_unit_test(test_fd_closed_by_raw_syscall_and_reused_is_not_translated),
+        cmocka_unit_test(test_plain_socket_closed_behind_the_shims_back_and_reused_is_left_alone),
+        cmocka_unit_test(test_fclose_of_an_fdopened_socket_forgets_it_and_releases_its_pin),
         cmocka_unit_test(test_untracked_ipv6_socket_shown_as_ipv4_is_adopted_and_stays_ipv4),
         cmocka_unit_test(test_errors_pass_through_unchanged),
     };
