@@ -4,6 +4,7 @@
  *   bench_legacy resolve NAME N      gethostbyname(NAME) N times
  *   bench_legacy socket N            socket(AF_INET, SOCK_STREAM) + close, N times
  *   bench_legacy connect ADDR PORT N socket + connect(ADDR:PORT) + close, N times
+ *   bench_legacy sendto ADDR PORT N  one UDP socket, N sendto(ADDR:PORT) of 64 bytes
  *   bench_legacy serve PORT          accept-and-close on 127.0.0.1:PORT forever
  *                                    (the peer for "connect"; run it unshimmed)
  *
@@ -43,8 +44,10 @@ static long parse_count(const char *s)
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: bench_legacy resolve NAME N | socket N | connect ADDR PORT N | serve PORT\n");
+    fprintf(
+        stderr,
+        "usage: bench_legacy resolve NAME N | socket N | connect ADDR PORT N | sendto ADDR PORT N"
+        " | serve PORT\n");
     return 2;
 }
 
@@ -97,6 +100,32 @@ int main(int argc, char **argv)
             }
             close(fd);
         }
+    } else if (strcmp(mode, "sendto") == 0 && argc == 5) {
+        struct sockaddr_in sin;
+        memset(&sin, 0, sizeof sin);
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((unsigned short)atoi(argv[3]));
+        sin.sin_addr.s_addr = inet_addr(argv[2]);
+        if (sin.sin_addr.s_addr == INADDR_NONE) {
+            fprintf(stderr, "bench_legacy: bad IPv4 address '%s'\n", argv[2]);
+            return 2;
+        }
+        n = parse_count(argv[4]);
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        if (fd < 0) {
+            perror("bench_legacy: socket");
+            return 1;
+        }
+        char msg[64];
+        memset(msg, 'x', sizeof msg);
+        t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            if (sendto(fd, msg, sizeof msg, 0, (struct sockaddr *)&sin, sizeof sin) < 0) {
+                perror("bench_legacy: sendto");
+                return 1;
+            }
+        }
+        close(fd);
     } else if (strcmp(mode, "serve") == 0 && argc == 3) {
         struct sockaddr_in sin;
         memset(&sin, 0, sizeof sin);

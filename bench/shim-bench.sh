@@ -5,7 +5,8 @@
 # run, inside a private network namespace with the test hosts file, and
 # prints the median ns/op of 5 runs of each and the ratio shim/baseline.
 # Cases: socket+close (the pass-through path every program pays), IPv4
-# connect on loopback (transparency path), gethostbyname of an IPv4-only name
+# connect on loopback (transparency path), UDP sendto to a loopback IPv4
+# address (the per-datagram path of a plain IPv4 socket), gethostbyname of an IPv4-only name
 # (resolver path through nss_wrapper's hosts file), and of a dual-stack name
 # (the shim sorts it by RFC 6724: one source probe per answer).
 set -eu
@@ -34,7 +35,7 @@ run() { # run CMD...: median ns/op of 5 runs
   for i in 1 2 3 4 5; do "$@" | awk '{print $4}'; done | median
 }
 printf '%-34s %12s %12s %7s\n' case "base ns/op" "shim ns/op" ratio
-for c in "socket 20000" "connect 127.0.0.1 $port 2000" "resolve v4only.v6kit.test 2000" "resolve dual.v6kit.test 500"; do
+for c in "socket 20000" "connect 127.0.0.1 $port 2000" "sendto 127.0.0.1 $port 20000" "resolve v4only.v6kit.test 2000" "resolve dual.v6kit.test 500"; do
   # shellcheck disable=SC2086
   b=$(LD_PRELOAD=$nss run "$bench" $c)
   # shellcheck disable=SC2086
