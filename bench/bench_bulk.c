@@ -71,7 +71,7 @@ static int serve(int lfd, long mib)
                 off += (size_t)w;
             }
         }
-next:
+    next:
         close(c);
     }
 }
@@ -131,7 +131,8 @@ int main(int argc, char **argv)
         int rc;
         if (native) {
             setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-            struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+            struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+                                     .sin6_port = htons((uint16_t)port),
                                      .sin6_addr = IN6ADDR_ANY_INIT};
             rc = bind(lfd, (struct sockaddr *)&a, sizeof a);
         } else {

@@ -52,12 +52,13 @@ fi
 # databases of real packages for bench/label-eval.sh), mmdebstrap (the
 # minbase root of tests/package/fresh-debian.sh; with curl, tar and
 # util-linux's unshare from the list above), clang-format-14 (the format
-# check, scripts/check-format.sh); with --with-npm,
+# check, scripts/check-format.sh), 6tunnel (the relay bench/datapath-bench.sh
+# compares the shim with); with --with-npm,
 # npm for the SARIF validator.
 pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional ucspi-tcp socat curl libevent-dev mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_tests" -eq 1 ]; then
-  pkgs="$pkgs chromium dpkg-dev man-db bear mmdebstrap clang-format-14"
+  pkgs="$pkgs chromium dpkg-dev man-db bear mmdebstrap clang-format-14 6tunnel"
 fi
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"
