@@ -42,6 +42,20 @@ static long parse_count(const char *s)
     return n;
 }
 
+/* ADDR:PORT as the legacy program writes it; -1 (said on stderr) if ADDR is bad. */
+static int parse_sin(const char *addr, const char *port, struct sockaddr_in *sin)
+{
+    memset(sin, 0, sizeof *sin);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons((unsigned short)atoi(port));
+    sin->sin_addr.s_addr = inet_addr(addr);
+    if (sin->sin_addr.s_addr == INADDR_NONE) {
+        fprintf(stderr, "bench_legacy: bad IPv4 address '%s'\n", addr);
+        return -1;
+    }
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(
@@ -82,14 +96,8 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(mode, "connect") == 0 && argc == 5) {
         struct sockaddr_in sin;
-        memset(&sin, 0, sizeof sin);
-        sin.sin_family = AF_INET;
-        sin.sin_port = htons((unsigned short)atoi(argv[3]));
-        sin.sin_addr.s_addr = inet_addr(argv[2]);
-        if (sin.sin_addr.s_addr == INADDR_NONE) {
-            fprintf(stderr, "bench_legacy: bad IPv4 address '%s'\n", argv[2]);
+        if (parse_sin(argv[2], argv[3], &sin) < 0)
             return 2;
-        }
         n = parse_count(argv[4]);
         t0 = now_ns();
         for (long i = 0; i < n; i++) {
@@ -102,14 +110,8 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(mode, "sendto") == 0 && argc == 5) {
         struct sockaddr_in sin;
-        memset(&sin, 0, sizeof sin);
-        sin.sin_family = AF_INET;
-        sin.sin_port = htons((unsigned short)atoi(argv[3]));
-        sin.sin_addr.s_addr = inet_addr(argv[2]);
-        if (sin.sin_addr.s_addr == INADDR_NONE) {
-            fprintf(stderr, "bench_legacy: bad IPv4 address '%s'\n", argv[2]);
+        if (parse_sin(argv[2], argv[3], &sin) < 0)
             return 2;
-        }
         n = parse_count(argv[4]);
         int fd = socket(AF_INET, SOCK_DGRAM, 0);
         if (fd < 0) {

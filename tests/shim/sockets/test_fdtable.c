@@ -153,6 +153,20 @@ static int tcp4_identified(void)
     return fd;
 }
 
+/* FD, an identified entry, closed behind the shim's back and its number
+ * taken by a pipe: the identity check drops the entry. */
+static void pipe_in_place_of_identified(int fd)
+{
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(p[0], fd);
+    assert_null(fdtab_acquire(fd));
+    assert_false(fdtab_tracked(fd));
+    close(p[0]);
+    close(p[1]);
+}
+
 static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket(void **state)
 {
     int fd = tcp4_identified();
@@ -167,13 +181,21 @@ static void test_fd_reused_behind_the_shims_back_is_not_taken_for_the_old_socket
     close(again);
 }
 
-static void test_unidentified_entry_is_checked_by_kind_before_the_shim_acts(void **state)
+/* An application TCP socket registered (not identified), closed behind the
+ * shim's back and its number taken by syscall(SYS_socket, FAMILY, TYPE). */
+static int tcp4_reused_as(int family, int type)
 {
     int fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
     assert_int_equal(syscall(SYS_close, fd), 0);
-    int again = socket(AF_INET, SOCK_DGRAM, 0);
+    int again = (int)syscall(SYS_socket, family, type, 0);
     assert_int_equal(again, fd);
+    return again;
+}
+
+static void test_unidentified_entry_is_checked_by_kind_before_the_shim_acts(void **state)
+{
+    int again = tcp4_reused_as(AF_INET, SOCK_DGRAM), fd = again;
     /* Nothing identified it yet: acquire trusts the table… */
     struct fdtab_sock *s = fdtab_acquire(fd);
     assert_non_null(s);
@@ -184,11 +206,7 @@ static void test_unidentified_entry_is_checked_by_kind_before_the_shim_acts(void
     close(again);
 
     /* Reused by an AF_INET6 socket of the same type: the family differs. */
-    fd = tcp4();
-    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    again = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
-    assert_int_equal(again, fd);
+    fd = again = tcp4_reused_as(AF_INET6, SOCK_STREAM);
     s = fdtab_acquire(fd);
     assert_int_equal(fdtab_verify(fd, s), -ESTALE);
     fdtab_release(s);
@@ -198,21 +216,11 @@ static void test_unidentified_entry_is_checked_by_kind_before_the_shim_acts(void
      * type in its place, before the shim ever acted, is taken as the one the
      * application made (docs/internals/fdtable.md, "Identity"); from then on
      * it is that socket's identity that is checked. */
-    fd = tcp4();
-    assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    again = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
-    assert_int_equal(again, fd);
+    fd = tcp4_reused_as(AF_INET, SOCK_STREAM);
     s = fdtab_acquire(fd);
     assert_int_equal(fdtab_verify(fd, s), 0);
     fdtab_release(s);
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    int p[2];
-    assert_int_equal(pipe(p), 0);
-    assert_int_equal(p[0], fd);
-    assert_null(fdtab_acquire(fd));
-    close(p[0]);
-    close(p[1]);
+    pipe_in_place_of_identified(fd);
 }
 
 static void test_fd_reused_by_a_pipe_or_left_closed_is_dropped(void **state)
@@ -222,19 +230,13 @@ static void test_fd_reused_by_a_pipe_or_left_closed_is_dropped(void **state)
     assert_null(fdtab_acquire(fd)); /* closed and not reused: fstat fails */
     assert_false(fdtab_tracked(fd));
 
-    fd = tcp4_identified();
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    int p[2];
-    assert_int_equal(pipe(p), 0);
-    assert_int_equal(p[0], fd);
-    assert_null(fdtab_acquire(fd));
-    close(p[0]);
-    close(p[1]);
+    pipe_in_place_of_identified(tcp4_identified());
 
     /* Not identified yet: a pipe in its place fails the first check. */
     fd = tcp4();
     assert_int_equal(fdtab_register(fd, SOCK_STREAM, 0, FDTAB_REAL_INET), 0);
     assert_int_equal(syscall(SYS_close, fd), 0);
+    int p[2];
     assert_int_equal(pipe(p), 0);
     assert_int_equal(p[0], fd);
     struct fdtab_sock *s = fdtab_acquire(fd);
