@@ -375,15 +375,46 @@ static int main_locate(const struct cli_opts *o, struct joblist *db, struct jobl
 	return *root ? 0 : main_default_root(o, jobs, root);
 }
 
-/* --dump-config: the configuration sc on standard output. EXIT_CLEAN, or
- * EXIT_USAGE when it cannot be written as a .v6scan (scanconf_dump). */
+/* --dump-config: the configuration sc on standard output, or in the file of
+ * the command line's -o (replaced whole or not at all, outfile.h).
+ * EXIT_CLEAN; EXIT_USAGE when it cannot be written as a .v6scan
+ * (scanconf_dump); EXIT_IO when it cannot be written at all. */
 static int main_dump(const struct scanconf *sc, const struct cli_opts *cli, const char *root, const int *enabled)
 {
-	int rc = scanconf_dump(stdout, sc, cli, root, enabled);
+	struct outfile of;
+	FILE *out = stdout;
+	int rc;
 
-	if (rc == -ENOMEM)
-		fprintf(stderr, "v6scan: out of memory\n");
-	return rc ? EXIT_USAGE : EXIT_CLEAN;
+	if (cli->output) {
+		rc = outfile_open(&of, cli->output);
+		if (rc) {
+			fprintf(stderr, "v6scan: writing %s: %s\n", cli->output, strerror(-rc));
+			return EXIT_IO;
+		}
+		out = of.f;
+	}
+	errno = 0;
+	rc = scanconf_dump(out, sc, cli, root, enabled);
+	if (rc) {
+		if (cli->output)
+			outfile_abort(&of);
+		if (rc == -ENOMEM)
+			fprintf(stderr, "v6scan: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (cli->output) {
+		rc = outfile_commit(&of);
+		if (rc)
+			fprintf(stderr, "v6scan: writing %s: %s\n", cli->output, strerror(-rc));
+		return rc ? EXIT_IO : EXIT_CLEAN;
+	}
+	int e = errno;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_CLEAN;
+	e = errno ? errno : e ? e : EIO;
+	if (e != EPIPE)
+		fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(e));
+	return EXIT_IO;
 }
 
 static int main_scan(const struct cli_opts *cli)

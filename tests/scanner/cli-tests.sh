@@ -993,6 +993,21 @@ dump-config)
   grep -qxF 'v6scan: --config-file and --no-config exclude each other' "$tmp/err" || die "--config-file --no-config: $(cat "$tmp/err")"
   expect_status 2 "$v6scan" merge --dump-config r.json
   grep -qxF 'v6scan: --dump-config applies to a scan, not to merge' "$tmp/err" || die "merge --dump-config: $(cat "$tmp/err")"
+  # 7. -o: the dump goes to the file (whole), nothing to stdout; a file
+  # that cannot be written is exit 4 and the old one is kept
+  expect_status 0 "$v6scan" --dump-config --no-config --fail-on note --root "$c" -o "$tmp/else/o.v6scan"
+  [ -s "$tmp/out" ] && die "-o: the dump went to stdout too"
+  [ -s "$tmp/err" ] && die "-o: stderr: $(cat "$tmp/err")"
+  expect_status 0 "$v6scan" --dump-config --no-config --fail-on note --root "$c"
+  diff -u "$tmp/out" "$tmp/else/o.v6scan" || die "-o: the file differs from the dump on stdout"
+  expect_status 4 "$v6scan" --dump-config --no-config --root "$c" -o "$tmp/nodir/o.v6scan"
+  grep -qxF "v6scan: writing $tmp/nodir/o.v6scan: No such file or directory" "$tmp/err" || die "-o in no directory: $(cat "$tmp/err")"
+  expect_status 2 "$v6scan" --dump-config --no-config --exclude ' lead/*' --root "$c" -o "$tmp/else/o.v6scan"
+  grep -q '^fail-on = note$' "$tmp/else/o.v6scan" || die "-o: a refused dump replaced the old file"
+  if [ -w /dev/full ]; then
+    expect_status 4 "$v6scan" --dump-config --no-config --root "$c" -o /dev/full
+    grep -qxF 'v6scan: writing /dev/full: No space left on device' "$tmp/err" || die "-o /dev/full: $(cat "$tmp/err")"
+  fi
   ;;
 
 utf8-output)
