@@ -124,7 +124,8 @@ int walk_written_by_macro(struct walk_ctx *ctx, CXCursor cur);
  * integer that holds an IPv4 address in this translation unit: an address
  * value is stored into it, returned from it or passed to it (a parameter of
  * a function that is not a one-parameter integer helper), or it is stored
- * into s_addr, or copied from a hostent address with memcpy.
+ * into s_addr, compared with s_addr (== or !=), or copied from a hostent
+ * address or a struct in_addr with memcpy.
  *
  * walk_is_ipv4_value: 1 when expr is an IPv4 address value: what
  * ast_is_ipv4_value accepts, inet_addr()/inet_network(), htonl/ntohl of

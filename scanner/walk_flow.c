@@ -258,16 +258,29 @@ static int flow_from_hostent(CXCursor expr)
 
 static const char *const flow_copiers[] = { "memcpy", "memmove", "__builtin_memcpy" };
 
+/* 1 when expr is &X with X a struct in_addr or an s_addr member. */
+static int flow_addr_of_in_addr(CXCursor expr)
+{
+	CXCursor s = ast_strip(expr);
+
+	if (clang_getCursorKind(s) != CXCursor_UnaryOperator)
+		return 0;
+	CXCursor x = ast_strip(ast_first_child(s));
+	return flow_is_s_addr(x) || ast_type_is(clang_getCursorType(x), "struct in_addr", 0);
+}
+
 static void flow_call(struct walk_flow *f, CXCursor call)
 {
 	struct flow_key k;
 	int nargs = clang_Cursor_getNumArguments(call);
 
 	if (ast_system_callee(call, flow_copiers, 3) && nargs == 3) {
-		/* memcpy(&res, he->h_addr, he->h_length): res holds an address */
+		/* memcpy(&res, he->h_addr, he->h_length) or memcpy(&res,
+		 * &sin.sin_addr, 4): res holds an address */
 		CXCursor dst = ast_strip(clang_Cursor_getArgument(call, 0));
+		CXCursor src = clang_Cursor_getArgument(call, 1);
 		if (clang_getCursorKind(dst) == CXCursor_UnaryOperator &&
-		    flow_from_hostent(clang_Cursor_getArgument(call, 1)) && flow_named(ast_first_child(dst), &k))
+		    (flow_from_hostent(src) || flow_addr_of_in_addr(src)) && flow_named(ast_first_child(dst), &k))
 			flow_edge_add(f, FLOW_SINK, &k, dst, clang_getNullCursor());
 		return;
 	}
@@ -317,9 +330,15 @@ static enum CXChildVisitResult flow_visit(CXCursor c, CXCursor parent, CXClientD
 		if (lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr)
 			break;
 		int sink = flow_is_s_addr(lhs);
+		CXCursor rhs = ast_last_child(c);
+		/* x == a.s_addr, a.s_addr != x: x holds an address too */
+		if (sink != flow_is_s_addr(rhs) && flow_named(sink ? rhs : lhs, &k) &&
+		    (walk_binop_is(ctx, c, "==") || walk_binop_is(ctx, c, "!="))) {
+			flow_edge_add(f, FLOW_SINK, &k, sink ? rhs : lhs, clang_getNullCursor());
+			break;
+		}
 		if (!sink && !flow_named(lhs, &k))
 			break;
-		CXCursor rhs = ast_last_child(c);
 		if (sink) {
 			if (flow_named(rhs, &k) && walk_binop_is(ctx, c, "="))
 				flow_edge_add(f, FLOW_SINK, &k, rhs, clang_getNullCursor());

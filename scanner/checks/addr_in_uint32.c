@@ -6,7 +6,8 @@
  * lines that move such an address: an address stored into an integer,
  * an integer stored into s_addr, an address handed to a project function's
  * integer parameter, an address printed as an integer by the printf
- * family, a struct in_addr copied whole, raw bytes memcpy'd into one.
+ * family, a struct in_addr copied whole, raw bytes memcpy'd into one or
+ * out of one into an integer, an address compared with an integer.
  * Silent in dual-stack scopes (a union or a struct that also holds an
  * in6_addr, a function that also handles IPv6) and for declarations
  * written by a macro. */
@@ -128,6 +129,40 @@ static void match_assignment(struct walk_ctx *ctx, const struct v6scan_check *se
 	walk_report(ctx, self, cur, "uint32", "an IPv4 address is stored in a 32-bit integer");
 }
 
+/* `x == a.s_addr`, `a.s_addr != x`: an address compared as an integer with
+ * an integer variable or member (two s_addr compared are
+ * v6-sockaddr-compare's; a constant, v6-inaddr-constant's; a masked side,
+ * v6-ipv4-range-math's). */
+static void match_compare(struct walk_ctx *ctx, const struct v6scan_check *self, CXCursor cur)
+{
+	CXCursor lhs = ast_strip(walk_first(ctx, cur));
+	CXCursor rhs = ast_strip(walk_last(ctx, cur));
+	enum CXCursorKind lk = clang_getCursorKind(lhs), rk = clang_getCursorKind(rhs);
+
+	if (lk == CXCursor_BinaryOperator || rk == CXCursor_BinaryOperator)
+		return;
+	int ls = is_s_addr(lhs), rs = is_s_addr(rhs);
+	if (ls && rs)
+		return;
+	CXCursor other;
+	if (ls || (!rs && walk_is_ipv4_value(ctx, lhs)))
+		other = rhs;
+	else if (rs || walk_is_ipv4_value(ctx, rhs))
+		other = lhs;
+	else
+		return;
+	enum CXCursorKind ok = clang_getCursorKind(other);
+	/* (a system struct's member is a protocol's own field: v6-wire-format-v4's) */
+	if ((ok != CXCursor_DeclRefExpr && ok != CXCursor_MemberRefExpr) || !is_integer(clang_getCursorType(other)) ||
+	    is_s_addr(other) ||
+	    (ok == CXCursor_MemberRefExpr &&
+	     clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCursorReferenced(other)))))
+		return;
+	if ((!walk_is_op(ctx, cur, "==") && !walk_is_op(ctx, cur, "!=")) || walk_in_dual_stack(ctx, cur))
+		return;
+	walk_report(ctx, self, cur, "uint32", "an IPv4 address is compared as a 32-bit integer");
+}
+
 static const char *const printers[] = { "printf",        "fprintf",        "sprintf",      "snprintf",
 					"dprintf",       "syslog",         "err",          "errx",
 					"warn",          "warnx",          "__printf_chk", "__fprintf_chk",
@@ -199,8 +234,18 @@ static void match_call(struct walk_ctx *ctx, const struct v6scan_check *self, CX
 		if (clang_getCursorKind(dst) != CXCursor_UnaryOperator)
 			return;
 		CXCursor obj = ast_strip(ast_first_child(dst));
-		if (!is_in_addr_value(obj) && !is_s_addr(obj))
+		if (!is_in_addr_value(obj) && !is_s_addr(obj)) {
+			/* memcpy(&x, &sin.sin_addr, 4): the address's bytes
+			 * into an integer */
+			CXCursor from = clang_getCursorKind(src) == CXCursor_UnaryOperator
+				? ast_strip(ast_first_child(src))
+				: clang_getNullCursor();
+			if (!clang_Cursor_isNull(from) && (is_in_addr_value(from) || is_s_addr(from)) &&
+			    is_integer(clang_getCursorType(obj)) && !walk_in_dual_stack(ctx, cur))
+				walk_report(ctx, self, cur, "uint32",
+					    "an IPv4 address is copied into a 32-bit integer");
 			return;
+		}
 		if (names_hostent(src))
 			return;
 		if (clang_getCursorKind(src) == CXCursor_UnaryOperator &&
@@ -220,9 +265,10 @@ void check_addr_in_uint32_match(struct walk_ctx *ctx, const struct v6scan_check 
 		/* a function that names no address cannot move one */
 		if (!walk_may_hold_ipv4(ctx, cur))
 			return;
-		if (k == CXCursor_BinaryOperator)
+		if (k == CXCursor_BinaryOperator) {
 			match_assignment(ctx, self, cur);
-		else
+			match_compare(ctx, self, cur);
+		} else
 			match_call(ctx, self, cur);
 		return;
 	}

@@ -1,5 +1,6 @@
 /* v6-sockaddr-in-decl — declarations, casts and sizeofs of struct sockaddr_in
- * and struct in_addr, and variables of type struct hostent
+ * and struct in_addr, functions returning one (or a pointer to one), and
+ * variables of type struct hostent
  * (what carries gethostbyname()'s IPv4 results around), outside dual-stack
  * scopes. */
 #include "checks.h"
@@ -60,6 +61,14 @@ void check_sockaddr_in_decl_match(struct walk_ctx *ctx, const struct v6scan_chec
 			return;
 		type = which(clang_getCursorType(op));
 		what = "sizeof of";
+	} else if (k == CXCursor_FunctionDecl) {
+		/* an interface that hands back an IPv4 address (host2ip()):
+		 * a function returning a struct hostent is a resolver wrapper,
+		 * whose lookup is reported where it is made */
+		type = which(clang_getCursorResultType(cur));
+		if (!type || type[0] == 'h' || walk_written_by_macro(ctx, cur))
+			return;
+		what = "function returning";
 	} else {
 		type = which(clang_getCursorType(cur));
 		what = k == CXCursor_CStyleCastExpr ? "cast to" : "declaration of";
@@ -89,5 +98,5 @@ V6SCAN_CHECK_PARTS(sockaddr_in_decl,
 		   "around them needs rework before it can carry IPv6.",
 		   "keep addresses in struct sockaddr_storage (or a struct sockaddr * plus socklen_t) and "
 		   "branch on the family only where the families differ",
-		   CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_CStyleCastExpr,
-		   CXCursor_UnaryExpr);
+		   CXCursor_VarDecl, CXCursor_FieldDecl, CXCursor_ParmDecl, CXCursor_FunctionDecl,
+		   CXCursor_CStyleCastExpr, CXCursor_UnaryExpr);
