@@ -1,7 +1,7 @@
 /* util_listen — the listener questions of v6-listener-ipv4-only and
  * v6-v6only-implicit: for a call of libc's listen(fd, ...) whose fd is a
- * named variable, the family given to the socket() call that, in the same
- * function, initialises or is assigned to that variable. Header-only, like
+ * named variable or struct member, the family given to the socket() call
+ * that, in the same function, initialises or is assigned to it. Header-only, like
  * util_tree.h.
  */
 #ifndef V6SCAN_CHECKS_UTIL_LISTEN_H
@@ -60,7 +60,8 @@ static inline enum CXChildVisitResult util_listen_visit(CXCursor c, CXCursor par
 }
 
 /* For a CallExpr `call`: when it is libc's listen() on a local variable
- * that exactly one socket() call of the same function is stored into,
+ * (or a struct member) that exactly one socket() call of the same function
+ * is stored into,
  * fills l (family, fd), stores the function in *fn and returns 1. */
 static inline int util_listener(struct walk_ctx *ctx, CXCursor call, struct util_listen *l, CXCursor *fn)
 {
@@ -70,8 +71,10 @@ static inline int util_listener(struct walk_ctx *ctx, CXCursor call, struct util
 	l->ctx = ctx;
 	if (!ast_system_callee(call, lst, 1) || clang_Cursor_getNumArguments(call) != 2)
 		return 0;
+	/* a local variable, or a struct member (relay->listen_fd = socket(...)
+	 * in the same function: any object's member of that name counts) */
 	l->fd = util_named_object(clang_Cursor_getArgument(call, 0));
-	if (clang_getCursorKind(l->fd) != CXCursor_VarDecl)
+	if (clang_getCursorKind(l->fd) != CXCursor_VarDecl && clang_getCursorKind(l->fd) != CXCursor_FieldDecl)
 		return 0;
 	*fn = util_enclosing_function(call);
 	if (clang_Cursor_isNull(*fn))
