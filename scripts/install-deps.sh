@@ -48,8 +48,9 @@ fi
 # page lint), iproute2 + util-linux (private network namespaces), valgrind,
 # clang (v6scan's benchmark baseline, and the fuzz preset with libclang-rt-dev:
 # libFuzzer and clang's sanitizer runtimes), python3 (strict JSON validation
-# of reports); with --for-tests, chromium, dpkg-dev, man-db, bear (compile
-# databases of real packages for bench/label-eval.sh), mmdebstrap (the
+# of reports); with --for-tests, chromium, dpkg-dev, man-db, bear, autoconf
+# and automake (compile databases of real packages for bench/label-eval.sh),
+# mmdebstrap (the
 # minbase root of tests/package/fresh-debian.sh; with curl, tar and
 # util-linux's unshare from the list above), clang-format-14 (the format
 # check, scripts/check-format.sh), 6tunnel (the relay bench/datapath-bench.sh
@@ -58,7 +59,7 @@ fi
 pkgs="build-essential cmake pkg-config git libclang-dev libjansson-dev clang libclang-rt-dev libcmocka-dev libbsd-dev
 libnss-wrapper netcat-traditional ucspi-tcp socat curl libevent-dev mandoc iproute2 util-linux valgrind file ca-certificates python3"
 if [ "$want_tests" -eq 1 ]; then
-  pkgs="$pkgs chromium dpkg-dev man-db bear mmdebstrap clang-format-14 6tunnel"
+  pkgs="$pkgs chromium dpkg-dev man-db bear autoconf automake mmdebstrap clang-format-14 6tunnel"
 fi
 if [ "$want_npm" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
   pkgs="$pkgs nodejs npm"
