@@ -4,8 +4,8 @@
  * "[2001:db8::1]:80" and "::1" cannot be given.
  *
  * Splits: strchr/strrchr/memchr/index/rindex(p, ':') (the host is p, cut
- * at the colon), strtok/strtok_r/strsep with the delimiters ":" (the host
- * is the token returned), sscanf with "%[^:]" (the host is that
+ * at the colon), strtok/strtok_r/strsep with delimiters that include ':'
+ * (":", ":/ "; the host is the token returned), sscanf with "%[^:]" (the host is that
  * destination). Resolvers: gethostbyname(_r), gethostbyname2(_r),
  * getaddrinfo, getipnodebyname, inet_addr, inet_aton, inet_pton. Between
  * them the host may travel through assignments, initialisations and
@@ -61,6 +61,16 @@ static int is_colon_arg(CXCursor arg)
 	return v == ':';
 }
 
+/* A tokenizer's delimiter set that holds ':' (":", ":/ ", " :\t"). */
+static int is_colon_delims(CXCursor arg)
+{
+	char s[32];
+
+	if (util_string_of(ast_strip(arg), s, sizeof(s)))
+		return strchr(s, ':') != NULL;
+	return is_colon_arg(arg);
+}
+
 /* What kind of split a call is: 0 none, 1 a cutter (host = arg 0), 2 a
  * tokenizer (host = the result), 3 sscanf "%[^:]" (host = a destination). */
 static int split_kind(CXCursor call, int *dest)
@@ -71,7 +81,7 @@ static int split_kind(CXCursor call, int *dest)
 	if (ast_system_callee(call, cutters, N(cutters)))
 		return n >= 2 && is_colon_arg(clang_Cursor_getArgument(call, 1)) ? 1 : 0;
 	if (ast_system_callee(call, tokenizers, N(tokenizers)))
-		return n >= 2 && is_colon_arg(clang_Cursor_getArgument(call, 1)) ? 2 : 0;
+		return n >= 2 && is_colon_delims(clang_Cursor_getArgument(call, 1)) ? 2 : 0;
 	if (ast_system_callee(call, scanners, 1) && n >= 3 &&
 	    util_string_of(ast_strip(clang_Cursor_getArgument(call, 1)), fmt, sizeof(fmt))) {
 		/* "%[^:" or "%63[^:": the conversion's '%' */
