@@ -165,6 +165,20 @@ static int main_write(FILE *out, const struct cli_opts *o, const struct findings
 	return rc;
 }
 
+/* After writing to standard output (errno cleared before, e what the
+ * writes left in it): 0 when all of it got out, else EXIT_IO with
+ * "v6scan: writing standard output: <reason>" on stderr; nothing is printed
+ * when the reader went away (EPIPE: SIGPIPE is ignored). */
+static int main_stdout_done(int e)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	e = errno ? errno : e ? e : EIO;
+	if (e != EPIPE)
+		fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(e));
+	return EXIT_IO;
+}
+
 /* Writes the report in the chosen format to -o (replaced whole or not at
  * all, outfile.h) or to standard output. Returns 0 or EXIT_IO, with
  * "v6scan: writing PATH: <reason>" on stderr; nothing is printed when the
@@ -177,13 +191,7 @@ static int main_emit(const struct cli_opts *o, const struct main_paths *p, const
 	if (!p->output) {
 		errno = 0;
 		main_write(stdout, o, fs, baseline_used, emit_color_wanted(o->color, STDOUT_FILENO));
-		int e = errno;
-		if (fflush(stdout) == 0 && !ferror(stdout))
-			return 0;
-		e = errno ? errno : e ? e : EIO;
-		if (e != EPIPE)
-			fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(e));
-		return EXIT_IO;
+		return main_stdout_done(errno);
 	}
 	rc = outfile_open(&of, p->output);
 	if (rc == 0) {
@@ -408,13 +416,7 @@ static int main_dump(const struct scanconf *sc, const struct cli_opts *cli, cons
 			fprintf(stderr, "v6scan: writing %s: %s\n", cli->output, strerror(-rc));
 		return rc ? EXIT_IO : EXIT_CLEAN;
 	}
-	int e = errno;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return EXIT_CLEAN;
-	e = errno ? errno : e ? e : EIO;
-	if (e != EPIPE)
-		fprintf(stderr, "v6scan: writing standard output: %s\n", strerror(e));
-	return EXIT_IO;
+	return main_stdout_done(errno);
 }
 
 static int main_scan(const struct cli_opts *cli)

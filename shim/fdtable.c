@@ -275,6 +275,14 @@ static void fdtab_drop_stale(_Atomic(struct fdtab_sock *) *slot, struct fdtab_so
         fdtab_drop(s);
 }
 
+/* Is (DEV, INO) S's identity, or the one an upgrade under way expects?
+ * fdtab_mu held. */
+static bool fdtab_is_identity(const struct fdtab_sock *s, dev_t dev, ino_t ino)
+{
+    return (dev == s->dev && ino == s->ino) ||
+           (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
+}
+
 /* Is FD still the socket S was registered for (or is being upgraded to)?
  * An entry not yet identified is taken on trust (see fdtab_verify). */
 static bool fdtab_same(int fd, struct fdtab_sock *s)
@@ -286,8 +294,7 @@ static bool fdtab_same(int fd, struct fdtab_sock *s)
     if (fdtab_identity(fd, &dev, &ino) != 0)
         return false;
     fdtab_lock();
-    bool same = (dev == s->dev && ino == s->ino) ||
-                (s->alt_ino != 0 && dev == s->alt_dev && ino == s->alt_ino);
+    bool same = fdtab_is_identity(s, dev, ino);
     fdtab_unlock();
     return same;
 }
@@ -316,8 +323,7 @@ static bool fdtab_identify_first(int fd, struct fdtab_sock *s)
         s->ino = st.st_ino;
         atomic_store(&s->identified, true);
     } else if (ok) { /* another thread identified S meanwhile */
-        ok = (st.st_dev == s->dev && st.st_ino == s->ino) ||
-             (s->alt_ino != 0 && st.st_dev == s->alt_dev && st.st_ino == s->alt_ino);
+        ok = fdtab_is_identity(s, st.st_dev, st.st_ino);
     }
     fdtab_unlock();
     return ok;

@@ -411,14 +411,6 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
                                                                                           : -errno;
         goto out;
     }
-    if (pool_contains(sin->sin_addr) && real == FDTAB_REAL_INET && fdtab_verify(fd, s) < 0) {
-        /* Closed behind the shim's back and reused before the shim first
-         * acted on it: not the program's socket, left alone; and a pool
-         * address never goes out as an IPv4 destination. */
-        v6log(LOG_INFO, "fd %d: closed behind the shim's back and reused: left alone", fd);
-        rc = -ENETUNREACH;
-        goto out;
-    }
     if (pool_contains(sin->sin_addr)) {
         /* A pool address is only a name for the real destinations behind
          * it: it never goes to the network as an IPv4 destination. */
@@ -457,7 +449,8 @@ int sockets_connect(int fd, const struct sockaddr *addr, socklen_t len)
             pool_unpin(sin->sin_addr);
         if (pend.failover) /* else one candidate, as before (logged) */
             nbconnect_begin(fd, s, sin, pend.dst, pend.n, pend.cur, false, NULL);
-        if (rc == -ESTALE) /* (upgrade_swap: reused behind the shim's back; left alone) */
+        if (rc == -ESTALE) /* upgrade_swap: closed behind the shim's back and reused, left
+                            * alone; a pool address never goes out as IPv4 */
             rc = -ENETUNREACH;
         if (rc == -EMFILE || rc == -ENFILE) {
             /* The upgrade needs a second descriptor for a moment, and the

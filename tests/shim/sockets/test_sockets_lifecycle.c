@@ -114,6 +114,17 @@ static void test_fd_closed_by_raw_syscall_and_reused_is_not_translated(void **st
     close(v6);
 }
 
+/* The application's TCP socket, closed behind the shim's back, its number
+ * taken by syscall(SYS_socket, FAMILY, TYPE) before the shim acted on it. */
+static int plain_socket_reused_as(int family, int type)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(syscall(SYS_close, fd), 0);
+    int again = (int)syscall(SYS_socket, family, type, 0);
+    assert_int_equal(again, fd);
+    return again;
+}
+
 static void test_plain_socket_closed_behind_the_shims_back_and_reused_is_left_alone(void **state)
 {
     V6TEST_REQUIRE_IPV6();
@@ -123,10 +134,7 @@ static void test_plain_socket_closed_behind_the_shims_back_and_reused_is_left_al
     const char *six[] = {"::1"};
     struct sockaddr_in dst = sin_of(map_name("reused.example", six, 1), srv.port);
     /* Never acted on, so never identified: reused by an IPv6 socket... */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    int v6 = (int)syscall(SYS_socket, AF_INET6, SOCK_STREAM, 0);
-    assert_int_equal(v6, fd);
+    int v6 = plain_socket_reused_as(AF_INET6, SOCK_STREAM);
     int one = 1;
     assert_int_equal(syscall(SYS_setsockopt, v6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one), 0);
     errno = 0;
@@ -140,10 +148,7 @@ static void test_plain_socket_closed_behind_the_shims_back_and_reused_is_left_al
     assert_int_equal(dom, AF_INET6);
     close(v6);
     /* ...or by a UDP socket: the same. */
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_int_equal(syscall(SYS_close, fd), 0);
-    int udp = (int)syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
-    assert_int_equal(udp, fd);
+    int udp = plain_socket_reused_as(AF_INET, SOCK_DGRAM);
     errno = 0;
     assert_int_equal(connect(udp, (struct sockaddr *)&dst, sizeof dst), -1);
     assert_int_equal(errno, ENETUNREACH);
